@@ -1,0 +1,34 @@
+# Civic — one entry point for people and CI. `make run` and `make test` install what is missing first.
+SWIFT ?= swift
+BIN := .build/debug/civic
+APT_PACKAGES :=
+
+.PHONY: all deps build run test bench clean
+
+all: build
+
+deps:
+	@tools/install-deps.sh $(APT_PACKAGES)
+
+build: deps
+	$(SWIFT) build --product civic
+
+# The main job on the bundled data: validate, normalise and convert every file in datasets/ into out/.
+run: build
+	@tools/run-bundled.sh $(BIN) datasets out
+
+# Every test: unit and real-data tests, the README example, the main job, and the schema generator's check.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	$(SWIFT) run --skip-build civic-example datasets/ichikawa-aed/data.csv
+	@tools/run-bundled.sh $(BIN) datasets .build/run-check > /dev/null && echo "make run: every bundled dataset read"
+	@if [ -f ../shared/reference/datasets-spec.json ]; then python3 tools/make_schemas.py --check; fi
+
+# Benchmarks (release build; installs gdal-bin for the ogr2ogr comparison).
+bench:
+	@tools/install-deps.sh gdal-bin time
+	bench/convert/run.sh
+
+clean:
+	rm -rf .build out

@@ -1,0 +1,105 @@
+/// Writes records as an RFC 7946 FeatureCollection, or as RFC 8142 GeoJSON text sequences (one feature per
+/// record, each after an RS byte and followed by LF). Coordinates are longitude, latitude (WGS 84 / JGD2011, which
+/// agree at the metre level). Streams: nothing is held per record. Not Sendable.
+public final class GeoJSONWriter {
+    /// How the features are framed.
+    public enum Framing: Sendable {
+        /// `{"type":"FeatureCollection","features":[…]}`.
+        case featureCollection
+        /// RFC 8142: `RS feature LF` per record.
+        case textSequence
+    }
+
+    public let framing: Framing
+    /// Decimals kept in coordinates (7 ≈ 1 cm).
+    public let precision: Int
+    /// Features written so far.
+    public private(set) var featureCount = 0
+
+    private let output: ByteWriter
+    private let names: [String]
+    private let numeric: [Bool]
+    private let idColumn: Int?
+    private var line: [UInt8] = []
+
+    /// - Parameters:
+    ///   - columns: the output header (property names, in order).
+    ///   - schema: decides which properties are numbers and which column gives the feature id.
+    public init(output: ByteWriter, columns: [String], schema: Schema, framing: Framing = .featureCollection, precision: Int = 7) {
+        self.output = output
+        self.framing = framing
+        self.precision = precision
+        names = columns
+        var kinds: [String: FieldKind] = [:]
+        for field in schema.fields { kinds[field.name] = field.kind }
+        numeric = columns.map { name in
+            switch kinds[name] {
+            case .integer, .number, .latitude, .longitude: true
+            default: false
+            }
+        }
+        idColumn = schema.civic.idField.flatMap { columns.firstIndex(of: $0) }
+        line.reserveCapacity(4096)
+    }
+
+    /// Writes the opening of the collection.
+    public func begin() throws {
+        if framing == .featureCollection {
+            try output.write(#"{"type":"FeatureCollection","features":["#)
+        }
+    }
+
+    /// Writes one record as a Point feature; returns false (writing nothing) when it has no usable coordinates.
+    @discardableResult
+    public func write(_ record: NormalizedRecord) throws -> Bool {
+        guard let longitude = record.longitude, let latitude = record.latitude else { return false }
+        line.removeAll(keepingCapacity: true)
+        switch framing {
+        case .featureCollection:
+            if featureCount > 0 { line.append(0x2C) }
+            line.append(0x0A)
+        case .textSequence:
+            line.append(0x1E)
+        }
+        JSONBytes.appendASCII(#"{"type":"Feature","#, to: &line)
+        if let idColumn, !record.values[idColumn].isEmpty {
+            JSONBytes.appendASCII(#""id":"#, to: &line)
+            JSONBytes.appendString(record.values[idColumn], to: &line)
+            line.append(0x2C)
+        }
+        JSONBytes.appendASCII(#""geometry":{"type":"Point","coordinates":["#, to: &line)
+        JSONBytes.appendFixed(longitude, precision: precision, to: &line)
+        line.append(0x2C)
+        JSONBytes.appendFixed(latitude, precision: precision, to: &line)
+        JSONBytes.appendASCII(#"]},"properties":{"#, to: &line)
+        for index in 0..<names.count {
+            if index > 0 { line.append(0x2C) }
+            JSONBytes.appendString(names[index], to: &line)
+            line.append(0x3A)
+            let value = index < record.values.count ? record.values[index] : ""
+            if value.isEmpty {
+                JSONBytes.appendASCII("null", to: &line)
+            } else if numeric[index] && JSONBytes.isJSONNumber(value) {
+                line.append(contentsOf: value.utf8)
+            } else {
+                JSONBytes.appendString(value, to: &line)
+            }
+        }
+        JSONBytes.appendASCII("}}", to: &line)
+        if framing == .textSequence { line.append(0x0A) }
+        try output.write(line)
+        featureCount += 1
+        return true
+    }
+
+    /// Closes the collection and flushes.
+    public func finish() throws {
+        if framing == .featureCollection {
+            try output.write(featureCount > 0 ? "\n]}\n" : "]}\n")
+        }
+        try output.flush()
+    }
+}
+
+@available(*, unavailable)
+extension GeoJSONWriter: Sendable {}

@@ -1,0 +1,27 @@
+/// A file cannot be read as a dataset at all.
+public struct DatasetError: Error, Sendable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Wrapped: String, Hashable, Sendable { case empty, unrecognized }
+        private let wrapped: Wrapped
+        private init(_ wrapped: Wrapped) { self.wrapped = wrapped }
+        /// No header row.
+        public static let empty = Code(.empty)
+        /// The header matches no standard dataset well enough.
+        public static let unrecognized = Code(.unrecognized)
+        public var description: String { wrapped.rawValue }
+    }
+
+    public var code: Code
+    public var message: String
+    public var file: String
+    public var line: Int
+
+    public init(code: Code, message: String, file: String, line: Int) {
+        self.code = code
+        self.message = message
+        self.file = file
+        self.line = line
+    }
+
+    public var description: String { "\(file):\(line): \(code): \(message)" }
+}

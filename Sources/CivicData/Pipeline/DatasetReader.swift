@@ -1,0 +1,403 @@
+public import Foundation
+
+/// Reads a municipal file as a standard dataset: decodes it, finds the header (after any `#` metadata rows),
+/// recognises the dataset and layout, and hands out normalised records in the current layout with every finding.
+///
+/// Streams: memory is bounded by the chunk size and the longest record, whatever the file size (the ID
+/// uniqueness check keeps one hash per ID). Not Sendable: it owns its input.
+///
+/// ```swift
+/// let reader = try DatasetReader(source: .file(url))
+/// let findings = FindingCollector()
+/// while let record = try reader.next(reportingTo: findings) { … }
+/// let report = reader.makeReport(findings: findings.findings)
+/// ```
+public final class DatasetReader {
+    public let schema: Schema
+    public let recognition: Recognition
+    /// The output header: the schema's current fields in order, then the extra columns.
+    public let outputColumns: [String]
+    public let columnMappings: [ColumnMapping]
+    /// Counts so far (complete after `next` returned nil).
+    public private(set) var summary = ReportSummary()
+
+    private let csv: CSVReader
+    private let plan: ColumnPlan
+    private let header: [String]
+    private let headerLine: Int
+    private let metadata: [[String]]
+    private let normalizers: [CellNormalizer?]
+    private let displayName: String
+    private var pendingFindings: [Finding]
+    private var pendingRow: CSVRow?
+    private var findingBuffer: [Finding] = []
+    private var seenIDs: [Int: Int] = [:]
+    /// The input column feeding each output column (the first, for joined ones).
+    private let inputColumns: [String?]
+
+    public init(source: InputSource, options: ReadOptions = ReadOptions()) throws {
+        let chunks = try source.makeChunkReader(encoding: options.encoding)
+        csv = try CSVReader(source: chunks, delimiter: options.delimiter)
+        displayName = source.displayName
+
+        // The header: the `#property` row among leading `#` rows, else the first row that is not a `#` row.
+        var metadata: [[String]] = []
+        var metadataLines: [Int] = []
+        var header: CSVRow?
+        var firstData: CSVRow?
+        while let row = try csv.nextRow() {
+            if row.isBlank && header == nil { continue }
+            if row.cells.first?.hasPrefix("#") == true {
+                if header == nil && row.cells[0].lowercased() == "#property" {
+                    header = row
+                } else {
+                    metadata.append(row.cells.enumerated().map { $0.offset == 0 ? String($0.element.dropFirst()) : $0.element })
+                    metadataLines.append(row.line)
+                }
+                continue
+            }
+            if header == nil { header = row } else { firstData = row }
+            break
+        }
+        guard let header else {
+            throw DatasetError(code: .empty, message: "no header row: the file is empty or has only # rows", file: displayName, line: 1)
+        }
+        self.header = header.cells
+        self.headerLine = header.line
+        self.metadata = metadata
+        self.pendingRow = firstData
+
+        let recognizer = Recognizer(catalog: options.catalog)
+        let recognition: Recognition
+        if let id = options.dataset {
+            recognition = try recognizer.recognize(header: header.cells, declaredDataset: id)
+        } else if let found = recognizer.recognize(header: header.cells, fileName: source.displayName) {
+            recognition = found
+        } else {
+            throw DatasetError(
+                code: .unrecognized,
+                message: "the columns match no standard dataset; name one with --dataset (\(options.catalog.schemas.map(\.id).joined(separator: ", ")))",
+                file: displayName,
+                line: header.line
+            )
+        }
+        self.recognition = recognition
+        schema = try options.catalog.schema(id: recognition.dataset)
+        plan = ColumnPlan(header: header.cells, schema: schema)
+        outputColumns = plan.outputColumns
+        columnMappings = plan.mappings
+        normalizers = plan.targets.enumerated().map { position, target in
+            switch target {
+            case .field(_, let field), .join(_, let field):
+                CellNormalizer(field: schema.fields[field], column: header.cells[position])
+            case .packedCoordinates, .extra:
+                nil
+            }
+        }
+
+        var inputColumns = [String?](repeating: nil, count: plan.outputColumns.count)
+        for (position, target) in plan.targets.enumerated() {
+            switch target {
+            case .field(let output, _), .join(let output, _), .extra(let output):
+                if inputColumns[output] == nil { inputColumns[output] = header.cells[position] }
+            case .packedCoordinates:
+                for output in [plan.latitudeOutput, plan.longitudeOutput].compactMap({ $0 }) { inputColumns[output] = header.cells[position] }
+            }
+        }
+        self.inputColumns = inputColumns
+
+        var findings: [Finding] = []
+        for (index, row) in metadata.enumerated() {
+            findings.append(Finding(
+                .metadataRow, .info, line: metadataLines[index],
+                message: "metadata row #\(row.first ?? "") kept in the report's source.metadata"
+            ))
+        }
+        switch recognition.layout {
+        case .legacy:
+            findings.append(Finding(.layoutLegacy, .info, line: header.line, message: "legacy 2019 layout; written in the current layout"))
+        case .nonStandard:
+            findings.append(Finding(
+                .layoutNonStandard, .warning, line: header.line,
+                message: "not a standard layout; columns matched to \(schema.title) by name: \(recognition.reason)"
+            ))
+        case .current:
+            break
+        }
+        findings += plan.findings.map { finding in
+            var finding = finding
+            finding.line = finding.line ?? header.line
+            return finding
+        }
+        pendingFindings = findings
+    }
+
+    /// How the input was read (complete after the last record).
+    public var sourceDescription: SourceDescription {
+        SourceDescription(
+            file: displayName,
+            bytes: csv.source.inputByteCount ?? csv.source.inputBytesRead,
+            encoding: csv.source.detection.encoding.name,
+            byteOrderMark: csv.source.detection.hasByteOrderMark,
+            encodingBasis: csv.source.detection.basis.rawValue,
+            delimiter: csv.dialect.delimiter.name,
+            lineEndings: csv.dialect.lineEndings.summary,
+            headerLine: headerLine,
+            metadata: metadata
+        )
+    }
+
+    /// Input bytes consumed so far and the total when known, for progress lines.
+    public var progress: (read: Int, total: Int?) { (csv.source.inputBytesRead, csv.source.inputByteCount) }
+
+    /// The next record, sending its findings (and, on the first call, the header's) to `sink`. Nil at the end.
+    public func next(reportingTo sink: any FindingSink) throws -> NormalizedRecord? {
+        if !pendingFindings.isEmpty {
+            for finding in pendingFindings { try emit(finding, to: sink) }
+            pendingFindings.removeAll()
+        }
+        while true {
+            let row: CSVRow
+            if let pending = pendingRow {
+                row = pending
+                pendingRow = nil
+            } else if let next = try csv.nextRow() {
+                row = next
+            } else {
+                return nil
+            }
+            if row.isBlank {
+                summary.blankRows += 1
+                try emit(Finding(.rowBlank, .info, line: row.line, message: "blank row skipped"), to: sink)
+                continue
+            }
+            findingBuffer.removeAll(keepingCapacity: true)
+            var record = process(row)
+            summary.records += 1
+            for finding in findingBuffer {
+                if finding.severity == .error { record.hasErrors = true }
+                try emit(finding, to: sink)
+            }
+            if record.hasErrors { summary.recordsWithErrors += 1 }
+            return record
+        }
+    }
+
+    /// Sends a finding that concerns this file (e.g. from a writer) to `sink`, counting it in the summary.
+    public func emit(_ finding: Finding, to sink: any FindingSink) throws {
+        summary.count(finding)
+        try sink.receive(finding)
+    }
+
+    /// Records how many GeoJSON features a writer produced, for the summary.
+    public func noteFeatures(_ count: Int) { summary.features = count }
+
+    /// The report for this file, once every record has been read.
+    public func makeReport(findings: [Finding]) -> Report {
+        Report(
+            source: sourceDescription,
+            recognition: recognition,
+            columns: columnMappings,
+            outputColumns: outputColumns,
+            findings: findings,
+            summary: summary
+        )
+    }
+
+    /// Reads every record into memory: for small files and tests.
+    public static func readAll(source: InputSource, options: ReadOptions = ReadOptions()) throws -> (records: [NormalizedRecord], report: Report) {
+        let reader = try DatasetReader(source: source, options: options)
+        let collector = FindingCollector()
+        var records: [NormalizedRecord] = []
+        while let record = try reader.next(reportingTo: collector) { records.append(record) }
+        return (records, reader.makeReport(findings: collector.findings))
+    }
+
+    // MARK: Rows
+
+    private func process(_ row: CSVRow) -> NormalizedRecord {
+        var values = [String](repeating: "", count: outputColumns.count)
+        let line = row.line
+        if row.hasUnterminatedQuote {
+            findingBuffer.append(Finding(
+                .rowUnterminatedQuote, .error, line: line,
+                message: "a quote (\") opened on this line never closes; the last cell runs to the end of the file"
+            ))
+        }
+        if row.cells.count < header.count {
+            findingBuffer.append(Finding(
+                .rowTooFewCells, .warning, line: line,
+                message: "\(row.cells.count) cells where the header has \(header.count); the missing ones are empty"
+            ))
+        } else if row.cells.count > header.count {
+            let extra = row.cells[header.count...]
+            if extra.allSatisfy(\.isEmpty) {
+                findingBuffer.append(Finding(
+                    .rowTooManyCells, .info, line: line,
+                    message: "\(row.cells.count) cells where the header has \(header.count); the extra cells are empty"
+                ))
+            } else {
+                for (offset, cell) in extra.enumerated() where !cell.isEmpty {
+                    findingBuffer.append(Finding(
+                        .rowTooManyCells, .error, line: line, column: "列\(header.count + offset + 1)",
+                        message: "cell \(header.count + offset + 1) is beyond the header's \(header.count) columns; its value is kept only in this report",
+                        before: cell
+                    ))
+                }
+            }
+        }
+
+        var packed: String?
+        for (position, target) in plan.targets.enumerated() {
+            guard position < row.cells.count else { break }
+            let raw = row.cells[position]
+            switch target {
+            case .field(let output, _):
+                values[output] = normalizers[position]!.normalize(raw, line: line, into: &findingBuffer)
+            case .join(let output, _):
+                let part = normalizers[position]!.normalize(raw, line: line, into: &findingBuffer)
+                if !values[output].hasSuffix(part) { values[output] += part }
+            case .extra(let output):
+                let trimmed = Whitespace.trimmed(raw)
+                if trimmed.utf8.count != raw.utf8.count {
+                    findingBuffer.append(Finding(
+                        .cellTrimmed, .fixed, line: line, column: header[position],
+                        message: "removed white space at the ends", before: raw, after: trimmed
+                    ))
+                }
+                values[output] = trimmed
+            case .packedCoordinates:
+                packed = raw
+            }
+        }
+
+        var record = NormalizedRecord(line: line, values: values)
+        if let packed, !packed.isEmpty { unpack(packed, into: &record) }
+        checkCoordinates(&record)
+        checkRequired(record)
+        checkUniqueID(record)
+        return record
+    }
+
+    private func unpack(_ raw: String, into record: inout NormalizedRecord) {
+        guard let latitude = plan.latitudeOutput, let longitude = plan.longitudeOutput, let column = plan.packedColumn else { return }
+        let text = Width.narrowed(Whitespace.trimmed(raw))
+        let parts = text.split(whereSeparator: { $0 == "," || $0 == " " || $0 == ";" || $0 == "/" }).map(String.init)
+        guard parts.count == 2, parts.allSatisfy(NumberValue.isDecimal), let a = Double(parts[0]), let b = Double(parts[1]) else {
+            findingBuffer.append(Finding(
+                .coordinatesUnreadable, .error, line: record.line, column: header[column],
+                message: "expected two numbers \"latitude,longitude\"; the value is kept only in this report", before: raw
+            ))
+            return
+        }
+        // The order is decided by Japan's ranges when they tell; otherwise "lat,lon" as the column's name says.
+        let latitudeFirst = !(DatasetReader.japanLongitudes.contains(a) && DatasetReader.japanLatitudes.contains(b))
+        record.values[latitude] = latitudeFirst ? parts[0] : parts[1]
+        record.values[longitude] = latitudeFirst ? parts[1] : parts[0]
+    }
+
+    static let japanLatitudes = 20.0...46.0
+    static let japanLongitudes = 122.0...154.0
+
+    private func checkCoordinates(_ record: inout NormalizedRecord) {
+        guard let latitudeIndex = plan.latitudeOutput, let longitudeIndex = plan.longitudeOutput,
+            plan.presentFields.contains(latitudeIndex) || plan.presentFields.contains(longitudeIndex)
+        else { return }
+        let latitudeName = schema.fields[latitudeIndex].name
+        let longitudeName = schema.fields[longitudeIndex].name
+        let latitudeText = record.values[latitudeIndex]
+        let longitudeText = record.values[longitudeIndex]
+        let latitudeColumn = inputColumn(for: latitudeIndex) ?? latitudeName
+        let longitudeColumn = inputColumn(for: longitudeIndex) ?? longitudeName
+        let line = record.line
+
+        if latitudeText.isEmpty && longitudeText.isEmpty {
+            findingBuffer.append(Finding(.coordinatesMissing, .warning, line: line, message: "no coordinates; the record is left out of GeoJSON"))
+            return
+        }
+        if latitudeText.isEmpty || longitudeText.isEmpty {
+            findingBuffer.append(Finding(
+                .coordinatesIncomplete, .error, line: line, column: latitudeText.isEmpty ? latitudeColumn : longitudeColumn,
+                field: latitudeText.isEmpty ? latitudeName : longitudeName,
+                message: "only one of 緯度/経度 is given; the record is left out of GeoJSON"
+            ))
+            return
+        }
+        var parsed: [Double] = []
+        for (text, column, field) in [(latitudeText, latitudeColumn, latitudeName), (longitudeText, longitudeColumn, longitudeName)] {
+            if NumberValue.isDecimal(text), let number = Double(text) {
+                parsed.append(number)
+            } else {
+                findingBuffer.append(Finding(
+                    .coordinateNotNumber, .error, line: line, column: column, field: field,
+                    message: "not a decimal number (degrees); the record is left out of GeoJSON", before: text
+                ))
+            }
+        }
+        guard parsed.count == 2 else { return }
+        var (latitude, longitude) = (parsed[0], parsed[1])
+
+        if !DatasetReader.japanLatitudes.contains(latitude) || !DatasetReader.japanLongitudes.contains(longitude) {
+            if DatasetReader.japanLatitudes.contains(longitude) && DatasetReader.japanLongitudes.contains(latitude) {
+                findingBuffer.append(Finding(
+                    .coordinatesSwapped, .fixed, line: line, column: latitudeColumn, field: latitudeName,
+                    message: "緯度 and 経度 were swapped; exchanged", before: latitudeText, after: longitudeText
+                ))
+                findingBuffer.append(Finding(
+                    .coordinatesSwapped, .fixed, line: line, column: longitudeColumn, field: longitudeName,
+                    message: "緯度 and 経度 were swapped; exchanged", before: longitudeText, after: latitudeText
+                ))
+                record.values[latitudeIndex] = longitudeText
+                record.values[longitudeIndex] = latitudeText
+                swap(&latitude, &longitude)
+            } else if !(-90.0...90.0).contains(latitude) || !(-180.0...180.0).contains(longitude) {
+                let badLatitude = !(-90.0...90.0).contains(latitude)
+                findingBuffer.append(Finding(
+                    .coordinateOutOfRange, .error, line: line,
+                    column: badLatitude ? latitudeColumn : longitudeColumn, field: badLatitude ? latitudeName : longitudeName,
+                    message: "\(badLatitude ? "緯度 outside −90…90" : "経度 outside −180…180"); the record is left out of GeoJSON",
+                    before: badLatitude ? latitudeText : longitudeText
+                ))
+                return
+            } else {
+                findingBuffer.append(Finding(
+                    .coordinatesOutsideJapan, .error, line: line, column: latitudeColumn, field: latitudeName,
+                    message: "the point is outside Japan (緯度 20–46, 経度 122–154); the record is left out of GeoJSON",
+                    before: "\(latitudeText),\(longitudeText)"
+                ))
+                return
+            }
+        }
+        record.latitude = latitude
+        record.longitude = longitude
+    }
+
+    private func checkRequired(_ record: NormalizedRecord) {
+        for index in plan.presentFields where schema.fields[index].isRequired && record.values[index].isEmpty {
+            findingBuffer.append(Finding(
+                .cellRequired, schema.fields[index].requiredSeverity, line: record.line, column: inputColumn(for: index),
+                field: schema.fields[index].name,
+                message: "\(schema.fields[index].name) is required (◎ 必須\(schema.fields[index].requiredSeverity == .warning ? ", inferred" : "")) but empty"
+            ))
+        }
+    }
+
+    private func checkUniqueID(_ record: NormalizedRecord) {
+        guard let index = plan.idOutput, plan.presentFields.contains(index) else { return }
+        let id = record.values[index]
+        guard !id.isEmpty else { return }
+        if let first = seenIDs[id.hashValue] {
+            findingBuffer.append(Finding(
+                .idDuplicate, .error, line: record.line, column: inputColumn(for: index), field: schema.fields[index].name,
+                message: "the same \(schema.fields[index].name) as the record on line \(first)", before: id
+            ))
+        } else {
+            seenIDs[id.hashValue] = record.line
+        }
+    }
+
+    private func inputColumn(for output: Int) -> String? { inputColumns[output] }
+}
+
+@available(*, unavailable)
+extension DatasetReader: Sendable {}

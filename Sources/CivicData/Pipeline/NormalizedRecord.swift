@@ -1,0 +1,20 @@
+/// One record after recognition and normalisation, in the output column order of its `DatasetReader`.
+public struct NormalizedRecord: Sendable, Equatable {
+    /// The 1-based physical line of the record in the input.
+    public var line: Int
+    /// One value per output column (the standard fields, then the extra columns).
+    public var values: [String]
+    /// Geographic coordinates when both are present, numeric and inside Japan (nil otherwise; see the findings).
+    public var longitude: Double?
+    public var latitude: Double?
+    /// True when any finding for this record is an error.
+    public var hasErrors: Bool
+
+    public init(line: Int, values: [String], longitude: Double? = nil, latitude: Double? = nil, hasErrors: Bool = false) {
+        self.line = line
+        self.values = values
+        self.longitude = longitude
+        self.latitude = latitude
+        self.hasErrors = hasErrors
+    }
+}

@@ -1,0 +1,78 @@
+/// Writes a report for people: a heading about the file, one line per finding as it arrives, then the counts.
+/// Values appear only when `showValues` is set. Not Sendable.
+public final class TextReportWriter: FindingSink {
+    private let output: ByteWriter
+    private let showValues: Bool
+    /// Findings below this severity are counted but not listed (`info` lists everything).
+    public var listedSeverity: Severity
+
+    public init(output: ByteWriter, showValues: Bool = false, listedSeverity: Severity = .fixed) {
+        self.output = output
+        self.showValues = showValues
+        self.listedSeverity = listedSeverity
+    }
+
+    /// Writes the heading: which file, which dataset and layout, and why.
+    public func begin(_ reader: DatasetReader) throws {
+        let r = reader.recognition
+        let layout: String
+        switch r.layout {
+        case .current: layout = "current layout (自治体標準オープンデータセット)"
+        case .legacy: layout = "legacy 2019 layout (推奨データセット)"
+        case .nonStandard: layout = "non-standard layout (標準外), closest: \(r.title)"
+        }
+        try output.write("""
+            \(reader.sourceDescription.file)
+              dataset:  \(r.dataset) \(r.title) — \(layout), score \(r.score)\(r.declared ? " (given)" : "")
+              why:      \(r.reason)
+
+            """)
+    }
+
+    public func receive(_ finding: Finding) throws {
+        guard finding.severity <= listedSeverity else { return }
+        var text = "  "
+        text += finding.line.map { "line \($0)" } ?? "file"
+        if let column = finding.column { text += ", \(column)" }
+        if let field = finding.field, field != finding.column { text += " → \(field)" }
+        text += ": \(finding.severity.rawValue) \(finding.code): \(finding.message)"
+        if showValues {
+            if let before = finding.before { text += " [\(before)" + (finding.after.map { " → \($0)" } ?? "") + "]" }
+        }
+        try output.write(text + "\n")
+    }
+
+    /// Writes how the file was read and the counts per column and in total.
+    public func finish(_ reader: DatasetReader) throws {
+        let source = reader.sourceDescription
+        let summary = reader.summary
+        var text = """
+              read:     \(source.encoding)\(source.byteOrderMark ? " with BOM" : "") (\(source.encodingBasis)), \(source.delimiter)-separated, \(source.lineEndings) line endings, header on line \(source.headerLine)\(source.metadata.isEmpty ? "" : ", \(source.metadata.count) # metadata rows")
+              records:  \(summary.records)\(summary.blankRows > 0 ? " (+\(summary.blankRows) blank rows skipped)" : ""), \(summary.recordsWithErrors) with errors\(summary.features.map { ", \($0) GeoJSON features" } ?? "")
+
+            """
+        let columns = summary.byColumn.filter { $0.value.errors + $0.value.warnings + $0.value.fixed > 0 }
+        if !columns.isEmpty {
+            text += "  by column:\n"
+            for name in reader.columnOrder(of: Array(columns.keys)) {
+                let counts = columns[name]!
+                text += "    \(name.isEmpty ? "(file)" : name): \(counts.errors) errors, \(counts.warnings) warnings, \(counts.fixed) fixed\n"
+            }
+        }
+        let totals = summary.totals
+        text += "  total:    \(totals.errors) errors, \(totals.warnings) warnings, \(totals.fixed) fixed — \(summary.isValid ? "VALID 適合" : "INVALID 不適合")\n\n"
+        try output.write(text)
+        try output.flush()
+    }
+}
+
+extension DatasetReader {
+    /// Column names in input order ("" first, unknown names last).
+    func columnOrder(of names: [String]) -> [String] {
+        let order = Dictionary(columnMappings.map { ($0.column, $0.index) }, uniquingKeysWith: { first, _ in first })
+        return names.sorted { (order[$0] ?? ($0.isEmpty ? 0 : Int.max), $0) < (order[$1] ?? ($1.isEmpty ? 0 : Int.max), $1) }
+    }
+}
+
+@available(*, unavailable)
+extension TextReportWriter: Sendable {}

@@ -1,0 +1,219 @@
+import Foundation
+
+/// Checks one cell against its field and rewrites what is unambiguous, appending a finding for every fix and
+/// problem. The rules per kind are listed in `docs/schema-format.md`.
+struct CellNormalizer: Sendable {
+    let field: Field
+    /// The input column as written.
+    let column: String
+
+    func normalize(_ raw: String, line: Int, into findings: inout [Finding]) -> String {
+        guard !raw.isEmpty else { return raw }
+        var value = raw
+        let trimmed = Whitespace.trimmed(value)
+        if trimmed.utf8.count != value.utf8.count {
+            fix(.cellTrimmed, "removed white space at the ends", &value, trimmed, line, &findings)
+            if value.isEmpty { return value }
+        }
+
+        switch field.kind {
+        case .municipalityCode: municipalityCode(&value, line, &findings)
+        case .identifier: identifier(&value, line, &findings)
+        case .latitude, .longitude: narrow(&value, line, &findings)
+        case .kana: kana(&value, line, &findings)
+        case .phone: phone(&value, line, &findings)
+        case .extension: phoneExtension(&value, line, &findings)
+        case .email:
+            narrow(&value, line, &findings)
+            if !WebAddress.isValidEmail(value) { problem(.emailInvalid, .error, "not an e-mail address", value, line, &findings) }
+        case .url:
+            if !WebAddress.isValidURL(value) {
+                problem(.urlInvalid, .warning, "not an absolute http(s) URL", value, line, &findings)
+            }
+        case .postalCode: postalCode(&value, line, &findings)
+        case .corporateNumber:
+            narrow(&value, line, &findings)
+            if !CorporateNumber.isValid(value) {
+                problem(.corporateNumberInvalid, .error, "法人番号 must be 13 digits with a valid check digit", value, line, &findings)
+            }
+        case .time: time(&value, line, &findings)
+        case .date: date(&value, line, &findings)
+        case .weekdays:
+            if let reason = Weekdays.problem(in: value) {
+                problem(.weekdaysInvalid, .warning, "曜日 notation: \(reason)", value, line, &findings)
+            }
+        case .flag: flag(&value, line, &findings)
+        case .yesNo: yesNo(&value, line, &findings)
+        case .integer: number(&value, integer: true, line, &findings)
+        case .number: number(&value, integer: false, line, &findings)
+        case .altitudeType, .text: text(&value, line, &findings)
+        }
+
+        if let allowed = field.allowedValues, field.kind != .flag, !value.isEmpty, !allowed.contains(value) {
+            problem(.cellEnum, field.enumSeverity, "not one of \(allowed.joined(separator: " / "))", value, line, &findings)
+        }
+        return value
+    }
+
+    // MARK: Kinds
+
+    private func municipalityCode(_ value: inout String, _ line: Int, _ findings: inout [Finding]) {
+        narrow(&value, line, &findings)
+        guard value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            problem(.codeFormat, .error, "全国地方公共団体コード must be 6 digits", value, line, &findings)
+            return
+        }
+        switch value.utf8.count {
+        case 6:
+            if !MunicipalityCode.isValid(value) {
+                problem(.codeCheckDigit, .error, "the check digit (6th digit) does not match the first five", value, line, &findings)
+            }
+        case 5:
+            if let full = MunicipalityCode.completing(value) {
+                fix(.codeCheckDigitAdded, "5-digit code completed with its check digit", &value, full, line, &findings)
+            }
+        case 2 where MunicipalityCode.isPrefectureCode(value):
+            if let full = MunicipalityCode.completing(value + "000") {
+                fix(.codePrefectureExpanded, "2-digit prefecture code written as the prefecture's 6-digit code", &value, full, line, &findings)
+            }
+        default:
+            problem(.codeFormat, .error, "全国地方公共団体コード must be 6 digits", value, line, &findings)
+        }
+    }
+
+    private func identifier(_ value: inout String, _ line: Int, _ findings: inout [Finding]) {
+        narrow(&value, line, &findings)
+        let isAlphanumeric = value.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }
+        if !isAlphanumeric {
+            problem(.cellPattern, .error, "\(field.name) must be 半角英数字 (A–Z, a–z, 0–9)", value, line, &findings)
+        }
+    }
+
+    private func kana(_ value: inout String, _ line: Int, _ findings: inout [Finding]) {
+        if Kana.containsHalfWidthKatakana(value) {
+            fix(.cellHalfWidthKana, "half-width katakana written full-width", &value, Kana.fullWidthKatakana(fromHalfWidth: value), line, &findings)
+        }
+        if Kana.containsHiragana(value) {
+            fix(.kanaHiragana, "hiragana written as katakana", &value, Kana.katakana(fromHiragana: value), line, &findings)
+        }
+        if Kana.firstNonKatakana(in: value) != nil {
+            problem(.kanaNotKatakana, .warning, "\(field.name) should be 全角カナ; a character is not katakana", value, line, &findings)
+        }
+    }
+
+    private func phone(_ value: inout String, _ line: Int, _ findings: inout [Finding]) {
+        if let normalized = PhoneNumber.normalized(value), normalized != value {
+            fix(.phoneFormat, "phone number written as 000-000-0000", &value, normalized, line, &findings)
+        }
+        if !PhoneNumber.isPlausible(value) {
+            problem(.phoneImplausible, .warning, "not a plausible Japanese phone number (0 and 10 or 11 digits)", value, line, &findings)
+        }
+    }
+
+    private func phoneExtension(_ value: inout String, _ line: Int, _ findings: inout [Finding]) {
+        narrow(&value, line, &findings)
+        if !value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            problem(.extensionFormat, .warning, "内線番号 should be digits only", value, line, &findings)
+        }
+    }
+
+    private func postalCode(_ value: inout String, _ line: Int, _ findings: inout [Finding]) {
+        if PostalCode.isValid(value) { return }
+        if let normalized = PostalCode.normalized(value) {
+            fix(.postalCodeFormat, "郵便番号 written as 000-0000", &value, normalized, line, &findings)
+        } else {
+            problem(.postalCodeInvalid, .error, "郵便番号 must be 7 digits (000-0000)", value, line, &findings)
+        }
+    }
+
+    private func time(_ value: inout String, _ line: Int, _ findings: inout [Finding]) {
+        if TimeValue.isValid(value) { return }
+        if let normalized = TimeValue.normalized(value) {
+            fix(.timeFormat, "time written as hh:mm", &value, normalized, line, &findings)
+        } else {
+            problem(.timeInvalid, .error, "not a time (hh:mm)", value, line, &findings)
+        }
+    }
+
+    private func date(_ value: inout String, _ line: Int, _ findings: inout [Finding]) {
+        guard let normalized = DateValue.normalized(value) else {
+            problem(.dateInvalid, .error, "not an unambiguous date (YYYY-MM-DD)", value, line, &findings)
+            return
+        }
+        switch normalized.source {
+        case .iso: return
+        case .excelSerial: fix(.dateExcelSerial, "Excel serial date written as YYYY-MM-DD", &value, normalized.value, line, &findings)
+        case .wareki: fix(.dateWareki, "和暦 date written as YYYY-MM-DD", &value, normalized.value, line, &findings)
+        case .slashed, .dotted, .kanji: fix(.dateReformatted, "date written as YYYY-MM-DD", &value, normalized.value, line, &findings)
+        }
+    }
+
+    private func flag(_ value: inout String, _ line: Int, _ findings: inout [Finding]) {
+        if value == "1" { return }
+        if let normalized = Flag.normalized(value) {
+            fix(.flagCircle, "flag written as 1", &value, normalized, line, &findings)
+        } else {
+            problem(.flagInvalid, .error, "\(field.name) takes 1 or nothing", value, line, &findings)
+        }
+    }
+
+    private func yesNo(_ value: inout String, _ line: Int, _ findings: inout [Finding]) {
+        switch value {
+        case "有", "無": return
+        case "あり", "有り", "アリ": fix(.yesNoSynonym, "written as 有", &value, "有", line, &findings)
+        case "なし", "無し", "ナシ": fix(.yesNoSynonym, "written as 無", &value, "無", line, &findings)
+        default: break
+        }
+    }
+
+    private func number(_ value: inout String, integer: Bool, _ line: Int, _ findings: inout [Finding]) {
+        let valid = integer ? NumberValue.isNonNegativeInteger(value) : NumberValue.isDecimal(value)
+        if valid { return }
+        if let normalized = NumberValue.normalizedDecimal(value) {
+            fix(.numberFormat, "number written with half-width digits and no separators", &value, normalized, line, &findings)
+        }
+        if integer, !NumberValue.isNonNegativeInteger(value) {
+            if NumberValue.isDecimal(value), value.hasPrefix("-") {
+                problem(.numberBelowMinimum, .error, "\(field.name) cannot be negative", value, line, &findings)
+            } else {
+                problem(.numberInvalid, .error, "not a whole number", value, line, &findings)
+            }
+        } else if !integer, !NumberValue.isDecimal(value) {
+            problem(.numberInvalid, .error, "not a number", value, line, &findings)
+        }
+    }
+
+    private func text(_ value: inout String, _ line: Int, _ findings: inout [Finding]) {
+        if Kana.containsHalfWidthKatakana(value) {
+            fix(.cellHalfWidthKana, "half-width katakana written full-width", &value, Kana.fullWidthKatakana(fromHalfWidth: value), line, &findings)
+        }
+        guard let separator = field.civic?.separator, !separator.isEmpty else { return }
+        if value.contains("；") {
+            fix(.multiValueSeparator, "full-width ； written as \(separator)", &value, value.replacingOccurrences(of: "；", with: separator), line, &findings)
+        }
+        let parts = value.split(separator: Character(separator), omittingEmptySubsequences: false)
+        if parts.count > 1, parts.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            problem(.multiValueEmptyPart, .warning, "an empty value between \(separator) separators", value, line, &findings)
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Full-width digits, letters and punctuation to ASCII (codes, numbers, phones, times).
+    private func narrow(_ value: inout String, _ line: Int, _ findings: inout [Finding]) {
+        guard Width.containsWideASCII(value) || value.unicodeScalars.contains(where: { $0.value == 0x2212 || $0.value == 0x2010 }) else { return }
+        let narrowed = Width.narrowed(value)
+        if narrowed != value {
+            fix(.cellNarrowed, "full-width characters written half-width", &value, narrowed, line, &findings)
+        }
+    }
+
+    private func fix(_ code: FindingCode, _ message: String, _ value: inout String, _ new: String, _ line: Int, _ findings: inout [Finding]) {
+        findings.append(Finding(code, .fixed, line: line, column: column, field: field.name, message: message, before: value, after: new))
+        value = new
+    }
+
+    private func problem(_ code: FindingCode, _ severity: Severity, _ message: String, _ value: String, _ line: Int, _ findings: inout [Finding]) {
+        findings.append(Finding(code, severity, line: line, column: column, field: field.name, message: message, before: value))
+    }
+}

@@ -1,0 +1,48 @@
+/// One thing the reader found in a file: where, what, how bad, and (for fixes) before and after.
+///
+/// Cell values travel in `before`/`after` but are written out only when asked (`--show-values`):
+/// municipal files can hold personal data.
+public struct Finding: Sendable, Codable, Equatable {
+    public var code: FindingCode
+    public var severity: Severity
+    /// The 1-based physical line of the record in the input (nil for file-level findings).
+    public var line: Int?
+    /// The input column as written in the header.
+    public var column: String?
+    /// The standard field the column maps to, when it maps to one.
+    public var field: String?
+    /// What was found; never contains cell values.
+    public var message: String
+    /// The value as read.
+    public var before: String?
+    /// The value after normalisation.
+    public var after: String?
+
+    public init(
+        _ code: FindingCode,
+        _ severity: Severity,
+        line: Int? = nil,
+        column: String? = nil,
+        field: String? = nil,
+        message: String,
+        before: String? = nil,
+        after: String? = nil
+    ) {
+        self.code = code
+        self.severity = severity
+        self.line = line
+        self.column = column
+        self.field = field
+        self.message = message
+        self.before = before
+        self.after = after
+    }
+
+    /// The same finding without cell values.
+    public var redacted: Finding {
+        var copy = self
+        copy.before = nil
+        copy.after = nil
+        return copy
+    }
+}

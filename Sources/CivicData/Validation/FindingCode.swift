@@ -1,0 +1,79 @@
+/// A stable identifier for a kind of finding, e.g. `code.checkDigit`. Listed in `docs/report.md`.
+public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
+    public let rawValue: String
+
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    public var description: String { rawValue }
+    public static func < (lhs: FindingCode, rhs: FindingCode) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    // File and header
+    public static let metadataRow = FindingCode("file.metadataRow")
+    public static let layoutLegacy = FindingCode("layout.legacy")
+    public static let layoutNonStandard = FindingCode("layout.nonStandard")
+    public static let headerDuplicate = FindingCode("header.duplicate")
+    public static let headerEmpty = FindingCode("header.empty")
+    public static let headerExtraColumn = FindingCode("header.extraColumn")
+    public static let headerMissingRequired = FindingCode("header.missingRequired")
+    public static let headerRenamed = FindingCode("header.renamed")
+    public static let columnJoined = FindingCode("column.joined")
+    public static let columnPackedCoordinates = FindingCode("column.packedCoordinates")
+    // Rows
+    public static let rowBlank = FindingCode("row.blank")
+    public static let rowTooFewCells = FindingCode("row.tooFewCells")
+    public static let rowTooManyCells = FindingCode("row.tooManyCells")
+    public static let rowUnterminatedQuote = FindingCode("row.unterminatedQuote")
+    // Any cell
+    public static let cellTrimmed = FindingCode("cell.trimmed")
+    public static let cellRequired = FindingCode("cell.required")
+    public static let cellPattern = FindingCode("cell.pattern")
+    public static let cellEnum = FindingCode("cell.enum")
+    public static let cellNarrowed = FindingCode("cell.narrowed")
+    public static let cellHalfWidthKana = FindingCode("cell.halfWidthKana")
+    // Kinds
+    public static let kanaHiragana = FindingCode("kana.hiragana")
+    public static let kanaNotKatakana = FindingCode("kana.notKatakana")
+    public static let codeCheckDigitAdded = FindingCode("code.checkDigitAdded")
+    public static let codePrefectureExpanded = FindingCode("code.prefectureExpanded")
+    public static let codeCheckDigit = FindingCode("code.checkDigit")
+    public static let codeFormat = FindingCode("code.format")
+    public static let idDuplicate = FindingCode("id.duplicate")
+    public static let coordinateNotNumber = FindingCode("coordinate.notNumber")
+    public static let coordinateOutOfRange = FindingCode("coordinate.outOfRange")
+    public static let coordinatesOutsideJapan = FindingCode("coordinates.outsideJapan")
+    public static let coordinatesSwapped = FindingCode("coordinates.swapped")
+    public static let coordinatesIncomplete = FindingCode("coordinates.incomplete")
+    public static let coordinatesMissing = FindingCode("coordinates.missing")
+    public static let coordinatesUnpacked = FindingCode("coordinates.unpacked")
+    public static let coordinatesUnreadable = FindingCode("coordinates.unreadable")
+    public static let phoneFormat = FindingCode("phone.format")
+    public static let phoneImplausible = FindingCode("phone.implausible")
+    public static let extensionFormat = FindingCode("extension.format")
+    public static let emailInvalid = FindingCode("email.invalid")
+    public static let urlInvalid = FindingCode("url.invalid")
+    public static let postalCodeFormat = FindingCode("postalCode.format")
+    public static let postalCodeInvalid = FindingCode("postalCode.invalid")
+    public static let corporateNumberInvalid = FindingCode("corporateNumber.invalid")
+    public static let timeFormat = FindingCode("time.format")
+    public static let timeInvalid = FindingCode("time.invalid")
+    public static let dateExcelSerial = FindingCode("date.excelSerial")
+    public static let dateWareki = FindingCode("date.wareki")
+    public static let dateReformatted = FindingCode("date.reformatted")
+    public static let dateInvalid = FindingCode("date.invalid")
+    public static let weekdaysInvalid = FindingCode("weekdays.invalid")
+    public static let flagCircle = FindingCode("flag.circle")
+    public static let flagInvalid = FindingCode("flag.invalid")
+    public static let yesNoSynonym = FindingCode("yesNo.synonym")
+    public static let numberFormat = FindingCode("number.format")
+    public static let numberInvalid = FindingCode("number.invalid")
+    public static let numberBelowMinimum = FindingCode("number.belowMinimum")
+    public static let multiValueSeparator = FindingCode("multiValue.separator")
+    public static let multiValueEmptyPart = FindingCode("multiValue.emptyPart")
+    // Writers
+    public static let geoJSONSkipped = FindingCode("geojson.skipped")
+}

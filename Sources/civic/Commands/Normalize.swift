@@ -1,0 +1,63 @@
+import ArgumentParser
+import CivicData
+import Foundation
+
+struct Normalize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "正規化 Write the file as standard CSV in the current layout, fixing what is unambiguous.",
+        discussion: """
+            The output has the current (自治体標準オープンデータセット) columns in order, then any columns the file has
+            that the standard does not (nothing is dropped). Legacy 2019 files are mapped to the current layout.
+            Fixes: white space, full-width digits in codes/numbers/phones/times, ○ → 1, h:mm → hh:mm, Excel serial and
+            和暦 dates → YYYY-MM-DD, (054)626-1139 → 054-626-1139, 5-digit codes → 6 digits, half-width katakana →
+            full-width. Every fix is in the report.
+
+            例: civic normalize 122033_108_aed.csv -o aed.csv --report aed.report.json
+                civic normalize data.csv -o for-excel.csv --output-encoding cp932
+            """
+    )
+
+    @Argument(help: ArgumentHelp("CSV file (- for standard input) 入力ファイル", valueName: "file"))
+    var file: String
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("出力 Output CSV (default: standard output).", valueName: "out.csv"))
+    var output: String?
+
+    @Flag(name: .long, help: "BOM付きUTF-8 Start the UTF-8 output with a byte order mark (for Excel).")
+    var bom = false
+
+    @Option(name: .long, help: ArgumentHelp("出力の文字コード Output encoding: utf-8 or cp932 (Shift_JIS for Excel).", valueName: "encoding"))
+    var outputEncoding: String = "utf-8"
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var reportOptions: ReportOptions
+
+    func run() throws {
+        let encoding: CSVWriter.Encoding
+        switch outputEncoding.lowercased() {
+        case "utf-8", "utf8": encoding = .utf8
+        case "cp932", "shift_jis", "sjis", "windows-31j": encoding = .cp932
+        default: throw ValidationError("--output-encoding takes utf-8 or cp932")
+        }
+        let options = try input.readOptions()
+        let (sink, begin, finish) = try reportOptions.makeSink(showValues: input.showValues)
+        do {
+            let out = try output.map { try ByteWriter(url: URL(fileURLWithPath: $0)) } ?? ByteWriter(fileHandle: .standardOutput)
+            let writer = try CSVWriter(output: out, encoding: encoding, byteOrderMark: bom)
+            let reader = try Pass(path: file, options: options).run(sink: sink, begin: { reader in
+                try begin(reader)
+                try writer.writeHeader(reader.outputColumns)
+            }) { _, record in
+                try writer.writeRow(record.values, line: record.line)
+            }
+            try writer.finish()
+            try finish(reader)
+            if !reader.summary.isValid { throw Status.invalid }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            printError(describeFailure(error))
+            throw Status.unreadable
+        }
+    }
+}

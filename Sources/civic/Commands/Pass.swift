@@ -1,0 +1,68 @@
+import CivicData
+import Foundation
+
+/// One read of one file: opens it, sends findings to the report writers, hands each record to `body`,
+/// shows a progress line on a terminal, and says how it ended.
+struct Pass {
+    let path: String
+    let options: ReadOptions
+
+    /// Runs the pass. Returns the reader (for its summary and report) or prints why the file could not be read.
+    func run(
+        sink: any FindingSink,
+        begin: (DatasetReader) throws -> Void = { _ in },
+        body: (DatasetReader, NormalizedRecord) throws -> Void
+    ) throws -> DatasetReader {
+        let reader = try DatasetReader(source: InputSource(path: path), options: options)
+        try begin(reader)
+        var progress = ProgressLine(name: path == "-" ? "standard input" : path)
+        while let record = try reader.next(reportingTo: sink) {
+            try body(reader, record)
+            progress.update(reader)
+        }
+        progress.finish()
+        return reader
+    }
+}
+
+/// "読込中 42% …" on standard error, only when it is a terminal and the file is large.
+struct ProgressLine {
+    let name: String
+    private var records = 0
+    private var lastShown = Date()
+    private var shown = false
+    private let enabled = isatty(STDERR_FILENO) == 1
+
+    init(name: String) { self.name = name }
+
+    mutating func update(_ reader: DatasetReader) {
+        records += 1
+        guard enabled, records & 0x3FFF == 0 else { return }
+        let (read, total) = reader.progress
+        guard (total ?? read) > 8 << 20, Date().timeIntervalSince(lastShown) > 0.5 else { return }
+        lastShown = Date()
+        shown = true
+        let percent = total.map { " \(Int(Double(read) / Double(max($0, 1)) * 100))%" } ?? ""
+        FileHandle.standardError.write(Data("\r読込中 reading \(name):\(percent) \(records) records   ".utf8))
+    }
+
+    func finish() {
+        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
+
+/// Prints why a file could not be read, in the form file:line: what.
+func describeFailure(_ error: any Error) -> String {
+    switch error {
+    case let error as TextDecodingError: "error: \(error.description)"
+    case let error as CSVError: "error: \(error.description)"
+    case let error as DatasetError: "error: \(error.description)"
+    case let error as SchemaError: "error: \(error.description)"
+    case let error as CSVWriteError: "error: \(error.description)"
+    default: "error: \(error)"
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+@testable import CivicData
+
+@Suite struct WriterTests {
+    func convert(_ file: String, framing: GeoJSONWriter.Framing = .featureCollection) throws -> (bytes: [UInt8], records: [NormalizedRecord], reader: DatasetReader) {
+        let reader = try DatasetReader(source: .file(Fixture.url("realdata/" + file)))
+        let output = ByteWriter()
+        let writer = GeoJSONWriter(output: output, columns: reader.outputColumns, schema: reader.schema, framing: framing)
+        try writer.begin()
+        var records: [NormalizedRecord] = []
+        while let record = try reader.next(reportingTo: FindingCollector()) {
+            try writer.write(record)
+            records.append(record)
+        }
+        try writer.finish()
+        return (output.bytes, records, reader)
+    }
+
+    @Test func geoJSONIsAnRFC7946FeatureCollection() throws {
+        let (bytes, records, reader) = try convert("matsuyama-382019__302019_care_service.csv")
+        let object = try JSONSerialization.jsonObject(with: Data(bytes)) as! [String: Any]
+        #expect(object["type"] as? String == "FeatureCollection")
+        let features = object["features"] as! [[String: Any]]
+        #expect(features.count == records.filter { $0.latitude != nil }.count)
+        #expect(features.count == 6771 - 15)
+        let first = features[0]
+        let geometry = first["geometry"] as! [String: Any]
+        let coordinates = geometry["coordinates"] as! [Double]
+        #expect(coordinates[0] > 132 && coordinates[0] < 133)   // longitude first
+        #expect(coordinates[1] > 33 && coordinates[1] < 34)
+        let properties = first["properties"] as! [String: Any]
+        #expect(Set(properties.keys) == Set(reader.outputColumns))
+        #expect(properties["全国地方公共団体コード"] as? String == "382019")
+    }
+
+    @Test func geoJSONTextSequences() throws {
+        let (bytes, records, _) = try convert("yaizu-222127__222127_aed.csv", framing: .textSequence)
+        let lines = bytes.split(separator: 0x0A)
+        #expect(lines.count == records.count)
+        for line in lines {
+            #expect(line.first == 0x1E)
+            let feature = try JSONSerialization.jsonObject(with: Data(line.dropFirst())) as! [String: Any]
+            #expect(feature["type"] as? String == "Feature")
+            #expect(feature["id"] is String)
+        }
+    }
+
+    @Test func jsonBytesEscapeAndRound() throws {
+        var out: [UInt8] = []
+        JSONBytes.appendString("a\"b\\c\n\u{01}日本", to: &out)
+        #expect(try JSONSerialization.jsonObject(with: Data(out), options: .fragmentsAllowed) as? String == "a\"b\\c\n\u{01}日本")
+        for (value, text) in [(139.76712549, "139.7671255"), (35.0, "35"), (-0.00000004, "0"), (-12.5, "-12.5"), (0.1, "0.1")] {
+            var bytes: [UInt8] = []
+            JSONBytes.appendFixed(value, precision: 7, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == text)
+        }
+        #expect(JSONBytes.isJSONNumber("12.5") && JSONBytes.isJSONNumber("-3") && JSONBytes.isJSONNumber("0"))
+        #expect(!JSONBytes.isJSONNumber("007") && !JSONBytes.isJSONNumber("1.") && !JSONBytes.isJSONNumber("+1") && !JSONBytes.isJSONNumber(""))
+    }
+
+    @Test func csvQuotingBOMAndCP932() throws {
+        let output = ByteWriter()
+        let writer = try CSVWriter(output: output, byteOrderMark: true)
+        try writer.writeHeader(["名称", "備考"])
+        try writer.writeRow(["A,B", "say \"hi\"\n2行目"], line: 2)
+        try writer.finish()
+        #expect(output.bytes == [0xEF, 0xBB, 0xBF] + Array("名称,備考\r\n\"A,B\",\"say \"\"hi\"\"\n2行目\"\r\n".utf8))
+
+        let sjis = ByteWriter()
+        let cp932 = try CSVWriter(output: sjis, encoding: .cp932)
+        try cp932.writeRow(["〜", "−"], line: 5)
+        #expect(sjis.bytes == [0x81, 0x60, 0x2C, 0x81, 0x7C, 0x0D, 0x0A])
+        try cp932.writeHeader(["名称", "備考"])
+        #expect {
+            try cp932.writeRow(["ok", "😀"], line: 7)
+        } throws: { error in
+            (error as? CSVWriteError)?.description == "unencodable: line 7, column 備考: U+1F600 '😀' cannot be written in CP932; write UTF-8 instead"
+        }
+    }
+
+    @Test func jsonReportStreamsAndParses() throws {
+        let reader = try DatasetReader(source: .file(Fixture.url("realdata/komae-132195__132195_aed.csv")))
+        let output = ByteWriter()
+        let writer = JSONReportWriter(output: output, showValues: false)
+        try writer.begin()
+        while try reader.next(reportingTo: writer) != nil {}
+        try writer.finish(reader)
+        let object = try JSONSerialization.jsonObject(with: Data(output.bytes)) as! [String: Any]
+        let findings = object["findings"] as! [[String: Any]]
+        #expect(findings.count == reader.summary.totals.errors + reader.summary.totals.warnings + reader.summary.totals.fixed + reader.summary.totals.info)
+        #expect(findings.allSatisfy { $0["before"] == nil && $0["after"] == nil })
+        #expect((object["recognition"] as! [String: Any])["dataset"] as? String == "aed")
+        #expect(object["valid"] is Bool)
+        // And the same report decodes as `Report` once the findings are in.
+        let decoded = try JSONDecoder().decode(Report.self, from: Data(output.bytes))
+        #expect(decoded.summary == reader.summary)
+    }
+}

@@ -1,0 +1,98 @@
+import Testing
+
+@testable import CivicData
+
+/// Every real file in Fixtures/realdata: the dataset and layout it must be recognised as, and facts re-derived
+/// from its bytes (data records, encoding).
+@Suite struct RealDataRecognitionTests {
+    struct Expectation: Sendable, CustomTestStringConvertible {
+        var file: String
+        var dataset: String
+        var layout: Layout
+        var records: Int
+        var encoding: String
+        var bom: Bool
+        var testDescription: String { file }
+    }
+
+    static let expectations: [Expectation] = [
+        .init(file: "yaizu-222127__222127_aed.csv", dataset: "aed", layout: .legacy, records: 82, encoding: "UTF-8", bom: false),
+        .init(file: "yaizu-222127__222127_evacuation_space.csv", dataset: "evacuation_space", layout: .legacy, records: 31, encoding: "UTF-8", bom: false),
+        .init(file: "yaizu-222127__222127_hinannjo.csv", dataset: "evacuation_space", layout: .nonStandard, records: 56, encoding: "UTF-8", bom: false),
+        .init(file: "yaizu-222127__222127_fire_hydrant.csv", dataset: "fire_hydrant", layout: .current, records: 193, encoding: "UTF-8", bom: false),
+        .init(file: "yaizu-222127__222127_public_toilet.csv", dataset: "public_toilet", layout: .current, records: 112, encoding: "UTF-8", bom: false),
+        .init(file: "yaizu-222127__222127_public_wireless_lan.csv", dataset: "public_wireless_lan", layout: .legacy, records: 17, encoding: "UTF-8", bom: false),
+        .init(file: "yaizu-222127__222127_preschool.csv", dataset: "preschool", layout: .legacy, records: 60, encoding: "UTF-8", bom: false),
+        .init(file: "yaizu-222127__222127_public_facility-59773.csv", dataset: "public_facility", layout: .legacy, records: 230, encoding: "UTF-8", bom: false),
+        .init(file: "takamatsu-372013__0002_aed_location.csv", dataset: "aed", layout: .nonStandard, records: 514, encoding: "UTF-8", bom: true),
+        .init(file: "takamatsu-372013__0060_evacuation_space.csv", dataset: "evacuation_space", layout: .nonStandard, records: 193, encoding: "UTF-8", bom: true),
+        .init(file: "takamatsu-372013__public_toilet_data.csv", dataset: "public_toilet", layout: .nonStandard, records: 169, encoding: "UTF-8", bom: false),
+        .init(file: "ichikawa-122033__122033_108_aed.csv", dataset: "aed", layout: .current, records: 191, encoding: "CP932", bom: false),
+        .init(file: "ichikawa-122033__122033_101_public_facility.csv", dataset: "public_facility", layout: .current, records: 342, encoding: "CP932", bom: false),
+        .init(file: "ichikawa-122033__122033_103_evacuation_space.csv", dataset: "evacuation_space", layout: .current, records: 121, encoding: "CP932", bom: false),
+        .init(file: "ichikawa-122033__122033_104_population.csv", dataset: "population", layout: .current, records: 237, encoding: "CP932", bom: false),
+        .init(file: "ichikawa-122033__122033_105_preschool.csv", dataset: "preschool", layout: .current, records: 384, encoding: "CP932", bom: false),
+        .init(file: "ichikawa-122033__122033_102_cultural_property.csv", dataset: "cultural_property", layout: .current, records: 76, encoding: "CP932", bom: false),
+        .init(file: "ichikawa-122033__122033_109_care_service.csv", dataset: "care_service", layout: .current, records: 53, encoding: "CP932", bom: false),
+        .init(file: "ichikawa-122033__122033_107_public_wireless_lan.csv", dataset: "public_wireless_lan", layout: .current, records: 45, encoding: "CP932", bom: false),
+        .init(file: "ichikawa-122033__122033_106_open_data_list.csv", dataset: "open_data_list", layout: .current, records: 36, encoding: "CP932", bom: false),
+        .init(file: "ichikawa-122033__122033_201_multipurpose_toilet.csv", dataset: "public_toilet", layout: .current, records: 49, encoding: "CP932", bom: false),
+        .init(file: "komae-132195__132195_aed.csv", dataset: "aed", layout: .legacy, records: 57, encoding: "UTF-8", bom: false),
+        .init(file: "matsuyama-382019__382019_aed.csv", dataset: "aed", layout: .nonStandard, records: 502, encoding: "UTF-8", bom: true),
+        .init(file: "matsuyama-382019__302019_care_service.csv", dataset: "care_service", layout: .legacy, records: 6771, encoding: "UTF-8", bom: true),
+        .init(file: "ichikawa-122033__122033_210_sakura_map.csv", dataset: "tourist_facility", layout: .current, records: 31, encoding: "CP932", bom: false),
+        .init(file: "ichikawa-122033__122033_209_100_best_landscapes.csv", dataset: "tourist_facility", layout: .current, records: 100, encoding: "CP932", bom: false),
+    ]
+
+    @Test func everyRealFileHasAnExpectation() {
+        #expect(Set(Self.expectations.map(\.file)) == Set(Fixture.realFiles))
+    }
+
+    @Test(arguments: expectations)
+    func recognisesAndCounts(_ expected: Expectation) throws {
+        let (records, report) = try DatasetReader.readAll(source: .file(Fixture.url("realdata/" + expected.file)))
+        #expect(report.recognition.dataset == expected.dataset, "\(report.recognition.reason)")
+        #expect(report.recognition.layout == expected.layout, "score \(report.recognition.score)")
+        #expect(records.count == expected.records)
+        #expect(report.summary.records == expected.records)
+        #expect(report.source.encoding == expected.encoding)
+        #expect(report.source.byteOrderMark == expected.bom)
+        #expect(report.outputColumns.starts(with: SchemaCatalog.bundled[expected.dataset]!.fields.map(\.name)))
+    }
+
+    @Test func takamatsuMetadataRowsAreKept() throws {
+        let (_, report) = try DatasetReader.readAll(source: .file(Fixture.url("realdata/takamatsu-372013__0002_aed_location.csv")))
+        #expect(report.source.headerLine == 7)
+        #expect(report.source.metadata.map { $0.first ?? "" } == ["LINK", "lang", "attribution_name", "license", "file_name", "download_from", "object_type_xsd", "property_context"])
+        #expect(report.source.metadata[2][1] == "高松市")
+        #expect(report.columns.first { $0.column == "location" }?.how == .packedCoordinates)
+    }
+
+    @Test func matsuyamaTieIsBrokenByTheFileName() throws {
+        let (_, report) = try DatasetReader.readAll(source: .file(Fixture.url("realdata/matsuyama-382019__382019_aed.csv")))
+        #expect(report.recognition.reason.contains("file name"))
+    }
+
+    @Test func declaredDatasetWins() throws {
+        let (_, report) = try DatasetReader.readAll(
+            source: .file(Fixture.url("realdata/yaizu-222127__222127_hinannjo.csv")),
+            options: ReadOptions(dataset: "evacuation_space")
+        )
+        #expect(report.recognition.declared)
+        #expect(report.recognition.layout == .nonStandard)
+    }
+
+    @Test func unrecognisedHeaderIsAnError() {
+        #expect(throws: DatasetError.self) {
+            _ = try DatasetReader.readAll(source: .bytes(Array("foo,bar,baz\n1,2,3\n".utf8), name: "x.csv"))
+        }
+    }
+
+    @Test func headerKeyFoldsDashesSpacesAndSuffixes() {
+        #expect(HeaderKey("都道府県コ―ド又は市区町村コ―ド") == HeaderKey("都道府県コード又は市区町村コード"))
+        #expect(HeaderKey("名称（必須）") == HeaderKey("名称"))
+        #expect(HeaderKey(" 名称_カナ　") == HeaderKey("名称_カナ"))
+        #expect(HeaderKey("ＵＲＬ") == HeaderKey("URL"))
+        #expect(HeaderKey("0－4歳の男性") == HeaderKey("0-4歳の男性"))
+    }
+}
