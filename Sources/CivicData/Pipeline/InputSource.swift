@@ -10,7 +10,7 @@ public enum InputSource: Sendable {
     /// The name used in messages and reports ("-" for standard input).
     public var displayName: String {
         switch self {
-        case .file(let url): url.path
+        case .file(let url): url.relativePath
         case .standardInput: "-"
         case .bytes(_, let name): name
         }

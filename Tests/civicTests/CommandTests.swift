@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+
+/// Runs the built `civic` binary as a user would and checks the whole output and the exit status.
+@Suite struct CommandTests {
+    static let fixtures = Bundle.module.resourceURL!.appendingPathComponent("Fixtures")
+
+    static var binary: URL {
+        let candidates = [
+            Bundle.main.bundleURL.appendingPathComponent("civic"),
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("civic"),
+            Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("civic"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var stdoutBytes: Data
+    }
+
+    func civic(_ arguments: [String], stdin: Data? = nil, in directory: URL = fixtures) throws -> Run {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try input.fileHandleForWriting.close()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus,
+            stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self),
+            stdoutBytes: outData
+        )
+    }
+
+    func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("civic-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func validateTextReport() throws {
+        let run = try civic(["validate", "small_aed.csv"])
+        #expect(run.status == 1)
+        #expect(run.stdout == Self.expectedSmallReport)
+        #expect(run.stderr == "")
+    }
+
+    @Test func validateShowsValuesOnlyWhenAsked() throws {
+        let hidden = try civic(["validate", "small_aed.csv"])
+        #expect(!hidden.stdout.contains("(054)626-1111"))
+        let shown = try civic(["validate", "--show-values", "small_aed.csv"])
+        #expect(shown.stdout.contains("[(054)626-1111 → 054-626-1111]"))
+    }
+
+    @Test func validateJSONParses() throws {
+        let run = try civic(["validate", "--format", "json", "small_aed.csv", "yaizu_aed.csv"])
+        let reports = try JSONSerialization.jsonObject(with: run.stdoutBytes) as! [[String: Any]]
+        #expect(reports.count == 2)
+        #expect(reports[0]["valid"] as? Bool == false)
+        #expect((reports[1]["recognition"] as! [String: Any])["layout"] as? String == "legacy")
+    }
+
+    @Test func undecodableBytesSayWhere() throws {
+        let run = try civic(["validate", "broken_cp932.csv"])
+        #expect(run.status == 2)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr.hasPrefix("error: broken_cp932.csv:3: byte 37: "))
+    }
+
+    @Test func normalizeWritesTheCurrentLayout() throws {
+        let directory = try temporaryDirectory()
+        let out = directory.appendingPathComponent("aed.csv")
+        let run = try civic(["normalize", "--quiet", "yaizu_aed.csv", "-o", out.path, "--report", directory.appendingPathComponent("r.json").path])
+        #expect(run.status == 0 || run.status == 1)
+        let text = try String(contentsOf: out, encoding: .utf8)
+        let lines = text.components(separatedBy: "\r\n")
+        #expect(lines[0].hasPrefix("全国地方公共団体コード,ID,地方公共団体名,名称,名称_カナ,名称_英字,所在地_全国地方公共団体コード"))
+        #expect(lines.count == 82 + 2)
+        #expect(lines[1].hasPrefix("222127,0000000001,静岡県焼津市,"))
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("r.json"))) as! [String: Any]
+        #expect((report["summary"] as! [String: Any])["records"] as? Int == 82)
+    }
+
+    @Test func normalizeForExcelInCP932() throws {
+        let run = try civic(["normalize", "--quiet", "--output-encoding", "cp932", "small_aed.csv"])
+        #expect(run.status == 1)
+        let decoded = String(data: run.stdoutBytes, encoding: .shiftJIS)
+        #expect(decoded?.contains("ヤイヅシヤクショ") == true)
+    }
+
+    @Test func convertFromStandardInput() throws {
+        let data = try Data(contentsOf: Self.fixtures.appendingPathComponent("yaizu_aed.csv"))
+        let run = try civic(["convert", "--quiet", "-"], stdin: data)
+        let object = try JSONSerialization.jsonObject(with: run.stdoutBytes) as! [String: Any]
+        #expect((object["features"] as! [Any]).count == 82)
+    }
+
+    @Test func convertSummaryOnStandardError() throws {
+        let directory = try temporaryDirectory()
+        let run = try civic(["convert", "small_aed.csv", "-o", directory.appendingPathComponent("a.geojson").path])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("2 GeoJSON features"))
+    }
+
+    @Test func helpUsesTheStandardsTerms() throws {
+        let run = try civic(["--help"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("自治体標準オープンデータセット"))
+        #expect(run.stdout.contains("validate"))
+        let validate = try civic(["validate", "--help"])
+        #expect(validate.stdout.contains("全国地方公共団体コード"))
+    }
+
+    @Test func unknownDatasetIsAnError() throws {
+        let run = try civic(["validate", "--dataset", "nope", "small_aed.csv"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("unknownDataset: no standard dataset 'nope'"))
+    }
+
+    static let expectedSmallReport = "PLACEHOLDER"
+}
