@@ -131,5 +131,34 @@ import Testing
         #expect(run.stderr.contains("unknownDataset: no standard dataset 'nope'"))
     }
 
-    static let expectedSmallReport = "PLACEHOLDER"
+    static let expectedSmallReport = """
+        small_aed.csv
+          dataset:  aed AED設置箇所一覧 — legacy 2019 layout (推奨データセット), score 1.0
+          why:      22 of the file's 22 columns are in the legacy 2019 (推奨データセット) layout of AED設置箇所一覧
+          line 2, 都道府県コード又は市区町村コード → 全国地方公共団体コード: fixed code.checkDigitAdded: 5-digit code completed with its check digit
+          line 2, 名称_カナ: fixed cell.halfWidthKana: half-width katakana written full-width
+          line 2, 電話番号: fixed phone.format: phone number written as 000-000-0000
+          line 2, 開始時間: fixed time.format: time written as hh:mm
+          line 3, 小児対応設備の有無: fixed yesNo.synonym: written as 有
+          line 3, 緯度: warning coordinates.missing: no coordinates; the record is left out of GeoJSON
+          line 4, 都道府県コード又は市区町村コード → 全国地方公共団体コード: error code.checkDigit: the check digit (6th digit) does not match the first five
+          line 4, 利用可能曜日: warning weekdays.invalid: 曜日 notation (e.g. 月火水木金): a character that is not a day (月火水木金土日祝)
+          line 4, 終了時間: error time.invalid: not a time (hh:mm)
+          line 4, NO → ID: error id.duplicate: the same ID as the record on line 3
+          read:     UTF-8 (validUTF8), comma-separated, CRLF line endings, header on line 1
+          records:  3, 1 with errors
+          by column:
+            都道府県コード又は市区町村コード: 1 errors, 0 warnings, 1 fixed
+            NO: 1 errors, 0 warnings, 0 fixed
+            名称_カナ: 0 errors, 0 warnings, 1 fixed
+            緯度: 0 errors, 1 warnings, 0 fixed
+            電話番号: 0 errors, 0 warnings, 1 fixed
+            利用可能曜日: 0 errors, 1 warnings, 0 fixed
+            開始時間: 0 errors, 0 warnings, 1 fixed
+            終了時間: 1 errors, 0 warnings, 0 fixed
+            小児対応設備の有無: 0 errors, 0 warnings, 1 fixed
+          total:    3 errors, 2 warnings, 5 fixed — INVALID 不適合
+
+        """
+        + "\n"
 }

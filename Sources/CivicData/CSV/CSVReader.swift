@@ -102,6 +102,7 @@ public final class CSVReader {
             while true {
                 // One cell.
                 if i < n && p[i] == 0x22 {
+                    let cellStart = i
                     i += 1
                     var pieces: [UInt8] = []
                     var segmentStart = i
@@ -136,10 +137,11 @@ public final class CSVReader {
                     while i < n, p[i] != delimiter, p[i] != 0x0A, p[i] != 0x0D { i += 1 }
                     if i == n && !final { return nil }
                     if i > trailingStart {
-                        pieces.append(0x22)
-                        pieces.append(contentsOf: UnsafeBufferPointer(rebasing: p[trailingStart..<i]))
+                        // Malformed ("x"y): keep the cell exactly as written, quotes included.
+                        cells.append(String(decoding: UnsafeBufferPointer(rebasing: p[cellStart..<i]), as: UTF8.self))
+                    } else {
+                        cells.append(String(decoding: pieces, as: UTF8.self))
                     }
-                    cells.append(String(decoding: pieces, as: UTF8.self))
                 } else {
                     let start = i
                     while i < n {

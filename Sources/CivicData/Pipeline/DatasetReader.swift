@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Reads a municipal file as a standard dataset: decodes it, finds the header (after any `#` metadata rows),
 /// recognises the dataset and layout, and hands out normalised records in the current layout with every finding.
@@ -82,8 +82,10 @@ public final class DatasetReader {
             )
         }
         self.recognition = recognition
-        schema = try options.catalog.schema(id: recognition.dataset)
-        plan = ColumnPlan(header: header.cells, schema: schema)
+        let schema = try options.catalog.schema(id: recognition.dataset)
+        let plan = ColumnPlan(header: header.cells, schema: schema)
+        self.schema = schema
+        self.plan = plan
         outputColumns = plan.outputColumns
         columnMappings = plan.mappings
         normalizers = plan.targets.enumerated().map { position, target in
@@ -312,7 +314,10 @@ public final class DatasetReader {
         let line = record.line
 
         if latitudeText.isEmpty && longitudeText.isEmpty {
-            findingBuffer.append(Finding(.coordinatesMissing, .warning, line: line, message: "no coordinates; the record is left out of GeoJSON"))
+            findingBuffer.append(Finding(
+                .coordinatesMissing, .warning, line: line, column: latitudeColumn, field: latitudeName,
+                message: "no coordinates; the record is left out of GeoJSON"
+            ))
             return
         }
         if latitudeText.isEmpty || longitudeText.isEmpty {

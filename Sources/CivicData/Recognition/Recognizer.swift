@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Decides from a header (and, to break ties, the file name) which standard dataset and layout a file follows.
 ///

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Streams a report as JSON: findings are written as they arrive, the rest when the file is done, so a report
 /// of millions of findings needs no memory. Keys are those of `Report` (`docs/report.schema.json`).

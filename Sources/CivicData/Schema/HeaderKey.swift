@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The comparable form of a column name: header text is matched on this, never verbatim.
 ///

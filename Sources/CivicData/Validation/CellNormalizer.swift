@@ -40,7 +40,9 @@ struct CellNormalizer: Sendable {
         case .date: date(&value, line, &findings)
         case .weekdays:
             if let reason = Weekdays.problem(in: value) {
-                problem(.weekdaysInvalid, .warning, "曜日 notation: \(reason)", value, line, &findings)
+                // Reasons that quote a character would put cell content in the message.
+                let said = reason.contains("'") ? "a character that is not a day (月火水木金土日祝)" : reason
+                problem(.weekdaysInvalid, .warning, "曜日 notation (e.g. 月火水木金): \(said)", value, line, &findings)
             }
         case .flag: flag(&value, line, &findings)
         case .yesNo: yesNo(&value, line, &findings)
@@ -150,7 +152,7 @@ struct CellNormalizer: Sendable {
 
     private func flag(_ value: inout String, _ line: Int, _ findings: inout [Finding]) {
         if value == "1" { return }
-        if let normalized = Flag.normalized(value) {
+        if let normalized = FlagValue.normalized(value) {
             fix(.flagCircle, "flag written as 1", &value, normalized, line, &findings)
         } else {
             problem(.flagInvalid, .error, "\(field.name) takes 1 or nothing", value, line, &findings)
