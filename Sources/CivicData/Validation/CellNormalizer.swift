@@ -98,6 +98,9 @@ struct CellNormalizer: Sendable {
         if Kana.containsHiragana(value) {
             fix(.kanaHiragana, "hiragana written as katakana", &value, Kana.katakana(fromHiragana: value), line, &findings)
         }
+        if let lengthened = CellNormalizer.prolongedSoundMarks(in: value) {
+            fix(.kanaProlongedSoundMark, "a dash after katakana written as the prolonged sound mark ー", &value, lengthened, line, &findings)
+        }
         if Kana.firstNonKatakana(in: value) != nil {
             problem(.kanaNotKatakana, .warning, "\(field.name) should be 全角カナ; a character is not katakana", value, line, &findings)
         }
@@ -200,6 +203,25 @@ struct CellNormalizer: Sendable {
     }
 
     // MARK: Helpers
+
+    /// In a reading (カナ) column a dash right after katakana is the prolonged sound mark: センタ- → センター.
+    /// Nil when there is none.
+    static func prolongedSoundMarks(in value: String) -> String? {
+        let dashes: Set<UInt32> = [0x2D, 0xFF0D, 0x2010, 0x2015, 0x2212, 0x2014]
+        var scalars = String.UnicodeScalarView()
+        var previous: Unicode.Scalar?
+        var changed = false
+        for scalar in value.unicodeScalars {
+            if dashes.contains(scalar.value), let previous, (0x30A1...0x30FA).contains(previous.value) || previous.value == 0x30FC {
+                scalars.append("ー")
+                changed = true
+            } else {
+                scalars.append(scalar)
+            }
+            previous = scalar
+        }
+        return changed ? String(scalars) : nil
+    }
 
     /// Full-width digits, letters and punctuation to ASCII (codes, numbers, phones, times).
     private func narrow(_ value: inout String, _ line: Int, _ findings: inout [Finding]) {

@@ -37,6 +37,7 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible,
     public static let cellHalfWidthKana = FindingCode("cell.halfWidthKana")
     // Kinds
     public static let kanaHiragana = FindingCode("kana.hiragana")
+    public static let kanaProlongedSoundMark = FindingCode("kana.prolongedSoundMark")
     public static let kanaNotKatakana = FindingCode("kana.notKatakana")
     public static let codeCheckDigitAdded = FindingCode("code.checkDigitAdded")
     public static let codePrefectureExpanded = FindingCode("code.prefectureExpanded")
@@ -74,6 +75,4 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible,
     public static let numberBelowMinimum = FindingCode("number.belowMinimum")
     public static let multiValueSeparator = FindingCode("multiValue.separator")
     public static let multiValueEmptyPart = FindingCode("multiValue.emptyPart")
-    // Writers
-    public static let geoJSONSkipped = FindingCode("geojson.skipped")
 }

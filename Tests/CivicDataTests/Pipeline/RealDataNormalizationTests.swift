@@ -133,3 +133,14 @@ import Testing
         #expect(report.summary.recordsWithErrors == 2)
     }
 }
+
+@Suite struct KanaColumnTests {
+    @Test func dashAfterKatakanaIsTheProlongedSoundMark() throws {
+        let read = try RealDataNormalizationTests.Read("ichikawa-122033__122033_108_aed.csv")
+        let fixes = read.findings(.kanaProlongedSoundMark)
+        #expect(fixes.contains { $0.after == "イキイキセンターシオハマ" })
+        #expect(read.findings(.kanaNotKatakana).count < 29)
+        #expect(CellNormalizer.prolongedSoundMarks(in: "0-4サイ") == nil)
+        #expect(CellNormalizer.prolongedSoundMarks(in: "センタ－") == "センター")
+    }
+}
