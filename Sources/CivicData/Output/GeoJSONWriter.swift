@@ -17,22 +17,41 @@ public final class GeoJSONWriter {
     public private(set) var featureCount = 0
 
     private let output: ByteWriter
-    private let names: [String]
+    /// `"name":` per column, encoded once.
+    private let keys: [[UInt8]]
     private let numeric: [Bool]
+    /// Output column index of each property.
+    private let properties: [Int]
     private let idColumn: Int?
     private var line: [UInt8] = []
 
     /// - Parameters:
     ///   - columns: the output header (property names, in order).
     ///   - schema: decides which properties are numbers and which column gives the feature id.
-    public init(output: ByteWriter, columns: [String], schema: Schema, framing: Framing = .featureCollection, precision: Int = 7) {
+    ///   - properties: the columns written as properties (default: all). `DatasetReader.suppliedColumns` leaves
+    ///     out the standard fields the file does not have, which would be null in every feature.
+    public init(
+        output: ByteWriter,
+        columns: [String],
+        schema: Schema,
+        properties: [Int]? = nil,
+        framing: Framing = .featureCollection,
+        precision: Int = 7
+    ) {
         self.output = output
         self.framing = framing
         self.precision = precision
-        names = columns
+        let selected = properties ?? Array(columns.indices)
+        self.properties = selected
+        keys = selected.map { columns[$0] }.map { name in
+            var key: [UInt8] = []
+            JSONBytes.appendString(name, to: &key)
+            key.append(0x3A)
+            return key
+        }
         var kinds: [String: FieldKind] = [:]
         for field in schema.fields { kinds[field.name] = field.kind }
-        numeric = columns.map { name in
+        numeric = selected.map { columns[$0] }.map { name in
             switch kinds[name] {
             case .integer, .number, .latitude, .longitude: true
             default: false
@@ -53,7 +72,11 @@ public final class GeoJSONWriter {
     @discardableResult
     public func write(_ record: NormalizedRecord) throws -> Bool {
         guard let longitude = record.longitude, let latitude = record.latitude else { return false }
+        // Built in a local buffer: no exclusivity checks on a class property per byte run.
+        var line = self.line
+        self.line = []
         line.removeAll(keepingCapacity: true)
+        defer { self.line = line }
         switch framing {
         case .featureCollection:
             if featureCount > 0 { line.append(0x2C) }
@@ -72,11 +95,12 @@ public final class GeoJSONWriter {
         line.append(0x2C)
         JSONBytes.appendFixed(latitude, precision: precision, to: &line)
         JSONBytes.appendASCII(#"]},"properties":{"#, to: &line)
-        for index in 0..<names.count {
+        let values = record.values
+        for index in 0..<keys.count {
             if index > 0 { line.append(0x2C) }
-            JSONBytes.appendString(names[index], to: &line)
-            line.append(0x3A)
-            let value = index < record.values.count ? record.values[index] : ""
+            line.append(contentsOf: keys[index])
+            let column = properties[index]
+            let value = column < values.count ? values[column] : ""
             if value.isEmpty {
                 JSONBytes.appendASCII("null", to: &line)
             } else if numeric[index] && JSONBytes.isJSONNumber(value) {

@@ -3,6 +3,15 @@ enum JSONBytes {
     /// Appends `string` as a JSON string literal.
     static func appendString(_ string: String, to out: inout [UInt8]) {
         out.append(0x22)
+        // Most values need no escaping: one scan, one copy.
+        if let fast = string.utf8.withContiguousStorageIfAvailable({ bytes -> Bool in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }), fast {
+            out.append(0x22)
+            return
+        }
         var string = string
         string.withUTF8 { bytes in
             var start = 0

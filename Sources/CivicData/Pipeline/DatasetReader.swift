@@ -18,6 +18,9 @@ public final class DatasetReader {
     /// The output header: the schema's current fields in order, then the extra columns.
     public let outputColumns: [String]
     public let columnMappings: [ColumnMapping]
+    /// The output columns the file actually has (a standard field fed by an input column, or an extra column),
+    /// in output order. Standard fields the file lacks are always empty.
+    public var suppliedColumns: [Int] { inputColumns.indices.filter { inputColumns[$0] != nil } }
     /// Counts so far (complete after `next` returned nil).
     public private(set) var summary = ReportSummary()
 
@@ -34,6 +37,9 @@ public final class DatasetReader {
     private var seenIDs: [Int: Int] = [:]
     /// The input column feeding each output column (the first, for joined ones).
     private let inputColumns: [String?]
+    /// The standard fields' names, and the required ones present in the file (looked up per row).
+    private let fieldNames: [String]
+    private let requiredFields: [(index: Int, severity: Severity)]
 
     public init(source: InputSource, options: ReadOptions = ReadOptions()) throws {
         let chunks = try source.makeChunkReader(encoding: options.encoding)
@@ -107,6 +113,8 @@ public final class DatasetReader {
             }
         }
         self.inputColumns = inputColumns
+        fieldNames = schema.fields.map(\.name)
+        requiredFields = plan.presentFields.sorted().filter { schema.fields[$0].isRequired }.map { ($0, schema.fields[$0].requiredSeverity) }
 
         var findings: [Finding] = []
         for (index, row) in metadata.enumerated() {
@@ -173,7 +181,6 @@ public final class DatasetReader {
                 try emit(Finding(.rowBlank, .info, line: row.line, message: "blank row skipped"), to: sink)
                 continue
             }
-            findingBuffer.removeAll(keepingCapacity: true)
             var record = process(row)
             summary.records += 1
             for finding in findingBuffer {
@@ -218,6 +225,11 @@ public final class DatasetReader {
     // MARK: Rows
 
     private func process(_ row: CSVRow) -> NormalizedRecord {
+        // The buffer is moved into a local for the row: no exclusivity checks on a class property per cell.
+        var findingBuffer = self.findingBuffer
+        self.findingBuffer = []
+        findingBuffer.removeAll(keepingCapacity: true)
+        defer { self.findingBuffer = findingBuffer }
         var values = [String](repeating: "", count: outputColumns.count)
         let line = row.line
         if row.hasUnterminatedQuote {
@@ -274,14 +286,14 @@ public final class DatasetReader {
         }
 
         var record = NormalizedRecord(line: line, values: values)
-        if let packed, !packed.isEmpty { unpack(packed, into: &record) }
-        checkCoordinates(&record)
-        checkRequired(record)
-        checkUniqueID(record)
+        if let packed, !packed.isEmpty { unpack(packed, into: &record, &findingBuffer) }
+        checkCoordinates(&record, &findingBuffer)
+        checkRequired(record, &findingBuffer)
+        checkUniqueID(record, &findingBuffer)
         return record
     }
 
-    private func unpack(_ raw: String, into record: inout NormalizedRecord) {
+    private func unpack(_ raw: String, into record: inout NormalizedRecord, _ findingBuffer: inout [Finding]) {
         guard let latitude = plan.latitudeOutput, let longitude = plan.longitudeOutput, let column = plan.packedColumn else { return }
         let text = Width.narrowed(Whitespace.trimmed(raw))
         let parts = text.split(whereSeparator: { $0 == "," || $0 == " " || $0 == ";" || $0 == "/" }).map(String.init)
@@ -301,12 +313,12 @@ public final class DatasetReader {
     static let japanLatitudes = 20.0...46.0
     static let japanLongitudes = 122.0...154.0
 
-    private func checkCoordinates(_ record: inout NormalizedRecord) {
+    private func checkCoordinates(_ record: inout NormalizedRecord, _ findingBuffer: inout [Finding]) {
         guard let latitudeIndex = plan.latitudeOutput, let longitudeIndex = plan.longitudeOutput,
             plan.presentFields.contains(latitudeIndex) || plan.presentFields.contains(longitudeIndex)
         else { return }
-        let latitudeName = schema.fields[latitudeIndex].name
-        let longitudeName = schema.fields[longitudeIndex].name
+        let latitudeName = fieldNames[latitudeIndex]
+        let longitudeName = fieldNames[longitudeIndex]
         let latitudeText = record.values[latitudeIndex]
         let longitudeText = record.values[longitudeIndex]
         let latitudeColumn = inputColumn(for: latitudeIndex) ?? latitudeName
@@ -377,24 +389,23 @@ public final class DatasetReader {
         record.longitude = longitude
     }
 
-    private func checkRequired(_ record: NormalizedRecord) {
-        for index in plan.presentFields where schema.fields[index].isRequired && record.values[index].isEmpty {
+    private func checkRequired(_ record: NormalizedRecord, _ findingBuffer: inout [Finding]) {
+        for (index, severity) in requiredFields where record.values[index].isEmpty {
             findingBuffer.append(Finding(
-                .cellRequired, schema.fields[index].requiredSeverity, line: record.line, column: inputColumn(for: index),
-                field: schema.fields[index].name,
-                message: "\(schema.fields[index].name) is required (◎ 必須\(schema.fields[index].requiredSeverity == .warning ? ", inferred" : "")) but empty"
+                .cellRequired, severity, line: record.line, column: inputColumn(for: index), field: fieldNames[index],
+                message: "\(fieldNames[index]) is required (◎ 必須\(severity == .warning ? ", inferred" : "")) but empty"
             ))
         }
     }
 
-    private func checkUniqueID(_ record: NormalizedRecord) {
+    private func checkUniqueID(_ record: NormalizedRecord, _ findingBuffer: inout [Finding]) {
         guard let index = plan.idOutput, plan.presentFields.contains(index) else { return }
         let id = record.values[index]
         guard !id.isEmpty else { return }
         if let first = seenIDs[id.hashValue] {
             findingBuffer.append(Finding(
-                .idDuplicate, .error, line: record.line, column: inputColumn(for: index), field: schema.fields[index].name,
-                message: "the same \(schema.fields[index].name) as the record on line \(first)", before: id
+                .idDuplicate, .error, line: record.line, column: inputColumn(for: index), field: fieldNames[index],
+                message: "the same \(fieldNames[index]) as the record on line \(first)", before: id
             ))
         } else {
             seenIDs[id.hashValue] = record.line

@@ -2,10 +2,21 @@ import Foundation
 
 /// Checks one cell against its field and rewrites what is unambiguous, appending a finding for every fix and
 /// problem. The rules per kind are listed in `docs/schema-format.md`.
-struct CellNormalizer: Sendable {
+final class CellNormalizer: Sendable {
     let field: Field
     /// The input column as written.
     let column: String
+    private let kind: FieldKind
+    private let allowedValues: [String]?
+    private let separator: Character?
+
+    init(field: Field, column: String) {
+        self.field = field
+        self.column = column
+        kind = field.kind
+        allowedValues = field.allowedValues
+        separator = field.civic?.separator.flatMap { $0.count == 1 ? Character($0) : nil }
+    }
 
     func normalize(_ raw: String, line: Int, into findings: inout [Finding]) -> String {
         guard !raw.isEmpty else { return raw }
@@ -16,7 +27,7 @@ struct CellNormalizer: Sendable {
             if value.isEmpty { return value }
         }
 
-        switch field.kind {
+        switch kind {
         case .municipalityCode: municipalityCode(&value, line, &findings)
         case .identifier: identifier(&value, line, &findings)
         case .latitude, .longitude: narrow(&value, line, &findings)
@@ -51,7 +62,7 @@ struct CellNormalizer: Sendable {
         case .altitudeType, .text: text(&value, line, &findings)
         }
 
-        if let allowed = field.allowedValues, field.kind != .flag, !value.isEmpty, !allowed.contains(value) {
+        if let allowed = allowedValues, kind != .flag, !value.isEmpty, !allowed.contains(value) {
             problem(.cellEnum, field.enumSeverity, "not one of \(allowed.joined(separator: " / "))", value, line, &findings)
         }
         return value
@@ -192,11 +203,11 @@ struct CellNormalizer: Sendable {
         if Kana.containsHalfWidthKatakana(value) {
             fix(.cellHalfWidthKana, "half-width katakana written full-width", &value, Kana.fullWidthKatakana(fromHalfWidth: value), line, &findings)
         }
-        guard let separator = field.civic?.separator, !separator.isEmpty else { return }
+        guard let separator else { return }
         if value.contains("；") {
-            fix(.multiValueSeparator, "full-width ； written as \(separator)", &value, value.replacingOccurrences(of: "；", with: separator), line, &findings)
+            fix(.multiValueSeparator, "full-width ； written as \(separator)", &value, value.replacingOccurrences(of: "；", with: String(separator)), line, &findings)
         }
-        let parts = value.split(separator: Character(separator), omittingEmptySubsequences: false)
+        let parts = value.split(separator: separator, omittingEmptySubsequences: false)
         if parts.count > 1, parts.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             problem(.multiValueEmptyPart, .warning, "an empty value between \(separator) separators", value, line, &findings)
         }
@@ -204,10 +215,14 @@ struct CellNormalizer: Sendable {
 
     // MARK: Helpers
 
+    private static let prolongedSoundMarkDashes: Set<UInt32> = [0x2D, 0xFF0D, 0x2010, 0x2015, 0x2212, 0x2014]
+
     /// In a reading (カナ) column a dash right after katakana is the prolonged sound mark: センタ- → センター.
     /// Nil when there is none.
     static func prolongedSoundMarks(in value: String) -> String? {
-        let dashes: Set<UInt32> = [0x2D, 0xFF0D, 0x2010, 0x2015, 0x2212, 0x2014]
+        // Every dash is "-" or starts with byte E2 or EF in UTF-8: most cells have none of them.
+        guard value.utf8.contains(where: { $0 == 0x2D || $0 == 0xE2 || $0 == 0xEF }) else { return nil }
+        let dashes = prolongedSoundMarkDashes
         var scalars = String.UnicodeScalarView()
         var previous: Unicode.Scalar?
         var changed = false

@@ -7,7 +7,9 @@ struct Convert: ParsableCommand {
         abstract: "変換 Convert to GeoJSON (RFC 7946) for web maps and apps.",
         discussion: """
             Each record with usable 緯度/経度 becomes a Point feature (longitude, latitude) whose properties are the
-            normalised standard columns; its id is the ID column when filled. Records without usable coordinates are
+            file's columns under their standard (current-layout) names, normalised, then its extra columns; standard
+            columns the file does not have are left out (they would be null everywhere). Its id is the ID column
+            when filled. Records without usable coordinates are
             left out of the GeoJSON and listed in the report. Output ending in .geojsons or .geojsonl (or --seq) is
             written as GeoJSON text sequences (RFC 8142), one feature per line.
 
@@ -46,7 +48,10 @@ struct Convert: ParsableCommand {
             var writer: GeoJSONWriter?
             let reader = try Pass(path: file, options: options).run(sink: sink, begin: { reader in
                 try begin(reader)
-                let geoJSON = GeoJSONWriter(output: out, columns: reader.outputColumns, schema: reader.schema, framing: framing, precision: precision)
+                let geoJSON = GeoJSONWriter(
+                    output: out, columns: reader.outputColumns, schema: reader.schema,
+                    properties: reader.suppliedColumns, framing: framing, precision: precision
+                )
                 try geoJSON.begin()
                 writer = geoJSON
             }) { _, record in
