@@ -1,7 +1,8 @@
 # Civic — one entry point for people and CI. `make run` and `make test` install what is missing first.
 SWIFT ?= swift
 BIN := .build/debug/civic
-APT_PACKAGES :=
+APT_PACKAGES := python3-venv
+VENV := .venv
 
 .PHONY: all deps build run test bench clean
 
@@ -18,11 +19,12 @@ run: build
 	@tools/run-bundled.sh $(BIN) datasets out
 
 # Every test: unit and real-data tests, the README example, the main job, and the schema generator's check.
-test: deps
+test: deps $(VENV)/bin/python
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(SWIFT) run --skip-build civic-example datasets/ichikawa-aed/data.csv
 	@tools/run-bundled.sh $(BIN) datasets .build/run-check > /dev/null && echo "make run: every bundled dataset read"
+	@$(VENV)/bin/python tools/check-report-schema.py .build/run-check/*/report.json
 	@if [ -f ../shared/reference/datasets-spec.json ]; then python3 tools/make_schemas.py --check; fi
 
 # Benchmarks (release build; installs gdal-bin for the ogr2ogr comparison).
@@ -30,5 +32,10 @@ bench:
 	@tools/install-deps.sh gdal-bin time
 	bench/convert/run.sh
 
+# Python tools for the checks (JSON Schema validation of reports).
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check jsonschema
+
 clean:
-	rm -rf .build out
+	rm -rf .build out $(VENV)
