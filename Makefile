@@ -18,8 +18,10 @@ build: deps
 run: build
 	@tools/run-bundled.sh $(BIN) datasets out
 
-# Every test: unit and real-data tests, the README example, the main job, and the schema generator's check.
+# Every test: format lint, unit and real-data tests, the README example, the main job, the reports against their
+# JSON Schema, and the schema generator's check.
 test: deps $(VENV)/bin/python
+	$(SWIFT) format lint --strict -r Sources Tests examples
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(SWIFT) run --skip-build civic-example datasets/ichikawa-aed/data.csv

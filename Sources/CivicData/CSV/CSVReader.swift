@@ -73,9 +73,7 @@ public final class CSVReader {
                 var tabs = 0
                 var quoted = false
                 for byte in line {
-                    if byte == 0x22 { quoted.toggle() }
-                    else if !quoted && byte == 0x2C { commas += 1 }
-                    else if !quoted && byte == 0x09 { tabs += 1 }
+                    if byte == 0x22 { quoted.toggle() } else if !quoted && byte == 0x2C { commas += 1 } else if !quoted && byte == 0x09 { tabs += 1 }
                 }
                 if tabs > commas { return .tab }
                 if commas > 0 { return .comma }

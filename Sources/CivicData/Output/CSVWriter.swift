@@ -38,7 +38,8 @@ public final class CSVWriter {
                 if case .failure(let bad) = encoder.encode(value, appendingTo: &row) {
                     let column = index < columns.count ? columns[index] : "列\(index + 1)"
                     throw CSVWriteError(
-                        message: "\(line.map { "line \($0)" } ?? "header"), column \(column): \(bad.scalarHex) '\(bad.character)' cannot be written in CP932; write UTF-8 instead",
+                        message:
+                            "\(line.map { "line \($0)" } ?? "header"), column \(column): \(bad.scalarHex) '\(bad.character)' cannot be written in CP932; write UTF-8 instead",
                         line: line,
                         column: column
                     )

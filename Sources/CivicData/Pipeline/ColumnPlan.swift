@@ -59,10 +59,14 @@ struct ColumnPlan: Sendable {
                 findings.append(Finding(.headerEmpty, .warning, column: name, message: "column \(position + 1) has no name; kept as \(name)"))
             }
             if let first = seenHeaders[key], !key.value.isEmpty {
-                findings.append(Finding(
-                    .headerDuplicate, .warning, column: rawName,
-                    message: "column \(position + 1) repeats the name of column \(first + 1); kept as an extra column"
-                ))
+                findings.append(
+                    Finding(
+                        .headerDuplicate,
+                        .warning,
+                        column: rawName,
+                        message: "column \(position + 1) repeats the name of column \(first + 1); kept as an extra column"
+                    )
+                )
                 let output = ColumnPlan.appendExtra(named: "\(name) (\(position + 1))", to: &outputColumns, names: &extraNames)
                 targets.append(.extra(output: output))
                 mappings.append(ColumnMapping(index: position + 1, column: rawName, output: [outputColumns[output]], how: .extra))
@@ -89,16 +93,26 @@ struct ColumnPlan: Sendable {
                         targets.append(.join(output: fieldIndex, field: fieldIndex))
                         mappings.append(ColumnMapping(index: position + 1, column: rawName, output: [fields[fieldIndex].name], how: .joined))
                         if let first = mappings.firstIndex(where: { $0.column == earlier.column }) { mappings[first].how = .joined }
-                        findings.append(Finding(
-                            .columnJoined, .info, column: rawName, field: fields[fieldIndex].name,
-                            message: "joined after \(earlier.column) into \(fields[fieldIndex].name)"
-                        ))
+                        findings.append(
+                            Finding(
+                                .columnJoined,
+                                .info,
+                                column: rawName,
+                                field: fields[fieldIndex].name,
+                                message: "joined after \(earlier.column) into \(fields[fieldIndex].name)"
+                            )
+                        )
                         continue
                     }
-                    findings.append(Finding(
-                        .headerDuplicate, .warning, column: rawName, field: fields[fieldIndex].name,
-                        message: "\(fields[fieldIndex].name) is already filled from \(earlier.column); kept as an extra column"
-                    ))
+                    findings.append(
+                        Finding(
+                            .headerDuplicate,
+                            .warning,
+                            column: rawName,
+                            field: fields[fieldIndex].name,
+                            message: "\(fields[fieldIndex].name) is already filled from \(earlier.column); kept as an extra column"
+                        )
+                    )
                     let output = ColumnPlan.appendExtra(named: name, to: &outputColumns, names: &extraNames)
                     targets.append(.extra(output: output))
                     mappings.append(ColumnMapping(index: position + 1, column: rawName, output: [outputColumns[output]], how: .extra))
@@ -109,10 +123,15 @@ struct ColumnPlan: Sendable {
                 targets.append(.field(output: fieldIndex, field: fieldIndex))
                 mappings.append(ColumnMapping(index: position + 1, column: rawName, output: [fields[fieldIndex].name], how: how))
                 if how != .same {
-                    findings.append(Finding(
-                        .headerRenamed, .info, column: rawName, field: fields[fieldIndex].name,
-                        message: "\(how == .legacyName ? "legacy column" : "column") \(rawName) written as \(fields[fieldIndex].name)"
-                    ))
+                    findings.append(
+                        Finding(
+                            .headerRenamed,
+                            .info,
+                            column: rawName,
+                            field: fields[fieldIndex].name,
+                            message: "\(how == .legacyName ? "legacy column" : "column") \(rawName) written as \(fields[fieldIndex].name)"
+                        )
+                    )
                 }
                 continue
             }
@@ -120,20 +139,28 @@ struct ColumnPlan: Sendable {
             if ColumnPlan.packedCoordinateNames.contains(key), let latitudeIndex, let longitudeIndex, packedColumn == nil {
                 packedColumn = position
                 targets.append(.packedCoordinates)
-                mappings.append(ColumnMapping(
-                    index: position + 1, column: rawName,
-                    output: [fields[latitudeIndex].name, fields[longitudeIndex].name], how: .packedCoordinates
-                ))
+                mappings.append(
+                    ColumnMapping(
+                        index: position + 1,
+                        column: rawName,
+                        output: [fields[latitudeIndex].name, fields[longitudeIndex].name],
+                        how: .packedCoordinates
+                    )
+                )
                 continue
             }
 
             let output = ColumnPlan.appendExtra(named: name, to: &outputColumns, names: &extraNames)
             targets.append(.extra(output: output))
             mappings.append(ColumnMapping(index: position + 1, column: rawName, output: [outputColumns[output]], how: .extra))
-            findings.append(Finding(
-                .headerExtraColumn, .info, column: rawName,
-                message: "not a column of \(schema.title); kept after the standard columns"
-            ))
+            findings.append(
+                Finding(
+                    .headerExtraColumn,
+                    .info,
+                    column: rawName,
+                    message: "not a column of \(schema.title); kept after the standard columns"
+                )
+            )
         }
 
         // A packed column only counts when the separate columns are absent.
@@ -148,18 +175,26 @@ struct ColumnPlan: Sendable {
             } else {
                 presentFields.insert(latitudeIndex)
                 presentFields.insert(longitudeIndex)
-                findings.append(Finding(
-                    .columnPackedCoordinates, .info, column: header[packedColumn!],
-                    message: "one column holds both coordinates; split into \(fields[latitudeIndex].name) and \(fields[longitudeIndex].name)"
-                ))
+                findings.append(
+                    Finding(
+                        .columnPackedCoordinates,
+                        .info,
+                        column: header[packedColumn!],
+                        message: "one column holds both coordinates; split into \(fields[latitudeIndex].name) and \(fields[longitudeIndex].name)"
+                    )
+                )
             }
         }
 
         for (index, field) in fields.enumerated() where field.isRequired && !presentFields.contains(index) {
-            findings.append(Finding(
-                .headerMissingRequired, field.requiredSeverity, field: field.name,
-                message: "the required (◎ 必須\(field.requiredSeverity == .warning ? ", inferred" : "")) column \(field.name) is missing"
-            ))
+            findings.append(
+                Finding(
+                    .headerMissingRequired,
+                    field.requiredSeverity,
+                    field: field.name,
+                    message: "the required (◎ 必須\(field.requiredSeverity == .warning ? ", inferred" : "")) column \(field.name) is missing"
+                )
+            )
         }
 
         latitudeOutput = latitudeIndex

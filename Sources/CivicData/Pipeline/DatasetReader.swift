@@ -82,7 +82,8 @@ public final class DatasetReader {
         } else {
             throw DatasetError(
                 code: .unrecognized,
-                message: "the columns match no standard dataset; name one with --dataset (\(options.catalog.schemas.map(\.id).joined(separator: ", ")))",
+                message:
+                    "the columns match no standard dataset; name one with --dataset (\(options.catalog.schemas.map(\.id).joined(separator: ", ")))",
                 file: displayName,
                 line: header.line
             )
@@ -118,19 +119,27 @@ public final class DatasetReader {
 
         var findings: [Finding] = []
         for (index, row) in metadata.enumerated() {
-            findings.append(Finding(
-                .metadataRow, .info, line: metadataLines[index],
-                message: "metadata row #\(row.first ?? "") kept in the report's source.metadata"
-            ))
+            findings.append(
+                Finding(
+                    .metadataRow,
+                    .info,
+                    line: metadataLines[index],
+                    message: "metadata row #\(row.first ?? "") kept in the report's source.metadata"
+                )
+            )
         }
         switch recognition.layout {
         case .legacy:
             findings.append(Finding(.layoutLegacy, .info, line: header.line, message: "legacy 2019 layout; written in the current layout"))
         case .nonStandard:
-            findings.append(Finding(
-                .layoutNonStandard, .warning, line: header.line,
-                message: "not a standard layout; columns matched to \(schema.title) by name: \(recognition.reason)"
-            ))
+            findings.append(
+                Finding(
+                    .layoutNonStandard,
+                    .warning,
+                    line: header.line,
+                    message: "not a standard layout; columns matched to \(schema.title) by name: \(recognition.reason)"
+                )
+            )
         case .current:
             break
         }
@@ -233,30 +242,48 @@ public final class DatasetReader {
         var values = [String](repeating: "", count: outputColumns.count)
         let line = row.line
         if row.hasUnterminatedQuote {
-            findingBuffer.append(Finding(
-                .rowUnterminatedQuote, .error, line: line,
-                message: "a quote (\") opened on this line never closes; the last cell runs to the end of the file"
-            ))
+            findingBuffer.append(
+                Finding(
+                    .rowUnterminatedQuote,
+                    .error,
+                    line: line,
+                    message: "a quote (\") opened on this line never closes; the last cell runs to the end of the file"
+                )
+            )
         }
         if row.cells.count < header.count {
-            findingBuffer.append(Finding(
-                .rowTooFewCells, .warning, line: line,
-                message: "\(row.cells.count) cells where the header has \(header.count); the missing ones are empty"
-            ))
+            findingBuffer.append(
+                Finding(
+                    .rowTooFewCells,
+                    .warning,
+                    line: line,
+                    message: "\(row.cells.count) cells where the header has \(header.count); the missing ones are empty"
+                )
+            )
         } else if row.cells.count > header.count {
             let extra = row.cells[header.count...]
             if extra.allSatisfy(\.isEmpty) {
-                findingBuffer.append(Finding(
-                    .rowTooManyCells, .info, line: line,
-                    message: "\(row.cells.count) cells where the header has \(header.count); the extra cells are empty"
-                ))
+                findingBuffer.append(
+                    Finding(
+                        .rowTooManyCells,
+                        .info,
+                        line: line,
+                        message: "\(row.cells.count) cells where the header has \(header.count); the extra cells are empty"
+                    )
+                )
             } else {
                 for (offset, cell) in extra.enumerated() where !cell.isEmpty {
-                    findingBuffer.append(Finding(
-                        .rowTooManyCells, .error, line: line, column: "列\(header.count + offset + 1)",
-                        message: "cell \(header.count + offset + 1) is beyond the header's \(header.count) columns; its value is kept only in this report",
-                        before: cell
-                    ))
+                    findingBuffer.append(
+                        Finding(
+                            .rowTooManyCells,
+                            .error,
+                            line: line,
+                            column: "列\(header.count + offset + 1)",
+                            message:
+                                "cell \(header.count + offset + 1) is beyond the header's \(header.count) columns; its value is kept only in this report",
+                            before: cell
+                        )
+                    )
                 }
             }
         }
@@ -274,10 +301,17 @@ public final class DatasetReader {
             case .extra(let output):
                 let trimmed = Whitespace.trimmed(raw)
                 if trimmed.utf8.count != raw.utf8.count {
-                    findingBuffer.append(Finding(
-                        .cellTrimmed, .fixed, line: line, column: header[position],
-                        message: "removed white space at the ends", before: raw, after: trimmed
-                    ))
+                    findingBuffer.append(
+                        Finding(
+                            .cellTrimmed,
+                            .fixed,
+                            line: line,
+                            column: header[position],
+                            message: "removed white space at the ends",
+                            before: raw,
+                            after: trimmed
+                        )
+                    )
                 }
                 values[output] = trimmed
             case .packedCoordinates:
@@ -298,10 +332,16 @@ public final class DatasetReader {
         let text = Width.narrowed(Whitespace.trimmed(raw))
         let parts = text.split(whereSeparator: { $0 == "," || $0 == " " || $0 == ";" || $0 == "/" }).map(String.init)
         guard parts.count == 2, parts.allSatisfy(NumberValue.isDecimal), let a = Double(parts[0]), let b = Double(parts[1]) else {
-            findingBuffer.append(Finding(
-                .coordinatesUnreadable, .error, line: record.line, column: header[column],
-                message: "expected two numbers \"latitude,longitude\"; the value is kept only in this report", before: raw
-            ))
+            findingBuffer.append(
+                Finding(
+                    .coordinatesUnreadable,
+                    .error,
+                    line: record.line,
+                    column: header[column],
+                    message: "expected two numbers \"latitude,longitude\"; the value is kept only in this report",
+                    before: raw
+                )
+            )
             return
         }
         // The order is decided by Japan's ranges when they tell; otherwise "lat,lon" as the column's name says.
@@ -326,18 +366,29 @@ public final class DatasetReader {
         let line = record.line
 
         if latitudeText.isEmpty && longitudeText.isEmpty {
-            findingBuffer.append(Finding(
-                .coordinatesMissing, .warning, line: line, column: latitudeColumn, field: latitudeName,
-                message: "no coordinates; the record is left out of GeoJSON"
-            ))
+            findingBuffer.append(
+                Finding(
+                    .coordinatesMissing,
+                    .warning,
+                    line: line,
+                    column: latitudeColumn,
+                    field: latitudeName,
+                    message: "no coordinates; the record is left out of GeoJSON"
+                )
+            )
             return
         }
         if latitudeText.isEmpty || longitudeText.isEmpty {
-            findingBuffer.append(Finding(
-                .coordinatesIncomplete, .error, line: line, column: latitudeText.isEmpty ? latitudeColumn : longitudeColumn,
-                field: latitudeText.isEmpty ? latitudeName : longitudeName,
-                message: "only one of 緯度/経度 is given; the record is left out of GeoJSON"
-            ))
+            findingBuffer.append(
+                Finding(
+                    .coordinatesIncomplete,
+                    .error,
+                    line: line,
+                    column: latitudeText.isEmpty ? latitudeColumn : longitudeColumn,
+                    field: latitudeText.isEmpty ? latitudeName : longitudeName,
+                    message: "only one of 緯度/経度 is given; the record is left out of GeoJSON"
+                )
+            )
             return
         }
         var parsed: [Double] = []
@@ -345,10 +396,17 @@ public final class DatasetReader {
             if NumberValue.isDecimal(text), let number = Double(text) {
                 parsed.append(number)
             } else {
-                findingBuffer.append(Finding(
-                    .coordinateNotNumber, .error, line: line, column: column, field: field,
-                    message: "not a decimal number (degrees); the record is left out of GeoJSON", before: text
-                ))
+                findingBuffer.append(
+                    Finding(
+                        .coordinateNotNumber,
+                        .error,
+                        line: line,
+                        column: column,
+                        field: field,
+                        message: "not a decimal number (degrees); the record is left out of GeoJSON",
+                        before: text
+                    )
+                )
             }
         }
         guard parsed.count == 2 else { return }
@@ -356,32 +414,59 @@ public final class DatasetReader {
 
         if !DatasetReader.japanLatitudes.contains(latitude) || !DatasetReader.japanLongitudes.contains(longitude) {
             if DatasetReader.japanLatitudes.contains(longitude) && DatasetReader.japanLongitudes.contains(latitude) {
-                findingBuffer.append(Finding(
-                    .coordinatesSwapped, .fixed, line: line, column: latitudeColumn, field: latitudeName,
-                    message: "緯度 and 経度 were swapped; exchanged", before: latitudeText, after: longitudeText
-                ))
-                findingBuffer.append(Finding(
-                    .coordinatesSwapped, .fixed, line: line, column: longitudeColumn, field: longitudeName,
-                    message: "緯度 and 経度 were swapped; exchanged", before: longitudeText, after: latitudeText
-                ))
+                findingBuffer.append(
+                    Finding(
+                        .coordinatesSwapped,
+                        .fixed,
+                        line: line,
+                        column: latitudeColumn,
+                        field: latitudeName,
+                        message: "緯度 and 経度 were swapped; exchanged",
+                        before: latitudeText,
+                        after: longitudeText
+                    )
+                )
+                findingBuffer.append(
+                    Finding(
+                        .coordinatesSwapped,
+                        .fixed,
+                        line: line,
+                        column: longitudeColumn,
+                        field: longitudeName,
+                        message: "緯度 and 経度 were swapped; exchanged",
+                        before: longitudeText,
+                        after: latitudeText
+                    )
+                )
                 record.values[latitudeIndex] = longitudeText
                 record.values[longitudeIndex] = latitudeText
                 swap(&latitude, &longitude)
             } else if !(-90.0...90.0).contains(latitude) || !(-180.0...180.0).contains(longitude) {
                 let badLatitude = !(-90.0...90.0).contains(latitude)
-                findingBuffer.append(Finding(
-                    .coordinateOutOfRange, .error, line: line,
-                    column: badLatitude ? latitudeColumn : longitudeColumn, field: badLatitude ? latitudeName : longitudeName,
-                    message: "\(badLatitude ? "緯度 outside −90…90" : "経度 outside −180…180"); the record is left out of GeoJSON",
-                    before: badLatitude ? latitudeText : longitudeText
-                ))
+                findingBuffer.append(
+                    Finding(
+                        .coordinateOutOfRange,
+                        .error,
+                        line: line,
+                        column: badLatitude ? latitudeColumn : longitudeColumn,
+                        field: badLatitude ? latitudeName : longitudeName,
+                        message: "\(badLatitude ? "緯度 outside −90…90" : "経度 outside −180…180"); the record is left out of GeoJSON",
+                        before: badLatitude ? latitudeText : longitudeText
+                    )
+                )
                 return
             } else {
-                findingBuffer.append(Finding(
-                    .coordinatesOutsideJapan, .error, line: line, column: latitudeColumn, field: latitudeName,
-                    message: "the point is outside Japan (緯度 20–46, 経度 122–154); the record is left out of GeoJSON",
-                    before: "\(latitudeText),\(longitudeText)"
-                ))
+                findingBuffer.append(
+                    Finding(
+                        .coordinatesOutsideJapan,
+                        .error,
+                        line: line,
+                        column: latitudeColumn,
+                        field: latitudeName,
+                        message: "the point is outside Japan (緯度 20–46, 経度 122–154); the record is left out of GeoJSON",
+                        before: "\(latitudeText),\(longitudeText)"
+                    )
+                )
                 return
             }
         }
@@ -391,10 +476,16 @@ public final class DatasetReader {
 
     private func checkRequired(_ record: NormalizedRecord, _ findingBuffer: inout [Finding]) {
         for (index, severity) in requiredFields where record.values[index].isEmpty {
-            findingBuffer.append(Finding(
-                .cellRequired, severity, line: record.line, column: inputColumn(for: index), field: fieldNames[index],
-                message: "\(fieldNames[index]) is required (◎ 必須\(severity == .warning ? ", inferred" : "")) but empty"
-            ))
+            findingBuffer.append(
+                Finding(
+                    .cellRequired,
+                    severity,
+                    line: record.line,
+                    column: inputColumn(for: index),
+                    field: fieldNames[index],
+                    message: "\(fieldNames[index]) is required (◎ 必須\(severity == .warning ? ", inferred" : "")) but empty"
+                )
+            )
         }
     }
 
@@ -403,10 +494,17 @@ public final class DatasetReader {
         let id = record.values[index]
         guard !id.isEmpty else { return }
         if let first = seenIDs[id.hashValue] {
-            findingBuffer.append(Finding(
-                .idDuplicate, .error, line: record.line, column: inputColumn(for: index), field: fieldNames[index],
-                message: "the same \(fieldNames[index]) as the record on line \(first)", before: id
-            ))
+            findingBuffer.append(
+                Finding(
+                    .idDuplicate,
+                    .error,
+                    line: record.line,
+                    column: inputColumn(for: index),
+                    field: fieldNames[index],
+                    message: "the same \(fieldNames[index]) as the record on line \(first)",
+                    before: id
+                )
+            )
         } else {
             seenIDs[id.hashValue] = record.line
         }

@@ -95,7 +95,8 @@ public struct Recognizer: Sendable {
                 chosen = byName
                 reason = "non-standard columns that fit \(names) about equally; the file name points to \(byName.profile.schema.title)"
             } else {
-                reason = "non-standard columns that fit \(names) about equally; took the first in the national numbering, \(top.profile.schema.title) (pass --dataset to choose)"
+                reason =
+                    "non-standard columns that fit \(names) about equally; took the first in the national numbering, \(top.profile.schema.title) (pass --dataset to choose)"
             }
         }
         return Recognition(

@@ -21,12 +21,14 @@ public final class TextReportWriter: FindingSink {
         case .legacy: layout = "legacy 2019 layout (推奨データセット)"
         case .nonStandard: layout = "non-standard layout (標準外), closest: \(r.title)"
         }
-        try output.write("""
+        try output.write(
+            """
             \(reader.sourceDescription.file)
               dataset:  \(r.dataset) \(r.title) — \(layout), score \(r.score)\(r.declared ? " (given)" : "")
               why:      \(r.reason)
 
-            """)
+            """
+        )
     }
 
     public func receive(_ finding: Finding) throws {
@@ -60,7 +62,8 @@ public final class TextReportWriter: FindingSink {
             }
         }
         let totals = summary.totals
-        text += "  total:    \(totals.errors) errors, \(totals.warnings) warnings, \(totals.fixed) fixed — \(summary.isValid ? "VALID 適合" : "INVALID 不適合")\n\n"
+        text +=
+            "  total:    \(totals.errors) errors, \(totals.warnings) warnings, \(totals.fixed) fixed — \(summary.isValid ? "VALID 適合" : "INVALID 不適合")\n\n"
         try output.write(text)
         try output.flush()
     }

@@ -205,7 +205,14 @@ final class CellNormalizer: Sendable {
         }
         guard let separator else { return }
         if value.contains("；") {
-            fix(.multiValueSeparator, "full-width ； written as \(separator)", &value, value.replacingOccurrences(of: "；", with: String(separator)), line, &findings)
+            fix(
+                .multiValueSeparator,
+                "full-width ； written as \(separator)",
+                &value,
+                value.replacingOccurrences(of: "；", with: String(separator)),
+                line,
+                &findings
+            )
         }
         let parts = value.split(separator: separator, omittingEmptySubsequences: false)
         if parts.count > 1, parts.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {

@@ -57,7 +57,10 @@ public enum Width {
     /// The ASCII byte that `scalar` narrows to in its context, or nil to keep it.
     @inline(__always)
     private static func replacement(
-        _ scalar: Unicode.Scalar, previous: Unicode.Scalar?, next: Unicode.Scalar?, dashes: Bool
+        _ scalar: Unicode.Scalar,
+        previous: Unicode.Scalar?,
+        next: Unicode.Scalar?,
+        dashes: Bool
     ) -> UInt8? {
         let v = scalar.value
         if v < 0x80 { return nil }

@@ -46,15 +46,22 @@ struct Convert: ParsableCommand {
         do {
             let out = try output.map { try ByteWriter(url: URL(fileURLWithPath: $0)) } ?? ByteWriter(fileHandle: .standardOutput)
             var writer: GeoJSONWriter?
-            let reader = try Pass(path: file, options: options).run(sink: sink, begin: { reader in
-                try begin(reader)
-                let geoJSON = GeoJSONWriter(
-                    output: out, columns: reader.outputColumns, schema: reader.schema,
-                    properties: reader.suppliedColumns, framing: framing, precision: precision
-                )
-                try geoJSON.begin()
-                writer = geoJSON
-            }) { _, record in
+            let reader = try Pass(path: file, options: options).run(
+                sink: sink,
+                begin: { reader in
+                    try begin(reader)
+                    let geoJSON = GeoJSONWriter(
+                        output: out,
+                        columns: reader.outputColumns,
+                        schema: reader.schema,
+                        properties: reader.suppliedColumns,
+                        framing: framing,
+                        precision: precision
+                    )
+                    try geoJSON.begin()
+                    writer = geoJSON
+                }
+            ) { _, record in
                 try writer!.write(record)
             }
             try writer!.finish()

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import CivicData
+import Foundation
 
 struct Datasets: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,7 +10,9 @@ struct Datasets: ParsableCommand {
     func run() throws {
         for schema in SchemaCatalog.bundled.schemas {
             let legacy = schema.hasLegacyLayout ? ", legacy \(schema.legacyFields.count)" : ""
-            print("\(schema.civic.number ?? "--")  \(schema.id.padding(toLength: 20, withPad: " ", startingAt: 0))  \(schema.title)  (current \(schema.fields.count) columns\(legacy))")
+            print(
+                "\(schema.civic.number ?? "--")  \(schema.id.padding(toLength: 20, withPad: " ", startingAt: 0))  \(schema.title)  (current \(schema.fields.count) columns\(legacy))"
+            )
         }
     }
 }

@@ -44,10 +44,13 @@ struct Normalize: ParsableCommand {
         do {
             let out = try output.map { try ByteWriter(url: URL(fileURLWithPath: $0)) } ?? ByteWriter(fileHandle: .standardOutput)
             let writer = try CSVWriter(output: out, encoding: encoding, byteOrderMark: bom)
-            let reader = try Pass(path: file, options: options).run(sink: sink, begin: { reader in
-                try begin(reader)
-                try writer.writeHeader(reader.outputColumns)
-            }) { _, record in
+            let reader = try Pass(path: file, options: options).run(
+                sink: sink,
+                begin: { reader in
+                    try begin(reader)
+                    try writer.writeHeader(reader.outputColumns)
+                }
+            ) { _, record in
                 try writer.writeRow(record.values, line: record.line)
             }
             try writer.finish()

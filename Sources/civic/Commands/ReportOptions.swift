@@ -32,16 +32,22 @@ struct ReportOptions: ParsableArguments {
         let output = try ByteWriter(url: URL(fileURLWithPath: report))
         if report.hasSuffix(".txt") {
             let writer = TextReportWriter(output: output, showValues: showValues, listedSeverity: .info)
-            return (writer, writer.begin, { reader in
-                try writer.finish(reader)
-                try printSummary(reader)
-            })
+            return (
+                writer, writer.begin,
+                { reader in
+                    try writer.finish(reader)
+                    try printSummary(reader)
+                }
+            )
         }
         let writer = JSONReportWriter(output: output, showValues: showValues)
-        return (writer, { _ in try writer.begin() }, { reader in
-            try writer.finish(reader)
-            try printSummary(reader)
-        })
+        return (
+            writer, { _ in try writer.begin() },
+            { reader in
+                try writer.finish(reader)
+                try printSummary(reader)
+            }
+        )
     }
 }
 

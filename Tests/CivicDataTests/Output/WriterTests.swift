@@ -4,7 +4,9 @@ import Testing
 @testable import CivicData
 
 @Suite struct WriterTests {
-    func convert(_ file: String, framing: GeoJSONWriter.Framing = .featureCollection) throws -> (bytes: [UInt8], records: [NormalizedRecord], reader: DatasetReader) {
+    func convert(_ file: String, framing: GeoJSONWriter.Framing = .featureCollection) throws -> (
+        bytes: [UInt8], records: [NormalizedRecord], reader: DatasetReader
+    ) {
         let reader = try DatasetReader(source: .file(Fixture.url("realdata/" + file)))
         let output = ByteWriter()
         let writer = GeoJSONWriter(output: output, columns: reader.outputColumns, schema: reader.schema, framing: framing)
@@ -28,7 +30,7 @@ import Testing
         let first = features[0]
         let geometry = first["geometry"] as! [String: Any]
         let coordinates = geometry["coordinates"] as! [Double]
-        #expect(coordinates[0] > 132 && coordinates[0] < 133)   // longitude first
+        #expect(coordinates[0] > 132 && coordinates[0] < 133)  // longitude first
         #expect(coordinates[1] > 33 && coordinates[1] < 34)
         let properties = first["properties"] as! [String: Any]
         #expect(Set(properties.keys) == Set(reader.outputColumns))
@@ -89,7 +91,9 @@ import Testing
         try writer.finish(reader)
         let object = try JSONSerialization.jsonObject(with: Data(output.bytes)) as! [String: Any]
         let findings = object["findings"] as! [[String: Any]]
-        #expect(findings.count == reader.summary.totals.errors + reader.summary.totals.warnings + reader.summary.totals.fixed + reader.summary.totals.info)
+        #expect(
+            findings.count == reader.summary.totals.errors + reader.summary.totals.warnings + reader.summary.totals.fixed + reader.summary.totals.info
+        )
         #expect(findings.allSatisfy { $0["before"] == nil && $0["after"] == nil })
         #expect((object["recognition"] as! [String: Any])["dataset"] as? String == "aed")
         #expect(object["valid"] is Bool)

@@ -10,7 +10,9 @@ import Testing
 
         init(_ file: String, dataset: String? = nil) throws {
             (records, report) = try DatasetReader.readAll(
-                source: .file(Fixture.url("realdata/" + file)), options: ReadOptions(dataset: dataset))
+                source: .file(Fixture.url("realdata/" + file)),
+                options: ReadOptions(dataset: dataset)
+            )
         }
 
         func value(_ record: NormalizedRecord, _ column: String) -> String {

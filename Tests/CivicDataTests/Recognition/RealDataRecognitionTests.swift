@@ -17,31 +17,157 @@ import Testing
 
     static let expectations: [Expectation] = [
         .init(file: "yaizu-222127__222127_aed.csv", dataset: "aed", layout: .legacy, records: 82, encoding: "UTF-8", bom: false),
-        .init(file: "yaizu-222127__222127_evacuation_space.csv", dataset: "evacuation_space", layout: .legacy, records: 31, encoding: "UTF-8", bom: false),
-        .init(file: "yaizu-222127__222127_hinannjo.csv", dataset: "evacuation_space", layout: .nonStandard, records: 56, encoding: "UTF-8", bom: false),
+        .init(
+            file: "yaizu-222127__222127_evacuation_space.csv",
+            dataset: "evacuation_space",
+            layout: .legacy,
+            records: 31,
+            encoding: "UTF-8",
+            bom: false
+        ),
+        .init(
+            file: "yaizu-222127__222127_hinannjo.csv",
+            dataset: "evacuation_space",
+            layout: .nonStandard,
+            records: 56,
+            encoding: "UTF-8",
+            bom: false
+        ),
         .init(file: "yaizu-222127__222127_fire_hydrant.csv", dataset: "fire_hydrant", layout: .current, records: 193, encoding: "UTF-8", bom: false),
-        .init(file: "yaizu-222127__222127_public_toilet.csv", dataset: "public_toilet", layout: .current, records: 112, encoding: "UTF-8", bom: false),
-        .init(file: "yaizu-222127__222127_public_wireless_lan.csv", dataset: "public_wireless_lan", layout: .legacy, records: 17, encoding: "UTF-8", bom: false),
+        .init(
+            file: "yaizu-222127__222127_public_toilet.csv",
+            dataset: "public_toilet",
+            layout: .current,
+            records: 112,
+            encoding: "UTF-8",
+            bom: false
+        ),
+        .init(
+            file: "yaizu-222127__222127_public_wireless_lan.csv",
+            dataset: "public_wireless_lan",
+            layout: .legacy,
+            records: 17,
+            encoding: "UTF-8",
+            bom: false
+        ),
         .init(file: "yaizu-222127__222127_preschool.csv", dataset: "preschool", layout: .legacy, records: 60, encoding: "UTF-8", bom: false),
-        .init(file: "yaizu-222127__222127_public_facility-59773.csv", dataset: "public_facility", layout: .legacy, records: 230, encoding: "UTF-8", bom: false),
+        .init(
+            file: "yaizu-222127__222127_public_facility-59773.csv",
+            dataset: "public_facility",
+            layout: .legacy,
+            records: 230,
+            encoding: "UTF-8",
+            bom: false
+        ),
         .init(file: "takamatsu-372013__0002_aed_location.csv", dataset: "aed", layout: .nonStandard, records: 514, encoding: "UTF-8", bom: true),
-        .init(file: "takamatsu-372013__0060_evacuation_space.csv", dataset: "evacuation_space", layout: .nonStandard, records: 193, encoding: "UTF-8", bom: true),
-        .init(file: "takamatsu-372013__public_toilet_data.csv", dataset: "public_toilet", layout: .nonStandard, records: 169, encoding: "UTF-8", bom: false),
+        .init(
+            file: "takamatsu-372013__0060_evacuation_space.csv",
+            dataset: "evacuation_space",
+            layout: .nonStandard,
+            records: 193,
+            encoding: "UTF-8",
+            bom: true
+        ),
+        .init(
+            file: "takamatsu-372013__public_toilet_data.csv",
+            dataset: "public_toilet",
+            layout: .nonStandard,
+            records: 169,
+            encoding: "UTF-8",
+            bom: false
+        ),
         .init(file: "ichikawa-122033__122033_108_aed.csv", dataset: "aed", layout: .current, records: 191, encoding: "CP932", bom: false),
-        .init(file: "ichikawa-122033__122033_101_public_facility.csv", dataset: "public_facility", layout: .current, records: 342, encoding: "CP932", bom: false),
-        .init(file: "ichikawa-122033__122033_103_evacuation_space.csv", dataset: "evacuation_space", layout: .current, records: 121, encoding: "CP932", bom: false),
-        .init(file: "ichikawa-122033__122033_104_population.csv", dataset: "population", layout: .current, records: 237, encoding: "CP932", bom: false),
+        .init(
+            file: "ichikawa-122033__122033_101_public_facility.csv",
+            dataset: "public_facility",
+            layout: .current,
+            records: 342,
+            encoding: "CP932",
+            bom: false
+        ),
+        .init(
+            file: "ichikawa-122033__122033_103_evacuation_space.csv",
+            dataset: "evacuation_space",
+            layout: .current,
+            records: 121,
+            encoding: "CP932",
+            bom: false
+        ),
+        .init(
+            file: "ichikawa-122033__122033_104_population.csv",
+            dataset: "population",
+            layout: .current,
+            records: 237,
+            encoding: "CP932",
+            bom: false
+        ),
         .init(file: "ichikawa-122033__122033_105_preschool.csv", dataset: "preschool", layout: .current, records: 384, encoding: "CP932", bom: false),
-        .init(file: "ichikawa-122033__122033_102_cultural_property.csv", dataset: "cultural_property", layout: .current, records: 76, encoding: "CP932", bom: false),
-        .init(file: "ichikawa-122033__122033_109_care_service.csv", dataset: "care_service", layout: .current, records: 53, encoding: "CP932", bom: false),
-        .init(file: "ichikawa-122033__122033_107_public_wireless_lan.csv", dataset: "public_wireless_lan", layout: .current, records: 45, encoding: "CP932", bom: false),
-        .init(file: "ichikawa-122033__122033_106_open_data_list.csv", dataset: "open_data_list", layout: .current, records: 36, encoding: "CP932", bom: false),
-        .init(file: "ichikawa-122033__122033_201_multipurpose_toilet.csv", dataset: "public_toilet", layout: .current, records: 49, encoding: "CP932", bom: false),
+        .init(
+            file: "ichikawa-122033__122033_102_cultural_property.csv",
+            dataset: "cultural_property",
+            layout: .current,
+            records: 76,
+            encoding: "CP932",
+            bom: false
+        ),
+        .init(
+            file: "ichikawa-122033__122033_109_care_service.csv",
+            dataset: "care_service",
+            layout: .current,
+            records: 53,
+            encoding: "CP932",
+            bom: false
+        ),
+        .init(
+            file: "ichikawa-122033__122033_107_public_wireless_lan.csv",
+            dataset: "public_wireless_lan",
+            layout: .current,
+            records: 45,
+            encoding: "CP932",
+            bom: false
+        ),
+        .init(
+            file: "ichikawa-122033__122033_106_open_data_list.csv",
+            dataset: "open_data_list",
+            layout: .current,
+            records: 36,
+            encoding: "CP932",
+            bom: false
+        ),
+        .init(
+            file: "ichikawa-122033__122033_201_multipurpose_toilet.csv",
+            dataset: "public_toilet",
+            layout: .current,
+            records: 49,
+            encoding: "CP932",
+            bom: false
+        ),
         .init(file: "komae-132195__132195_aed.csv", dataset: "aed", layout: .legacy, records: 57, encoding: "UTF-8", bom: false),
         .init(file: "matsuyama-382019__382019_aed.csv", dataset: "aed", layout: .nonStandard, records: 502, encoding: "UTF-8", bom: true),
-        .init(file: "matsuyama-382019__302019_care_service.csv", dataset: "care_service", layout: .legacy, records: 6771, encoding: "UTF-8", bom: true),
-        .init(file: "ichikawa-122033__122033_210_sakura_map.csv", dataset: "tourist_facility", layout: .current, records: 31, encoding: "CP932", bom: false),
-        .init(file: "ichikawa-122033__122033_209_100_best_landscapes.csv", dataset: "tourist_facility", layout: .current, records: 100, encoding: "CP932", bom: false),
+        .init(
+            file: "matsuyama-382019__302019_care_service.csv",
+            dataset: "care_service",
+            layout: .legacy,
+            records: 6771,
+            encoding: "UTF-8",
+            bom: true
+        ),
+        .init(
+            file: "ichikawa-122033__122033_210_sakura_map.csv",
+            dataset: "tourist_facility",
+            layout: .current,
+            records: 31,
+            encoding: "CP932",
+            bom: false
+        ),
+        .init(
+            file: "ichikawa-122033__122033_209_100_best_landscapes.csv",
+            dataset: "tourist_facility",
+            layout: .current,
+            records: 100,
+            encoding: "CP932",
+            bom: false
+        ),
     ]
 
     @Test func everyRealFileHasAnExpectation() {
@@ -63,7 +189,11 @@ import Testing
     @Test func takamatsuMetadataRowsAreKept() throws {
         let (_, report) = try DatasetReader.readAll(source: .file(Fixture.url("realdata/takamatsu-372013__0002_aed_location.csv")))
         #expect(report.source.headerLine == 7)
-        #expect(report.source.metadata.map { $0.first ?? "" } == ["LINK", "lang", "attribution_name", "license", "file_name", "download_from", "object_type_xsd", "property_context"])
+        #expect(
+            report.source.metadata.map { $0.first ?? "" } == [
+                "LINK", "lang", "attribution_name", "license", "file_name", "download_from", "object_type_xsd", "property_context",
+            ]
+        )
         #expect(report.source.metadata[2][1] == "高松市")
         #expect(report.columns.first { $0.column == "location" }?.how == .packedCoordinates)
     }

@@ -39,7 +39,8 @@ import Testing
             ("000020141003", "3"),  // 横浜市
             ("123456789012", "7"),
             ("040005004064", "3"),
-        ] as [(String, Character)])
+        ] as [(String, Character)]
+    )
     func checkDigit(_ base: String, _ expected: Character) {
         #expect(CorporateNumber.checkDigit(for: base) == expected)
         #expect(CorporateNumber.isValid(String(expected) + base))

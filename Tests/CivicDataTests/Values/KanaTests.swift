@@ -109,7 +109,8 @@ import Testing
             ("ア\u{3099}", "ア\u{3099}"),  // combining dakuten (NFD) is not accepted
             ("エドガワ川", "川"),
             ("タワー\t", "\t"),
-        ] as [(String, Character)])
+        ] as [(String, Character)]
+    )
     func offendingCharacter(_ input: String, _ expected: Character) {
         #expect(Kana.firstNonKatakana(in: input) == expected)
     }

@@ -42,7 +42,8 @@ import Testing
         arguments: [
             ("01100", "2"), ("22212", "7"), ("12203", "3"), ("37201", "3"), ("38201", "9"), ("13219", "5"),
             ("13104", "1"), ("13113", "0"), ("13000", "1"), ("47000", "7"), ("00000", "1"),
-        ] as [(String, Character)])
+        ] as [(String, Character)]
+    )
     func checkDigit(_ five: String, _ expected: Character) {
         #expect(MunicipalityCode.checkDigit(for: five) == expected)
     }
