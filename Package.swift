@@ -13,6 +13,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "CivicData", targets: ["CivicData"]),
+        .library(name: "CivicGeo", targets: ["CivicGeo"]),
         .executable(name: "civic", targets: ["civic"]),
     ],
     dependencies: [
@@ -22,11 +23,17 @@ let package = Package(
         // The core: records, text decoding, CSV, schemas, recognition, validation, normalisation, writers.
         // Foundation (and the C library) only: no server, no PROJ.
         .target(name: "CivicData", swiftSettings: swiftSettings),
-        // The thin command line over CivicData.
+        // PROJ and GEOS from the system (Debian: libproj-dev, libgeos-dev); only CivicGeo imports them.
+        .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"]), .brew(["proj"])]),
+        .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"]), .brew(["geos"])]),
+        // Coordinates and geometry: CRS, reprojection (PROJ, with the GSI grids), detection, geometry (GEOS).
+        .target(name: "CivicGeo", dependencies: ["CivicData", "CPROJ", "CGEOS"], swiftSettings: swiftSettings),
+        // The thin command line over the libraries.
         .executableTarget(
             name: "civic",
             dependencies: [
                 "CivicData",
+                "CivicGeo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -41,6 +48,12 @@ let package = Package(
         .testTarget(
             name: "CivicDataTests",
             dependencies: ["CivicData"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CivicGeoTests",
+            dependencies: ["CivicGeo"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
