@@ -22,6 +22,23 @@ struct ColumnPlan: Sendable {
     var longitudeOutput: Int?
     var idOutput: Int?
     var packedColumn: Int?
+    /// Plane rectangular coordinates kept as extra columns: X (northing), Y (easting), 座標系番号, 測地系.
+    var planeXColumn: Int?
+    var planeYColumn: Int?
+    var zoneColumn: Int?
+    var datumColumn: Int?
+
+    /// Header names of plane rectangular X (northing in the Japanese survey convention), Y, the zone and the datum.
+    static let planeXNames: Set<HeaderKey> = Set(
+        ["X", "X座標", "座標X", "X座標値", "平面直角座標X", "平面直角座標系X", "X(m)", "X座標(m)", "X座標(北)"].map(HeaderKey.init)
+    )
+    static let planeYNames: Set<HeaderKey> = Set(
+        ["Y", "Y座標", "座標Y", "Y座標値", "平面直角座標Y", "平面直角座標系Y", "Y(m)", "Y座標(m)", "Y座標(東)"].map(HeaderKey.init)
+    )
+    static let zoneNames: Set<HeaderKey> = Set(
+        ["座標系番号", "系番号", "座標系", "平面直角座標系", "平面直角座標系番号", "系", "zone"].map(HeaderKey.init)
+    )
+    static let datumNames: Set<HeaderKey> = Set(["測地系", "測地系名", "datum"].map(HeaderKey.init))
 
     /// Column names that hold "lat,lon" in one cell.
     static let packedCoordinateNames: Set<HeaderKey> = Set(
@@ -150,6 +167,17 @@ struct ColumnPlan: Sendable {
                 continue
             }
 
+            // Plane rectangular coordinates stay as extra columns (nothing is lost) and are read for CivicGeo.
+            if ColumnPlan.planeXNames.contains(key) && planeXColumn == nil {
+                planeXColumn = position
+            } else if ColumnPlan.planeYNames.contains(key) && planeYColumn == nil {
+                planeYColumn = position
+            } else if ColumnPlan.zoneNames.contains(key) && zoneColumn == nil {
+                zoneColumn = position
+            } else if ColumnPlan.datumNames.contains(key) && datumColumn == nil {
+                datumColumn = position
+            }
+
             let output = ColumnPlan.appendExtra(named: name, to: &outputColumns, names: &extraNames)
             targets.append(.extra(output: output))
             mappings.append(ColumnMapping(index: position + 1, column: rawName, output: [outputColumns[output]], how: .extra))
@@ -197,6 +225,10 @@ struct ColumnPlan: Sendable {
             )
         }
 
+        if planeXColumn == nil || planeYColumn == nil {
+            planeXColumn = nil
+            planeYColumn = nil
+        }
         latitudeOutput = latitudeIndex
         longitudeOutput = longitudeIndex
         idOutput = schema.civic.idField.flatMap { name in fields.firstIndex { $0.name == name } }

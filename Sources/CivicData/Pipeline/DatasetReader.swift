@@ -18,9 +18,29 @@ public final class DatasetReader {
     /// The output header: the schema's current fields in order, then the extra columns.
     public let outputColumns: [String]
     public let columnMappings: [ColumnMapping]
+    /// The plane rectangular columns found (X, Y, 座標系番号, 測地系), by input header, for reports.
+    public var planeColumns: (x: String, y: String, zone: String?, datum: String?)? {
+        guard let x = plan.planeXColumn, let y = plan.planeYColumn else { return nil }
+        return (header[x], header[y], plan.zoneColumn.map { header[$0] }, plan.datumColumn.map { header[$0] })
+    }
+
+    /// The input column that feeds an output column (the first, for joined ones).
+    public func inputColumn(feeding output: Int) -> String? { inputColumns[output] }
+
+    /// Output index of a standard field, when the schema has it.
+    public func outputIndex(of field: String) -> Int? { outputColumns.firstIndex(of: field) }
+
+    /// True when the file supplies 緯度/経度 (or a packed coordinate column).
+    public var hasGeographicColumns: Bool {
+        guard let latitude = plan.latitudeOutput, let longitude = plan.longitudeOutput else { return false }
+        return plan.presentFields.contains(latitude) || plan.presentFields.contains(longitude)
+    }
+
     /// The output columns the file actually has (a standard field fed by an input column, or an extra column),
     /// in output order. Standard fields the file lacks are always empty.
     public var suppliedColumns: [Int] { inputColumns.indices.filter { inputColumns[$0] != nil } }
+    /// How coordinates were georeferenced (set by CivicGeo's `Georeferencer` when it ran), for the report.
+    public var coordinateReport: CoordinateReport?
     /// Counts so far (complete after `next` returned nil).
     public private(set) var summary = ReportSummary()
 
@@ -218,7 +238,8 @@ public final class DatasetReader {
             columns: columnMappings,
             outputColumns: outputColumns,
             findings: findings,
-            summary: summary
+            summary: summary,
+            coordinates: coordinateReport
         )
     }
 
@@ -321,6 +342,11 @@ public final class DatasetReader {
 
         var record = NormalizedRecord(line: line, values: values)
         if let packed, !packed.isEmpty { unpack(packed, into: &record, &findingBuffer) }
+        if let datumColumn = plan.datumColumn, datumColumn < row.cells.count {
+            let text = Whitespace.trimmed(row.cells[datumColumn])
+            if !text.isEmpty { record.datumText = text }
+        }
+        if plan.planeXColumn != nil { readPlanePoint(row, into: &record, &findingBuffer) }
         checkCoordinates(&record, &findingBuffer)
         checkRequired(record, &findingBuffer)
         checkUniqueID(record, &findingBuffer)
@@ -350,6 +376,52 @@ public final class DatasetReader {
         record.values[longitude] = latitudeFirst ? parts[1] : parts[0]
     }
 
+    /// X/Y (and 座標系番号, 測地系) from the plane rectangular columns.
+    private func readPlanePoint(_ row: CSVRow, into record: inout NormalizedRecord, _ findingBuffer: inout [Finding]) {
+        guard let xColumn = plan.planeXColumn, let yColumn = plan.planeYColumn else { return }
+        func cell(_ column: Int) -> String {
+            column < row.cells.count ? Width.narrowed(Whitespace.trimmed(row.cells[column])) : ""
+        }
+        let xText = cell(xColumn)
+        let yText = cell(yColumn)
+        guard !xText.isEmpty || !yText.isEmpty else { return }
+        var numbers: [Double] = []
+        for (text, column) in [(xText, xColumn), (yText, yColumn)] {
+            if NumberValue.isDecimal(text), let number = Double(text) {
+                numbers.append(number)
+            } else {
+                findingBuffer.append(
+                    Finding(
+                        .coordinateNotNumber,
+                        .error,
+                        line: record.line,
+                        column: header[column],
+                        message: "not a number (metres); the record is left out of GeoJSON",
+                        before: row.cells[column]
+                    )
+                )
+            }
+        }
+        guard numbers.count == 2 else { return }
+        var zone: Int?
+        if let zoneColumn = plan.zoneColumn, case let text = cell(zoneColumn), !text.isEmpty {
+            zone = PlanePoint.zone(from: text)
+            if zone == nil {
+                findingBuffer.append(
+                    Finding(
+                        .coordinateZoneInvalid,
+                        .error,
+                        line: record.line,
+                        column: header[zoneColumn],
+                        message: "座標系番号 must be a zone 1–19 (I–XIX)",
+                        before: row.cells[zoneColumn]
+                    )
+                )
+            }
+        }
+        record.planePoint = PlanePoint(x: numbers[0], y: numbers[1], zone: zone)
+    }
+
     static let japanLatitudes = 20.0...46.0
     static let japanLongitudes = 122.0...154.0
 
@@ -366,6 +438,8 @@ public final class DatasetReader {
         let line = record.line
 
         if latitudeText.isEmpty && longitudeText.isEmpty {
+            // Plane rectangular X/Y stand in for them; CivicGeo reprojects and reports.
+            if record.planePoint != nil { return }
             findingBuffer.append(
                 Finding(
                     .coordinatesMissing,

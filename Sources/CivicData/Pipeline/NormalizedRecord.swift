@@ -9,6 +9,10 @@ public struct NormalizedRecord: Sendable, Equatable {
     public var latitude: Double?
     /// True when any finding for this record is an error.
     public var hasErrors: Bool
+    /// Plane rectangular X/Y from the file's extra columns, when it has them (CivicGeo turns them into lon/lat).
+    public var planePoint: PlanePoint?
+    /// The datum a 測地系 column names for this record (e.g. 日本測地系), as written.
+    public var datumText: String?
 
     public init(line: Int, values: [String], longitude: Double? = nil, latitude: Double? = nil, hasErrors: Bool = false) {
         self.line = line

@@ -54,14 +54,16 @@ public final class JSONReportWriter: FindingSink {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         try output.write(count > 0 ? "\n]" : "]")
-        for (key, data) in [
+        var parts = [
             ("source", try encoder.encode(rest.source)),
             ("recognition", try encoder.encode(rest.recognition)),
             ("columns", try encoder.encode(rest.columns)),
             ("outputColumns", try encoder.encode(rest.outputColumns)),
             ("summary", try encoder.encode(rest.summary)),
             ("valid", try encoder.encode(rest.isValid)),
-        ] {
+        ]
+        if let coordinates = rest.coordinates { parts.append(("coordinates", try encoder.encode(coordinates))) }
+        for (key, data) in parts {
             try output.write(",\n\"\(key)\":")
             try output.write(Array(data))
         }

@@ -53,6 +53,16 @@ public final class TextReportWriter: FindingSink {
               records:  \(summary.records)\(summary.blankRows > 0 ? " (+\(summary.blankRows) blank rows skipped)" : ""), \(summary.recordsWithErrors) with errors\(summary.features.map { ", \($0) GeoJSON features" } ?? "")
 
             """
+        if let coordinates = reader.coordinateReport {
+            for use in coordinates.sources {
+                text += "  coordinates: \(use.crs) → \(coordinates.target) for \(use.records) records (\(use.basis): \(use.reason))\n"
+                text += "               via \(use.operations.joined(separator: " + "))\n"
+            }
+            if coordinates.failed + coordinates.swapped + coordinates.outsidePrefecture > 0 {
+                text +=
+                    "               \(coordinates.failed) failed, \(coordinates.swapped) with X/Y exchanged, \(coordinates.outsidePrefecture) outside the prefecture\n"
+            }
+        }
         let columns = summary.byColumn.filter { $0.value.errors + $0.value.warnings + $0.value.fixed > 0 }
         if !columns.isEmpty {
             text += "  by column:\n"

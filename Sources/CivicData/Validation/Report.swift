@@ -11,6 +11,8 @@ public struct Report: Sendable, Codable, Equatable {
     public var outputColumns: [String]
     public var findings: [Finding]
     public var summary: ReportSummary
+    /// How coordinates were georeferenced, when CivicGeo ran.
+    public var coordinates: CoordinateReport?
 
     public init(
         source: SourceDescription,
@@ -18,7 +20,8 @@ public struct Report: Sendable, Codable, Equatable {
         columns: [ColumnMapping],
         outputColumns: [String],
         findings: [Finding],
-        summary: ReportSummary
+        summary: ReportSummary,
+        coordinates: CoordinateReport? = nil
     ) {
         self.source = source
         self.recognition = recognition
@@ -26,6 +29,7 @@ public struct Report: Sendable, Codable, Equatable {
         self.outputColumns = outputColumns
         self.findings = findings
         self.summary = summary
+        self.coordinates = coordinates
     }
 
     public var isValid: Bool { summary.isValid }

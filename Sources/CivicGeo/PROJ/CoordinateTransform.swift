@@ -112,7 +112,8 @@ public final class CoordinateTransform {
             context: context,
             pipeline: gridPipeline(GridDirectory.tokyoToJGD2000),
             summary: "Tokyo to JGD2000 by the GSI grid TKY2JGD (as EPSG:6712)",
-            accuracy: 0.2
+            accuracy: 0.2,
+            zeroShiftFails: true
         )
     }
 
@@ -151,7 +152,7 @@ public final class CoordinateTransform {
     }
 
     static func format(metres: Double) -> String {
-        metres == 0 ? "exact" : "\(metres) m"
+        "stated accuracy \(metres) m"
     }
 }
 

@@ -15,6 +15,8 @@ final class ProjOperation {
     let identityOutsideArea: Bool
     /// Made by `proj_create_crs_to_crs`: PROJ may pick among candidate operations per point.
     let choosesPerPoint: Bool
+    /// The TKY2JGD grid holds 0 where GSI has no data (sea, outside Japan): a point that does not move has failed.
+    let zeroShiftFails: Bool
 
     /// A CRS-to-CRS operation in visualisation order (lon/lat, easting/northing), as PROJ chooses it.
     init(context: ProjContext, from source: CRS, to target: CRS) throws {
@@ -33,6 +35,7 @@ final class ProjOperation {
         self.pj = normalized
         self.identityOutsideArea = false
         self.choosesPerPoint = true
+        self.zeroShiftFails = false
         let name = proj_get_name(normalized).map { String(cString: $0) } ?? "\(source.definition) → \(target.definition)"
         let stated = proj_coordoperation_get_accuracy(context.handle, normalized)
         self.summary = name
@@ -40,7 +43,14 @@ final class ProjOperation {
     }
 
     /// A PROJ pipeline over lon/lat degrees (for the GSI grids, which proj.db does not map).
-    init(context: ProjContext, pipeline: String, summary: String, accuracy: Double?, identityOutsideArea: Bool = false) throws {
+    init(
+        context: ProjContext,
+        pipeline: String,
+        summary: String,
+        accuracy: Double?,
+        identityOutsideArea: Bool = false,
+        zeroShiftFails: Bool = false
+    ) throws {
         guard let pj = proj_create(context.handle, pipeline) else {
             throw ReprojectionError(
                 code: .missingGrid,
@@ -51,6 +61,7 @@ final class ProjOperation {
         self.context = context
         self.pj = pj
         self.choosesPerPoint = false
+        self.zeroShiftFails = zeroShiftFails
         self.summary = summary
         self.accuracy = accuracy
         self.identityOutsideArea = identityOutsideArea
@@ -76,7 +87,7 @@ final class ProjOperation {
         guard count > 0 else { return [] }
         var originalX: [Double] = []
         var originalY: [Double] = []
-        if identityOutsideArea {
+        if identityOutsideArea || zeroShiftFails {
             originalX = x
             originalY = y
         }
@@ -103,6 +114,11 @@ final class ProjOperation {
             }
         }
         var failed: [Int] = []
+        if zeroShiftFails {
+            for index in 0..<count where x[index] == originalX[index] && y[index] == originalY[index] {
+                x[index] = .infinity
+            }
+        }
         for index in 0..<count where !x[index].isFinite || !y[index].isFinite {
             if identityOutsideArea && originalX[index].isFinite && originalY[index].isFinite {
                 x[index] = originalX[index]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CivicData
+import CivicGeo
 import Foundation
 
 struct Convert: ParsableCommand {
@@ -38,7 +39,7 @@ struct Convert: ParsableCommand {
     }
 
     func run() throws {
-        let options = try input.readOptions()
+        let options = try input.readOptions(for: file)
         let framing: GeoJSONWriter.Framing =
             seq || output.map { $0.hasSuffix(".geojsons") || $0.hasSuffix(".geojsonl") || $0.hasSuffix(".geojsonseq") } == true
             ? .textSequence : .featureCollection
@@ -48,6 +49,7 @@ struct Convert: ParsableCommand {
             var writer: GeoJSONWriter?
             let reader = try Pass(path: file, options: options).run(
                 sink: sink,
+                georeferencing: try input.georeferencing(for: file),
                 begin: { reader in
                     try begin(reader)
                     let geoJSON = GeoJSONWriter(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CivicData
+import CivicGeo
 import Foundation
 
 struct Normalize: ParsableCommand {
@@ -39,13 +40,14 @@ struct Normalize: ParsableCommand {
         case "cp932", "shift_jis", "sjis", "windows-31j": encoding = .cp932
         default: throw ValidationError("--output-encoding takes utf-8 or cp932")
         }
-        let options = try input.readOptions()
+        let options = try input.readOptions(for: file)
         let (sink, begin, finish) = try reportOptions.makeSink(showValues: input.showValues)
         do {
             let out = try output.map { try ByteWriter(url: URL(fileURLWithPath: $0)) } ?? ByteWriter(fileHandle: .standardOutput)
             let writer = try CSVWriter(output: out, encoding: encoding, byteOrderMark: bom)
             let reader = try Pass(path: file, options: options).run(
                 sink: sink,
+                georeferencing: try input.georeferencing(for: file, target: .jgd2011),
                 begin: { reader in
                     try begin(reader)
                     try writer.writeHeader(reader.outputColumns)

@@ -30,24 +30,32 @@ struct Validate: ParsableCommand {
     enum ReportFormat: String, ExpressibleByArgument { case text, json }
 
     func run() throws {
-        let options = try input.readOptions()
         let out = ByteWriter(fileHandle: .standardOutput)
         var worst = Status.valid
         if format == .json && files.count > 1 { try out.write("[") }
         for (index, path) in files.enumerated() {
             do {
+                let options = try input.readOptions(for: path)
                 let valid: Bool
                 switch format {
                 case .text:
                     let writer = TextReportWriter(output: out, showValues: input.showValues, listedSeverity: all ? .info : .fixed)
-                    let reader = try Pass(path: path, options: options).run(sink: writer, begin: writer.begin) { _, _ in }
+                    let reader = try Pass(path: path, options: options).run(
+                        sink: writer,
+                        georeferencing: try input.georeferencing(for: path),
+                        begin: writer.begin
+                    ) { _, _ in }
                     try writer.finish(reader)
                     valid = reader.summary.isValid
                 case .json:
                     if index > 0 { try out.write(",\n") }
                     let writer = JSONReportWriter(output: out, showValues: input.showValues)
                     do {
-                        let reader = try Pass(path: path, options: options).run(sink: writer, begin: { _ in try writer.begin() }) { _, _ in }
+                        let reader = try Pass(path: path, options: options).run(
+                            sink: writer,
+                            georeferencing: try input.georeferencing(for: path),
+                            begin: { _ in try writer.begin() }
+                        ) { _, _ in }
                         try writer.finish(reader)
                         valid = reader.summary.isValid
                     } catch {

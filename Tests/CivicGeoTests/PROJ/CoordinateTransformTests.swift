@@ -44,3 +44,15 @@ import Testing
         #expect(x[0].isFinite && x[2].isFinite && x[1].isNaN)
     }
 }
+
+@Suite struct TokyoGridGapTests {
+    @Test func aPointWhereTheGridHasNoDataFails() throws {
+        // The Pacific south of 静岡県 is inside TKY2JGD's extent, but GSI's grid holds no shift there (0): without
+        // this check the point would pass unchanged, about 430 m off.
+        let transform = try CoordinateTransform(from: .tokyo, to: .jgd2011)
+        var x = [138.3262517780, 137.5]
+        var y = [34.8636121505, 32.0]
+        #expect(transform.transform(x: &x, y: &y) == [1])
+        #expect(x[0].isFinite)
+    }
+}

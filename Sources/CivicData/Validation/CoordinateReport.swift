@@ -1,0 +1,48 @@
+/// How a file's coordinates were georeferenced: which CRS they were read in and why, which operations turned them
+/// into the output CRS and how accurate those are. Filled by CivicGeo; plain data here.
+public struct CoordinateReport: Sendable, Codable, Equatable {
+    /// One source CRS used (a file with a 座標系番号 column can use several).
+    public struct Use: Sendable, Codable, Equatable {
+        /// `JGD2011 / 平面直角座標系 IX系 (EPSG:6677)`.
+        public var crs: String
+        /// `EPSG:6677`, or the PROJ definition.
+        public var definition: String
+        /// `declared` (--from-crs or the dataset's descriptor), `detected` (a 座標系番号 / 測地系 column or the
+        /// municipality's prefecture), or `defaulted` (the standard's 世界測地系, JGD2011).
+        public var basis: String
+        public var reason: String
+        /// The operations PROJ used, with their stated accuracy.
+        public var operations: [String]
+        /// Sum of the operations' stated accuracies, metres.
+        public var accuracy: Double?
+        public var records: Int
+
+        public init(crs: String, definition: String, basis: String, reason: String, operations: [String], accuracy: Double?, records: Int) {
+            self.crs = crs
+            self.definition = definition
+            self.basis = basis
+            self.reason = reason
+            self.operations = operations
+            self.accuracy = accuracy
+            self.records = records
+        }
+    }
+
+    /// The output CRS (`WGS 84 (CRS84, lon/lat)` for GeoJSON).
+    public var target: String
+    public var sources: [Use]
+    /// Points that could not be transformed.
+    public var failed: Int
+    /// Points whose X and Y were exchanged to land inside the prefecture.
+    public var swapped: Int
+    /// Points outside the publishing municipality's prefecture after conversion.
+    public var outsidePrefecture: Int
+
+    public init(target: String, sources: [Use], failed: Int, swapped: Int, outsidePrefecture: Int) {
+        self.target = target
+        self.sources = sources
+        self.failed = failed
+        self.swapped = swapped
+        self.outsidePrefecture = outsidePrefecture
+    }
+}

@@ -1,0 +1,303 @@
+public import CivicData
+import Foundation
+
+/// Turns the coordinates of normalised records into the output CRS (CRS84 lon/lat for GeoJSON): 緯度/経度 in their
+/// datum, or plane rectangular X/Y in their zone, deciding the source CRS per record and saying why.
+///
+/// The source CRS is, in order: `--from-crs` / the dataset descriptor (declared); a 座標系番号 or 測地系 column,
+/// or the municipality's prefecture when it lies in one zone (detected); otherwise JGD2011, the standard's
+/// 世界測地系 (defaulted). Plane X is read as the northing (the Japanese survey convention); a point that lands
+/// outside its municipality's prefecture but inside it with X and Y exchanged is exchanged, and reported.
+/// Not Sendable: it owns PROJ objects.
+public final class Georeferencer {
+    /// What the caller knows.
+    public struct Options: Sendable {
+        /// The CRS the coordinates are in, when known.
+        public var declared: CRS?
+        /// Who declared it: `--from-crs`, `dataset.json` …
+        public var declaredBy: String
+        /// The publishing municipality's 全国地方公共団体コード, when the records do not carry it.
+        public var municipalityCode: String?
+        public var target: CRS
+
+        public init(declared: CRS? = nil, declaredBy: String = "--from-crs", municipalityCode: String? = nil, target: CRS = .crs84) {
+            self.declared = declared
+            self.declaredBy = declaredBy
+            self.municipalityCode = municipalityCode
+            self.target = target
+        }
+    }
+
+    private struct Source: Hashable {
+        var crs: CRS
+        var basis: String
+        var reason: String
+    }
+
+    private let options: Options
+    private let context: ProjContext
+    private let municipalityOutput: Int?
+    private let latitudeOutput: Int?
+    private let longitudeOutput: Int?
+    private let planeColumns: (x: String, y: String, zone: String?, datum: String?)?
+    private var transforms: [CRS: CoordinateTransform] = [:]
+    private var uses: [Source: Int] = [:]
+    private var order: [Source] = []
+    private var failed = 0
+    private var swapped = 0
+    private var outsidePrefecture = 0
+
+    public init(reader: DatasetReader, options: Options = Options()) throws {
+        self.options = options
+        context = try ProjContext()
+        municipalityOutput = reader.outputIndex(of: "全国地方公共団体コード")
+        latitudeOutput = reader.schema.civic.latitudeField.flatMap(reader.outputIndex(of:))
+        longitudeOutput = reader.schema.civic.longitudeField.flatMap(reader.outputIndex(of:))
+        planeColumns = reader.planeColumns
+    }
+
+    /// Georeferences a batch of records in place and sends findings to `sink` (through `reader`, which counts them).
+    public func process(_ records: inout [NormalizedRecord], reader: DatasetReader, reportingTo sink: any FindingSink) throws {
+        var groups: [Source: [Int]] = [:]
+        for index in records.indices {
+            guard let source = try decideSource(records[index], reader: reader, sink: sink) else { continue }
+            if groups[source] == nil && uses[source] == nil { order.append(source) }
+            groups[source, default: []].append(index)
+        }
+        for source in order {
+            guard let indices = groups[source], !indices.isEmpty else { continue }
+            uses[source, default: 0] += indices.count
+            try transform(indices, from: source.crs, records: &records, reader: reader, sink: sink)
+        }
+    }
+
+    /// Puts the coordinate section into the reader's report.
+    public func finish(_ reader: DatasetReader) {
+        reader.coordinateReport = CoordinateReport(
+            target: options.target.name,
+            sources: order.map { source in
+                let transform = transforms[source.crs]
+                return CoordinateReport.Use(
+                    crs: source.crs.name,
+                    definition: source.crs.definition,
+                    basis: source.basis,
+                    reason: source.reason,
+                    operations: transform?.operations.map(\.description) ?? [],
+                    accuracy: transform?.accuracy,
+                    records: uses[source] ?? 0
+                )
+            },
+            failed: failed,
+            swapped: swapped,
+            outsidePrefecture: outsidePrefecture
+        )
+    }
+
+    // MARK: Deciding
+
+    private func municipality(of record: NormalizedRecord) -> String? {
+        if let index = municipalityOutput, MunicipalityCode.isValid(record.values[index]) { return record.values[index] }
+        return options.municipalityCode
+    }
+
+    private static func datum(from text: String?) -> CRS.Datum? {
+        guard let text else { return nil }
+        if text.contains("日本測地系") || text.contains("旧測地系") || text.uppercased().contains("TOKYO") { return .tokyo }
+        if text.contains("2000") { return .jgd2000 }
+        if text.contains("2011") || text.contains("世界測地系") || text.uppercased().contains("JGD") { return .jgd2011 }
+        return nil
+    }
+
+    private func decideSource(_ record: NormalizedRecord, reader: DatasetReader, sink: any FindingSink) throws -> Source? {
+        let datumFromColumn = Georeferencer.datum(from: record.datumText)
+        if record.latitude != nil, record.longitude != nil {
+            if let declared = options.declared {
+                return Source(crs: declared, basis: "declared", reason: "\(options.declaredBy) \(declared.definition)")
+            }
+            if let datum = datumFromColumn {
+                return Source(crs: datum.geographic, basis: "detected", reason: "緯度/経度 with the 測地系 column naming \(datum.geographic.name)")
+            }
+            return Source(crs: .jgd2011, basis: "defaulted", reason: "緯度/経度 read as JGD2011, the standard's 世界測地系")
+        }
+        guard let point = record.planePoint else { return nil }
+        if let declared = options.declared, point.zone == nil || declared.zone == point.zone {
+            return Source(crs: declared, basis: "declared", reason: "\(options.declaredBy) \(declared.definition)")
+        }
+        let datum = datumFromColumn ?? options.declared?.datum ?? .jgd2011
+        let datumReason =
+            datumFromColumn != nil
+            ? "datum from the 測地系 column" : (options.declared?.datum != nil ? "datum from \(options.declaredBy)" : "datum JGD2011 (世界測地系) assumed")
+        if let zone = point.zone, let crs = CRS.planeRectangular(zone: zone, datum: datum == .wgs84 ? .jgd2011 : datum) {
+            return Source(
+                crs: crs,
+                basis: "detected",
+                reason: "\(planeColumns?.zone ?? "座標系番号") gives \(CRS.romanNumerals[zone - 1])系; \(datumReason)"
+            )
+        }
+        let code = municipality(of: record)
+        switch ZoneDecision.zone(forMunicipality: code) {
+        case .zone(let zone, let why):
+            let crs = CRS.planeRectangular(zone: zone, datum: datum == .wgs84 ? .jgd2011 : datum)!
+            return Source(crs: crs, basis: "detected", reason: "\(why); \(datumReason)")
+        case .undecided(let why):
+            try reader.emit(
+                Finding(
+                    .coordinatesTransformFailed,
+                    .error,
+                    line: record.line,
+                    column: planeColumns?.x,
+                    message:
+                        "plane rectangular X/Y without a zone (系): \(why); pass --from-crs (e.g. EPSG:6677 for IX系); the record is left out of GeoJSON"
+                ),
+                to: sink
+            )
+            failed += 1
+            return nil
+        }
+    }
+
+    // MARK: Transforming
+
+    private func transformer(for crs: CRS) throws -> CoordinateTransform {
+        if let existing = transforms[crs] { return existing }
+        let made = try CoordinateTransform(from: crs, to: options.target, context: context)
+        transforms[crs] = made
+        return made
+    }
+
+    private func transform(_ indices: [Int], from crs: CRS, records: inout [NormalizedRecord], reader: DatasetReader, sink: any FindingSink) throws {
+        let transform = try transformer(for: crs)
+        let plane = !crs.isGeographic
+        var east = indices.map { plane ? records[$0].planePoint!.y : records[$0].longitude! }
+        var north = indices.map { plane ? records[$0].planePoint!.x : records[$0].latitude! }
+        let failures = Set(transform.transform(x: &east, y: &north))
+
+        // Plane points outside their prefecture: try X and Y the other way round.
+        var retry: [Int] = []
+        if plane {
+            for (offset, index) in indices.enumerated() where !failures.contains(offset) {
+                if !lands(east[offset], north[offset], for: records[index]) { retry.append(offset) }
+            }
+            if !retry.isEmpty {
+                var swappedEast = retry.map { records[indices[$0]].planePoint!.x }
+                var swappedNorth = retry.map { records[indices[$0]].planePoint!.y }
+                let swapFailures = Set(transform.transform(x: &swappedEast, y: &swappedNorth))
+                for (position, offset) in retry.enumerated() where !swapFailures.contains(position) {
+                    let record = records[indices[offset]]
+                    guard lands(swappedEast[position], swappedNorth[position], for: record) else { continue }
+                    east[offset] = swappedEast[position]
+                    north[offset] = swappedNorth[position]
+                    swapped += 1
+                    try reader.emit(
+                        Finding(
+                            .coordinatesSwappedXY,
+                            .fixed,
+                            line: record.line,
+                            column: planeColumns?.x,
+                            message: "X and Y read the other way round (X as the easting): only so does the point fall in its prefecture",
+                            before: "X=\(record.planePoint!.x) Y=\(record.planePoint!.y)",
+                            after: "X=\(record.planePoint!.y) Y=\(record.planePoint!.x)"
+                        ),
+                        to: sink
+                    )
+                }
+            }
+        }
+
+        for (offset, index) in indices.enumerated() {
+            let line = records[index].line
+            if failures.contains(offset) || !east[offset].isFinite || !north[offset].isFinite {
+                failed += 1
+                records[index].longitude = nil
+                records[index].latitude = nil
+                try reader.emit(
+                    Finding(
+                        .coordinatesTransformFailed,
+                        .error,
+                        line: line,
+                        column: plane ? planeColumns?.x : nil,
+                        message: "the point cannot be transformed from \(crs.name); the record is left out of GeoJSON"
+                    ),
+                    to: sink
+                )
+                continue
+            }
+            let (longitude, latitude) = (east[offset], north[offset])
+            if !(20.0...46.0).contains(latitude) || !(122.0...154.0).contains(longitude) {
+                failed += 1
+                records[index].longitude = nil
+                records[index].latitude = nil
+                try reader.emit(
+                    Finding(
+                        .coordinatesOutsideJapan,
+                        .error,
+                        line: line,
+                        column: plane ? planeColumns?.x : nil,
+                        message: "after conversion from \(crs.name) the point is outside Japan; the record is left out of GeoJSON"
+                    ),
+                    to: sink
+                )
+                continue
+            }
+            if !lands(longitude, latitude, for: records[index]), let code = municipality(of: records[index]) {
+                outsidePrefecture += 1
+                let name = PrefectureExtent.all[String(code.prefix(2))]?.name ?? String(code.prefix(2))
+                try reader.emit(
+                    Finding(
+                        .coordinatesOutsidePrefecture,
+                        .warning,
+                        line: line,
+                        column: plane ? planeColumns?.x : nil,
+                        message: "the point lies outside \(name), the prefecture of the municipality \(code) (wrong zone, datum or coordinates?)"
+                    ),
+                    to: sink
+                )
+            }
+            records[index].longitude = longitude
+            records[index].latitude = latitude
+            guard let latitudeOutput, let longitudeOutput else { continue }
+            if plane {
+                // 緯度/経度 filled from X/Y (which stay as extra columns).
+                if records[index].values[latitudeOutput].isEmpty {
+                    records[index].values[latitudeOutput] = Georeferencer.degrees(latitude)
+                    records[index].values[longitudeOutput] = Georeferencer.degrees(longitude)
+                }
+            } else if crs.datum == .tokyo || crs.datum == .jgd2000 {
+                // 緯度/経度 in another datum are rewritten in 世界測地系 (JGD2011); the values as read stay in the report.
+                let before = "\(records[index].values[latitudeOutput]),\(records[index].values[longitudeOutput])"
+                records[index].values[latitudeOutput] = Georeferencer.degrees(latitude)
+                records[index].values[longitudeOutput] = Georeferencer.degrees(longitude)
+                for (output, value) in [(latitudeOutput, before.split(separator: ",")[0]), (longitudeOutput, before.split(separator: ",")[1])] {
+                    try reader.emit(
+                        Finding(
+                            .coordinatesReprojected,
+                            .fixed,
+                            line: line,
+                            column: reader.inputColumn(feeding: output),
+                            field: reader.outputColumns[output],
+                            message: "converted from \(crs.name) to JGD2011 (世界測地系)",
+                            before: String(value),
+                            after: records[index].values[output]
+                        ),
+                        to: sink
+                    )
+                }
+            }
+        }
+    }
+
+    /// True when the point is inside the prefecture of the record's municipality (or when that is unknown).
+    private func lands(_ longitude: Double, _ latitude: Double, for record: NormalizedRecord) -> Bool {
+        guard let code = municipality(of: record), let extent = PrefectureExtent.all[String(code.prefix(2))] else {
+            return (20.0...46.0).contains(latitude) && (122.0...154.0).contains(longitude)
+        }
+        return extent.contains(longitude: longitude, latitude: latitude)
+    }
+
+    static func degrees(_ value: Double) -> String {
+        String(format: "%.8f", value)
+    }
+}
+
+@available(*, unavailable)
+extension Georeferencer: Sendable {}

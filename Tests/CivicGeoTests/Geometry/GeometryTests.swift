@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+@testable import CivicGeo
+
+@Suite struct GeometryTests {
+    @Test func bowTieIsInvalidAtItsCrossingAndMadeValid() throws {
+        let context = try GEOSContext()
+        let bowTie = try Geometry(wkt: "POLYGON ((0 0, 2 2, 2 0, 0 2, 0 0))", context: context)
+        let validity = bowTie.validity
+        #expect(!validity.isValid)
+        #expect(validity.reason == "Self-intersection")
+        #expect(validity.x == 1 && validity.y == 1)
+        let repaired = try bowTie.madeValid()
+        #expect(repaired.validity.isValid)
+        #expect(repaired.typeName == "MultiPolygon")
+    }
+
+    @Test func ringsAreOrientedForRFC7946() throws {
+        let context = try GEOSContext()
+        // Exterior clockwise and a counter-clockwise hole: the reverse of what RFC 7946 asks.
+        let polygon = try Geometry(
+            wkt: "POLYGON ((0 0, 0 10, 10 10, 10 0, 0 0), (2 2, 4 2, 4 4, 2 4, 2 2))",
+            context: context
+        )
+        let oriented = try polygon.orientedForGeoJSON()
+        let json = try oriented.geoJSON()
+        let rings = try #require(GeometryTests.rings(json))
+        #expect(GeometryTests.signedArea(rings[0]) > 0)  // exterior counter-clockwise
+        #expect(GeometryTests.signedArea(rings[1]) < 0)  // hole clockwise
+    }
+
+    @Test func readsGeoJSONAndReportsUnreadableText() throws {
+        let context = try GEOSContext()
+        let polygon = try Geometry(geoJSON: #"{"type":"Polygon","coordinates":[[[138,34],[139,34],[139,35],[138,35],[138,34]]]}"#, context: context)
+        #expect(polygon.envelope == Envelope(minX: 138, minY: 34, maxX: 139, maxY: 35))
+        #expect(throws: GeometryError.self) { try Geometry(wkt: "POLYGON ((0 0, 1 1", context: context) }
+    }
+
+    @Test func envelopesAndBBoxText() {
+        let box = Envelope(bbox: "138.2,34.8,138.4,34.95")
+        #expect(box == Envelope(minX: 138.2, minY: 34.8, maxX: 138.4, maxY: 34.95))
+        #expect(box?.contains(x: 138.3232, y: 34.8669) == true)
+        #expect(Envelope(bbox: "1,2,3") == nil)
+        #expect(Envelope(bbox: "3,0,1,1") == nil)
+        #expect(box?.intersects(Envelope(minX: 138.39, minY: 34.9, maxX: 139, maxY: 35)) == true)
+    }
+
+    @Test func polygonIndexFindsTheContainingCell() throws {
+        let context = try GEOSContext()
+        // A 10 × 10 grid of 0.01° cells; the containing cell is known by arithmetic.
+        var cells: [Geometry] = []
+        for row in 0..<10 {
+            for column in 0..<10 {
+                let x = 138.25 + Double(column) * 0.01
+                let y = 34.80 + Double(row) * 0.01
+                cells.append(
+                    try Geometry(
+                        wkt: "POLYGON ((\(x) \(y), \(x + 0.01) \(y), \(x + 0.01) \(y + 0.01), \(x) \(y + 0.01), \(x) \(y)))",
+                        context: context
+                    )
+                )
+            }
+        }
+        let index = try PolygonIndex(polygons: cells, context: context)
+        for (x, y) in [(138.3232, 34.8669), (138.2555, 34.8051), (138.3449, 34.8999)] {
+            let expected = Int(((y - 34.80) / 0.01).rounded(.down)) * 10 + Int(((x - 138.25) / 0.01).rounded(.down))
+            #expect(index.containing(x: x, y: y) == expected)
+        }
+        #expect(index.containing(x: 139, y: 35) == nil)
+    }
+
+    static func rings(_ json: String) -> [[[Double]]]? {
+        guard let data = json.data(using: .utf8),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let coordinates = object["coordinates"] as? [[[Double]]]
+        else { return nil }
+        return coordinates
+    }
+
+    /// Shoelace: positive for counter-clockwise rings.
+    static func signedArea(_ ring: [[Double]]) -> Double {
+        var sum = 0.0
+        for index in 0..<(ring.count - 1) {
+            sum += ring[index][0] * ring[index + 1][1] - ring[index + 1][0] * ring[index][1]
+        }
+        return sum / 2
+    }
+}
