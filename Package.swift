@@ -45,6 +45,13 @@ let package = Package(
             path: "examples/QuickStart",
             swiftSettings: swiftSettings
         ),
+        // Benchmark driver for bench/geo (release builds only; never part of the tests).
+        .executableTarget(
+            name: "civic-bench",
+            dependencies: ["CivicData", "CivicGeo"],
+            path: "bench/Sources/civic-bench",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CivicDataTests",
             dependencies: ["CivicData"],
