@@ -131,6 +131,41 @@ import Testing
         #expect(run.stderr.contains("unknownDataset: no standard dataset 'nope'"))
     }
 
+    @Test func convertPlaneCoordinatesWithFromCRS() throws {
+        let detected = try civic(["convert", "--quiet", "yaizu_aed_plane.csv"])
+        let declared = try civic(["convert", "--quiet", "--from-crs", "EPSG:6676", "yaizu_aed_plane.csv"])
+        #expect(detected.status == 0 && declared.status == 0)
+        let reference = try civic(["convert", "--quiet", "yaizu_aed.csv"])
+        let coordinates = { (run: Run) -> [[Double]] in
+            let object = try! JSONSerialization.jsonObject(with: run.stdoutBytes) as! [String: Any]
+            return (object["features"] as! [[String: Any]]).map { ($0["geometry"] as! [String: Any])["coordinates"] as! [Double] }
+        }
+        #expect(coordinates(detected).count == 82)
+        for (a, b) in zip(coordinates(declared), coordinates(reference)) {
+            #expect(abs(a[0] - b[0]) < 1e-6 && abs(a[1] - b[1]) < 1e-6)
+        }
+        let wrong = try civic(["validate", "--from-crs", "EPSG:6677", "yaizu_aed_plane.csv"])
+        #expect(wrong.stdout.contains("82 outside the prefecture"))
+    }
+
+    @Test func joinAddsTheDistrict() throws {
+        let run = try civic(["join", "--quiet", "yaizu_aed.csv", "yaizu_districts.geojson", "--as", "学区", "--name-property", "学区名", "--make-valid"])
+        #expect(run.status == 0)
+        let lines = run.stdout.components(separatedBy: "\r\n")
+        #expect(lines[0].hasSuffix(",学区"))
+        #expect(lines[1].hasSuffix(",北東学区") || lines[1].hasSuffix(",北西学区") || lines[1].hasSuffix(",南東学区") || lines[1].hasSuffix(",南西学区"))
+    }
+
+    @Test func geometryReportsWhereAndRepairs() throws {
+        let check = try civic(["geometry", "yaizu_districts.geojson"])
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("feature 5 (蝶): Self-intersection at 139.0"))
+        let directory = try temporaryDirectory()
+        let repaired = try civic(["geometry", "--make-valid", "yaizu_districts.geojson", "-o", directory.appendingPathComponent("d.geojson").path])
+        #expect(repaired.status == 0)
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("d.geojson").path))
+    }
+
     static let expectedSmallReport = """
         small_aed.csv
           dataset:  aed AED設置箇所一覧 — legacy 2019 layout (推奨データセット), score 1.0

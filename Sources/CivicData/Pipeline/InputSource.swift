@@ -21,7 +21,8 @@ public enum InputSource: Sendable {
         self = path == "-" ? .standardInput : .file(URL(fileURLWithPath: path))
     }
 
-    func makeChunkReader(encoding: TextEncoding?) throws -> UTF8ChunkReader {
+    /// A chunk reader over the source (UTF-8 out, encoding detected unless given).
+    public func makeChunkReader(encoding: TextEncoding?) throws -> UTF8ChunkReader {
         switch self {
         case .file(let url):
             try UTF8ChunkReader(url: url, encoding: encoding)

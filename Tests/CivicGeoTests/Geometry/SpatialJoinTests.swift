@@ -1,0 +1,54 @@
+import CivicData
+import Foundation
+import Testing
+
+@testable import CivicGeo
+
+@Suite struct SpatialJoinTests {
+    @Test func yaizuFacilitiesFallInTheirQuadrant() throws {
+        let layer = try PolygonLayer(
+            geoJSON: Data(contentsOf: Fixture.url("records/yaizu_districts.geojson")),
+            nameProperty: "学区名"
+        )
+        #expect(layer.features.count == 5)
+        #expect(layer.problems.count == 1)
+        #expect(layer.problems[0].reason == "Self-intersection")
+        #expect(abs(layer.problems[0].x! - 139.05) < 1e-9 && abs(layer.problems[0].y! - 35.05) < 1e-9)
+
+        let (records, _) = try Fixture.georeference("records/yaizu_public_facility.csv")
+        var joined = 0
+        for record in records {
+            guard let longitude = record.longitude, let latitude = record.latitude else { continue }
+            let name = try layer.name(containingLongitude: longitude, latitude: latitude)
+            // The quadrant by arithmetic (points exactly on an edge are not expected in real data).
+            let inside = (138.20...138.45).contains(longitude) && (34.78...34.95).contains(latitude)
+            let expected =
+                inside ? (latitude > 34.8669 ? "北" : "南") + (longitude > 138.3232 ? "東" : "西") + "学区" : nil
+            #expect(name == expected, "line \(record.line)")
+            if name != nil { joined += 1 }
+        }
+        #expect(joined > 200)
+    }
+
+    @Test func repairAndOrientation() throws {
+        let layer = try PolygonLayer(
+            geoJSON: Data(contentsOf: Fixture.url("records/yaizu_districts.geojson")),
+            nameProperty: "学区名",
+            repair: true
+        )
+        #expect(layer.problems.first?.repaired == true)
+        #expect(layer.features.allSatisfy { $0.geometry.validity.isValid })
+        let output = try JSONSerialization.jsonObject(with: Data(layer.geoJSON().utf8)) as! [String: Any]
+        let first = (output["features"] as! [[String: Any]])[0]
+        let ring = ((first["geometry"] as! [String: Any])["coordinates"] as! [[[Double]]])[0]
+        #expect(GeometryTests.signedArea(ring) > 0)
+    }
+
+    @Test func wktColumnInACSV() throws {
+        let csv = "学区名,WKT\r\n東,\"POLYGON ((138.3 34.8, 138.4 34.8, 138.4 34.9, 138.3 34.9, 138.3 34.8))\"\r\n壊,\"POLYGON ((0 0, 1 1\"\r\n"
+        let layer = try PolygonLayer(csv: .bytes(Array(csv.utf8), name: "d.csv"), nameColumn: "学区名")
+        #expect(layer.features.map(\.name) == ["東"])
+        #expect(layer.unreadable.map(\.position) == [3])
+        #expect(try layer.name(containingLongitude: 138.35, latitude: 34.85) == "東")
+    }
+}
