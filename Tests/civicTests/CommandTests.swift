@@ -148,6 +148,16 @@ import Testing
         #expect(wrong.stdout.contains("82 outside the prefecture"))
     }
 
+    @Test func normalizeToPlaneRectangular() throws {
+        // cs2cs EPSG:6668 → EPSG:6676 gives X −125686.9670, Y −16166.8798 for 焼津市役所本館 (tools/make_geo_fixtures.py).
+        let run = try civic(["normalize", "--quiet", "--to-crs", "EPSG:6676", "yaizu_aed.csv"])
+        let lines = run.stdout.components(separatedBy: "\r\n")
+        #expect(lines[0].hasSuffix(",X座標(EPSG:6676),Y座標(EPSG:6676)"))
+        #expect(lines[1].hasSuffix(",-125686.9670,-16166.8798"))
+        let back = try civic(["normalize", "--quiet", "yaizu_aed_plane.csv"])
+        #expect(back.stdout.components(separatedBy: "\r\n")[1].contains(",34.86691800,138.32317100,"))
+    }
+
     @Test func joinAddsTheDistrict() throws {
         let run = try civic(["join", "--quiet", "yaizu_aed.csv", "yaizu_districts.geojson", "--as", "学区", "--name-property", "学区名", "--make-valid"])
         #expect(run.status == 0)

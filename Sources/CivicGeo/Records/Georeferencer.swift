@@ -48,6 +48,12 @@ public final class Georeferencer {
     private var outsidePrefecture = 0
 
     public init(reader: DatasetReader, options: Options = Options()) throws {
+        guard options.target.isGeographic else {
+            throw ReprojectionError(
+                code: .noOperation,
+                message: "records are georeferenced to a geographic CRS (lon/lat); project the result afterwards with CoordinateTransform"
+            )
+        }
         self.options = options
         context = try ProjContext()
         municipalityOutput = reader.outputIndex(of: "全国地方公共団体コード")
@@ -262,8 +268,9 @@ public final class Georeferencer {
                     records[index].values[latitudeOutput] = Georeferencer.degrees(latitude)
                     records[index].values[longitudeOutput] = Georeferencer.degrees(longitude)
                 }
-            } else if crs.datum == .tokyo || crs.datum == .jgd2000 {
-                // 緯度/経度 in another datum are rewritten in 世界測地系 (JGD2011); the values as read stay in the report.
+            } else if Georeferencer.frame(crs.datum) != Georeferencer.frame(options.target.datum) {
+                // 緯度/経度 in another datum are rewritten in the target's (世界測地系 JGD2011 unless asked otherwise);
+                // the values as read stay in the report.
                 let before = "\(records[index].values[latitudeOutput]),\(records[index].values[longitudeOutput])"
                 records[index].values[latitudeOutput] = Georeferencer.degrees(latitude)
                 records[index].values[longitudeOutput] = Georeferencer.degrees(longitude)
@@ -275,7 +282,7 @@ public final class Georeferencer {
                             line: line,
                             column: reader.inputColumn(feeding: output),
                             field: reader.outputColumns[output],
-                            message: "converted from \(crs.name) to JGD2011 (世界測地系)",
+                            message: "converted from \(crs.name) to \(options.target.name)",
                             before: String(value),
                             after: records[index].values[output]
                         ),
@@ -292,6 +299,11 @@ public final class Georeferencer {
             return (20.0...46.0).contains(latitude) && (122.0...154.0).contains(longitude)
         }
         return extent.contains(longitude: longitude, latitude: latitude)
+    }
+
+    /// JGD2011 and WGS 84 agree at the metre level (EPSG:6668 → 4326 is a null transformation): one frame.
+    static func frame(_ datum: CRS.Datum?) -> CRS.Datum? {
+        datum == .wgs84 ? .jgd2011 : datum
     }
 
     static func degrees(_ value: Double) -> String {

@@ -30,6 +30,15 @@ struct Normalize: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("出力の文字コード Output encoding: utf-8 or cp932 (Shift_JIS for Excel).", valueName: "encoding"))
     var outputEncoding: String = "utf-8"
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "出力の座標参照系 Write coordinates in this CRS: a geographic one (EPSG:6668 default, EPSG:4612 …) rewrites 緯度/経度; a projected one (EPSG:6669…6687 平面直角座標系) adds X座標/Y座標 columns.",
+            valueName: "crs"
+        )
+    )
+    var toCRS: String?
+
     @OptionGroup var input: InputOptions
     @OptionGroup var reportOptions: ReportOptions
 
@@ -41,19 +50,33 @@ struct Normalize: ParsableCommand {
         default: throw ValidationError("--output-encoding takes utf-8 or cp932")
         }
         let options = try input.readOptions(for: file)
+        let target = try toCRS.map { try CRS(parsing: $0) } ?? .jgd2011
         let (sink, begin, finish) = try reportOptions.makeSink(showValues: input.showValues)
         do {
             let out = try output.map { try ByteWriter(url: URL(fileURLWithPath: $0)) } ?? ByteWriter(fileHandle: .standardOutput)
             let writer = try CSVWriter(output: out, encoding: encoding, byteOrderMark: bom)
+            // A projected target: 緯度/経度 stay JGD2011 and two columns give X (northing) and Y (easting).
+            let projection = target.isGeographic ? nil : try CoordinateTransform(from: .jgd2011, to: target)
+            let code = target.epsg.map { "EPSG:\($0)" } ?? target.definition
             let reader = try Pass(path: file, options: options).run(
                 sink: sink,
-                georeferencing: try input.georeferencing(for: file, target: .jgd2011),
+                georeferencing: try input.georeferencing(for: file, target: target.isGeographic ? target : .jgd2011),
                 begin: { reader in
                     try begin(reader)
-                    try writer.writeHeader(reader.outputColumns)
+                    try writer.writeHeader(reader.outputColumns + (projection == nil ? [] : ["X座標(\(code))", "Y座標(\(code))"]))
                 }
             ) { _, record in
-                try writer.writeRow(record.values, line: record.line)
+                guard let projection else {
+                    try writer.writeRow(record.values, line: record.line)
+                    return
+                }
+                var columns = ["", ""]
+                if let longitude = record.longitude, let latitude = record.latitude,
+                    let (east, north) = try? projection.transform(x: longitude, y: latitude)
+                {
+                    columns = [String(format: "%.4f", north), String(format: "%.4f", east)]
+                }
+                try writer.writeRow(record.values + columns, line: record.line)
             }
             try writer.finish()
             try finish(reader)
