@@ -27,6 +27,12 @@ public final class PolygonLayer {
         public var y: Double?
         /// True when make-valid repaired it.
         public var repaired: Bool
+
+        /// `feature 5 (蝶): Self-intersection at 139.05, 35.05`.
+        public var description: String {
+            let place = x.flatMap { x in y.map { " at \(x), \($0)" } } ?? ""
+            return "feature \(position) (\(name)): \(reason)\(place)"
+        }
     }
 
     public let context: GEOSContext
@@ -38,6 +44,15 @@ public final class PolygonLayer {
 
     /// Header names of a WKT column.
     static let wktNames: Set<HeaderKey> = Set(["WKT", "geometry", "geom", "the_geom", "ジオメトリ", "形状", "図形"].map(HeaderKey.init))
+
+    /// Reads a file by its extension: `.csv` with a WKT column, anything else as GeoJSON.
+    public convenience init(path: String, nameProperty: String? = nil, repair: Bool = false) throws {
+        if path.lowercased().hasSuffix(".csv") {
+            try self.init(csv: InputSource(path: path), nameColumn: nameProperty, repair: repair)
+        } else {
+            try self.init(geoJSON: Data(contentsOf: URL(fileURLWithPath: path)), nameProperty: nameProperty, repair: repair)
+        }
+    }
 
     /// Reads a GeoJSON FeatureCollection (CRS84 as RFC 7946 says).
     public convenience init(geoJSON data: Data, nameProperty: String? = nil, repair: Bool = false, context: GEOSContext? = nil) throws {

@@ -31,10 +31,7 @@ struct GeometryCheck: ParsableCommand {
     func run() throws {
         let layer: PolygonLayer
         do {
-            layer =
-                file.lowercased().hasSuffix(".csv")
-                ? try PolygonLayer(csv: InputSource(path: file), nameColumn: nameProperty, repair: makeValid)
-                : try PolygonLayer(geoJSON: Data(contentsOf: URL(fileURLWithPath: file)), nameProperty: nameProperty, repair: makeValid)
+            layer = try PolygonLayer(path: file, nameProperty: nameProperty, repair: makeValid)
         } catch {
             printError(describeFailure(error))
             throw Status.unreadable

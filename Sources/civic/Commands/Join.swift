@@ -44,10 +44,7 @@ struct Join: ParsableCommand {
         let options = try input.readOptions(for: file)
         let layer: PolygonLayer
         do {
-            layer =
-                polygons.lowercased().hasSuffix(".csv")
-                ? try PolygonLayer(csv: InputSource(path: polygons), nameColumn: nameProperty, repair: makeValid)
-                : try PolygonLayer(geoJSON: Data(contentsOf: URL(fileURLWithPath: polygons)), nameProperty: nameProperty, repair: makeValid)
+            layer = try PolygonLayer(path: polygons, nameProperty: nameProperty, repair: makeValid)
         } catch {
             printError(describeFailure(error))
             throw Status.unreadable
@@ -112,10 +109,7 @@ struct Join: ParsableCommand {
     private func describe(_ layer: PolygonLayer) {
         printError("\(polygons): \(layer.features.count) polygons")
         for problem in layer.problems {
-            let place = problem.x.flatMap { x in problem.y.map { " at \(x), \($0)" } } ?? ""
-            printError(
-                "  feature \(problem.position) (\(problem.name)): \(problem.reason)\(place)\(problem.repaired ? " — repaired" : " — use --make-valid to repair")"
-            )
+            printError("  \(problem.description)\(problem.repaired ? " — repaired" : " — use --make-valid to repair")")
         }
         for (position, message) in layer.unreadable {
             printError("  feature \(position): unreadable, left out: \(message)")
