@@ -40,6 +40,32 @@ public final class Geometry {
         self.init(owning: pointer, context: context)
     }
 
+    /// Reads Well-Known Binary.
+    public convenience init(wkb: [UInt8], context: GEOSContext) throws {
+        guard let reader = GEOSWKBReader_create_r(context.handle) else {
+            throw GeometryError(code: .operationFailed, message: "GEOSWKBReader_create_r failed")
+        }
+        defer { GEOSWKBReader_destroy_r(context.handle, reader) }
+        guard let pointer = wkb.withUnsafeBufferPointer({ GEOSWKBReader_read_r(context.handle, reader, $0.baseAddress, $0.count) }) else {
+            throw GeometryError(code: .unreadable, message: "not WKB: \(context.takeError("unreadable"))")
+        }
+        self.init(owning: pointer, context: context)
+    }
+
+    /// The geometry as Well-Known Binary (to move it to another context or thread).
+    public func wkb() throws -> [UInt8] {
+        guard let writer = GEOSWKBWriter_create_r(context.handle) else {
+            throw GeometryError(code: .operationFailed, message: "GEOSWKBWriter_create_r failed")
+        }
+        defer { GEOSWKBWriter_destroy_r(context.handle, writer) }
+        var size = 0
+        guard let bytes = GEOSWKBWriter_write_r(context.handle, writer, pointer, &size) else {
+            throw GeometryError(code: .operationFailed, message: context.takeError("WKB writing failed"))
+        }
+        defer { GEOSFree_r(context.handle, bytes) }
+        return Array(UnsafeBufferPointer(start: bytes, count: size))
+    }
+
     /// A point.
     public convenience init(x: Double, y: Double, context: GEOSContext) throws {
         guard let pointer = GEOSGeom_createPointFromXY_r(context.handle, x, y) else {

@@ -42,8 +42,10 @@ public final class PolygonLayer {
     public let unreadable: [(position: Int, message: String)]
     private var index: PolygonIndex?
 
-    /// Header names of a WKT column.
-    static let wktNames: Set<HeaderKey> = Set(["WKT", "geometry", "geom", "the_geom", "ジオメトリ", "形状", "図形"].map(HeaderKey.init))
+    /// Header names of a geometry column: WKT text, or a GeoJSON geometry object.
+    static let wktNames: Set<HeaderKey> = Set(
+        ["WKT", "geometry", "geom", "the_geom", "GeoJSON", "ジオメトリ", "形状", "図形"].map(HeaderKey.init)
+    )
 
     /// Reads a file by its extension: `.csv` with a WKT column, anything else as GeoJSON.
     public convenience init(path: String, nameProperty: String? = nil, repair: Bool = false) throws {
@@ -76,7 +78,7 @@ public final class PolygonLayer {
         try self.init(raw: raw, wkt: false, repair: repair, context: context)
     }
 
-    /// Reads a CSV whose geometry is in a WKT column (`WKT`, `geometry`, `ジオメトリ` …), lon/lat.
+    /// Reads a CSV whose geometry is in a WKT or GeoJSON column (`WKT`, `geometry`, `GeoJSON`, `ジオメトリ` …), lon/lat.
     public convenience init(csv source: InputSource, nameColumn: String? = nil, repair: Bool = false, context: GEOSContext? = nil) throws {
         let context = try context ?? GEOSContext()
         let reader = try CSVReader(source: source.makeChunkReader(encoding: nil))
@@ -111,7 +113,9 @@ public final class PolygonLayer {
                 continue
             }
             do {
-                var geometry = wkt ? try Geometry(wkt: text, context: context) : try Geometry(geoJSON: text, context: context)
+                // A CSV cell may hold WKT or a GeoJSON geometry object.
+                let isGeoJSON = !wkt || text.first == "{"
+                var geometry = isGeoJSON ? try Geometry(geoJSON: text, context: context) : try Geometry(wkt: text, context: context)
                 let validity = geometry.validity
                 if !validity.isValid {
                     problems.append(

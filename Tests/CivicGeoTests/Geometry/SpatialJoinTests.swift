@@ -44,11 +44,46 @@ import Testing
         #expect(GeometryTests.signedArea(ring) > 0)
     }
 
-    @Test func wktColumnInACSV() throws {
-        let csv = "学区名,WKT\r\n東,\"POLYGON ((138.3 34.8, 138.4 34.8, 138.4 34.9, 138.3 34.9, 138.3 34.8))\"\r\n壊,\"POLYGON ((0 0, 1 1\"\r\n"
+    @Test func wktAndGeoJSONColumnsInACSV() throws {
+        let csv =
+            "学区名,WKT\r\n東,\"POLYGON ((138.3 34.8, 138.4 34.8, 138.4 34.9, 138.3 34.9, 138.3 34.8))\"\r\n壊,\"POLYGON ((0 0, 1 1\"\r\n"
+            + "西,\"{\"\"type\"\":\"\"Polygon\"\",\"\"coordinates\"\":[[[138.2,34.8],[138.3,34.8],[138.3,34.9],[138.2,34.9],[138.2,34.8]]]}\"\r\n"
         let layer = try PolygonLayer(csv: .bytes(Array(csv.utf8), name: "d.csv"), nameColumn: "学区名")
-        #expect(layer.features.map(\.name) == ["東"])
+        #expect(layer.features.map(\.name) == ["東", "西"])
         #expect(layer.unreadable.map(\.position) == [3])
+        #expect(try layer.name(containingLongitude: 138.25, latitude: 34.85) == "西")
         #expect(try layer.name(containingLongitude: 138.35, latitude: 34.85) == "東")
+    }
+}
+
+@Suite struct ParallelJoinTests {
+    @Test func parallelAgreesWithSequential() async throws {
+        let context = try GEOSContext()
+        var cells: [Geometry] = []
+        for row in 0..<8 {
+            for column in 0..<8 {
+                let x = 138.25 + Double(column) * 0.02
+                let y = 34.80 + Double(row) * 0.02
+                cells.append(
+                    try Geometry(
+                        wkt: "POLYGON ((\(x) \(y), \(x + 0.02) \(y), \(x + 0.02) \(y + 0.02), \(x) \(y + 0.02), \(x) \(y)))",
+                        context: context
+                    )
+                )
+            }
+        }
+        let index = try PolygonIndex(polygons: cells, context: context)
+        // 5,000 points on a deterministic spiral, some outside.
+        var xs: [Double] = []
+        var ys: [Double] = []
+        for step in 0..<5000 {
+            let radius: Double = 0.1 * Double(step) / 5000
+            let angle: Double = Double(step) * 0.37
+            xs.append(138.33 + radius * cos(angle))
+            ys.append(34.88 + radius * sin(angle))
+        }
+        let parallel = try await PolygonIndex.containing(x: xs, y: ys, polygons: cells.map { try $0.wkb() }, workers: 2)
+        #expect(parallel == index.containing(x: xs, y: ys))
+        #expect(parallel.contains { $0 == nil } && parallel.contains { $0 != nil })
     }
 }

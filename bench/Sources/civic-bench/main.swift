@@ -115,7 +115,7 @@ func transformCommand(_ arguments: [String]) throws {
     )
 }
 
-func joinCommand(_ arguments: [String]) throws {
+func joinCommand(_ arguments: [String]) async throws {
     guard arguments.count >= 3 else { fail("usage: join POLYGONS_WKT POINTS OUT [REPEAT]") }
     let repeats = arguments.count > 3 ? Int(arguments[3]) ?? 3 : 3
     guard let text = try? String(contentsOfFile: arguments[0], encoding: .utf8) else { fail("cannot read \(arguments[0])") }
@@ -138,9 +138,21 @@ func joinCommand(_ arguments: [String]) throws {
         }
         times.append(seconds(clock.now - start))
     }
+    // The same lookups on every core: one GEOS context and index per task (PolygonIndex.containing(x:y:polygons:)).
+    let wkb = try polygons.map { try $0.wkb() }
+    var parallelTimes: [Double] = []
+    for _ in 0..<repeats {
+        let start = clock.now
+        let parallel = try await PolygonIndex.containing(x: xs, y: ys, polygons: wkb)
+        parallelTimes.append(seconds(clock.now - start))
+        if zip(parallel, found).contains(where: { ($0.map { Int32($0) } ?? -1) != $1 }) { fail("parallel join differs from the sequential one") }
+    }
     write([found], to: arguments[2])
     print(
         json([
+            "parallel_seconds": parallelTimes,
+            "parallel_median": median(parallelTimes),
+            "workers": ProcessInfo.processInfo.activeProcessorCount,
             "points": xs.count,
             "polygons": polygons.count,
             "invalid_polygons": invalid,
@@ -156,7 +168,7 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 do {
     switch arguments.first {
     case "transform": try transformCommand(Array(arguments.dropFirst()))
-    case "join": try joinCommand(Array(arguments.dropFirst()))
+    case "join": try await joinCommand(Array(arguments.dropFirst()))
     default: fail("usage: civic-bench transform POINTS OUT [REPEAT] [BATCH] | join POLYGONS_WKT POINTS OUT [REPEAT]")
     }
 } catch {
