@@ -29,10 +29,12 @@ test: deps $(VENV)/bin/python
 	@$(VENV)/bin/python tools/check-report-schema.py .build/run-check/*/report.json
 	@if [ -f ../shared/reference/datasets-spec.json ]; then python3 tools/make_schemas.py --check; fi
 
-# Benchmarks (release build; installs gdal-bin for the ogr2ogr comparison).
+# Benchmarks (release builds): civic convert vs ogr2ogr (installs gdal-bin), and the geo benchmarks vs a C loop
+# over PROJ, pyproj and shapely 2 (in a venv under bench/work).
 bench:
 	@tools/install-deps.sh gdal-bin time
 	bench/convert/run.sh
+	bench/geo/run.sh
 
 # Python tools for the checks (JSON Schema validation of reports).
 $(VENV)/bin/python:

@@ -193,7 +193,7 @@ import Testing
           read:     UTF-8 (validUTF8), comma-separated, CRLF line endings, header on line 1
           records:  3, 1 with errors
           coordinates: JGD2011 (EPSG:6668) → WGS 84 (CRS84, lon/lat) for 2 records (defaulted: 緯度/経度 read as JGD2011, the standard's 世界測地系)
-                       via axis order change (2D) + JGD_2011_To_WGS_1984 + axis order change (2D) (stated accuracy 0.0 m)
+                       via none: JGD2011 and WGS 84 coincide (EPSG:6668 → 4326 is the null transformation "JGD2011 to WGS 84 (1)", stated accuracy 1 m)
           by column:
             都道府県コード又は市区町村コード: 1 errors, 0 warnings, 1 fixed
             NO: 1 errors, 0 warnings, 0 fixed

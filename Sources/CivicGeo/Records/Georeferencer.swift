@@ -35,14 +35,19 @@ public final class Georeferencer {
     }
 
     private let options: Options
-    private let context: ProjContext
+    /// Made on first need: loading PROJ's database costs time and memory a JGD2011 file never needs.
+    private var context: ProjContext?
     private let municipalityOutput: Int?
     private let latitudeOutput: Int?
     private let longitudeOutput: Int?
     private let planeColumns: (x: String, y: String, zone: String?, datum: String?)?
     private var transforms: [CRS: CoordinateTransform] = [:]
-    private var uses: [Source: Int] = [:]
+    /// Sources in the order first used, with their record counts; `ids` finds a source's position.
     private var order: [Source] = []
+    private var counts: [Int] = []
+    private var ids: [Source: Int] = [:]
+    /// The source of records with 緯度/経度 and no 測地系 column value, decided once.
+    private var plainGeographic: Int?
     private var failed = 0
     private var swapped = 0
     private var outsidePrefecture = 0
@@ -55,7 +60,6 @@ public final class Georeferencer {
             )
         }
         self.options = options
-        context = try ProjContext()
         municipalityOutput = reader.outputIndex(of: "全国地方公共団体コード")
         latitudeOutput = reader.schema.civic.latitudeField.flatMap(reader.outputIndex(of:))
         longitudeOutput = reader.schema.civic.longitudeField.flatMap(reader.outputIndex(of:))
@@ -64,33 +68,53 @@ public final class Georeferencer {
 
     /// Georeferences a batch of records in place and sends findings to `sink` (through `reader`, which counts them).
     public func process(_ records: inout [NormalizedRecord], reader: DatasetReader, reportingTo sink: any FindingSink) throws {
-        var groups: [Source: [Int]] = [:]
+        var groups: [[Int]] = Array(repeating: [], count: order.count)
         for index in records.indices {
-            guard let source = try decideSource(records[index], reader: reader, sink: sink) else { continue }
-            if groups[source] == nil && uses[source] == nil { order.append(source) }
-            groups[source, default: []].append(index)
+            guard let id = try sourceID(for: records[index], reader: reader, sink: sink) else { continue }
+            if id >= groups.count { groups += Array(repeating: [], count: id - groups.count + 1) }
+            groups[id].append(index)
         }
-        for source in order {
-            guard let indices = groups[source], !indices.isEmpty else { continue }
-            uses[source, default: 0] += indices.count
-            try transform(indices, from: source.crs, records: &records, reader: reader, sink: sink)
+        for (id, indices) in groups.enumerated() where !indices.isEmpty {
+            counts[id] += indices.count
+            if isNull(order[id].crs) { continue }
+            try transform(indices, from: order[id].crs, records: &records, reader: reader, sink: sink)
         }
+    }
+
+    /// The position of the record's source in `order` (deciding and adding it when new); nil when undecidable.
+    private func sourceID(for record: NormalizedRecord, reader: DatasetReader, sink: any FindingSink) throws -> Int? {
+        // The common case, decided once: 緯度/経度 without a 測地系 value.
+        let plain = record.latitude != nil && record.longitude != nil && record.datumText == nil
+        if plain, let plainGeographic { return plainGeographic }
+        guard let source = try decideSource(record, reader: reader, sink: sink) else { return nil }
+        let id: Int
+        if let known = ids[source] {
+            id = known
+        } else {
+            id = order.count
+            order.append(source)
+            counts.append(0)
+            ids[source] = id
+        }
+        if plain { plainGeographic = id }
+        return id
     }
 
     /// Puts the coordinate section into the reader's report.
     public func finish(_ reader: DatasetReader) {
         reader.coordinateReport = CoordinateReport(
             target: options.target.name,
-            sources: order.map { source in
+            sources: order.enumerated().map { id, source in
                 let transform = transforms[source.crs]
+                let null = isNull(source.crs)
                 return CoordinateReport.Use(
                     crs: source.crs.name,
                     definition: source.crs.definition,
                     basis: source.basis,
                     reason: source.reason,
-                    operations: transform?.operations.map(\.description) ?? [],
-                    accuracy: transform?.accuracy,
-                    records: uses[source] ?? 0
+                    operations: null ? [Georeferencer.nullOperation] : transform?.operations.map(\.description) ?? [],
+                    accuracy: null ? 1 : transform?.accuracy,
+                    records: counts[id]
                 )
             },
             failed: failed,
@@ -166,10 +190,22 @@ public final class Georeferencer {
 
     private func transformer(for crs: CRS) throws -> CoordinateTransform {
         if let existing = transforms[crs] { return existing }
+        let context = try self.context ?? ProjContext()
+        self.context = context
         let made = try CoordinateTransform(from: crs, to: options.target, context: context)
         transforms[crs] = made
         return made
     }
+
+    /// JGD2011 and WGS 84 lon/lat coincide at the metre level: EPSG:6668 → 4326 is the null transformation
+    /// "JGD2011 to WGS 84 (1)" (stated accuracy 1 m), so the coordinates need no PROJ call.
+    private func isNull(_ crs: CRS) -> Bool {
+        crs.isGeographic && options.target.isGeographic && Georeferencer.frame(crs.datum) == .jgd2011
+            && Georeferencer.frame(options.target.datum) == .jgd2011
+    }
+
+    static let nullOperation =
+        "none: JGD2011 and WGS 84 coincide (EPSG:6668 → 4326 is the null transformation \"JGD2011 to WGS 84 (1)\", stated accuracy 1 m)"
 
     private func transform(_ indices: [Int], from crs: CRS, records: inout [NormalizedRecord], reader: DatasetReader, sink: any FindingSink) throws {
         let transform = try transformer(for: crs)

@@ -41,7 +41,7 @@ struct Pass {
     }
 
     /// Records georeferenced at a time: PROJ's batch call works on this many points.
-    static let batchSize = 4096
+    static let batchSize = 1024
 }
 
 /// "読込中 42% …" on standard error, only when it is a terminal and the file is large.
