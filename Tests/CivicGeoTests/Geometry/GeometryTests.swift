@@ -87,3 +87,18 @@ import Testing
         return sum / 2
     }
 }
+
+@Suite struct IntersectionFilterTests {
+    @Test func bboxAndGeometryIntersection() throws {
+        let context = try GEOSContext()
+        let district = try Geometry(wkt: "POLYGON ((138.30 34.85, 138.35 34.85, 138.35 34.90, 138.30 34.90, 138.30 34.85))", context: context)
+        let road = try Geometry(wkt: "LINESTRING (138.25 34.80, 138.32 34.87)", context: context)
+        let far = try Geometry(wkt: "LINESTRING (139.0 35.0, 139.1 35.1)", context: context)
+        #expect(road.validity.isValid)
+        #expect(district.intersects(road))
+        #expect(!district.intersects(far))
+        #expect(district.envelope.intersects(road.envelope))
+        #expect(!district.envelope.intersects(far.envelope))
+        #expect(district.contains(try Geometry(x: 138.3232, y: 34.8669, context: context)))
+    }
+}

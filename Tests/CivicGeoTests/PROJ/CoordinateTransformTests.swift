@@ -56,3 +56,18 @@ import Testing
         #expect(x[0].isFinite)
     }
 }
+
+@Suite struct OtherCRSTests {
+    @Test func anyEPSGCodeOrPROJStringWorks() throws {
+        // 焼津市役所 in WGS 84 / UTM 54N (EPSG:32654) and the same CRS as a PROJ string.
+        let byCode = try CoordinateTransform(from: .wgs84, to: CRS(parsing: "EPSG:32654"))
+        let byString = try CoordinateTransform(from: .wgs84, to: CRS(parsing: "+proj=utm +zone=54 +datum=WGS84 +units=m +no_defs"))
+        let a = try byCode.transform(x: 138.323171, y: 34.866918)
+        let b = try byString.transform(x: 138.323171, y: 34.866918)
+        #expect(abs(a.x - b.x) < 1e-6 && abs(a.y - b.y) < 1e-6)
+        #expect(a.x > 200_000 && a.x < 300_000)  // west of the zone's central meridian 141° E
+        #expect(a.y > 3_800_000 && a.y < 3_900_000)
+        let mercator = try CoordinateTransform(from: .crs84, to: .webMercator)
+        #expect(try abs(mercator.transform(x: 0, y: 0).x) < 1e-9)
+    }
+}
