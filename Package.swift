@@ -18,6 +18,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: [
         // The core: records, text decoding, CSV, schemas, recognition, validation, normalisation, writers.
@@ -28,12 +31,30 @@ let package = Package(
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"]), .brew(["geos"])]),
         // Coordinates and geometry: CRS, reprojection (PROJ, with the GSI grids), detection, geometry (GEOS).
         .target(name: "CivicGeo", dependencies: ["CivicData", "CPROJ", "CGEOS"], swiftSettings: swiftSettings),
+        // The embedded store: datasets, records (with an R*Tree) and reports in SQLite (GRDB).
+        .target(
+            name: "CivicStore",
+            dependencies: ["CivicData", "CivicGeo", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // The feed server: OGC API Features, downloads, CKAN API, DCAT, HTML (Hummingbird 2).
+        .target(
+            name: "CivicServer",
+            dependencies: [
+                "CivicData", "CivicGeo", "CivicStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The thin command line over the libraries.
         .executableTarget(
             name: "civic",
             dependencies: [
                 "CivicData",
                 "CivicGeo",
+                "CivicStore",
+                "CivicServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -62,6 +83,16 @@ let package = Package(
             name: "CivicGeoTests",
             dependencies: ["CivicGeo"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CivicStoreTests",
+            dependencies: ["CivicStore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CivicServerTests",
+            dependencies: ["CivicServer", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

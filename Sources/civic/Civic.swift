@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Civic: ParsableCommand {
+struct Civic: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "civic",
         abstract: "自治体標準オープンデータセットの検証・正規化・変換 — validate, normalise and convert Japanese municipal open data.",
@@ -16,6 +16,6 @@ struct Civic: ParsableCommand {
 
             Exit status 終了コード: 0 valid 適合, 1 invalid 不適合 (errors found), 2 could not read 読めない.
             """,
-        subcommands: [Validate.self, Normalize.self, Convert.self, Join.self, GeometryCheck.self, Datasets.self]
+        subcommands: [Validate.self, Normalize.self, Convert.self, Join.self, GeometryCheck.self, Serve.self, Datasets.self]
     )
 }

@@ -1,7 +1,7 @@
 /// Byte-level JSON pieces for the streaming writers (tested against Foundation's JSON parser).
-enum JSONBytes {
+public enum JSONBytes {
     /// Appends `string` as a JSON string literal.
-    static func appendString(_ string: String, to out: inout [UInt8]) {
+    public static func appendString(_ string: String, to out: inout [UInt8]) {
         out.append(0x22)
         // Most values need no escaping: one scan, one copy.
         if let fast = string.utf8.withContiguousStorageIfAvailable({ bytes -> Bool in
@@ -36,16 +36,16 @@ enum JSONBytes {
         out.append(0x22)
     }
 
-    static func appendASCII(_ text: StaticString, to out: inout [UInt8]) {
+    public static func appendASCII(_ text: StaticString, to out: inout [UInt8]) {
         text.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
-    static func appendInteger(_ value: Int, to out: inout [UInt8]) {
+    public static func appendInteger(_ value: Int, to out: inout [UInt8]) {
         out.append(contentsOf: String(value).utf8)
     }
 
     /// Appends `value` rounded to `precision` decimals, without trailing zeros (`139.7671`, `35`).
-    static func appendFixed(_ value: Double, precision: Int, to out: inout [UInt8]) {
+    public static func appendFixed(_ value: Double, precision: Int, to out: inout [UInt8]) {
         let precision = min(max(precision, 0), 15)
         var scale: Int64 = 1
         for _ in 0..<precision { scale *= 10 }
@@ -75,7 +75,7 @@ enum JSONBytes {
     }
 
     /// True when `text` is a JSON number as written (no leading zeros, no `+`).
-    static func isJSONNumber(_ text: String) -> Bool {
+    public static func isJSONNumber(_ text: String) -> Bool {
         var iterator = text.utf8.makeIterator()
         var byte = iterator.next()
         if byte == 0x2D { byte = iterator.next() }

@@ -1,0 +1,92 @@
+import CivicData
+import CivicStore
+import Foundation
+
+/// The collections the server publishes, built from the store: one per dataset, and one per standard dataset that
+/// merges every municipality's (all AED sites of the region), filterable by municipality.
+struct Catalogue: Sendable {
+    struct Collection: Sendable {
+        var id: String
+        var title: String
+        var description: String
+        var selector: CollectionSelector
+        /// Property names, in order; for a merged collection the standard's columns plus `dataset`.
+        var columns: [String]
+        var numeric: [Bool]
+        var idColumn: Int?
+        var extent: StoredDataset.Envelope?
+        var datasets: [StoredDataset]
+        var featureCount: Int
+        var updated: String
+
+        var isMerged: Bool {
+            if case .standard = selector { return true }
+            return false
+        }
+    }
+
+    var collections: [Collection]
+    var datasets: [StoredDataset]
+    private var byID: [String: Collection]
+
+    init(datasets: [StoredDataset]) {
+        self.datasets = datasets
+        var collections: [Collection] = []
+        for dataset in datasets {
+            let idField = SchemaCatalog.bundled[dataset.standard]?.civic.idField
+            collections.append(
+                Collection(
+                    id: dataset.id,
+                    title: dataset.title,
+                    description: "\(dataset.municipality ?? "") \(dataset.standardTitle)（\(dataset.attribution ?? "")）",
+                    selector: .dataset(dataset.id),
+                    columns: dataset.columns,
+                    numeric: dataset.numericColumns,
+                    idColumn: idField.flatMap { dataset.columns.firstIndex(of: $0) },
+                    extent: dataset.extent,
+                    datasets: [dataset],
+                    featureCount: dataset.featureCount,
+                    updated: dataset.updated
+                )
+            )
+        }
+        for standard in Set(datasets.map(\.standard)).sorted() {
+            let members = datasets.filter { $0.standard == standard }
+            guard let first = members.first else { continue }
+            let columns = Array(first.columns.prefix(first.standardColumnCount)) + ["dataset"]
+            var extent: StoredDataset.Envelope?
+            for box in members.compactMap(\.extent) {
+                guard let current = extent else {
+                    extent = box
+                    continue
+                }
+                extent = StoredDataset.Envelope(
+                    minX: min(current.minX, box.minX),
+                    minY: min(current.minY, box.minY),
+                    maxX: max(current.maxX, box.maxX),
+                    maxY: max(current.maxY, box.maxY)
+                )
+            }
+            collections.append(
+                Collection(
+                    id: standard,
+                    title: "\(first.standardTitle)（全団体）",
+                    description:
+                        "\(first.standardTitle): \(members.compactMap(\.municipality).joined(separator: "、")) — merged; filter with municipality=<全国地方公共団体コード>",
+                    selector: .standard(standard, municipality: nil),
+                    columns: columns,
+                    numeric: Array(first.numericColumns.prefix(first.standardColumnCount)) + [false],
+                    idColumn: nil,
+                    extent: extent,
+                    datasets: members,
+                    featureCount: members.map(\.featureCount).reduce(0, +),
+                    updated: members.map(\.updated).max() ?? first.updated
+                )
+            )
+        }
+        self.collections = collections
+        byID = Dictionary(uniqueKeysWithValues: collections.map { ($0.id, $0) })
+    }
+
+    subscript(id: String) -> Collection? { byID[id] }
+}

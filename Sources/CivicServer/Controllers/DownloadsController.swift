@@ -1,0 +1,79 @@
+import CivicData
+import CivicStore
+import Foundation
+import Hummingbird
+
+/// Whole datasets: `/datasets/{id}.csv` (UTF-8; `bom=true` and `encoding=cp932` for Excel), `/datasets/{id}.geojson`,
+/// and the validation report `/datasets/{id}/report.json`.
+struct DownloadsController: Sendable {
+    let store: Store
+    let catalogue: Catalogue
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/datasets/:dataset") { request, context in try self.download(request, file: context.parameters.require("dataset")) }
+        router.get("/datasets/:dataset/report.json") { _, context in try self.report(context.parameters.require("dataset")) }
+    }
+
+    func download(_ request: Request, file: String) throws -> Response {
+        let url = URL(fileURLWithPath: file)
+        let id = url.deletingPathExtension().lastPathComponent
+        guard let collection = catalogue[id], !collection.isMerged, let dataset = collection.datasets.first else {
+            throw APIError.notFound("no dataset '\(id)'")
+        }
+        let page = try store.features(in: .dataset(dataset.id), limit: Int.max, offset: 0)
+        switch url.pathExtension {
+        case "csv":
+            var encoding = CSVWriter.Encoding.utf8
+            var bom = false
+            for (name, value) in request.uri.queryParameters {
+                switch (name, value) {
+                case ("bom", "true"): bom = true
+                case ("bom", "false"): bom = false
+                case ("encoding", "cp932"), ("encoding", "shift_jis"): encoding = .cp932
+                case ("encoding", "utf-8"): encoding = .utf8
+                default: throw APIError.badParameter("unknown parameter '\(name)=\(value)'; use bom=true or encoding=cp932")
+                }
+            }
+            let output = ByteWriter()
+            let writer = try CSVWriter(output: output, encoding: encoding, byteOrderMark: bom)
+            try writer.writeHeader(dataset.columns)
+            do {
+                for feature in page.features { try writer.writeRow(feature.values, line: feature.line) }
+            } catch let error as CSVWriteError {
+                throw APIError(.unprocessableContent, code: "NotRepresentable", error.message)
+            }
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: encoding == .cp932 ? "text/csv; charset=Shift_JIS" : "text/csv; charset=utf-8",
+                    .contentDisposition: "attachment; filename=\"\(dataset.id).csv\"",
+                ],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: output.bytes))
+            )
+        case "geojson":
+            let renderer = FeatureRenderer(collection)
+            var out: [UInt8] = []
+            JSONBytes.appendASCII(#"{"type":"FeatureCollection","features":["#, to: &out)
+            var first = true
+            for feature in page.features where feature.longitude != nil {
+                if !first { out.append(0x2C) }
+                first = false
+                out.append(0x0A)
+                renderer.append(feature, to: &out)
+            }
+            JSONBytes.appendASCII("\n]}\n", to: &out)
+            return Response(status: .ok, headers: [.contentType: "application/geo+json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: out)))
+        default:
+            throw APIError.notFound("no download '\(file)'; use \(id).csv or \(id).geojson")
+        }
+    }
+
+    func report(_ id: String) throws -> Response {
+        guard let dataset = try store.dataset(id: id) else { throw APIError.notFound("no dataset '\(id)'") }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: dataset.reportJSON))
+        )
+    }
+}

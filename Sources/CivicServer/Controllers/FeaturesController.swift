@@ -1,0 +1,325 @@
+import CivicData
+import CivicStore
+import Foundation
+import Hummingbird
+
+/// OGC API Features Part 1 (core, GeoJSON, OpenAPI 3.0): landing page, conformance, API definition, collections,
+/// items (bbox, limit, offset with `next` links, property filters, f=json|csv), one feature, queryables.
+struct FeaturesController: Sendable {
+    let store: Store
+    let catalogue: Catalogue
+    let configuration: ServerConfiguration
+
+    static let conformance = [
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    ]
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/") { request, _ in try self.landing(request) }
+        router.get("/conformance") { _, _ in try json(["conformsTo": FeaturesController.conformance]) }
+        router.get("/api") { request, _ in try self.api(request) }
+        router.get("/collections") { request, _ in try self.collections(request) }
+        router.get("/collections/:collection") { request, context in
+            try self.collection(request, id: context.parameters.require("collection"))
+        }
+        router.get("/collections/:collection/items") { request, context in
+            try self.items(request, id: context.parameters.require("collection"))
+        }
+        router.get("/collections/:collection/items/**") { request, context in
+            // Feature ids of merged collections hold a slash (<dataset>/<id>).
+            try self.item(request, id: context.parameters.require("collection"), featureID: context.parameters.getCatchAll().joined(separator: "/"))
+        }
+        router.get("/collections/:collection/queryables") { request, context in
+            try self.queryables(request, id: context.parameters.require("collection"))
+        }
+    }
+
+    // MARK: Landing, conformance, collections
+
+    func landing(_ request: Request) throws -> Response {
+        let base = baseURL(request)
+        return try json([
+            "title": "Civic — 自治体標準オープンデータセット",
+            "description":
+                "Municipal open data (\(catalogue.datasets.count) datasets) as OGC API Features, GeoJSON/CSV downloads, DCAT and a CKAN-compatible API",
+            "links": [
+                link(base + "/", "self", "application/json", "this document"),
+                link(base + "/api", "service-desc", "application/vnd.oai.openapi+json;version=3.0", "the API definition"),
+                link(base + "/conformance", "conformance", "application/json", "conformance classes"),
+                link(base + "/collections", "data", "application/json", "collections"),
+            ],
+        ])
+    }
+
+    func collections(_ request: Request) throws -> Response {
+        let base = baseURL(request)
+        return try json([
+            "links": [link(base + "/collections", "self", "application/json", "collections")],
+            "collections": catalogue.collections.map { describe($0, base: base) },
+        ])
+    }
+
+    func collection(_ request: Request, id: String) throws -> Response {
+        try json(describe(try find(id), base: baseURL(request)))
+    }
+
+    func describe(_ collection: Catalogue.Collection, base: String) -> [String: Any] {
+        let url = base + "/collections/" + FeaturesController.escape(collection.id)
+        var description: [String: Any] = [
+            "id": collection.id,
+            "title": collection.title,
+            "description": collection.description,
+            "itemType": "feature",
+            "crs": ["http://www.opengis.net/def/crs/OGC/1.3/CRS84"],
+            "links": [
+                link(url, "self", "application/json", collection.title),
+                link(url + "/items", "items", "application/geo+json", "features"),
+                link(url + "/items?f=csv", "items", "text/csv", "features as CSV"),
+                link(url + "/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json", "queryables"),
+            ]
+                + collection.datasets.map {
+                    link(base + "/datasets/" + FeaturesController.escape($0.id) + ".csv", "enclosure", "text/csv", $0.title + " (CSV)")
+                },
+        ]
+        if let extent = collection.extent {
+            description["extent"] = [
+                "spatial": ["bbox": [[extent.minX, extent.minY, extent.maxX, extent.maxY]], "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84"]
+            ]
+        }
+        return description
+    }
+
+    // MARK: Items
+
+    struct ItemsQuery {
+        var limit: Int
+        var offset: Int
+        var bbox: StoredDataset.Envelope?
+        var filters: [Int: String]
+        var municipality: String?
+        var format: String
+    }
+
+    /// Reads and checks the query: unknown parameters, bad limits or boxes are 400s that say what was wrong.
+    func parse(_ request: Request, collection: Catalogue.Collection) throws -> ItemsQuery {
+        var query = ItemsQuery(limit: configuration.defaultLimit, offset: 0, bbox: nil, filters: [:], municipality: nil, format: "json")
+        let columns = Dictionary(collection.columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        for (rawName, rawValue) in request.uri.queryParameters {
+            let name = String(rawName).removingPercentEncoding ?? String(rawName)
+            let value = String(rawValue).removingPercentEncoding ?? String(rawValue)
+            switch name {
+            case "limit":
+                guard let limit = Int(value), (1...configuration.maximumLimit).contains(limit) else {
+                    throw APIError.badParameter("limit must be a whole number from 1 to \(configuration.maximumLimit)")
+                }
+                query.limit = limit
+            case "offset":
+                guard let offset = Int(value), offset >= 0 else { throw APIError.badParameter("offset must be a whole number ≥ 0") }
+                query.offset = offset
+            case "bbox":
+                let numbers = value.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+                guard numbers.count == 4 || numbers.count == 6, numbers.allSatisfy({ $0?.isFinite == true }) else {
+                    throw APIError.badParameter("bbox must be minLon,minLat,maxLon,maxLat (4 numbers)")
+                }
+                let n = numbers.map { $0! }
+                let box =
+                    n.count == 4
+                    ? StoredDataset.Envelope(minX: n[0], minY: n[1], maxX: n[2], maxY: n[3])
+                    : StoredDataset.Envelope(minX: n[0], minY: n[1], maxX: n[3], maxY: n[4])
+                guard box.minY <= box.maxY, box.minX <= box.maxX, (-90...90).contains(box.minY), (-90...90).contains(box.maxY) else {
+                    throw APIError.badParameter("bbox: the lower corner must come first, latitudes within ±90")
+                }
+                query.bbox = box
+            case "bbox-crs", "crs":
+                guard value == "http://www.opengis.net/def/crs/OGC/1.3/CRS84" else {
+                    throw APIError.badParameter("\(name): only http://www.opengis.net/def/crs/OGC/1.3/CRS84 is served")
+                }
+            case "f":
+                guard ["json", "geojson", "csv"].contains(value) else { throw APIError.badParameter("f must be json or csv") }
+                query.format = value
+            case "municipality" where collection.isMerged:
+                guard value.utf8.count == 6, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+                    throw APIError.badParameter("municipality must be a 6-digit 全国地方公共団体コード")
+                }
+                query.municipality = value
+            default:
+                guard let column = columns[name], name != "dataset" || !collection.isMerged else {
+                    throw APIError.badParameter(
+                        "unknown parameter '\(name)'; use limit, offset, bbox, f\(collection.isMerged ? ", municipality" : "") or a queryable (see /collections/\(collection.id)/queryables)"
+                    )
+                }
+                query.filters[column] = value
+            }
+        }
+        return query
+    }
+
+    func items(_ request: Request, id: String) throws -> Response {
+        let collection = try find(id)
+        let query = try parse(request, collection: collection)
+        var selector = collection.selector
+        if case .standard(let standard, _) = selector, let municipality = query.municipality {
+            selector = .standard(standard, municipality: municipality)
+        }
+        let page = try store.features(in: selector, bbox: query.bbox, filters: query.filters, limit: query.limit, offset: query.offset)
+        let renderer = FeatureRenderer(collection)
+        if query.format == "csv" {
+            let output = ByteWriter()
+            let writer = try CSVWriter(output: output)
+            try writer.writeHeader(collection.columns)
+            for feature in page.features { try writer.writeRow(renderer.values(of: feature), line: feature.line) }
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/csv; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: output.bytes))
+            )
+        }
+
+        let base = baseURL(request)
+        let itemsURL = base + "/collections/" + FeaturesController.escape(collection.id) + "/items"
+        var out: [UInt8] = []
+        out.reserveCapacity(page.features.count * 1024 + 1024)
+        JSONBytes.appendASCII(#"{"type":"FeatureCollection","numberMatched":"#, to: &out)
+        JSONBytes.appendInteger(page.numberMatched, to: &out)
+        JSONBytes.appendASCII(#","numberReturned":"#, to: &out)
+        JSONBytes.appendInteger(page.features.count, to: &out)
+        JSONBytes.appendASCII(#","timeStamp":"#, to: &out)
+        JSONBytes.appendString(ISO8601DateFormatter().string(from: Date()), to: &out)
+        var links: [[String: Any]] = [
+            link(itemsURL + FeaturesController.queryString(request, offset: query.offset), "self", "application/geo+json", "this page"),
+            link(
+                itemsURL + FeaturesController.queryString(request, offset: query.offset, format: "csv"),
+                "alternate",
+                "text/csv",
+                "this page as CSV"
+            ),
+            link(base + "/collections/" + FeaturesController.escape(collection.id), "collection", "application/json", collection.title),
+        ]
+        if query.offset + page.features.count < page.numberMatched, !page.features.isEmpty {
+            links.append(
+                link(
+                    itemsURL + FeaturesController.queryString(request, offset: query.offset + page.features.count),
+                    "next",
+                    "application/geo+json",
+                    "next page"
+                )
+            )
+        }
+        if query.offset > 0 {
+            links.append(
+                link(
+                    itemsURL + FeaturesController.queryString(request, offset: max(0, query.offset - query.limit)),
+                    "prev",
+                    "application/geo+json",
+                    "previous page"
+                )
+            )
+        }
+        JSONBytes.appendASCII(#","links":"#, to: &out)
+        out.append(contentsOf: try JSONSerialization.data(withJSONObject: links, options: [.withoutEscapingSlashes]))
+        JSONBytes.appendASCII(#","features":["#, to: &out)
+        for (index, feature) in page.features.enumerated() {
+            if index > 0 { out.append(0x2C) }
+            renderer.append(feature, to: &out)
+        }
+        JSONBytes.appendASCII("]}", to: &out)
+        return Response(status: .ok, headers: [.contentType: "application/geo+json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: out)))
+    }
+
+    func item(_ request: Request, id: String, featureID: String) throws -> Response {
+        let collection = try find(id)
+        for (name, value) in request.uri.queryParameters where name != "f" || !["json", "geojson"].contains(String(value)) {
+            throw APIError.badParameter("unknown parameter '\(name)' for a single feature; use f=json")
+        }
+        guard let feature = try store.feature(in: collection.selector, id: featureID.removingPercentEncoding ?? featureID) else {
+            throw APIError.notFound("no feature '\(featureID)' in collection '\(id)'")
+        }
+        let renderer = FeatureRenderer(collection)
+        var out: [UInt8] = []
+        renderer.append(feature, to: &out)
+        out.removeLast()  // re-open the feature object to add its links
+        let base = baseURL(request) + "/collections/" + FeaturesController.escape(collection.id)
+        JSONBytes.appendASCII(#","links":"#, to: &out)
+        out.append(
+            contentsOf: try JSONSerialization.data(
+                withJSONObject: [
+                    link(base + "/items/" + renderer.id(of: feature), "self", "application/geo+json", "this feature"),
+                    link(base, "collection", "application/json", collection.title),
+                ],
+                options: [.withoutEscapingSlashes]
+            )
+        )
+        out.append(0x7D)
+        return Response(status: .ok, headers: [.contentType: "application/geo+json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: out)))
+    }
+
+    /// The properties clients may filter on, as JSON Schema (OGC API Features Part 3 queryables).
+    func queryables(_ request: Request, id: String) throws -> Response {
+        let collection = try find(id)
+        let schema = collection.datasets.first.flatMap { SchemaCatalog.bundled[$0.standard] }
+        var properties: [String: Any] = [:]
+        for (index, column) in collection.columns.enumerated() {
+            let field = schema?.fields.first { $0.name == column }
+            var property: [String: Any] = ["title": column, "type": collection.numeric[index] ? "number" : "string"]
+            if let english = field?.civic?.english { property["description"] = english }
+            properties[column] = property
+        }
+        properties["geometry"] = ["format": "geometry-point"]
+        return try json(
+            [
+                "$schema": "https://json-schema.org/draft/2019-09/schema",
+                "$id": baseURL(request) + "/collections/" + FeaturesController.escape(collection.id) + "/queryables",
+                "type": "object",
+                "title": collection.title,
+                "properties": properties,
+            ],
+            contentType: "application/schema+json"
+        )
+    }
+
+    // MARK: Helpers
+
+    func find(_ id: String) throws -> Catalogue.Collection {
+        guard let collection = catalogue[id] else { throw APIError.notFound("no collection '\(id)'") }
+        return collection
+    }
+
+    func baseURL(_ request: Request) -> String {
+        if let base = configuration.baseURL { return base }
+        let host = request.head.authority ?? "\(configuration.host):\(configuration.port)"
+        return "http://" + host
+    }
+
+    static func escape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#"))) ?? text
+    }
+
+    /// The request's query with `offset` (and `f`) replaced, so `next` keeps every filter.
+    static func queryString(_ request: Request, offset: Int, format: String? = nil) -> String {
+        var parts: [String] = []
+        for (name, value) in request.uri.queryParameters where name != "offset" && !(format != nil && name == "f") {
+            parts.append("\(name)=\(value)")
+        }
+        if let format { parts.append("f=\(format)") }
+        parts.append("offset=\(offset)")
+        return "?" + parts.joined(separator: "&")
+    }
+
+    func api(_ request: Request) throws -> Response {
+        try json(
+            OpenAPIDocument.make(base: baseURL(request), catalogue: catalogue, configuration: configuration),
+            contentType: "application/vnd.oai.openapi+json;version=3.0"
+        )
+    }
+}
+
+func link(_ href: String, _ rel: String, _ type: String, _ title: String) -> [String: Any] {
+    ["href": href, "rel": rel, "type": type, "title": title]
+}
+
+func json(_ object: Any, contentType: String = "application/json") throws -> Response {
+    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+    return Response(status: .ok, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+}

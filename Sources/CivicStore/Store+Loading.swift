@@ -1,0 +1,226 @@
+public import CivicData
+import CivicGeo
+public import Foundation
+import GRDB
+
+extension Store {
+    /// What a load did.
+    public struct LoadSummary: Sendable, Equatable {
+        public var loaded: [String] = []
+        /// Unchanged since the last load (same file size, modification time and descriptor).
+        public var unchanged: [String] = []
+        /// In the store but no longer in the folder: removed.
+        public var removed: [String] = []
+        /// Could not be read: id and why.
+        public var failed: [String: String] = [:]
+    }
+
+    /// Loads every `*/dataset.json` under `directory` (each naming its data file): recognised, validated,
+    /// normalised and georeferenced by the same pipeline as `civic convert`, with the report kept. Datasets whose
+    /// file and descriptor have not changed are not read again.
+    public func load(directory: URL) throws -> LoadSummary {
+        var summary = LoadSummary()
+        let folders = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []
+        var seen = Set<String>()
+        for folder in folders.sorted(by: { $0.path < $1.path }) {
+            let descriptorURL = folder.appendingPathComponent(DatasetDescriptor.fileName)
+            guard FileManager.default.fileExists(atPath: descriptorURL.path) else { continue }
+            let id = folder.lastPathComponent
+            do {
+                let descriptor = try DatasetDescriptor.load(descriptorURL)
+                seen.insert(descriptor.id)
+                let file = folder.appendingPathComponent(descriptor.file)
+                let fingerprint = try Store.fingerprint(file: file, descriptor: descriptorURL)
+                if try read({ db in try String.fetchOne(db, sql: "SELECT fingerprint FROM dataset WHERE id = ?", arguments: [descriptor.id]) })
+                    == fingerprint
+                {
+                    summary.unchanged.append(descriptor.id)
+                    continue
+                }
+                try load(descriptor: descriptor, file: file, fingerprint: fingerprint)
+                summary.loaded.append(descriptor.id)
+            } catch {
+                summary.failed[id] = "\(error)"
+            }
+        }
+        let stale = try datasets().map(\.id).filter { !seen.contains($0) }
+        for id in stale {
+            try writer.write { db in try Store.delete(id, db) }
+            summary.removed.append(id)
+        }
+        return summary
+    }
+
+    /// Size, modification time and the descriptor's bytes, plus the store format: what decides a reload.
+    static func fingerprint(file: URL, descriptor: URL) throws -> String {
+        let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
+        let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        let descriptorText = try String(contentsOf: descriptor, encoding: .utf8)
+        var hasher = FNV1a()
+        hasher.add(descriptorText)
+        return "v\(Store.formatVersion)-\(size)-\(Int(modified * 1000))-\(String(hasher.value, radix: 16))"
+    }
+
+    /// Bumped when what the loader writes changes, so that every dataset reloads.
+    static let formatVersion = 1
+
+    /// Reads one dataset through the pipeline and replaces it in the store.
+    public func load(descriptor: DatasetDescriptor, file: URL, fingerprint: String = "") throws {
+        var options = ReadOptions(dataset: descriptor.dataset)
+        if let encoding = descriptor.encoding { options.encoding = TextEncoding(name: encoding) }
+        let reader = try DatasetReader(source: .file(file), options: options)
+        let report = ByteWriter()
+        let reportWriter = JSONReportWriter(output: report)
+        try reportWriter.begin()
+        var georeferencing = Georeferencer.Options(municipalityCode: descriptor.municipalityCode, target: .crs84)
+        if let crs = descriptor.crs {
+            georeferencing.declared = try CRS(parsing: crs)
+            georeferencing.declaredBy = "dataset.json"
+        }
+        let georeferencer = try Georeferencer(reader: reader, options: georeferencing)
+
+        var records: [NormalizedRecord] = []
+        var batch: [NormalizedRecord] = []
+        while let record = try reader.next(reportingTo: reportWriter) {
+            batch.append(record)
+            if batch.count == 1024 {
+                try georeferencer.process(&batch, reader: reader, reportingTo: reportWriter)
+                records += batch
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        try georeferencer.process(&batch, reader: reader, reportingTo: reportWriter)
+        records += batch
+        georeferencer.finish(reader)
+        let features = records.filter { $0.longitude != nil }.count
+        reader.noteFeatures(features)
+        try reportWriter.finish(reader)
+
+        // Feature ids: the ID column's values when every record has a distinct one, else line numbers.
+        let idColumn = reader.schema.civic.idField.flatMap { reader.outputColumns.firstIndex(of: $0) }
+        var ids = records.map { String($0.line) }
+        if let idColumn {
+            let values = records.map { $0.values[idColumn] }
+            if !values.contains(""), Set(values).count == values.count { ids = values }
+        }
+
+        var extent: StoredDataset.Envelope?
+        for record in records {
+            guard let x = record.longitude, let y = record.latitude else { continue }
+            if var box = extent {
+                box.minX = min(box.minX, x)
+                box.minY = min(box.minY, y)
+                box.maxX = max(box.maxX, x)
+                box.maxY = max(box.maxY, y)
+                extent = box
+            } else {
+                extent = StoredDataset.Envelope(minX: x, minY: y, maxX: x, maxY: y)
+            }
+        }
+        var kinds: [String: FieldKind] = [:]
+        for field in reader.schema.fields { kinds[field.name] = field.kind }
+        let numeric = reader.outputColumns.map { name in
+            switch kinds[name] {
+            case .integer, .number, .latitude, .longitude: true
+            default: false
+            }
+        }
+        let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
+        let modified = (attributes?[.modificationDate] as? Date) ?? Date()
+        let dataset = StoredDataset(
+            id: descriptor.id,
+            title: descriptor.title,
+            municipalityCode: descriptor.municipalityCode,
+            municipality: descriptor.municipality,
+            standard: reader.schema.id,
+            standardTitle: reader.schema.title,
+            license: descriptor.license,
+            licenseNote: descriptor.licenseNote,
+            attribution: descriptor.attribution,
+            source: descriptor.source,
+            updated: descriptor.updated ?? Store.day(modified),
+            columns: reader.outputColumns,
+            standardColumnCount: reader.schema.fields.count,
+            numericColumns: numeric,
+            recordCount: records.count,
+            featureCount: features,
+            extent: extent,
+            valid: reader.summary.isValid,
+            reportJSON: String(decoding: report.bytes, as: UTF8.self),
+            file: file.path,
+            fingerprint: fingerprint,
+            loadedAt: ISO8601DateFormatter().string(from: Date())
+        )
+        try writer.write { db in
+            try Store.delete(dataset.id, db)
+            try Store.insert(dataset, db)
+            let insertFeature = try db.makeStatement(
+                sql: "INSERT INTO feature (dataset_id, seq, feature_id, line, lon, lat, vals) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            )
+            let insertBox = try db.makeStatement(sql: "INSERT INTO feature_rtree (key, min_x, max_x, min_y, max_y) VALUES (?, ?, ?, ?, ?)")
+            var json: [UInt8] = []
+            for (sequence, record) in records.enumerated() {
+                json.removeAll(keepingCapacity: true)
+                json.append(0x5B)
+                for (index, value) in record.values.enumerated() {
+                    if index > 0 { json.append(0x2C) }
+                    JSONBytes.appendString(value, to: &json)
+                }
+                json.append(0x5D)
+                try insertFeature.execute(arguments: [
+                    dataset.id, sequence, ids[sequence], record.line, record.longitude, record.latitude, String(decoding: json, as: UTF8.self),
+                ])
+                if let x = record.longitude, let y = record.latitude {
+                    try insertBox.execute(arguments: [db.lastInsertedRowID, x, x, y, y])
+                }
+            }
+        }
+    }
+
+    static func insert(_ dataset: StoredDataset, _ db: Database) throws {
+        let encoder = JSONEncoder()
+        try db.execute(
+            sql: """
+                INSERT INTO dataset (id, title, municipality_code, municipality, standard, standard_title, license, license_note,
+                    attribution, source, updated, columns, standard_column_count, numeric_columns, record_count, feature_count,
+                    min_x, min_y, max_x, max_y, valid, report, file, fingerprint, loaded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                dataset.id, dataset.title, dataset.municipalityCode, dataset.municipality, dataset.standard, dataset.standardTitle,
+                dataset.license, dataset.licenseNote, dataset.attribution, dataset.source, dataset.updated,
+                String(decoding: try encoder.encode(dataset.columns), as: UTF8.self), dataset.standardColumnCount,
+                String(decoding: try encoder.encode(dataset.numericColumns), as: UTF8.self), dataset.recordCount, dataset.featureCount,
+                dataset.extent?.minX, dataset.extent?.minY, dataset.extent?.maxX, dataset.extent?.maxY, dataset.valid,
+                dataset.reportJSON, dataset.file, dataset.fingerprint, dataset.loadedAt,
+            ]
+        )
+    }
+
+    static func delete(_ id: String, _ db: Database) throws {
+        try db.execute(sql: "DELETE FROM feature_rtree WHERE key IN (SELECT key FROM feature WHERE dataset_id = ?)", arguments: [id])
+        try db.execute(sql: "DELETE FROM feature WHERE dataset_id = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM dataset WHERE id = ?", arguments: [id])
+    }
+
+    static func day(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "Asia/Tokyo")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: date)
+    }
+}
+
+/// FNV-1a, 64-bit: a stable fingerprint of a descriptor's text (not for security).
+struct FNV1a {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add(_ text: String) {
+        for byte in text.utf8 {
+            value ^= UInt64(byte)
+            value = value &* 0x100_0000_01b3
+        }
+    }
+}

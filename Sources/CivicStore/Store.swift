@@ -1,0 +1,216 @@
+import Foundation
+import GRDB
+
+/// The embedded SQLite store (GRDB): datasets with their reports, records as features, and an R*Tree over the
+/// features' points for bbox queries. A file store uses a `DatabasePool` (WAL: readers never wait for the writer);
+/// `inMemory()` is for tests. Sendable: GRDB serialises access.
+public final class Store: Sendable {
+    let writer: any DatabaseWriter
+
+    /// Opens (or creates) the store at `path`.
+    public init(path: String) throws {
+        do {
+            var configuration = Configuration()
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            writer = try DatabasePool(path: path, configuration: configuration)
+            try Store.migrator.migrate(writer)
+        } catch {
+            throw StoreError(code: .open, message: "cannot open the store at \(path): \(error)", cause: error)
+        }
+    }
+
+    private init(writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Store.migrator.migrate(writer)
+    }
+
+    /// A store in memory.
+    public static func inMemory() throws -> Store {
+        try Store(writer: DatabaseQueue())
+    }
+
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE dataset (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        title TEXT NOT NULL,
+                        municipality_code TEXT,
+                        municipality TEXT,
+                        standard TEXT NOT NULL,
+                        standard_title TEXT NOT NULL,
+                        license TEXT,
+                        license_note TEXT,
+                        attribution TEXT,
+                        source TEXT,
+                        updated TEXT NOT NULL,
+                        columns TEXT NOT NULL,
+                        standard_column_count INTEGER NOT NULL,
+                        numeric_columns TEXT NOT NULL,
+                        record_count INTEGER NOT NULL,
+                        feature_count INTEGER NOT NULL,
+                        min_x REAL, min_y REAL, max_x REAL, max_y REAL,
+                        valid INTEGER NOT NULL,
+                        report TEXT NOT NULL,
+                        file TEXT NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        loaded_at TEXT NOT NULL
+                    );
+                    CREATE TABLE feature (
+                        key INTEGER PRIMARY KEY,
+                        dataset_id TEXT NOT NULL REFERENCES dataset(id) ON DELETE CASCADE,
+                        seq INTEGER NOT NULL,
+                        feature_id TEXT NOT NULL,
+                        line INTEGER NOT NULL,
+                        lon REAL,
+                        lat REAL,
+                        vals TEXT NOT NULL
+                    );
+                    CREATE UNIQUE INDEX feature_by_id ON feature(dataset_id, feature_id);
+                    CREATE INDEX feature_by_seq ON feature(dataset_id, seq);
+                    CREATE VIRTUAL TABLE feature_rtree USING rtree(key, min_x, max_x, min_y, max_y);
+                    """
+            )
+        }
+        return migrator
+    }()
+
+    // MARK: Reading
+
+    /// Every dataset, by id.
+    public func datasets() throws -> [StoredDataset] {
+        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM dataset ORDER BY id").map(Store.dataset(from:)) }
+    }
+
+    public func dataset(id: String) throws -> StoredDataset? {
+        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM dataset WHERE id = ?", arguments: [id]).map(Store.dataset(from:)) }
+    }
+
+    /// One page of features, in file order (dataset id, then record order), optionally inside `bbox`
+    /// (lon/lat) and with column values equal to `filters` (column index → value).
+    public func features(
+        in selector: CollectionSelector,
+        bbox: StoredDataset.Envelope? = nil,
+        filters: [Int: String] = [:],
+        limit: Int,
+        offset: Int
+    ) throws -> FeaturePage {
+        var conditions: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        switch selector {
+        case .dataset(let id):
+            conditions.append("f.dataset_id = ?")
+            arguments.append(id)
+        case .standard(let standard, let municipality):
+            conditions.append("f.dataset_id IN (SELECT id FROM dataset WHERE standard = ?\(municipality == nil ? "" : " AND municipality_code = ?"))")
+            arguments.append(standard)
+            if let municipality { arguments.append(municipality) }
+        }
+        if let bbox {
+            conditions.append("f.key IN (SELECT key FROM feature_rtree WHERE min_x <= ? AND max_x >= ? AND min_y <= ? AND max_y >= ?)")
+            arguments += [bbox.maxX, bbox.minX, bbox.maxY, bbox.minY]
+        }
+        for (column, value) in filters.sorted(by: { $0.key < $1.key }) {
+            conditions.append("json_extract(f.vals, '$[\(column)]') = ?")
+            arguments.append(value)
+        }
+        let whereClause = conditions.joined(separator: " AND ")
+        return try read { db in
+            let total =
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM feature f WHERE \(whereClause)", arguments: StatementArguments(arguments)) ?? 0
+            let rows = try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT dataset_id, feature_id, line, lon, lat, vals FROM feature f WHERE \(whereClause) ORDER BY f.dataset_id, f.seq LIMIT ? OFFSET ?",
+                arguments: StatementArguments(arguments + [limit, offset])
+            )
+            return FeaturePage(features: try rows.map(Store.feature(from:)), numberMatched: total)
+        }
+    }
+
+    /// One feature by its id.
+    public func feature(in selector: CollectionSelector, id: String) throws -> StoredFeature? {
+        try read { db in
+            let row: Row?
+            switch selector {
+            case .dataset(let dataset):
+                row = try Row.fetchOne(
+                    db,
+                    sql: "SELECT dataset_id, feature_id, line, lon, lat, vals FROM feature WHERE dataset_id = ? AND feature_id = ?",
+                    arguments: [dataset, id]
+                )
+            case .standard:
+                // In a merged collection a feature id is "<dataset id>/<feature id>".
+                guard let slash = id.firstIndex(of: "/") else { return nil }
+                row = try Row.fetchOne(
+                    db,
+                    sql: "SELECT dataset_id, feature_id, line, lon, lat, vals FROM feature WHERE dataset_id = ? AND feature_id = ?",
+                    arguments: [String(id[..<slash]), String(id[id.index(after: slash)...])]
+                )
+            }
+            return try row.map(Store.feature(from:))
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(code: .query, message: "\(error)", cause: error)
+        }
+    }
+
+    // MARK: Rows
+
+    static func dataset(from row: Row) throws -> StoredDataset {
+        let decoder = JSONDecoder()
+        let minX: Double? = row["min_x"]
+        let minY: Double? = row["min_y"]
+        let maxX: Double? = row["max_x"]
+        let maxY: Double? = row["max_y"]
+        var extent: StoredDataset.Envelope?
+        if let minX, let minY, let maxX, let maxY { extent = StoredDataset.Envelope(minX: minX, minY: minY, maxX: maxX, maxY: maxY) }
+        return StoredDataset(
+            id: row["id"],
+            title: row["title"],
+            municipalityCode: row["municipality_code"],
+            municipality: row["municipality"],
+            standard: row["standard"],
+            standardTitle: row["standard_title"],
+            license: row["license"],
+            licenseNote: row["license_note"],
+            attribution: row["attribution"],
+            source: row["source"],
+            updated: row["updated"],
+            columns: try decoder.decode([String].self, from: Data((row["columns"] as String).utf8)),
+            standardColumnCount: row["standard_column_count"],
+            numericColumns: try decoder.decode([Bool].self, from: Data((row["numeric_columns"] as String).utf8)),
+            recordCount: row["record_count"],
+            featureCount: row["feature_count"],
+            extent: extent,
+            valid: row["valid"],
+            reportJSON: row["report"],
+            file: row["file"],
+            fingerprint: row["fingerprint"],
+            loadedAt: row["loaded_at"]
+        )
+    }
+
+    static func feature(from row: Row) throws -> StoredFeature {
+        let values = try JSONDecoder().decode([String].self, from: Data((row["vals"] as String).utf8))
+        return StoredFeature(
+            datasetID: row["dataset_id"],
+            featureID: row["feature_id"],
+            line: row["line"],
+            longitude: row["lon"],
+            latitude: row["lat"],
+            values: values
+        )
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import CivicServer
+import Foundation
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "配信 Serve the datasets: OGC API Features, GeoJSON/CSV downloads and validation reports.",
+        discussion: """
+            Loads every folder of --data holding a dataset.json (the standard dataset, 全国地方公共団体コード, licence,
+            attribution, CRS…) into the store, through the same pipeline as `civic convert`, and serves:
+              /                                  landing page (OGC API Features)
+              /collections                       one collection per dataset, and one per standard dataset merging every
+                                                 municipality's (filter with municipality=<全国地方公共団体コード>)
+              /collections/{id}/items            GeoJSON (bbox, limit, offset, property filters, f=csv)
+              /datasets/{id}.csv | .geojson      downloads (CSV: bom=true, encoding=cp932 for Excel)
+              /datasets/{id}/report.json         the validation report
+            With --db the store is a file: a restart reloads only the datasets whose files changed.
+
+            例: civic serve                       (the bundled datasets/ on http://127.0.0.1:8080)
+                civic serve --data /srv/opendata --db /var/lib/civic/civic.sqlite --host 0.0.0.0 --port 80
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("データの場所 Folder of datasets (each with a dataset.json).", valueName: "dir"))
+    var data = "datasets"
+
+    @Option(name: .long, help: ArgumentHelp("データベース SQLite store file (default: in memory).", valueName: "file"))
+    var db: String?
+
+    @Option(name: .long, help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "Port to listen on.")
+    var port = 8080
+
+    @Option(name: .long, help: ArgumentHelp("Public base URL for links (default: from each request's Host).", valueName: "url"))
+    var baseURL: String?
+
+    @Flag(name: .long, help: "Do not send CORS headers.")
+    var noCORS = false
+
+    func run() async throws {
+        let configuration = ServerConfiguration(
+            host: host,
+            port: port,
+            dataDirectory: URL(fileURLWithPath: data),
+            databasePath: db,
+            baseURL: baseURL,
+            cors: !noCORS
+        )
+        try await runServer(configuration: configuration)
+    }
+}

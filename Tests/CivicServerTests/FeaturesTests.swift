@@ -1,0 +1,177 @@
+import CivicStore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import CivicServer
+
+/// The server over the bundled real datasets (datasets/ in the repository), through Hummingbird's router tester.
+@Suite struct FeaturesTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let store: Store = {
+        let store = try! Store.inMemory()
+        let summary = try! store.load(directory: repository.appendingPathComponent("datasets"))
+        precondition(summary.failed.isEmpty, "\(summary.failed)")
+        return store
+    }()
+
+    static func app() throws -> some ApplicationProtocol {
+        try buildApplication(configuration: ServerConfiguration(dataDirectory: repository.appendingPathComponent("datasets")), store: store)
+    }
+
+    static func object(_ response: TestResponse) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as! [String: Any]
+    }
+
+    @Test func landingConformanceAndCollections() async throws {
+        try await Self.app().test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.status == .ok)
+                let links = try Self.object(response)["links"] as! [[String: Any]]
+                #expect(Set(links.compactMap { $0["rel"] as? String }).isSuperset(of: ["self", "service-desc", "conformance", "data"]))
+            }
+            try await client.execute(uri: "/conformance", method: .get) { response in
+                let classes = try Self.object(response)["conformsTo"] as! [String]
+                #expect(classes.contains("http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"))
+            }
+            try await client.execute(uri: "/collections", method: .get) { response in
+                let ids = (try Self.object(response)["collections"] as! [[String: Any]]).map { $0["id"] as! String }
+                #expect(ids.contains("yaizu-aed") && ids.contains("ichikawa-aed") && ids.contains("takamatsu-aed"))
+                #expect(ids.contains("aed") && ids.contains("evacuation_space") && ids.contains("public_facility"))
+            }
+            try await client.execute(uri: "/collections/aed", method: .get) { response in
+                let extent = ((try Self.object(response)["extent"] as! [String: Any])["spatial"] as! [String: Any])["bbox"] as! [[Double]]
+                #expect(extent[0][0] > 130 && extent[0][2] < 141)
+            }
+        }
+    }
+
+    @Test func followingNextYieldsEveryFeatureOnce() async throws {
+        try await Self.app().test(.router) { client in
+            var uri: String? = "/collections/aed/items?limit=70"
+            var ids: [String] = []
+            var matched = 0
+            while let current = uri {
+                uri = try await client.execute(uri: current, method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType] == "application/geo+json")
+                    let page = try Self.object(response)
+                    matched = page["numberMatched"] as! Int
+                    let features = page["features"] as! [[String: Any]]
+                    #expect(page["numberReturned"] as? Int == features.count)
+                    ids += features.map { $0["id"] as! String }
+                    let next = (page["links"] as! [[String: Any]]).first { $0["rel"] as? String == "next" }?["href"] as? String
+                    return next.map { href in URL(string: href).map { $0.path + "?" + ($0.query ?? "") } ?? href }
+                }
+            }
+            // 焼津市 82 + 市川市 191 + 高松市 514 AED records.
+            #expect(matched == 82 + 191 + 514)
+            #expect(ids.count == matched && Set(ids).count == matched)
+        }
+    }
+
+    @Test func bboxMunicipalityAndPropertyFilters() async throws {
+        try await Self.app().test(.router) { client in
+            try await client.execute(uri: "/collections/aed/items?bbox=138.30,34.85,138.35,34.90&limit=1000", method: .get) { response in
+                let features = try Self.object(response)["features"] as! [[String: Any]]
+                #expect(!features.isEmpty)
+                for feature in features {
+                    let point = (feature["geometry"] as! [String: Any])["coordinates"] as! [Double]
+                    #expect((138.30...138.35).contains(point[0]) && (34.85...34.90).contains(point[1]))
+                }
+            }
+            try await client.execute(uri: "/collections/aed/items?municipality=122033&limit=1", method: .get) { response in
+                let page = try Self.object(response)
+                #expect(page["numberMatched"] as? Int == 191)
+            }
+            let name = "%E5%B8%82%E5%BD%B9%E6%89%80%E6%9C%AC%E9%A4%A8"  // 市役所本館
+            try await client.execute(uri: "/collections/yaizu-aed/items?%E5%90%8D%E7%A7%B0=\(name)", method: .get) { response in
+                let features = try Self.object(response)["features"] as! [[String: Any]]
+                #expect(!features.isEmpty)
+                #expect(features.allSatisfy { ($0["properties"] as! [String: Any])["名称"] as? String == "市役所本館" })
+            }
+        }
+    }
+
+    @Test(arguments: [
+        ("/collections/aed/items?limit=0", 400), ("/collections/aed/items?limit=abc", 400), ("/collections/aed/items?limit=10001", 400),
+        ("/collections/aed/items?offset=-1", 400), ("/collections/aed/items?bbox=1,2,3", 400), ("/collections/aed/items?bbox=10,50,0,40", 400),
+        ("/collections/aed/items?unknown=1", 400), ("/collections/aed/items?crs=EPSG:4326", 400), ("/collections/aed/items?f=xml", 400),
+        ("/collections/nope/items", 404), ("/collections/yaizu-aed/items/nope", 404), ("/datasets/nope.csv", 404),
+        ("/collections/aed/items?municipality=1", 400),
+    ])
+    func badRequestsSayWhatWasWrong(uri: String, status: Int) async throws {
+        try await Self.app().test(.router) { client in
+            try await client.execute(uri: uri, method: .get) { response in
+                #expect(response.status.code == status)
+                let error = try Self.object(response)
+                #expect(!(error["description"] as? String ?? "").isEmpty)
+                #expect(error["code"] is String)
+            }
+        }
+    }
+
+    @Test func oneFeatureInADatasetAndInTheMergedCollection() async throws {
+        try await Self.app().test(.router) { client in
+            try await client.execute(uri: "/collections/yaizu-aed/items/0000000001", method: .get) { response in
+                let feature = try Self.object(response)
+                #expect(feature["id"] as? String == "0000000001")
+                #expect((feature["properties"] as! [String: Any])["地方公共団体名"] as? String == "静岡県焼津市")
+            }
+            try await client.execute(uri: "/collections/aed/items/yaizu-aed/0000000001", method: .get) { response in
+                let feature = try Self.object(response)
+                #expect(feature["id"] as? String == "yaizu-aed/0000000001")
+                #expect((feature["properties"] as! [String: Any])["dataset"] as? String == "yaizu-aed")
+            }
+        }
+    }
+
+    @Test func downloadsAndReports() async throws {
+        try await Self.app().test(.router) { client in
+            try await client.execute(uri: "/datasets/ichikawa-aed.csv", method: .get) { response in
+                let text = String(buffer: response.body)
+                #expect(text.hasPrefix("全国地方公共団体コード,ID,地方公共団体名"))
+                #expect(text.components(separatedBy: "\r\n").count == 191 + 2)
+            }
+            try await client.execute(uri: "/datasets/ichikawa-aed.csv?bom=true", method: .get) { response in
+                #expect(Array(Data(response.body.readableBytesView).prefix(3)) == [0xEF, 0xBB, 0xBF])
+            }
+            try await client.execute(uri: "/datasets/ichikawa-aed.csv?encoding=cp932", method: .get) { response in
+                #expect(response.headers[.contentType] == "text/csv; charset=Shift_JIS")
+                #expect(String(data: Data(response.body.readableBytesView), encoding: .shiftJIS)?.hasPrefix("全国地方公共団体コード") == true)
+            }
+            try await client.execute(uri: "/datasets/yaizu-aed.geojson", method: .get) { response in
+                let collection = try Self.object(response)
+                #expect((collection["features"] as! [Any]).count == 82)
+            }
+            try await client.execute(uri: "/datasets/takamatsu-aed/report.json", method: .get) { response in
+                let report = try Self.object(response)
+                #expect((report["recognition"] as! [String: Any])["layout"] as? String == "nonStandard")
+                #expect((report["summary"] as! [String: Any])["records"] as? Int == 514)
+            }
+        }
+    }
+
+    @Test func apiDocumentDeclaresTheLimit() async throws {
+        try await Self.app().test(.router) { client in
+            try await client.execute(uri: "/api", method: .get) { response in
+                let document = try Self.object(response)
+                #expect(document["openapi"] as? String == "3.0.3")
+                let items = (document["paths"] as! [String: Any])["/collections/{collection}/items"] as! [String: Any]
+                let parameters = (items["get"] as! [String: Any])["parameters"] as! [[String: Any]]
+                let limit = parameters.first { $0["name"] as? String == "limit" }!
+                #expect((limit["schema"] as! [String: Any])["maximum"] as? Int == 10_000)
+            }
+            try await client.execute(uri: "/collections/yaizu-aed/queryables", method: .get) { response in
+                let properties = try Self.object(response)["properties"] as! [String: Any]
+                #expect(properties["名称"] != nil && properties["緯度"] != nil)
+            }
+            try await client.execute(uri: "/health", method: .get) { response in
+                let health = try Self.object(response)
+                #expect(health["status"] as? String == "ok")
+            }
+        }
+    }
+}

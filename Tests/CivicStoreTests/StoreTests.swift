@@ -1,0 +1,85 @@
+import CivicData
+import Foundation
+import Testing
+
+@testable import CivicStore
+
+/// The store on the bundled real datasets (datasets/ in the repository), copied to a temporary folder.
+@Suite struct StoreTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// A temporary copy of some bundled datasets.
+    static func folder(_ ids: [String]) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civic-store-\(UUID().uuidString)")
+        for id in ids {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: repository.appendingPathComponent("datasets/\(id)"), to: folder.appendingPathComponent(id))
+        }
+        return folder
+    }
+
+    @Test func loadsAndSkipsUnchangedFiles() throws {
+        let folder = try Self.folder(["yaizu-aed", "ichikawa-aed", "takamatsu-aed"])
+        let store = try Store(path: folder.appendingPathComponent("civic.sqlite").path)
+        let first = try store.load(directory: folder)
+        #expect(first.loaded.sorted() == ["ichikawa-aed", "takamatsu-aed", "yaizu-aed"])
+        #expect(first.failed.isEmpty)
+        let yaizu = try #require(try store.dataset(id: "yaizu-aed"))
+        #expect(yaizu.recordCount == 82 && yaizu.featureCount == 82)
+        #expect(yaizu.standard == "aed" && yaizu.standardTitle == "AED設置箇所一覧")
+        #expect(yaizu.columns.starts(with: ["全国地方公共団体コード", "ID", "地方公共団体名"]))
+        #expect(try store.dataset(id: "takamatsu-aed")?.recordCount == 514)
+
+        let again = try store.load(directory: folder)
+        #expect(again.loaded.isEmpty && again.unchanged.count == 3)
+
+        // A changed descriptor reloads that dataset only; a removed folder removes its dataset.
+        let descriptor = folder.appendingPathComponent("yaizu-aed/dataset.json")
+        try (try String(contentsOf: descriptor, encoding: .utf8)).replacingOccurrences(of: "焼津市 AED", with: "焼津市のAED")
+            .write(to: descriptor, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("takamatsu-aed"))
+        let third = try store.load(directory: folder)
+        #expect(third.loaded == ["yaizu-aed"] && third.removed == ["takamatsu-aed"])
+        #expect(try store.dataset(id: "yaizu-aed")?.title == "焼津市のAED設置箇所一覧")
+    }
+
+    @Test func pagingCoversEveryFeatureOnce() throws {
+        let folder = try Self.folder(["ichikawa-aed"])
+        let store = try Store.inMemory()
+        _ = try store.load(directory: folder)
+        var seen: [String] = []
+        var offset = 0
+        while true {
+            let page = try store.features(in: .dataset("ichikawa-aed"), limit: 50, offset: offset)
+            #expect(page.numberMatched == 191)
+            seen += page.features.map(\.featureID)
+            offset += page.features.count
+            if page.features.count < 50 { break }
+        }
+        #expect(seen.count == 191 && Set(seen).count == 191)
+    }
+
+    @Test func bboxAndPropertyFilters() throws {
+        let folder = try Self.folder(["yaizu-aed", "ichikawa-aed"])
+        let store = try Store.inMemory()
+        _ = try store.load(directory: folder)
+        let all = try store.features(in: .standard("aed", municipality: nil), limit: 1000, offset: 0)
+        #expect(all.numberMatched == 82 + 191)
+        let box = StoredDataset.Envelope(minX: 138.30, minY: 34.85, maxX: 138.35, maxY: 34.90)
+        let inside = try store.features(in: .standard("aed", municipality: nil), bbox: box, limit: 1000, offset: 0)
+        let expected = all.features.filter { feature in
+            guard let x = feature.longitude, let y = feature.latitude else { return false }
+            return x >= box.minX && x <= box.maxX && y >= box.minY && y <= box.maxY
+        }
+        #expect(inside.numberMatched == expected.count && expected.count > 0)
+        #expect(inside.features.map(\.featureID) == expected.map(\.featureID))
+        // 市川市 only, by the merged collection's municipality filter.
+        #expect(try store.features(in: .standard("aed", municipality: "122033"), limit: 1, offset: 0).numberMatched == 191)
+        // A property filter on 名称 (column 3).
+        let name = try #require(all.features.first { $0.datasetID == "yaizu-aed" }).values[3]
+        let named = try store.features(in: .dataset("yaizu-aed"), filters: [3: name], limit: 100, offset: 0)
+        #expect(named.numberMatched >= 1 && named.features.allSatisfy { $0.values[3] == name })
+        #expect(try store.feature(in: .dataset("yaizu-aed"), id: "0000000001")?.line == 2)
+        #expect(try store.feature(in: .standard("aed", municipality: nil), id: "yaizu-aed/0000000001")?.line == 2)
+    }
+}
