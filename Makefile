@@ -14,9 +14,13 @@ deps:
 build: deps
 	$(SWIFT) build --product civic
 
-# The main job on the bundled data: validate, normalise and convert every file in datasets/ into out/.
+# The main job on the bundled data: validate, normalise and convert every file in datasets/ into out/, then serve
+# them (OGC API Features, downloads, reports) on http://127.0.0.1:8080 until Ctrl-C. PORT=… to change the port.
+PORT ?= 8080
 run: build
 	@tools/run-bundled.sh $(BIN) datasets out
+	@echo "serving datasets/ on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	$(BIN) serve --data datasets --db out/civic.sqlite --port $(PORT)
 
 # Every test: format lint, unit and real-data tests, the README example, the main job, the reports against their
 # JSON Schema, and the schema generator's check.
