@@ -26,7 +26,9 @@ public func buildApplication(
         try json(["status": "ok", "datasets": catalogue.datasets.count, "collections": catalogue.collections.count])
     }
     FeaturesController(store: store, catalogue: catalogue, configuration: configuration).addRoutes(to: router)
-    DownloadsController(store: store, catalogue: catalogue).addRoutes(to: router)
+    DownloadsController(store: store, catalogue: catalogue, configuration: configuration).addRoutes(to: router)
+    CKANController(store: store, catalogue: catalogue, configuration: configuration).addRoutes(to: router)
+    DCATController(catalogue: catalogue, configuration: configuration).addRoutes(to: router)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Civic"),

@@ -4,10 +4,11 @@ import Foundation
 import Hummingbird
 
 /// Whole datasets: `/datasets/{id}.csv` (UTF-8; `bom=true` and `encoding=cp932` for Excel), `/datasets/{id}.geojson`,
-/// and the validation report `/datasets/{id}/report.json`.
+/// the DCAT description `/datasets/{id}.jsonld`, and the validation report `/datasets/{id}/report.json`.
 struct DownloadsController: Sendable {
     let store: Store
     let catalogue: Catalogue
+    let configuration: ServerConfiguration
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         router.get("/datasets/:dataset") { request, context in try self.download(request, file: context.parameters.require("dataset")) }
@@ -63,8 +64,13 @@ struct DownloadsController: Sendable {
             }
             JSONBytes.appendASCII("\n]}\n", to: &out)
             return Response(status: .ok, headers: [.contentType: "application/geo+json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: out)))
+        case "jsonld":
+            let dcat = DCATController(catalogue: catalogue, configuration: configuration)
+            var object = dcat.dataset(dataset, base: dcat.base(request))
+            object["@context"] = DCATController.context
+            return try json(object, contentType: "application/ld+json")
         default:
-            throw APIError.notFound("no download '\(file)'; use \(id).csv or \(id).geojson")
+            throw APIError.notFound("no download '\(file)'; use \(id).csv, \(id).geojson or \(id).jsonld")
         }
     }
 

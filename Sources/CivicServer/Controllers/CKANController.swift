@@ -1,0 +1,391 @@
+import CivicData
+import CivicStore
+import Foundation
+import Hummingbird
+
+/// A CKAN Action API subset at `/api/3/action/{name}` and `/api/action/{name}`, GET (query string) and POST (JSON or
+/// form body), with CKAN's envelope: `{"help", "success": true, "result"}`, errors `{"success": false, "error":
+/// {"__type", "message"}}` with CKAN's statuses (404 not found, 409 validation, 400 bad request). Organisations are
+/// municipalities named by 全国地方公共団体コード; packages are datasets; each has CSV, GeoJSON, report and
+/// OGC API resources; the CSV resource is in the DataStore (`datastore_search`).
+struct CKANController: Sendable {
+    let store: Store
+    let catalogue: Catalogue
+    let configuration: ServerConfiguration
+
+    /// A CKAN error.
+    struct Failure: Error {
+        var status: HTTPResponse.Status
+        var type: String
+        var message: String
+
+        static func notFound(_ message: String) -> Failure { Failure(status: .notFound, type: "Not Found Error", message: message) }
+        static func validation(_ message: String) -> Failure { Failure(status: .conflict, type: "Validation Error", message: message) }
+    }
+
+    static let actions = [
+        "package_list", "package_show", "package_search", "organization_list", "organization_show", "resource_show", "datastore_search",
+        "status_show",
+    ]
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        for prefix in ["/api/3/action/", "/api/action/"] {
+            router.get(RouterPath(prefix + ":action")) { request, context in
+                try await self.handle(request, context: context, action: context.parameters.require("action"))
+            }
+            router.post(RouterPath(prefix + ":action")) { request, context in
+                try await self.handle(request, context: context, action: context.parameters.require("action"))
+            }
+        }
+    }
+
+    func handle(_ request: Request, context: BasicRequestContext, action: String) async throws -> Response {
+        let base = FeaturesController(store: store, catalogue: catalogue, configuration: configuration).baseURL(request)
+        let help = base + "/api/3/action/help_show?name=" + action
+        do {
+            let parameters = try await CKANController.parameters(request, context: context)
+            let result = try perform(action, parameters, base: base)
+            return try CKANController.envelope(["help": help, "success": true, "result": result], status: .ok)
+        } catch let failure as Failure {
+            return try CKANController.envelope(
+                ["help": help, "success": false, "error": ["__type": failure.type, "message": failure.message]],
+                status: failure.status
+            )
+        }
+    }
+
+    static func envelope(_ object: [String: Any], status: HTTPResponse.Status) throws -> Response {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+
+    /// GET: the query string; POST: a JSON object (or a form) in the body.
+    static func parameters(_ request: Request, context: BasicRequestContext) async throws -> [String: Any] {
+        var parameters: [String: Any] = [:]
+        for (name, value) in request.uri.queryParameters {
+            parameters[String(name).removingPercentEncoding ?? String(name)] =
+                String(value).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(value)
+        }
+        guard request.method == .post else { return parameters }
+        let buffer = try await request.body.collect(upTo: 1 << 20)
+        let bytes = Data(buffer.readableBytesView)
+        guard !bytes.isEmpty else { return parameters }
+        if request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
+            for pair in String(decoding: bytes, as: UTF8.self).split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1).map {
+                    String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
+                }
+                if let name = parts.first { parameters[name] = parts.count > 1 ? parts[1] : "" }
+            }
+            return parameters
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: bytes) as? [String: Any] else {
+            throw Failure(status: .badRequest, type: "Bad request", message: "the body is not a JSON object")
+        }
+        parameters.merge(object) { _, new in new }
+        return parameters
+    }
+
+    // MARK: Actions
+
+    func perform(_ action: String, _ parameters: [String: Any], base: String) throws -> Any {
+        switch action {
+        case "package_list":
+            return catalogue.datasets.map(\.id)
+        case "package_show":
+            return package(try dataset(try string(parameters, "id")), base: base)
+        case "package_search":
+            return try search(parameters, base: base)
+        case "organization_list":
+            let all = bool(parameters["all_fields"])
+            return organizations().map { all ? organization($0, base: base, withPackages: false) : $0.code as Any }
+        case "organization_show":
+            let id = try string(parameters, "id")
+            guard let found = organizations().first(where: { $0.code == id || $0.name == id }) else {
+                throw Failure.notFound("Organization not found: \(id)")
+            }
+            return organization(found, base: base, withPackages: bool(parameters["include_datasets"]))
+        case "resource_show":
+            let id = try string(parameters, "id")
+            for dataset in catalogue.datasets {
+                if let resource = resources(dataset, base: base).first(where: { $0["id"] as? String == id }) { return resource }
+            }
+            throw Failure.notFound("Resource was not found: \(id)")
+        case "datastore_search":
+            return try datastoreSearch(parameters, base: base)
+        case "status_show":
+            return ["ckan_version": "2.10.0", "site_title": "Civic", "site_url": base, "extensions": ["datastore"]]
+        default:
+            throw Failure(
+                status: .badRequest,
+                type: "Bad request",
+                message: "Action name not known: \(action); this server has \(CKANController.actions.joined(separator: ", "))"
+            )
+        }
+    }
+
+    func string(_ parameters: [String: Any], _ key: String) throws -> String {
+        guard let value = parameters[key] else { throw Failure.validation("Missing value: \(key)") }
+        if let text = value as? String, !text.isEmpty { return text }
+        if let number = value as? NSNumber { return number.stringValue }
+        throw Failure.validation("Missing value: \(key)")
+    }
+
+    func bool(_ value: Any?) -> Bool {
+        switch value {
+        case let flag as Bool: flag
+        case let text as String: ["true", "1", "yes", "True"].contains(text)
+        case let number as NSNumber: number.boolValue
+        default: false
+        }
+    }
+
+    func integer(_ parameters: [String: Any], _ key: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let value = parameters[key] else { return fallback }
+        let number = (value as? NSNumber)?.intValue ?? (value as? String).flatMap { Int($0) }
+        guard let number, range.contains(number) else {
+            throw Failure.validation("\(key): must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
+    func dataset(_ id: String) throws -> StoredDataset {
+        guard let dataset = catalogue.datasets.first(where: { $0.id == id }) else { throw Failure.notFound("Not found: package '\(id)'") }
+        return dataset
+    }
+
+    // MARK: Organisations (municipalities)
+
+    struct Organization {
+        var code: String
+        var name: String
+        var datasets: [StoredDataset]
+    }
+
+    func organizations() -> [Organization] {
+        var byCode: [String: Organization] = [:]
+        for dataset in catalogue.datasets {
+            let code = dataset.municipalityCode ?? "unknown"
+            byCode[code, default: Organization(code: code, name: dataset.municipality ?? code, datasets: [])].datasets.append(dataset)
+        }
+        return byCode.values.sorted { $0.code < $1.code }
+    }
+
+    func organization(_ organization: Organization, base: String, withPackages: Bool) -> [String: Any] {
+        var result: [String: Any] = [
+            "id": organization.code,
+            "name": organization.code,
+            "title": organization.name,
+            "display_name": organization.name,
+            "description": "\(organization.name)（全国地方公共団体コード \(organization.code)）",
+            "type": "organization",
+            "is_organization": true,
+            "state": "active",
+            "approval_status": "approved",
+            "image_url": "",
+            "created": organization.datasets.map(\.loadedAt).min() ?? "",
+            "package_count": organization.datasets.count,
+        ]
+        if withPackages { result["packages"] = organization.datasets.map { package($0, base: base) } }
+        return result
+    }
+
+    // MARK: Packages (datasets)
+
+    static let licenses: [String: (id: String, title: String, url: String)] = [
+        "CC-BY-4.0": ("cc-by-4.0", "クリエイティブ・コモンズ 表示 4.0 国際 (CC BY 4.0)", "https://creativecommons.org/licenses/by/4.0/"),
+        "CC-BY-2.1-JP": ("cc-by-2.1-jp", "CC BY 2.1 JP", "https://creativecommons.org/licenses/by/2.1/jp/"),
+        "PDL-1.0": ("pdl-1.0", "公共データ利用規約 (第1.0版)", "https://www.digital.go.jp/resources/open_data/public_data_license_v1.0"),
+    ]
+
+    func package(_ dataset: StoredDataset, base: String) -> [String: Any] {
+        let license = CKANController.licenses[dataset.license ?? ""] ?? (dataset.license?.lowercased() ?? "notspecified", dataset.license ?? "", "")
+        let owner = organizations().first { $0.code == (dataset.municipalityCode ?? "unknown") }
+        return [
+            "id": dataset.id,
+            "name": dataset.id,
+            "title": dataset.title,
+            "type": "dataset",
+            "state": "active",
+            "private": false,
+            "notes":
+                "\(dataset.standardTitle)（自治体標準オープンデータセット）。\(dataset.recordCount) 件、うち位置のあるもの \(dataset.featureCount) 件。\(dataset.attribution ?? "")",
+            "license_id": license.id,
+            "license_title": license.title,
+            "license_url": license.url,
+            "author": dataset.attribution ?? "",
+            "maintainer": dataset.municipality ?? "",
+            "url": dataset.source ?? "",
+            "version": "",
+            "metadata_created": dataset.loadedAt,
+            "metadata_modified": dataset.loadedAt,
+            "owner_org": dataset.municipalityCode ?? "unknown",
+            "organization": owner.map { organization($0, base: base, withPackages: false) } ?? NSNull(),
+            "tags": [
+                ["name": dataset.standardTitle, "display_name": dataset.standardTitle, "state": "active"],
+                ["name": dataset.standard, "display_name": dataset.standard, "state": "active"],
+            ],
+            "num_tags": 2,
+            "groups": [] as [Any],
+            "extras": [
+                ["key": "standard_dataset", "value": dataset.standard],
+                ["key": "municipality_code", "value": dataset.municipalityCode ?? ""],
+                ["key": "updated", "value": dataset.updated],
+                ["key": "valid", "value": dataset.valid ? "true" : "false"],
+            ],
+            "resources": resources(dataset, base: base),
+            "num_resources": 4,
+        ]
+    }
+
+    func resources(_ dataset: StoredDataset, base: String) -> [[String: Any]] {
+        let path = FeaturesController.escape(dataset.id)
+        let common: [String: Any] = [
+            "package_id": dataset.id, "state": "active", "created": dataset.loadedAt, "last_modified": dataset.loadedAt,
+        ]
+        func resource(_ suffix: String, _ name: String, _ format: String, _ mimetype: String, _ url: String, datastore: Bool = false) -> [String: Any]
+        {
+            common.merging(
+                [
+                    "id": "\(dataset.id)-\(suffix)", "name": name, "format": format, "mimetype": mimetype, "url": url,
+                    "description": "\(dataset.title) — \(name)", "datastore_active": datastore, "url_type": "",
+                ],
+                uniquingKeysWith: { _, new in new }
+            )
+        }
+        return [
+            resource("csv", "CSV (UTF-8)", "CSV", "text/csv", base + "/datasets/\(path).csv", datastore: true),
+            resource("geojson", "GeoJSON", "GeoJSON", "application/geo+json", base + "/datasets/\(path).geojson"),
+            resource("report", "検証レポート validation report", "JSON", "application/json", base + "/datasets/\(path)/report.json"),
+            resource("ogcapi", "OGC API Features", "OGC API", "application/json", base + "/collections/\(path)"),
+        ]
+    }
+
+    func search(_ parameters: [String: Any], base: String) throws -> [String: Any] {
+        let rows = try integer(parameters, "rows", default: 10, range: 0...1000)
+        let start = try integer(parameters, "start", default: 0, range: 0...1_000_000)
+        var matches = catalogue.datasets
+        if let q = parameters["q"] as? String, !q.isEmpty, q != "*:*" {
+            let terms = q.split(separator: " ").map { $0.lowercased() }.filter { $0 != "and" }
+            matches = matches.filter { dataset in
+                let text = [
+                    dataset.id, dataset.title, dataset.standard, dataset.standardTitle, dataset.municipality ?? "", dataset.municipalityCode ?? "",
+                    dataset.attribution ?? "",
+                ]
+                .joined(separator: " ").lowercased()
+                return terms.allSatisfy { term in
+                    let bare = term.contains(":") ? String(term.split(separator: ":", maxSplits: 1)[1]) : term
+                    return text.contains(bare.trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+                }
+            }
+        }
+        if let fq = parameters["fq"] as? String, !fq.isEmpty {
+            for clause in fq.split(separator: " ").map(String.init) where clause.contains(":") && clause.uppercased() != "AND" {
+                let parts = clause.split(separator: ":", maxSplits: 1).map(String.init)
+                let field = parts[0].trimmingCharacters(in: CharacterSet(charactersIn: "+"))
+                let value = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"()"))
+                matches = matches.filter { dataset in
+                    switch field {
+                    case "organization", "owner_org": dataset.municipalityCode == value
+                    case "tags": dataset.standard == value || dataset.standardTitle == value
+                    case "name", "id": dataset.id == value
+                    case "res_format": ["csv", "geojson", "json", "ogc api"].contains(value.lowercased())
+                    case "license_id": (CKANController.licenses[dataset.license ?? ""]?.id ?? dataset.license?.lowercased()) == value.lowercased()
+                    default: false
+                    }
+                }
+            }
+        }
+        let sort = (parameters["sort"] as? String) ?? "score desc, metadata_modified desc"
+        if let first = sort.split(separator: ",").first {
+            let parts = first.split(separator: " ").map(String.init)
+            let descending = parts.count > 1 && parts[1].lowercased() == "desc"
+            let key: (StoredDataset) -> String
+            switch parts.first ?? "" {
+            case "name": key = { $0.id }
+            case "title_string", "title": key = { $0.title }
+            case "metadata_modified", "metadata_created": key = { $0.loadedAt + $0.id }
+            case "score", "": key = { descending ? String($0.id.unicodeScalars.map { Character(Unicode.Scalar(0x10FFFF - $0.value)!) }) : $0.id }
+            default: throw Failure.validation("sort: use name, title_string, metadata_modified or score with asc/desc")
+            }
+            matches.sort { descending ? key($0) > key($1) : key($0) < key($1) }
+        }
+        let page = matches.dropFirst(start).prefix(rows)
+        return [
+            "count": matches.count,
+            "sort": sort,
+            "results": page.map { package($0, base: base) },
+            "facets": [:] as [String: Any],
+            "search_facets": [:] as [String: Any],
+        ]
+    }
+
+    // MARK: DataStore
+
+    func datastoreSearch(_ parameters: [String: Any], base: String) throws -> [String: Any] {
+        let resourceID = try string(parameters, "resource_id")
+        guard resourceID.hasSuffix("-csv"), let dataset = catalogue.datasets.first(where: { $0.id + "-csv" == resourceID }) else {
+            throw Failure.notFound("Resource \"\(resourceID)\" was not found (only the CSV resources are in the DataStore).")
+        }
+        let limit = try integer(parameters, "limit", default: 100, range: 0...32_000)
+        let offset = try integer(parameters, "offset", default: 0, range: 0...Int(Int32.max))
+        var filters: [Int: String] = [:]
+        var filterObject: [String: Any] = [:]
+        if let raw = parameters["filters"] {
+            if let object = raw as? [String: Any] {
+                filterObject = object
+            } else if let text = raw as? String, let data = text.data(using: .utf8),
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            {
+                filterObject = object
+            } else {
+                throw Failure.validation("filters: must be a JSON object of field: value")
+            }
+        }
+        for (field, value) in filterObject {
+            guard let column = dataset.columns.firstIndex(of: field) else {
+                throw Failure.validation("filters: field \"\(field)\" not in the resource")
+            }
+            filters[column] = (value as? String) ?? "\(value)"
+        }
+        let q = (parameters["q"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+        // Full-text q is matched in Swift over the filtered rows; without q, paging happens in SQLite.
+        var records: [StoredFeature]
+        var total: Int
+        if let q {
+            let all = try store.features(in: .dataset(dataset.id), filters: filters, limit: Int.max, offset: 0).features
+            let matching = all.filter { feature in feature.values.contains { $0.localizedCaseInsensitiveContains(q) } }
+            total = matching.count
+            records = Array(matching.dropFirst(offset).prefix(limit))
+        } else {
+            let page = try store.features(in: .dataset(dataset.id), filters: filters, limit: limit, offset: offset)
+            total = page.numberMatched
+            records = page.features
+        }
+        let fields: [[String: Any]] =
+            [["id": "_id", "type": "int"]]
+            + dataset.columns.enumerated().map { index, name in
+                ["id": name, "type": dataset.numericColumns[index] ? "numeric" : "text"]
+            }
+        let rows: [[String: Any]] = records.enumerated().map { index, feature in
+            var row: [String: Any] = ["_id": offset + index + 1]
+            for (column, name) in dataset.columns.enumerated() { row[name] = column < feature.values.count ? feature.values[column] : "" }
+            return row
+        }
+        let action = "/api/3/action/datastore_search?resource_id=\(resourceID)"
+        return [
+            "resource_id": resourceID,
+            "fields": fields,
+            "records": rows,
+            "total": total,
+            "limit": limit,
+            "offset": offset,
+            "include_total": true,
+            "_links": ["start": action, "next": action + "&offset=\(offset + limit)"],
+        ]
+    }
+}

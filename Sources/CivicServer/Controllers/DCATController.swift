@@ -1,0 +1,109 @@
+import CivicStore
+import Foundation
+import Hummingbird
+
+/// The catalogue as DCAT (DCAT-AP 3) in JSON-LD: `/catalog.jsonld` for all datasets, `/datasets/{id}.jsonld` for one,
+/// each with licence, publisher (the municipality), update date, spatial extent and a distribution per format.
+struct DCATController: Sendable {
+    let catalogue: Catalogue
+    let configuration: ServerConfiguration
+
+    static let context: [String: String] = [
+        "dcat": "http://www.w3.org/ns/dcat#",
+        "dct": "http://purl.org/dc/terms/",
+        "foaf": "http://xmlns.com/foaf/0.1/",
+        "xsd": "http://www.w3.org/2001/XMLSchema#",
+        "gsp": "http://www.opengis.net/ont/geosparql#",
+        "dcatap": "http://data.europa.eu/r5r/",
+    ]
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/catalog.jsonld") { request, _ in
+            let base = self.base(request)
+            var catalog: [String: Any] = [
+                "@context": DCATController.context,
+                "@id": base + "/catalog.jsonld",
+                "@type": "dcat:Catalog",
+                "dct:title": [["@value": "Civic 自治体標準オープンデータセット", "@language": "ja"], ["@value": "Civic municipal open data", "@language": "en"]],
+                "dct:description": [["@value": "自治体が公開する標準オープンデータセットを検証・正規化して配信します。", "@language": "ja"]],
+                "dct:publisher": [
+                    "@type": "foaf:Agent", "foaf:name": Set(catalogue.datasets.compactMap(\.municipality)).sorted().joined(separator: "、"),
+                ],
+                "dcat:service": [
+                    "@id": base + "/", "@type": "dcat:DataService", "dct:title": "OGC API Features",
+                    "dct:conformsTo": ["@id": "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"],
+                    "dcat:endpointURL": ["@id": base + "/"], "dcat:endpointDescription": ["@id": base + "/api"],
+                ],
+                "dcat:dataset": catalogue.datasets.map { dataset($0, base: base) },
+            ]
+            if let modified = catalogue.datasets.map(\.updated).max() { catalog["dct:modified"] = ["@value": modified, "@type": "xsd:date"] }
+            return try json(catalog, contentType: "application/ld+json")
+        }
+    }
+
+    func base(_ request: Request) -> String {
+        if let base = configuration.baseURL { return base }
+        return "http://" + (request.head.authority ?? "\(configuration.host):\(configuration.port)")
+    }
+
+    /// One dataset as a `dcat:Dataset`.
+    func dataset(_ dataset: StoredDataset, base: String) -> [String: Any] {
+        let path = FeaturesController.escape(dataset.id)
+        let license = CKANController.licenses[dataset.license ?? ""]?.url ?? dataset.license ?? ""
+        func distribution(_ suffix: String, _ title: String, _ format: String, _ media: String, _ url: String) -> [String: Any] {
+            [
+                "@id": "\(base)/datasets/\(path)#\(suffix)",
+                "@type": "dcat:Distribution",
+                "dct:title": title,
+                "dcat:accessURL": ["@id": url],
+                "dcat:downloadURL": ["@id": url],
+                "dcat:mediaType": ["@id": "https://www.iana.org/assignments/media-types/\(media)"],
+                "dct:format": ["@id": "http://publications.europa.eu/resource/authority/file-type/\(format)"],
+                "dct:license": ["@id": license],
+                "dct:modified": ["@value": dataset.updated, "@type": "xsd:date"],
+            ]
+        }
+        var result: [String: Any] = [
+            "@id": "\(base)/datasets/\(path)",
+            "@type": "dcat:Dataset",
+            "dct:identifier": dataset.id,
+            "dct:title": ["@value": dataset.title, "@language": "ja"],
+            "dct:description": [
+                "@value": "\(dataset.standardTitle)（自治体標準オープンデータセット）\(dataset.attribution.map { "。\($0)" } ?? "")", "@language": "ja",
+            ],
+            "dct:publisher": [
+                "@id": "\(base)/organizations/\(dataset.municipalityCode ?? "unknown")",
+                "@type": "foaf:Organization",
+                "foaf:name": dataset.municipality ?? "",
+                "dct:identifier": dataset.municipalityCode ?? "",
+            ],
+            "dct:license": ["@id": license],
+            "dct:modified": ["@value": dataset.updated, "@type": "xsd:date"],
+            "dcat:keyword": [dataset.standardTitle, dataset.standard],
+            "dct:conformsTo": ["@id": "https://www.digital.go.jp/resources/open_data/municipal-standard-data-set-test#\(dataset.standard)"],
+            "dcat:landingPage": ["@id": "\(base)/collections/\(path)"],
+            "dcat:distribution": [
+                distribution("csv", "CSV (UTF-8)", "CSV", "text/csv", "\(base)/datasets/\(path).csv"),
+                distribution("geojson", "GeoJSON", "GEOJSON", "application/geo+json", "\(base)/datasets/\(path).geojson"),
+                distribution("report", "検証レポート", "JSON", "application/json", "\(base)/datasets/\(path)/report.json"),
+            ],
+        ]
+        if let extent = dataset.extent {
+            let wkt = String(
+                format: "POLYGON((%.7f %.7f,%.7f %.7f,%.7f %.7f,%.7f %.7f,%.7f %.7f))",
+                extent.minX,
+                extent.minY,
+                extent.maxX,
+                extent.minY,
+                extent.maxX,
+                extent.maxY,
+                extent.minX,
+                extent.maxY,
+                extent.minX,
+                extent.minY
+            )
+            result["dct:spatial"] = ["@type": "dct:Location", "dcat:bbox": ["@value": wkt, "@type": "gsp:wktLiteral"]]
+        }
+        return result
+    }
+}
