@@ -1,7 +1,7 @@
 # Civic — one entry point for people and CI. `make run` and `make test` install what is missing first.
 SWIFT ?= swift
 BIN := .build/debug/civic
-APT_PACKAGES := python3-venv pkg-config libproj-dev libgeos-dev libsqlite3-dev
+APT_PACKAGES := python3-venv pkg-config libproj-dev libgeos-dev libsqlite3-dev zlib1g-dev
 VENV := .venv
 
 .PHONY: all deps build run test bench clean

@@ -11,6 +11,7 @@ public func buildApplication(
     logger: Logger = Logger(label: "civic")
 ) throws -> some ApplicationProtocol {
     let catalogue = Catalogue(datasets: try store.datasets())
+    let delivery = Delivery(loadedAt: catalogue.datasets.compactMap { ISO8601DateFormatter().date(from: $0.loadedAt) }.max() ?? Date())
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.info))
     if configuration.cors {
@@ -22,13 +23,15 @@ public func buildApplication(
             )
         )
     }
-    router.get("/health") { _, _ in
-        try json(["status": "ok", "datasets": catalogue.datasets.count, "collections": catalogue.collections.count])
+    router.get("/health") { request, _ in
+        try delivery.respond(request, cacheable: false) {
+            try jsonPayload(["status": "ok", "datasets": catalogue.datasets.count, "collections": catalogue.collections.count])
+        }
     }
-    FeaturesController(store: store, catalogue: catalogue, configuration: configuration).addRoutes(to: router)
-    DownloadsController(store: store, catalogue: catalogue, configuration: configuration).addRoutes(to: router)
-    CKANController(store: store, catalogue: catalogue, configuration: configuration).addRoutes(to: router)
-    DCATController(catalogue: catalogue, configuration: configuration).addRoutes(to: router)
+    FeaturesController(store: store, catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
+    DownloadsController(store: store, catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
+    CKANController(store: store, catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
+    DCATController(catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Civic"),

@@ -12,6 +12,7 @@ struct CKANController: Sendable {
     let store: Store
     let catalogue: Catalogue
     let configuration: ServerConfiguration
+    let delivery: Delivery
 
     /// A CKAN error.
     struct Failure: Error {
@@ -40,7 +41,7 @@ struct CKANController: Sendable {
     }
 
     func handle(_ request: Request, context: BasicRequestContext, action: String) async throws -> Response {
-        let base = FeaturesController(store: store, catalogue: catalogue, configuration: configuration).baseURL(request)
+        let base = FeaturesController.baseURL(request, configuration: configuration)
         let help = base + "/api/3/action/help_show?name=" + action
         do {
             let parameters = try await CKANController.parameters(request, context: context)

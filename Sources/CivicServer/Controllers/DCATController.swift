@@ -7,6 +7,7 @@ import Hummingbird
 struct DCATController: Sendable {
     let catalogue: Catalogue
     let configuration: ServerConfiguration
+    let delivery: Delivery
 
     static let context: [String: String] = [
         "dcat": "http://www.w3.org/ns/dcat#",
@@ -18,32 +19,33 @@ struct DCATController: Sendable {
     ]
 
     func addRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/catalog.jsonld") { request, _ in
-            let base = self.base(request)
-            var catalog: [String: Any] = [
-                "@context": DCATController.context,
-                "@id": base + "/catalog.jsonld",
-                "@type": "dcat:Catalog",
-                "dct:title": [["@value": "Civic 自治体標準オープンデータセット", "@language": "ja"], ["@value": "Civic municipal open data", "@language": "en"]],
-                "dct:description": [["@value": "自治体が公開する標準オープンデータセットを検証・正規化して配信します。", "@language": "ja"]],
-                "dct:publisher": [
-                    "@type": "foaf:Agent", "foaf:name": Set(catalogue.datasets.compactMap(\.municipality)).sorted().joined(separator: "、"),
-                ],
-                "dcat:service": [
-                    "@id": base + "/", "@type": "dcat:DataService", "dct:title": "OGC API Features",
-                    "dct:conformsTo": ["@id": "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"],
-                    "dcat:endpointURL": ["@id": base + "/"], "dcat:endpointDescription": ["@id": base + "/api"],
-                ],
-                "dcat:dataset": catalogue.datasets.map { dataset($0, base: base) },
-            ]
-            if let modified = catalogue.datasets.map(\.updated).max() { catalog["dct:modified"] = ["@value": modified, "@type": "xsd:date"] }
-            return try json(catalog, contentType: "application/ld+json")
-        }
+        router.get("/catalog.jsonld") { request, _ in try self.delivery.respond(request) { try self.catalog(request) } }
+    }
+
+    func catalog(_ request: Request) throws -> Payload {
+        let base = self.base(request)
+        var catalog: [String: Any] = [
+            "@context": DCATController.context,
+            "@id": base + "/catalog.jsonld",
+            "@type": "dcat:Catalog",
+            "dct:title": [["@value": "Civic 自治体標準オープンデータセット", "@language": "ja"], ["@value": "Civic municipal open data", "@language": "en"]],
+            "dct:description": [["@value": "自治体が公開する標準オープンデータセットを検証・正規化して配信します。", "@language": "ja"]],
+            "dct:publisher": [
+                "@type": "foaf:Agent", "foaf:name": Set(catalogue.datasets.compactMap(\.municipality)).sorted().joined(separator: "、"),
+            ],
+            "dcat:service": [
+                "@id": base + "/", "@type": "dcat:DataService", "dct:title": "OGC API Features",
+                "dct:conformsTo": ["@id": "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"],
+                "dcat:endpointURL": ["@id": base + "/"], "dcat:endpointDescription": ["@id": base + "/api"],
+            ],
+            "dcat:dataset": catalogue.datasets.map { dataset($0, base: base) },
+        ]
+        if let modified = catalogue.datasets.map(\.updated).max() { catalog["dct:modified"] = ["@value": modified, "@type": "xsd:date"] }
+        return try jsonPayload(catalog, contentType: "application/ld+json")
     }
 
     func base(_ request: Request) -> String {
-        if let base = configuration.baseURL { return base }
-        return "http://" + (request.head.authority ?? "\(configuration.host):\(configuration.port)")
+        FeaturesController.baseURL(request, configuration: configuration)
     }
 
     /// One dataset as a `dcat:Dataset`.

@@ -9,13 +9,20 @@ struct DownloadsController: Sendable {
     let store: Store
     let catalogue: Catalogue
     let configuration: ServerConfiguration
+    let delivery: Delivery
 
     func addRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/datasets/:dataset") { request, context in try self.download(request, file: context.parameters.require("dataset")) }
-        router.get("/datasets/:dataset/report.json") { _, context in try self.report(context.parameters.require("dataset")) }
+        router.get("/datasets/:dataset") { request, context in
+            let file = try context.parameters.require("dataset")
+            return try self.delivery.respond(request) { try self.download(request, file: file) }
+        }
+        router.get("/datasets/:dataset/report.json") { request, context in
+            let id = try context.parameters.require("dataset")
+            return try self.delivery.respond(request) { try self.report(id) }
+        }
     }
 
-    func download(_ request: Request, file: String) throws -> Response {
+    func download(_ request: Request, file: String) throws -> Payload {
         let url = URL(fileURLWithPath: file)
         let id = url.deletingPathExtension().lastPathComponent
         guard let collection = catalogue[id], !collection.isMerged, let dataset = collection.datasets.first else {
@@ -43,13 +50,10 @@ struct DownloadsController: Sendable {
             } catch let error as CSVWriteError {
                 throw APIError(.unprocessableContent, code: "NotRepresentable", error.message)
             }
-            return Response(
-                status: .ok,
-                headers: [
-                    .contentType: encoding == .cp932 ? "text/csv; charset=Shift_JIS" : "text/csv; charset=utf-8",
-                    .contentDisposition: "attachment; filename=\"\(dataset.id).csv\"",
-                ],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: output.bytes))
+            return Payload(
+                bytes: output.bytes,
+                contentType: encoding == .cp932 ? "text/csv; charset=Shift_JIS" : "text/csv; charset=utf-8",
+                headers: [.contentDisposition: "attachment; filename=\"\(dataset.id).csv\""]
             )
         case "geojson":
             let renderer = FeatureRenderer(collection)
@@ -63,23 +67,19 @@ struct DownloadsController: Sendable {
                 renderer.append(feature, to: &out)
             }
             JSONBytes.appendASCII("\n]}\n", to: &out)
-            return Response(status: .ok, headers: [.contentType: "application/geo+json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: out)))
+            return Payload(bytes: out, contentType: "application/geo+json")
         case "jsonld":
-            let dcat = DCATController(catalogue: catalogue, configuration: configuration)
+            let dcat = DCATController(catalogue: catalogue, configuration: configuration, delivery: delivery)
             var object = dcat.dataset(dataset, base: dcat.base(request))
             object["@context"] = DCATController.context
-            return try json(object, contentType: "application/ld+json")
+            return try jsonPayload(object, contentType: "application/ld+json")
         default:
             throw APIError.notFound("no download '\(file)'; use \(id).csv, \(id).geojson or \(id).jsonld")
         }
     }
 
-    func report(_ id: String) throws -> Response {
+    func report(_ id: String) throws -> Payload {
         guard let dataset = try store.dataset(id: id) else { throw APIError.notFound("no dataset '\(id)'") }
-        return Response(
-            status: .ok,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: dataset.reportJSON))
-        )
+        return Payload(bytes: Array(dataset.reportJSON.utf8), contentType: "application/json; charset=utf-8")
     }
 }

@@ -9,6 +9,7 @@ struct FeaturesController: Sendable {
     let store: Store
     let catalogue: Catalogue
     let configuration: ServerConfiguration
+    let delivery: Delivery
 
     static let conformance = [
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -17,30 +18,37 @@ struct FeaturesController: Sendable {
     ]
 
     func addRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/") { request, _ in try self.landing(request) }
-        router.get("/conformance") { _, _ in try json(["conformsTo": FeaturesController.conformance]) }
-        router.get("/api") { request, _ in try self.api(request) }
-        router.get("/collections") { request, _ in try self.collections(request) }
+        router.get("/") { request, _ in try self.delivery.respond(request) { try self.landing(request) } }
+        router.get("/conformance") { request, _ in
+            try self.delivery.respond(request) { try jsonPayload(["conformsTo": FeaturesController.conformance]) }
+        }
+        router.get("/api") { request, _ in try self.delivery.respond(request) { try self.api(request) } }
+        router.get("/collections") { request, _ in try self.delivery.respond(request) { try self.collections(request) } }
         router.get("/collections/:collection") { request, context in
-            try self.collection(request, id: context.parameters.require("collection"))
+            let id = try context.parameters.require("collection")
+            return try self.delivery.respond(request) { try self.collection(request, id: id) }
         }
         router.get("/collections/:collection/items") { request, context in
-            try self.items(request, id: context.parameters.require("collection"))
+            let id = try context.parameters.require("collection")
+            return try self.delivery.respond(request) { try self.items(request, id: id) }
         }
         router.get("/collections/:collection/items/**") { request, context in
             // Feature ids of merged collections hold a slash (<dataset>/<id>).
-            try self.item(request, id: context.parameters.require("collection"), featureID: context.parameters.getCatchAll().joined(separator: "/"))
+            let id = try context.parameters.require("collection")
+            let featureID = context.parameters.getCatchAll().joined(separator: "/")
+            return try self.delivery.respond(request) { try self.item(request, id: id, featureID: featureID) }
         }
         router.get("/collections/:collection/queryables") { request, context in
-            try self.queryables(request, id: context.parameters.require("collection"))
+            let id = try context.parameters.require("collection")
+            return try self.delivery.respond(request) { try self.queryables(request, id: id) }
         }
     }
 
     // MARK: Landing, conformance, collections
 
-    func landing(_ request: Request) throws -> Response {
+    func landing(_ request: Request) throws -> Payload {
         let base = baseURL(request)
-        return try json([
+        return try jsonPayload([
             "title": "Civic — 自治体標準オープンデータセット",
             "description":
                 "Municipal open data (\(catalogue.datasets.count) datasets) as OGC API Features, GeoJSON/CSV downloads, DCAT and a CKAN-compatible API",
@@ -53,16 +61,16 @@ struct FeaturesController: Sendable {
         ])
     }
 
-    func collections(_ request: Request) throws -> Response {
+    func collections(_ request: Request) throws -> Payload {
         let base = baseURL(request)
-        return try json([
+        return try jsonPayload([
             "links": [link(base + "/collections", "self", "application/json", "collections")],
             "collections": catalogue.collections.map { describe($0, base: base) },
         ])
     }
 
-    func collection(_ request: Request, id: String) throws -> Response {
-        try json(describe(try find(id), base: baseURL(request)))
+    func collection(_ request: Request, id: String) throws -> Payload {
+        try jsonPayload(describe(try find(id), base: baseURL(request)))
     }
 
     func describe(_ collection: Catalogue.Collection, base: String) -> [String: Any] {
@@ -156,7 +164,7 @@ struct FeaturesController: Sendable {
         return query
     }
 
-    func items(_ request: Request, id: String) throws -> Response {
+    func items(_ request: Request, id: String) throws -> Payload {
         let collection = try find(id)
         let query = try parse(request, collection: collection)
         var selector = collection.selector
@@ -170,11 +178,7 @@ struct FeaturesController: Sendable {
             let writer = try CSVWriter(output: output)
             try writer.writeHeader(collection.columns)
             for feature in page.features { try writer.writeRow(renderer.values(of: feature), line: feature.line) }
-            return Response(
-                status: .ok,
-                headers: [.contentType: "text/csv; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: output.bytes))
-            )
+            return Payload(bytes: output.bytes, contentType: "text/csv; charset=utf-8")
         }
 
         let base = baseURL(request)
@@ -225,10 +229,10 @@ struct FeaturesController: Sendable {
             renderer.append(feature, to: &out)
         }
         JSONBytes.appendASCII("]}", to: &out)
-        return Response(status: .ok, headers: [.contentType: "application/geo+json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: out)))
+        return Payload(bytes: out, contentType: "application/geo+json")
     }
 
-    func item(_ request: Request, id: String, featureID: String) throws -> Response {
+    func item(_ request: Request, id: String, featureID: String) throws -> Payload {
         let collection = try find(id)
         for (name, value) in request.uri.queryParameters where name != "f" || !["json", "geojson"].contains(String(value)) {
             throw APIError.badParameter("unknown parameter '\(name)' for a single feature; use f=json")
@@ -252,11 +256,11 @@ struct FeaturesController: Sendable {
             )
         )
         out.append(0x7D)
-        return Response(status: .ok, headers: [.contentType: "application/geo+json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: out)))
+        return Payload(bytes: out, contentType: "application/geo+json")
     }
 
     /// The properties clients may filter on, as JSON Schema (OGC API Features Part 3 queryables).
-    func queryables(_ request: Request, id: String) throws -> Response {
+    func queryables(_ request: Request, id: String) throws -> Payload {
         let collection = try find(id)
         let schema = collection.datasets.first.flatMap { SchemaCatalog.bundled[$0.standard] }
         var properties: [String: Any] = [:]
@@ -267,7 +271,7 @@ struct FeaturesController: Sendable {
             properties[column] = property
         }
         properties["geometry"] = ["format": "geometry-point"]
-        return try json(
+        return try jsonPayload(
             [
                 "$schema": "https://json-schema.org/draft/2019-09/schema",
                 "$id": baseURL(request) + "/collections/" + FeaturesController.escape(collection.id) + "/queryables",
@@ -287,6 +291,10 @@ struct FeaturesController: Sendable {
     }
 
     func baseURL(_ request: Request) -> String {
+        FeaturesController.baseURL(request, configuration: configuration)
+    }
+
+    static func baseURL(_ request: Request, configuration: ServerConfiguration) -> String {
         if let base = configuration.baseURL { return base }
         let host = request.head.authority ?? "\(configuration.host):\(configuration.port)"
         return "http://" + host
@@ -307,8 +315,8 @@ struct FeaturesController: Sendable {
         return "?" + parts.joined(separator: "&")
     }
 
-    func api(_ request: Request) throws -> Response {
-        try json(
+    func api(_ request: Request) throws -> Payload {
+        try jsonPayload(
             OpenAPIDocument.make(base: baseURL(request), catalogue: catalogue, configuration: configuration),
             contentType: "application/vnd.oai.openapi+json;version=3.0"
         )
@@ -317,9 +325,4 @@ struct FeaturesController: Sendable {
 
 func link(_ href: String, _ rel: String, _ type: String, _ title: String) -> [String: Any] {
     ["href": href, "rel": rel, "type": type, "title": title]
-}
-
-func json(_ object: Any, contentType: String = "application/json") throws -> Response {
-    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-    return Response(status: .ok, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
 }

@@ -1,0 +1,116 @@
+import CompressNIO
+import Foundation
+import Hummingbird
+import Synchronization
+
+/// What a handler produced: bytes and their type.
+struct Payload: Sendable {
+    var bytes: [UInt8]
+    var contentType: String
+    var headers: HTTPFields = [:]
+    var status: HTTPResponse.Status = .ok
+}
+
+/// Sends payloads the way caches and browsers expect: a strong ETag (answering `If-None-Match` with 304),
+/// `Last-Modified` (when the data was loaded), `Cache-Control`, gzip when the client accepts it, and an in-memory
+/// cache of GET responses (the data only changes when the server reloads), so repeated pages cost a lookup.
+final class Delivery: Sendable {
+    final class Entry: Sendable {
+        let payload: Payload
+        let etag: String
+        let gzipped: Mutex<ByteBuffer?> = Mutex(nil)
+
+        init(_ payload: Payload) {
+            self.payload = payload
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in payload.bytes {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x100_0000_01b3
+            }
+            etag = "\"\(String(hash, radix: 16))-\(payload.bytes.count)\""
+        }
+    }
+
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var order: [String] = []
+        var bytes = 0
+    }
+
+    private let state = Mutex(State())
+    let lastModified: String
+    let maximumBytes: Int
+    let cacheControl: String
+
+    init(loadedAt: Date, maximumBytes: Int = 256 << 20, maxAge: Int = 60) {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        lastModified = formatter.string(from: loadedAt)
+        self.maximumBytes = maximumBytes
+        cacheControl = "public, max-age=\(maxAge)"
+    }
+
+    /// Answers `request` with the payload `make` produces (or the cached one).
+    func respond(_ request: Request, cacheable: Bool = true, _ make: () throws -> Payload) throws -> Response {
+        let key = (request.head.authority ?? "") + request.uri.description
+        let entry: Entry
+        if cacheable, let cached = state.withLock({ $0.entries[key] }) {
+            entry = cached
+        } else {
+            entry = Entry(try make())
+            if cacheable && entry.payload.status == .ok { remember(entry, key: key) }
+        }
+        var headers = entry.payload.headers
+        headers[.contentType] = entry.payload.contentType
+        headers[.eTag] = entry.etag
+        headers[.lastModified] = lastModified
+        headers[.cacheControl] = cacheControl
+        headers[.vary] = "Accept-Encoding"
+        if let match = request.headers[.ifNoneMatch], entry.payload.status == .ok,
+            match == "*"
+                || match.split(separator: ",").contains(where: {
+                    $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") == entry.etag
+                })
+        {
+            headers[.contentType] = nil
+            return Response(status: .notModified, headers: headers)
+        }
+        if entry.payload.bytes.count >= 1024, request.headers[.acceptEncoding]?.contains("gzip") == true {
+            let compressed = try entry.gzipped.withLock { cached -> ByteBuffer in
+                if let cached { return cached }
+                var input = ByteBuffer(bytes: entry.payload.bytes)
+                let output = try input.compress(with: .gzip())
+                cached = output
+                return output
+            }
+            headers[.contentEncoding] = "gzip"
+            return Response(status: entry.payload.status, headers: headers, body: ResponseBody(byteBuffer: compressed))
+        }
+        return Response(status: entry.payload.status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: entry.payload.bytes)))
+    }
+
+    private func remember(_ entry: Entry, key: String) {
+        let size = entry.payload.bytes.count
+        guard size <= maximumBytes / 8 else { return }
+        state.withLock { state in
+            if state.entries[key] != nil { return }
+            state.entries[key] = entry
+            state.order.append(key)
+            state.bytes += size
+            while state.bytes > maximumBytes, !state.order.isEmpty {
+                let oldest = state.order.removeFirst()
+                state.bytes -= state.entries.removeValue(forKey: oldest)?.payload.bytes.count ?? 0
+            }
+        }
+    }
+}
+
+/// A JSON payload.
+func jsonPayload(_ object: Any, contentType: String = "application/json") throws -> Payload {
+    Payload(
+        bytes: Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])),
+        contentType: contentType
+    )
+}
