@@ -23,7 +23,7 @@ run: build
 	$(BIN) serve --data datasets --db out/civic.sqlite --port $(PORT)
 
 # Every test: format lint, unit and real-data tests, the README example, the main job, the reports against their
-# JSON Schema, and the schema generator's check.
+# JSON Schema, real clients against `civic serve` (GDAL/pyogrio, ckanapi, schemathesis), and the schema generator's check.
 test: deps $(VENV)/bin/python
 	$(SWIFT) format lint --strict -r Sources Tests examples
 	$(SWIFT) build --build-tests
@@ -31,6 +31,7 @@ test: deps $(VENV)/bin/python
 	$(SWIFT) run --skip-build civic-example datasets/ichikawa-aed/data.csv
 	@tools/run-bundled.sh $(BIN) datasets .build/run-check > /dev/null && echo "make run: every bundled dataset read"
 	@$(VENV)/bin/python tools/check-report-schema.py .build/run-check/*/report.json
+	CIVIC=$(BIN) tests/clients/run.sh
 	@if [ -f ../shared/reference/datasets-spec.json ]; then python3 tools/make_schemas.py --check; fi
 
 # Benchmarks (release builds): civic convert vs ogr2ogr (installs gdal-bin), and the geo benchmarks vs a C loop

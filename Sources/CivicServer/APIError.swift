@@ -21,14 +21,16 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
     public var description: String { "\(status.code) \(code): \(message)" }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
+        try response(from: request, context: context, headers: [:])
+    }
+
+    func response(from request: Request, context: some RequestContext, headers: HTTPFields) throws -> Response {
         let body = try JSONSerialization.data(
             withJSONObject: ["code": code, "description": message],
-            options: [.sortedKeys, .withoutEscapingSlashes]
+            options: [.withoutEscapingSlashes]
         )
-        return Response(
-            status: status,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body))
-        )
+        var headers = headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -14,6 +14,7 @@ public func buildApplication(
     let delivery = Delivery(loadedAt: catalogue.datasets.compactMap { ISO8601DateFormatter().date(from: $0.loadedAt) }.max() ?? Date())
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: APIMiddleware())
     if configuration.cors {
         router.add(
             middleware: CORSMiddleware(
@@ -33,7 +34,7 @@ public func buildApplication(
     CKANController(store: store, catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
     DCATController(catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
     return Application(
-        router: router,
+        responder: HeadAsGet(wrapped: router.buildResponder()),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Civic"),
         logger: logger
     )

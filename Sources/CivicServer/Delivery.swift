@@ -110,7 +110,7 @@ final class Delivery: Sendable {
 /// A JSON payload.
 func jsonPayload(_ object: Any, contentType: String = "application/json") throws -> Payload {
     Payload(
-        bytes: Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])),
+        bytes: Array(try JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes])),
         contentType: contentType
     )
 }

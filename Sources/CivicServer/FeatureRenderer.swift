@@ -28,14 +28,17 @@ struct FeatureRenderer: Sendable {
         return Array(feature.values.prefix(collection.columns.count - 1)) + [feature.datasetID]
     }
 
-    func append(_ feature: StoredFeature, to out: inout [UInt8]) {
+    /// Appends the feature; `point` replaces its CRS84 coordinates (already in the output CRS's axis order).
+    func append(_ feature: StoredFeature, to out: inout [UInt8], point: (Double, Double)?? = nil, precision: Int = 7) {
         JSONBytes.appendASCII(#"{"type":"Feature","id":"#, to: &out)
         JSONBytes.appendString(id(of: feature), to: &out)
-        if let x = feature.longitude, let y = feature.latitude {
+        let coordinates: (Double, Double)? =
+            if let point { point } else if let x = feature.longitude, let y = feature.latitude { (x, y) } else { nil }
+        if let (x, y) = coordinates {
             JSONBytes.appendASCII(#","geometry":{"type":"Point","coordinates":["#, to: &out)
-            JSONBytes.appendFixed(x, precision: 7, to: &out)
+            JSONBytes.appendFixed(x, precision: precision, to: &out)
             out.append(0x2C)
-            JSONBytes.appendFixed(y, precision: 7, to: &out)
+            JSONBytes.appendFixed(y, precision: precision, to: &out)
             JSONBytes.appendASCII("]}", to: &out)
         } else {
             JSONBytes.appendASCII(#","geometry":null"#, to: &out)

@@ -1,3 +1,4 @@
+import CivicStore
 import Foundation
 
 /// The OpenAPI 3.0 definition served at `/api`: every path with its parameters, so clients (GDAL reads the
@@ -37,9 +38,52 @@ enum OpenAPIDocument {
         ]
         let bbox: [String: Any] = [
             "name": "bbox", "in": "query", "required": false, "style": "form", "explode": false,
-            "schema": ["type": "array", "minItems": 4, "maxItems": 6, "items": ["type": "number"]],
+            "schema": [
+                "oneOf": [
+                    ["type": "array", "minItems": 4, "maxItems": 4, "items": ["type": "number"]],
+                    ["type": "array", "minItems": 6, "maxItems": 6, "items": ["type": "number"]],
+                ]
+            ],
+        ]
+        let crs: [String: Any] = [
+            "name": "crs", "in": "query", "required": false, "schema": ["type": "string", "format": "uri", "enum": OutputCRS.offered],
+        ]
+        let bboxCRS: [String: Any] = [
+            "name": "bbox-crs", "in": "query", "required": false, "schema": ["type": "string", "format": "uri", "enum": OutputCRS.offered],
         ]
         let format: [String: Any] = ["name": "f", "in": "query", "required": false, "schema": ["type": "string", "enum": ["json", "csv"]]]
+        let schemaResponse: [String: Any] = ["description": "OK", "content": ["application/schema+json": ["schema": ["type": "object"]]]]
+        let apiResponse: [String: Any] = [
+            "description": "OK", "content": ["application/vnd.oai.openapi+json;version=3.0": ["schema": ["type": "object"]]],
+        ]
+        let ckanResponse: [String: Any] = [
+            "description": "CKAN envelope: {help, success, result} or {help, success: false, error: {__type, message}}",
+            "content": ["application/json": ["schema": ["type": "object", "required": ["success"], "properties": ["success": ["type": "boolean"]]]]],
+        ]
+        // CKAN actions take their parameters in the query (GET) or as a JSON object (POST, as ckanapi sends them).
+        func ckan(_ summary: String, _ parameters: [(String, Bool, [String: Any])]) -> [String: Any] {
+            let responses = ["200": ckanResponse, "400": ckanResponse, "404": ckanResponse, "409": ckanResponse]
+            var properties: [String: Any] = [:]
+            for parameter in parameters { properties[parameter.0] = parameter.2 }
+            var body: [String: Any] = ["type": "object", "properties": properties]
+            let required = parameters.filter(\.1).map(\.0)
+            if !required.isEmpty { body["required"] = required }
+            return [
+                "get": [
+                    "summary": summary,
+                    "parameters": parameters.map { ["name": $0.0, "in": "query", "required": $0.1, "schema": $0.2] },
+                    "responses": responses,
+                ],
+                "post": [
+                    "summary": summary + " (JSON body)",
+                    "requestBody": ["required": false, "content": ["application/json": ["schema": body]]],
+                    "responses": responses,
+                ],
+            ]
+        }
+        let datasetIDs = catalogue.datasets.map(\.id)
+        let municipalityCodes = Set(catalogue.datasets.compactMap(\.municipalityCode)).sorted()
+        let resourceIDs = catalogue.datasets.map { $0.id + "-csv" }
         func get(_ summary: String, _ parameters: [[String: Any]], _ ok: [String: Any], notFound: Bool = false) -> [String: Any] {
             var responses: [String: Any] = ["200": ok, "400": error]
             if notFound { responses["404"] = error }
@@ -57,23 +101,51 @@ enum OpenAPIDocument {
             "paths": [
                 "/": get("Landing page", [], jsonResponse),
                 "/conformance": get("Conformance classes", [], jsonResponse),
-                "/api": get("This document", [], jsonResponse),
+                "/api": get("This document", [], apiResponse),
                 "/collections": get("The collections", [], jsonResponse),
                 "/collections/{collection}": get("A collection", [collectionParameter], jsonResponse, notFound: true),
                 "/collections/{collection}/items": get(
                     "Features",
-                    [collectionParameter, limit, offset, bbox, format],
+                    [collectionParameter, limit, offset, bbox, bboxCRS, crs, format],
                     geoJSONResponse,
                     notFound: true
                 ),
                 "/collections/{collection}/items/{featureId}": get(
                     "One feature",
-                    [collectionParameter, ["name": "featureId", "in": "path", "required": true, "schema": ["type": "string"]]],
+                    [
+                        collectionParameter,
+                        ["name": "featureId", "in": "path", "required": true, "schema": ["type": "string"]], crs,
+                    ],
                     geoJSONResponse,
                     notFound: true
                 ),
-                "/collections/{collection}/queryables": get("Queryable properties", [collectionParameter], jsonResponse, notFound: true),
+                "/collections/{collection}/queryables": get("Queryable properties", [collectionParameter], schemaResponse, notFound: true),
                 "/health": get("Health", [], jsonResponse),
+                "/api/3/action/package_list": ckan("CKAN: dataset names", []),
+                "/api/3/action/package_show": ckan("CKAN: one dataset", [("id", true, ["type": "string", "enum": datasetIDs])]),
+                "/api/3/action/package_search": ckan(
+                    "CKAN: search datasets",
+                    [
+                        ("q", false, ["type": "string"]), ("fq", false, ["type": "string"]),
+                        ("rows", false, ["type": "integer", "minimum": 0, "maximum": 1000]),
+                        ("start", false, ["type": "integer", "minimum": 0, "maximum": 1_000_000]),
+                        (
+                            "sort", false,
+                            ["type": "string", "enum": ["name asc", "name desc", "title_string asc", "metadata_modified desc", "score desc"]]
+                        ),
+                    ]
+                ),
+                "/api/3/action/organization_list": ckan("CKAN: municipalities", [("all_fields", false, ["type": "boolean"])]),
+                "/api/3/action/organization_show": ckan("CKAN: one municipality", [("id", true, ["type": "string", "enum": municipalityCodes])]),
+                "/api/3/action/resource_show": ckan("CKAN: one resource", [("id", true, ["type": "string", "enum": resourceIDs])]),
+                "/api/3/action/datastore_search": ckan(
+                    "CKAN: records of a CSV resource",
+                    [
+                        ("resource_id", true, ["type": "string", "enum": resourceIDs]),
+                        ("limit", false, ["type": "integer", "minimum": 0, "maximum": 32000]),
+                        ("offset", false, ["type": "integer", "minimum": 0, "maximum": 2_147_483_647]), ("q", false, ["type": "string"]),
+                    ]
+                ),
             ],
         ]
     }

@@ -90,11 +90,13 @@ public final class Store: Sendable {
         try read { db in try Row.fetchOne(db, sql: "SELECT * FROM dataset WHERE id = ?", arguments: [id]).map(Store.dataset(from:)) }
     }
 
-    /// One page of features, in file order (dataset id, then record order), optionally inside `bbox`
-    /// (lon/lat) and with column values equal to `filters` (column index → value).
+    /// One page of features, in file order (dataset id, then record order), optionally inside `bbox` (or `other`:
+    /// the two halves of a box across the antimeridian; lon/lat) and with column values equal to `filters`
+    /// (column index → value).
     public func features(
         in selector: CollectionSelector,
         bbox: StoredDataset.Envelope? = nil,
+        alsoIn other: StoredDataset.Envelope? = nil,
         filters: [Int: String] = [:],
         limit: Int,
         offset: Int
@@ -110,9 +112,14 @@ public final class Store: Sendable {
             arguments.append(standard)
             if let municipality { arguments.append(municipality) }
         }
-        if let bbox {
-            conditions.append("f.key IN (SELECT key FROM feature_rtree WHERE min_x <= ? AND max_x >= ? AND min_y <= ? AND max_y >= ?)")
-            arguments += [bbox.maxX, bbox.minX, bbox.maxY, bbox.minY]
+        // One box, or two (a bbox across the antimeridian is split in two).
+        let boxes = [bbox, other].compactMap { $0 }
+        if !boxes.isEmpty {
+            let test = "(min_x <= ? AND max_x >= ? AND min_y <= ? AND max_y >= ?)"
+            conditions.append(
+                "f.key IN (SELECT key FROM feature_rtree WHERE \(Array(repeating: test, count: boxes.count).joined(separator: " OR ")))"
+            )
+            for box in boxes { arguments += [box.maxX, box.minX, box.maxY, box.minY] }
         }
         for (column, value) in filters.sorted(by: { $0.key < $1.key }) {
             conditions.append("json_extract(f.vals, '$[\(column)]') = ?")

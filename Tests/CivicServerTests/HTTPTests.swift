@@ -46,4 +46,42 @@ import Testing
             }
         }
     }
+
+    @Test func headMethodsAndUnknownPaths() async throws {
+        try await FeaturesTests.app().test(.router) { client in
+            let length = try await client.execute(uri: "/collections", method: .get) { $0.body.readableBytes }
+            try await client.execute(uri: "/collections", method: .head) { response in
+                #expect(response.status == .ok)
+                #expect(response.body.readableBytes == 0)
+                #expect(response.headers[.contentLength] == String(length))
+            }
+            try await client.execute(uri: "/collections", method: .delete) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "GET, HEAD")
+                let error = try FeaturesTests.object(response)
+                #expect(error["code"] as? String == "MethodNotAllowed")
+            }
+            try await client.execute(uri: "/no/such/path", method: .get) { response in
+                #expect(response.status == .notFound)
+                let error = try FeaturesTests.object(response)
+                #expect((error["description"] as? String)?.contains("/no/such/path") == true)
+            }
+        }
+    }
+
+    @Test func bboxAcrossTheAntimeridian() async throws {
+        try await FeaturesTests.app().test(.router) { client in
+            // West 179 > east −179: a thin box across the antimeridian holds none of Japan's points, and is not an error.
+            try await client.execute(uri: "/collections/aed/items?bbox=179,0,-179,1", method: .get) { response in
+                #expect(response.status == .ok)
+                let page = try FeaturesTests.object(response)
+                #expect(page["numberMatched"] as? Int == 0)
+            }
+            // West 130 > east −170 covers Japan (130…180 and −180…−170).
+            try await client.execute(uri: "/collections/aed/items?bbox=130,20,-170,46&limit=1", method: .get) { response in
+                let page = try FeaturesTests.object(response)
+                #expect(page["numberMatched"] as? Int == 82 + 191 + 514)
+            }
+        }
+    }
 }

@@ -70,10 +70,11 @@ def test_package_show(yaizu_aed):
     assert package["title"] == BUNDLED["yaizu-aed"]["title"]
     assert package["id"]
 
+    # Organizations are municipalities, named by their 全国地方公共団体コード.
     org = package["organization"]
-    assert isinstance(org, dict) and org.get("name"), f"package_show gave no organization: {org!r}"
-    # Organizations are municipalities; their names (or titles) carry the 全国地方公共団体コード.
-    assert "222127" in (org["name"], org.get("title", ""), org.get("id", "")) or "焼津市" in org.get("title", ""), org
+    assert isinstance(org, dict), f"package_show gave no organization: {org!r}"
+    assert org["name"] == "222127", org
+    assert "焼津市" in org["title"], org
 
     csv_resource = resource(package, "CSV")
     geojson_resource = resource(package, "GeoJSON")
@@ -99,6 +100,16 @@ def test_resource_urls_download(yaizu_aed):
 def test_package_show_not_found(ckan):
     with pytest.raises(ckanapi.NotFound):
         ckan.action.package_show(id="nope")
+
+
+def test_validation_errors(ckan):
+    # CKAN answers bad or missing parameters with 409 {"__type": "Validation Error"}; ckanapi raises ValidationError.
+    with pytest.raises(ckanapi.ValidationError):
+        ckan.action.package_show()
+    with pytest.raises(ckanapi.ValidationError):
+        ckan.action.package_search(rows=-1)
+    with pytest.raises(ckanapi.ValidationError):
+        ckan.action.datastore_search(resource_id=datastore_resource_id(ckan.action.package_show(id="yaizu-aed")), limit=-1)
 
 
 def test_get_only_client(ckan):
@@ -139,9 +150,8 @@ def test_package_search_rows_start(ckan):
     assert descending == ordered[::-1], "sort='name desc' was not applied"
 
 
-def test_package_search_fq_organization(ckan, yaizu_aed):
-    # Use the organization name the server really gives Yaizu (the brief says the 団体コード, 222127).
-    org = yaizu_aed["organization"]["name"]
+def test_package_search_fq_organization(ckan):
+    org = "222127"  # 静岡県焼津市
     result = ckan.action.package_search(fq=f"organization:{org}", rows=1000)
     names = {p["name"] for p in result["results"]}
     assert names == YAIZU, f"fq=organization:{org} gave {sorted(names)}"
@@ -155,7 +165,7 @@ def test_package_search_fq_organization(ckan, yaizu_aed):
 def test_organization_list(ckan, yaizu_aed):
     names = ckan.action.organization_list()
     assert isinstance(names, list) and all(isinstance(n, str) for n in names)
-    assert len(names) == len(MUNICIPALITIES), f"one organization per municipality ({sorted(MUNICIPALITIES)}): {names}"
+    assert set(names) == MUNICIPALITIES and len(names) == len(MUNICIPALITIES), f"one per 団体コード: {names}"
     assert yaizu_aed["organization"]["name"] in names
 
 
@@ -215,6 +225,24 @@ def test_datastore_search_q_and_filters(ckan, yaizu_aed):
 
     with pytest.raises(ckanapi.NotFound):
         ckan.action.datastore_search(resource_id="nope")
+
+
+def test_datastore_links_next_keeps_the_query(yaizu_aed):
+    # CKAN's `_links.next` is the request's own URL with offset += limit (every other argument kept), so a client
+    # that follows it over GET gets the next page of the same query: same limit, same q and filters.
+    query = {"resource_id": datastore_resource_id(yaizu_aed), "limit": "1", "filters": json.dumps({"名称": "市役所本館"}, ensure_ascii=False)}
+    status, _content_type, body = fetch(BASE + "/api/3/action/datastore_search?" + urllib.parse.urlencode(query))
+    assert status == 200, body[:300]
+    first = json.loads(body)["result"]
+    assert first["total"] == 2, "yaizu-aed has two AEDs at 市役所本館"
+    next_url = urllib.parse.urljoin(BASE + "/", first["_links"]["next"])
+    status, _content_type, body = fetch(next_url)
+    assert status == 200, body[:300]
+    second = json.loads(body)["result"]
+    names = [r["名称"] for r in second["records"]]
+    assert names == ["市役所本館"] and second["records"] != first["records"], (
+        f"following _links.next ({first['_links']['next']}) gave {len(names)} records named {sorted(set(names))[:5]}"
+    )
 
 
 # MARK: plain HTTP

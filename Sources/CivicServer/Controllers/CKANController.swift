@@ -24,9 +24,23 @@ struct CKANController: Sendable {
         static func validation(_ message: String) -> Failure { Failure(status: .conflict, type: "Validation Error", message: message) }
     }
 
+    static let help: [String: String] = [
+        "package_list": "Return a list of the names of the site's datasets (packages).",
+        "package_show": "Return the metadata of a dataset (package) and its resources. :param id: the id or name of the dataset",
+        "package_search":
+            "Search for packages. :param q: the solr-style query (terms matched in titles, names, 団体, standard datasets) :param fq: filter query: organization:<団体コード>, tags:<standard dataset>, res_format:, license_id: :param rows: (default 10, at most 1000) :param start: :param sort: name|title_string|metadata_modified|score asc|desc",
+        "organization_list": "Return a list of the organizations (municipalities, named by 全国地方公共団体コード). :param all_fields:",
+        "organization_show": "Return the details of an organization. :param id: 全国地方公共団体コード :param include_datasets:",
+        "resource_show": "Return the metadata of a resource. :param id:",
+        "datastore_search":
+            "Search a DataStore resource (the CSV resources). :param resource_id: :param limit: (default 100) :param offset: :param q: full text :param filters: JSON object of field: value",
+        "help_show": "Return the help string of an action. :param name:",
+        "status_show": "Return the site's status.",
+    ]
+
     static let actions = [
         "package_list", "package_show", "package_search", "organization_list", "organization_show", "resource_show", "datastore_search",
-        "status_show",
+        "status_show", "help_show",
     ]
 
     func addRoutes(to router: Router<BasicRequestContext>) {
@@ -43,25 +57,32 @@ struct CKANController: Sendable {
     func handle(_ request: Request, context: BasicRequestContext, action: String) async throws -> Response {
         let base = FeaturesController.baseURL(request, configuration: configuration)
         let help = base + "/api/3/action/help_show?name=" + action
+        var parameters: [String: Any] = [:]
+        var badBody: Failure?
         do {
-            let parameters = try await CKANController.parameters(request, context: context)
-            let result = try perform(action, parameters, base: base)
-            return try CKANController.envelope(["help": help, "success": true, "result": result], status: .ok)
+            parameters = try await CKANController.parameters(request, context: context)
         } catch let failure as Failure {
-            return try CKANController.envelope(
-                ["help": help, "success": false, "error": ["__type": failure.type, "message": failure.message]],
-                status: failure.status
-            )
+            badBody = failure
+        }
+        // GET answers are cached like every GET; a POST's parameters are in its body.
+        return try delivery.respond(request, cacheable: request.method == .get && badBody == nil) {
+            do {
+                if let badBody { throw badBody }
+                let result = try perform(action, parameters, base: base)
+                return try CKANController.envelope(["help": help, "success": true, "result": result], status: .ok)
+            } catch let failure as Failure {
+                return try CKANController.envelope(
+                    ["help": help, "success": false, "error": ["__type": failure.type, "message": failure.message]],
+                    status: failure.status
+                )
+            }
         }
     }
 
-    static func envelope(_ object: [String: Any], status: HTTPResponse.Status) throws -> Response {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        return Response(
-            status: status,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))
-        )
+    static func envelope(_ object: [String: Any], status: HTTPResponse.Status) throws -> Payload {
+        var payload = try jsonPayload(object, contentType: "application/json; charset=utf-8")
+        payload.status = status
+        return payload
     }
 
     /// GET: the query string; POST: a JSON object (or a form) in the body.
@@ -102,14 +123,14 @@ struct CKANController: Sendable {
         case "package_search":
             return try search(parameters, base: base)
         case "organization_list":
-            let all = bool(parameters["all_fields"])
+            let all = try bool(parameters["all_fields"], "all_fields")
             return organizations().map { all ? organization($0, base: base, withPackages: false) : $0.code as Any }
         case "organization_show":
             let id = try string(parameters, "id")
             guard let found = organizations().first(where: { $0.code == id || $0.name == id }) else {
                 throw Failure.notFound("Organization not found: \(id)")
             }
-            return organization(found, base: base, withPackages: bool(parameters["include_datasets"]))
+            return organization(found, base: base, withPackages: try bool(parameters["include_datasets"], "include_datasets"))
         case "resource_show":
             let id = try string(parameters, "id")
             for dataset in catalogue.datasets {
@@ -118,6 +139,10 @@ struct CKANController: Sendable {
             throw Failure.notFound("Resource was not found: \(id)")
         case "datastore_search":
             return try datastoreSearch(parameters, base: base)
+        case "help_show":
+            let name = try string(parameters, "name")
+            guard let help = CKANController.help[name] else { throw Failure.notFound("Action name not known: \(name)") }
+            return help
         case "status_show":
             return ["ckan_version": "2.10.0", "site_title": "Civic", "site_url": base, "extensions": ["datastore"]]
         default:
@@ -129,25 +154,44 @@ struct CKANController: Sendable {
         }
     }
 
-    func string(_ parameters: [String: Any], _ key: String) throws -> String {
-        guard let value = parameters[key] else { throw Failure.validation("Missing value: \(key)") }
-        if let text = value as? String, !text.isEmpty { return text }
-        if let number = value as? NSNumber { return number.stringValue }
-        throw Failure.validation("Missing value: \(key)")
+    /// JSON true/false arrive as boolean NSNumbers (their Objective-C type is `c`); 0 and 1 do not.
+    static func isBoolean(_ number: NSNumber) -> Bool {
+        String(cString: number.objCType) == "c"
     }
 
-    func bool(_ value: Any?) -> Bool {
+    func string(_ parameters: [String: Any], _ key: String) throws -> String {
+        guard let text = try optionalString(parameters, key), !text.isEmpty else { throw Failure.validation("Missing value: \(key)") }
+        return text
+    }
+
+    /// A text parameter when given; a JSON value of another type is a validation error.
+    func optionalString(_ parameters: [String: Any], _ key: String) throws -> String? {
+        guard let value = parameters[key] else { return nil }
+        guard let text = value as? String else { throw Failure.validation("\(key): must be text") }
+        return text
+    }
+
+    /// A boolean parameter: true/false (also 1/0, yes/no, True/False); anything else is a validation error.
+    func bool(_ value: Any?, _ key: String = "value") throws -> Bool {
         switch value {
-        case let flag as Bool: flag
-        case let text as String: ["true", "1", "yes", "True"].contains(text)
-        case let number as NSNumber: number.boolValue
-        default: false
+        case nil: return false
+        case let number as NSNumber where CKANController.isBoolean(number): return number.boolValue
+        case let text as String:
+            if ["true", "True", "1"].contains(text) { return true }
+            if ["false", "False", "0"].contains(text) { return false }
+            throw Failure.validation("\(key): must be true or false")
+        default: throw Failure.validation("\(key): must be true or false")
         }
     }
 
     func integer(_ parameters: [String: Any], _ key: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
         guard let value = parameters[key] else { return fallback }
-        let number = (value as? NSNumber)?.intValue ?? (value as? String).flatMap { Int($0) }
+        var number: Int?
+        if let given = value as? NSNumber, !CKANController.isBoolean(given), given.doubleValue == given.doubleValue.rounded() {
+            number = given.intValue
+        } else if let text = value as? String {
+            number = Int(text)
+        }
         guard let number, range.contains(number) else {
             throw Failure.validation("\(key): must be a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
@@ -270,7 +314,7 @@ struct CKANController: Sendable {
         let rows = try integer(parameters, "rows", default: 10, range: 0...1000)
         let start = try integer(parameters, "start", default: 0, range: 0...1_000_000)
         var matches = catalogue.datasets
-        if let q = parameters["q"] as? String, !q.isEmpty, q != "*:*" {
+        if let q = try optionalString(parameters, "q"), !q.isEmpty, q != "*:*" {
             let terms = q.split(separator: " ").map { $0.lowercased() }.filter { $0 != "and" }
             matches = matches.filter { dataset in
                 let text = [
@@ -279,14 +323,19 @@ struct CKANController: Sendable {
                 ]
                 .joined(separator: " ").lowercased()
                 return terms.allSatisfy { term in
-                    let bare = term.contains(":") ? String(term.split(separator: ":", maxSplits: 1)[1]) : term
+                    // "field:value" searches the value (a bare "field:" matches everything).
+                    let parts = term.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+                    let bare = parts.count == 2 ? String(parts[1]) : term
                     return text.contains(bare.trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
                 }
             }
         }
-        if let fq = parameters["fq"] as? String, !fq.isEmpty {
+        if let fq = try optionalString(parameters, "fq"), !fq.isEmpty {
             for clause in fq.split(separator: " ").map(String.init) where clause.contains(":") && clause.uppercased() != "AND" {
-                let parts = clause.split(separator: ":", maxSplits: 1).map(String.init)
+                let parts = clause.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty else {
+                    throw Failure.validation("fq: use field:value (organization:, tags:, name:, res_format:, license_id:)")
+                }
                 let field = parts[0].trimmingCharacters(in: CharacterSet(charactersIn: "+"))
                 let value = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"()"))
                 matches = matches.filter { dataset in
@@ -301,7 +350,7 @@ struct CKANController: Sendable {
                 }
             }
         }
-        let sort = (parameters["sort"] as? String) ?? "score desc, metadata_modified desc"
+        let sort = try optionalString(parameters, "sort") ?? "score desc, metadata_modified desc"
         if let first = sort.split(separator: ",").first {
             let parts = first.split(separator: " ").map(String.init)
             let descending = parts.count > 1 && parts[1].lowercased() == "desc"
@@ -326,6 +375,10 @@ struct CKANController: Sendable {
     }
 
     // MARK: DataStore
+
+    static func encode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
+    }
 
     func datastoreSearch(_ parameters: [String: Any], base: String) throws -> [String: Any] {
         let resourceID = try string(parameters, "resource_id")
@@ -353,7 +406,7 @@ struct CKANController: Sendable {
             }
             filters[column] = (value as? String) ?? "\(value)"
         }
-        let q = (parameters["q"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+        let q = try optionalString(parameters, "q").flatMap { $0.isEmpty ? nil : $0 }
         // Full-text q is matched in Swift over the filtered rows; without q, paging happens in SQLite.
         var records: [StoredFeature]
         var total: Int
@@ -377,7 +430,15 @@ struct CKANController: Sendable {
             for (column, name) in dataset.columns.enumerated() { row[name] = column < feature.values.count ? feature.values[column] : "" }
             return row
         }
-        let action = "/api/3/action/datastore_search?resource_id=\(resourceID)"
+        // The links keep the request's arguments; only the offset changes (as CKAN does).
+        var arguments = ["resource_id=\(CKANController.encode(resourceID))", "limit=\(limit)"]
+        if let q { arguments.append("q=\(CKANController.encode(q))") }
+        if !filterObject.isEmpty,
+            let data = try? JSONSerialization.data(withJSONObject: filterObject, options: [.withoutEscapingSlashes])
+        {
+            arguments.append("filters=\(CKANController.encode(String(decoding: data, as: UTF8.self)))")
+        }
+        let action = "/api/3/action/datastore_search?" + arguments.joined(separator: "&")
         return [
             "resource_id": resourceID,
             "fields": fields,

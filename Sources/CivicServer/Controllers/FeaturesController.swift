@@ -15,6 +15,7 @@ struct FeaturesController: Sendable {
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+        "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
     ]
 
     func addRoutes(to router: Router<BasicRequestContext>) {
@@ -80,7 +81,8 @@ struct FeaturesController: Sendable {
             "title": collection.title,
             "description": collection.description,
             "itemType": "feature",
-            "crs": ["http://www.opengis.net/def/crs/OGC/1.3/CRS84"],
+            "crs": OutputCRS.offered,
+            "storageCrs": OutputCRS.crs84URI,
             "links": [
                 link(url, "self", "application/json", collection.title),
                 link(url + "/items", "items", "application/geo+json", "features"),
@@ -105,9 +107,14 @@ struct FeaturesController: Sendable {
         var limit: Int
         var offset: Int
         var bbox: StoredDataset.Envelope?
+        /// The eastern half of a bbox that crosses the antimeridian.
+        var bboxEast: StoredDataset.Envelope?
         var filters: [Int: String]
         var municipality: String?
         var format: String
+        var crs = OutputCRS(uri: OutputCRS.crs84URI)!
+        var bboxNumbers: [Double]?
+        var bboxCRS = OutputCRS(uri: OutputCRS.crs84URI)!
     }
 
     /// Reads and checks the query: unknown parameters, bad limits or boxes are 400s that say what was wrong.
@@ -127,23 +134,20 @@ struct FeaturesController: Sendable {
                 guard let offset = Int(value), offset >= 0 else { throw APIError.badParameter("offset must be a whole number ≥ 0") }
                 query.offset = offset
             case "bbox":
-                let numbers = value.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+                // `bbox=a,b,c,d` (OpenAPI form, not exploded); repeated `bbox=a&bbox=b…` is read as one list too.
+                let joined = request.uri.queryParameters.getAll("bbox").map { String($0).removingPercentEncoding ?? String($0) }
+                    .joined(separator: ",")
+                let numbers = joined.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
                 guard numbers.count == 4 || numbers.count == 6, numbers.allSatisfy({ $0?.isFinite == true }) else {
-                    throw APIError.badParameter("bbox must be minLon,minLat,maxLon,maxLat (4 numbers)")
+                    throw APIError.badParameter("bbox must be 4 numbers: the lower corner then the upper (minLon,minLat,maxLon,maxLat in CRS84)")
                 }
                 let n = numbers.map { $0! }
-                let box =
-                    n.count == 4
-                    ? StoredDataset.Envelope(minX: n[0], minY: n[1], maxX: n[2], maxY: n[3])
-                    : StoredDataset.Envelope(minX: n[0], minY: n[1], maxX: n[3], maxY: n[4])
-                guard box.minY <= box.maxY, box.minX <= box.maxX, (-90...90).contains(box.minY), (-90...90).contains(box.maxY) else {
-                    throw APIError.badParameter("bbox: the lower corner must come first, latitudes within ±90")
-                }
-                query.bbox = box
+                query.bboxNumbers = n.count == 4 ? n : [n[0], n[1], n[3], n[4]]
             case "bbox-crs", "crs":
-                guard value == "http://www.opengis.net/def/crs/OGC/1.3/CRS84" else {
-                    throw APIError.badParameter("\(name): only http://www.opengis.net/def/crs/OGC/1.3/CRS84 is served")
+                guard let crs = OutputCRS(uri: value) else {
+                    throw APIError.badParameter("\(name) must be one of the collection's CRSs: \(OutputCRS.offered.joined(separator: ", "))")
                 }
+                if name == "crs" { query.crs = crs } else { query.bboxCRS = crs }
             case "f":
                 guard ["json", "geojson", "csv"].contains(value) else { throw APIError.badParameter("f must be json or csv") }
                 query.format = value
@@ -161,6 +165,27 @@ struct FeaturesController: Sendable {
                 query.filters[column] = value
             }
         }
+        if let numbers = query.bboxNumbers {
+            if query.bboxCRS.isStorage {
+                guard (-90...90).contains(numbers[1]), (-90...90).contains(numbers[3]), numbers[1] <= numbers[3] else {
+                    throw APIError.badParameter("bbox: latitudes must be within ±90, the southern first (CRS84 is lon,lat)")
+                }
+                if numbers[0] > numbers[2] {
+                    // West > east: the box crosses the antimeridian (OGC API Features 1.0, 7.15.3).
+                    query.bbox = StoredDataset.Envelope(minX: numbers[0], minY: numbers[1], maxX: 180, maxY: numbers[3])
+                    query.bboxEast = StoredDataset.Envelope(minX: -180, minY: numbers[1], maxX: numbers[2], maxY: numbers[3])
+                    return query
+                }
+            } else {
+                guard numbers[0] <= numbers[2], numbers[1] <= numbers[3] else {
+                    throw APIError.badParameter("bbox: the lower corner must come first")
+                }
+            }
+            guard let box = try query.bboxCRS.toCRS84(numbers) else {
+                throw APIError.badParameter("bbox cannot be converted from \(query.bboxCRS.uri)")
+            }
+            query.bbox = StoredDataset.Envelope(minX: box.minX, minY: box.minY, maxX: box.maxX, maxY: box.maxY)
+        }
         return query
     }
 
@@ -171,7 +196,14 @@ struct FeaturesController: Sendable {
         if case .standard(let standard, _) = selector, let municipality = query.municipality {
             selector = .standard(standard, municipality: municipality)
         }
-        let page = try store.features(in: selector, bbox: query.bbox, filters: query.filters, limit: query.limit, offset: query.offset)
+        let page = try store.features(
+            in: selector,
+            bbox: query.bbox,
+            alsoIn: query.bboxEast,
+            filters: query.filters,
+            limit: query.limit,
+            offset: query.offset
+        )
         let renderer = FeatureRenderer(collection)
         if query.format == "csv" {
             let output = ByteWriter()
@@ -224,25 +256,40 @@ struct FeaturesController: Sendable {
         JSONBytes.appendASCII(#","links":"#, to: &out)
         out.append(contentsOf: try JSONSerialization.data(withJSONObject: links, options: [.withoutEscapingSlashes]))
         JSONBytes.appendASCII(#","features":["#, to: &out)
+        let points: [(Double, Double)?]? =
+            query.crs.isStorage
+            ? nil
+            : try FeaturesController.converted(page.features, to: query.crs)
         for (index, feature) in page.features.enumerated() {
             if index > 0 { out.append(0x2C) }
-            renderer.append(feature, to: &out)
+            renderer.append(feature, to: &out, point: points.map { $0[index] }, precision: query.crs.precision)
         }
         JSONBytes.appendASCII("]}", to: &out)
-        return Payload(bytes: out, contentType: "application/geo+json")
+        return Payload(bytes: out, contentType: "application/geo+json", headers: [.contentCRS: "<\(query.crs.uri)>"])
     }
 
     func item(_ request: Request, id: String, featureID: String) throws -> Payload {
         let collection = try find(id)
-        for (name, value) in request.uri.queryParameters where name != "f" || !["json", "geojson"].contains(String(value)) {
-            throw APIError.badParameter("unknown parameter '\(name)' for a single feature; use f=json")
+        var crs = OutputCRS(uri: OutputCRS.crs84URI)!
+        for (name, rawValue) in request.uri.queryParameters {
+            let value = String(rawValue).removingPercentEncoding ?? String(rawValue)
+            switch name {
+            case "f" where ["json", "geojson"].contains(value): continue
+            case "crs":
+                guard let chosen = OutputCRS(uri: value) else {
+                    throw APIError.badParameter("crs must be one of: \(OutputCRS.offered.joined(separator: ", "))")
+                }
+                crs = chosen
+            default: throw APIError.badParameter("unknown parameter '\(name)' for a single feature; use f=json or crs")
+            }
         }
         guard let feature = try store.feature(in: collection.selector, id: featureID.removingPercentEncoding ?? featureID) else {
             throw APIError.notFound("no feature '\(featureID)' in collection '\(id)'")
         }
         let renderer = FeatureRenderer(collection)
         var out: [UInt8] = []
-        renderer.append(feature, to: &out)
+        let point = crs.isStorage ? nil : try FeaturesController.converted([feature], to: crs).first
+        renderer.append(feature, to: &out, point: point, precision: crs.precision)
         out.removeLast()  // re-open the feature object to add its links
         let base = baseURL(request) + "/collections/" + FeaturesController.escape(collection.id)
         JSONBytes.appendASCII(#","links":"#, to: &out)
@@ -256,7 +303,7 @@ struct FeaturesController: Sendable {
             )
         )
         out.append(0x7D)
-        return Payload(bytes: out, contentType: "application/geo+json")
+        return Payload(bytes: out, contentType: "application/geo+json", headers: [.contentCRS: "<\(crs.uri)>"])
     }
 
     /// The properties clients may filter on, as JSON Schema (OGC API Features Part 3 queryables).
@@ -284,6 +331,17 @@ struct FeaturesController: Sendable {
     }
 
     // MARK: Helpers
+
+    /// The features' points in another CRS (nil for those without coordinates or that fail).
+    static func converted(_ features: [StoredFeature], to crs: OutputCRS) throws -> [(Double, Double)?] {
+        let located = features.enumerated().compactMap { index, feature in
+            feature.longitude.flatMap { x in feature.latitude.map { (index, (x, $0)) } }
+        }
+        let converted = try crs.convert(located.map(\.1))
+        var points = [(Double, Double)?](repeating: nil, count: features.count)
+        for (position, (index, _)) in located.enumerated() { points[index] = converted[position] }
+        return points
+    }
 
     func find(_ id: String) throws -> Catalogue.Collection {
         guard let collection = catalogue[id] else { throw APIError.notFound("no collection '\(id)'") }

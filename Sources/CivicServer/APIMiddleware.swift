@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// What every request goes through: methods the API does not have answered 405 with `Allow`, unknown paths answered with the JSON error shape, and unexpected errors logged (with the
+/// request id) and answered 500 with a message, never a stack trace.
+struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let isCKAN = request.uri.path.hasPrefix("/api/3/action/") || request.uri.path.hasPrefix("/api/action/")
+        switch request.method {
+        case .get, .options, .head:
+            break
+        case .post where isCKAN:
+            break
+        default:
+            return try APIError(.methodNotAllowed, code: "MethodNotAllowed", "\(request.method.rawValue) is not supported here; use GET")
+                .response(from: request, context: context, headers: [.allow: APIMiddleware.allowed(request.uri.path)])
+        }
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as HTTPError where error.status == .notFound {
+            throw APIError.notFound("no such path: \(request.uri.path) (see /api for the paths served)")
+        } catch let error as HTTPError where error.status == .methodNotAllowed {
+            return try APIError(.methodNotAllowed, code: "MethodNotAllowed", "\(request.method.rawValue) is not supported on \(request.uri.path)")
+                .response(from: request, context: context, headers: [.allow: APIMiddleware.allowed(request.uri.path)])
+        } catch let error as HTTPError {
+            throw APIError(error.status, code: "HTTPError", error.body ?? "\(error.status.reasonPhrase)")
+        } catch {
+            context.logger.error("request failed", metadata: ["error": .string("\(error)")])
+            throw APIError(.internalServerError, code: "ServerError", "the server could not answer this request; the error is in its log")
+        }
+    }
+
+    static func allowed(_ path: String) -> String {
+        path.hasPrefix("/api/3/action/") || path.hasPrefix("/api/action/") ? "GET, HEAD, POST" : "GET, HEAD"
+    }
+}
+
+/// Answers HEAD as the GET of the same path, without the body (routes are declared for GET only).
+struct HeadAsGet<Wrapped: HTTPResponder>: HTTPResponder {
+    typealias Context = Wrapped.Context
+    let wrapped: Wrapped
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        guard request.method == .head else { return try await wrapped.respond(to: request, context: context) }
+        var head = request.head
+        head.method = .get
+        var response = try await wrapped.respond(to: Request(head: head, body: request.body), context: context)
+        let length = response.body.contentLength
+        response.body = ResponseBody()
+        if let length { response.headers[.contentLength] = String(length) }
+        return response
+    }
+}
