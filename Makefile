@@ -2,6 +2,8 @@
 SWIFT ?= swift
 BIN := .build/debug/civic
 APT_PACKAGES := python3-venv pkg-config libproj-dev libgeos-dev libsqlite3-dev zlib1g-dev
+# For the real-client checks: Chromium opens the map pages; Leaflet is served from Debian's package.
+CLIENT_PACKAGES := chromium libjs-leaflet fonts-noto-cjk
 VENV := .venv
 
 .PHONY: all deps build run test bench clean
@@ -25,6 +27,7 @@ run: build
 # Every test: format lint, unit and real-data tests, the README example, the main job, the reports against their
 # JSON Schema, real clients against `civic serve` (GDAL/pyogrio, ckanapi, schemathesis), and the schema generator's check.
 test: deps $(VENV)/bin/python
+	@tools/install-deps.sh $(CLIENT_PACKAGES)
 	$(SWIFT) format lint --strict -r Sources Tests examples
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build

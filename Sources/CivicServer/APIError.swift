@@ -25,6 +25,19 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
     }
 
     func response(from request: Request, context: some RequestContext, headers: HTTPFields) throws -> Response {
+        if HTMLPages.wanted(request) {
+            // Browsers get a page in the same words.
+            let pages = HTMLPages(configuration: ServerConfiguration(), request: request)
+            let html = pages.page(
+                title: "\(status.code) \(status.reasonPhrase)",
+                path: request.uri.path,
+                body:
+                    "<h1>\(status.code) \(HTMLPages.escape(status.reasonPhrase))</h1>\n<p>\(HTMLPages.escape(message))</p>\n<p><a href=\"/?f=html\">\(pages.t("カタログへ戻る", "Back to the catalogue"))</a></p>"
+            )
+            var headers = headers
+            headers[.contentType] = "text/html; charset=utf-8"
+            return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+        }
         let body = try JSONSerialization.data(
             withJSONObject: ["code": code, "description": message],
             options: [.withoutEscapingSlashes]

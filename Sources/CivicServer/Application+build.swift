@@ -15,6 +15,16 @@ public func buildApplication(
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: APIMiddleware())
+    if let leaflet = configuration.mapLibraryDirectory {
+        // Leaflet from a local folder (Debian's libjs-leaflet by default), so the map works offline.
+        router.add(
+            middleware: FileMiddleware(
+                leaflet,
+                urlBasePath: "/static/leaflet",
+                cacheControl: .init([(MediaType(type: .any), [.maxAge(86400), .public])])
+            )
+        )
+    }
     if configuration.cors {
         router.add(
             middleware: CORSMiddleware(

@@ -54,7 +54,8 @@ final class Delivery: Sendable {
 
     /// Answers `request` with the payload `make` produces (or the cached one).
     func respond(_ request: Request, cacheable: Bool = true, _ make: () throws -> Payload) throws -> Response {
-        let key = (request.head.authority ?? "") + request.uri.description
+        // The representation depends on the URI, the host (links) and whether a browser asked (HTML).
+        let key = (request.head.authority ?? "") + request.uri.description + (HTMLPages.wanted(request) ? "#html" : "")
         let entry: Entry
         if cacheable, let cached = state.withLock({ $0.entries[key] }) {
             entry = cached

@@ -131,7 +131,11 @@ enum OpenAPIDocument {
                         ("start", false, ["type": "integer", "minimum": 0, "maximum": 1_000_000]),
                         (
                             "sort", false,
-                            ["type": "string", "enum": ["name asc", "name desc", "title_string asc", "metadata_modified desc", "score desc"]]
+                            [
+                                "type": "string",
+                                "pattern":
+                                    "^(name|title_string|metadata_modified|metadata_created|score)( (asc|desc))?(, ?(name|title_string|metadata_modified|metadata_created|score)( (asc|desc))?)*$",
+                            ]
                         ),
                     ]
                 ),

@@ -15,6 +15,17 @@ public struct ServerConfiguration: Sendable {
     /// Largest `limit` a client may ask for (declared in the OpenAPI document, as GDAL reads it).
     public var maximumLimit: Int
     public var defaultLimit: Int
+    /// Where the HTML pages load Leaflet (leaflet.js, leaflet.css) from: `/static/leaflet` when the server serves a
+    /// local copy (`mapLibraryDirectory`, Debian's libjs-leaflet by default), else a URL of your choice.
+    public var mapLibraryURL: String
+    /// A folder holding leaflet.js and leaflet.css, served at /static/leaflet (works offline).
+    public var mapLibraryDirectory: String?
+    /// Background map tiles ({z}/{x}/{y}) and their attribution.
+    public var tileURL: String
+    public var tileAttribution: String
+
+    /// Debian's libjs-leaflet.
+    public static let debianLeaflet = "/usr/share/javascript/leaflet"
 
     public init(
         host: String = "127.0.0.1",
@@ -24,7 +35,12 @@ public struct ServerConfiguration: Sendable {
         baseURL: String? = nil,
         cors: Bool = true,
         maximumLimit: Int = 10_000,
-        defaultLimit: Int = 100
+        defaultLimit: Int = 100,
+        mapLibraryDirectory: String? = FileManager.default.fileExists(atPath: ServerConfiguration.debianLeaflet + "/leaflet.js")
+            ? ServerConfiguration.debianLeaflet : nil,
+        mapLibraryURL: String? = nil,
+        tileURL: String = "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png",
+        tileAttribution: String = "地理院タイル (国土地理院)"
     ) {
         self.host = host
         self.port = port
@@ -34,5 +50,9 @@ public struct ServerConfiguration: Sendable {
         self.cors = cors
         self.maximumLimit = maximumLimit
         self.defaultLimit = defaultLimit
+        self.mapLibraryDirectory = mapLibraryDirectory
+        self.mapLibraryURL = mapLibraryURL ?? (mapLibraryDirectory != nil ? "/static/leaflet" : "https://unpkg.com/leaflet@1.9.4/dist")
+        self.tileURL = tileURL
+        self.tileAttribution = tileAttribution
     }
 }

@@ -38,6 +38,8 @@ struct CKANController: Sendable {
         "status_show": "Return the site's status.",
     ]
 
+    static let sortFields = ["name", "title_string", "metadata_modified", "metadata_created", "score"]
+
     static let actions = [
         "package_list", "package_show", "package_search", "organization_list", "organization_show", "resource_show", "datastore_search",
         "status_show", "help_show",
@@ -187,7 +189,9 @@ struct CKANController: Sendable {
     func integer(_ parameters: [String: Any], _ key: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
         guard let value = parameters[key] else { return fallback }
         var number: Int?
-        if let given = value as? NSNumber, !CKANController.isBoolean(given), given.doubleValue == given.doubleValue.rounded() {
+        if let given = value as? NSNumber, !CKANController.isBoolean(given), given.doubleValue == given.doubleValue.rounded(),
+            (Double(range.lowerBound)...Double(range.upperBound)).contains(given.doubleValue)
+        {
             number = given.intValue
         } else if let text = value as? String {
             number = Int(text)
@@ -351,18 +355,28 @@ struct CKANController: Sendable {
             }
         }
         let sort = try optionalString(parameters, "sort") ?? "score desc, metadata_modified desc"
-        if let first = sort.split(separator: ",").first {
-            let parts = first.split(separator: " ").map(String.init)
-            let descending = parts.count > 1 && parts[1].lowercased() == "desc"
-            let key: (StoredDataset) -> String
-            switch parts.first ?? "" {
-            case "name": key = { $0.id }
-            case "title_string", "title": key = { $0.title }
-            case "metadata_modified", "metadata_created": key = { $0.loadedAt + $0.id }
-            case "score", "": key = { descending ? String($0.id.unicodeScalars.map { Character(Unicode.Scalar(0x10FFFF - $0.value)!) }) : $0.id }
-            default: throw Failure.validation("sort: use name, title_string, metadata_modified or score with asc/desc")
+        // "field [asc|desc], …" with CKAN's sortable fields; the first clause decides the order here.
+        var clauses: [(field: String, descending: Bool)] = []
+        for clause in sort.split(separator: ",", omittingEmptySubsequences: false) {
+            let words = clause.split(separator: " ").map(String.init)
+            guard (1...2).contains(words.count), CKANController.sortFields.contains(words[0]),
+                words.count == 1 || ["asc", "desc"].contains(words[1].lowercased())
+            else {
+                throw Failure.validation("sort: use \(CKANController.sortFields.joined(separator: "|")) with asc or desc, comma-separated")
             }
-            matches.sort { descending ? key($0) > key($1) : key($0) < key($1) }
+            clauses.append((words[0], words.count == 2 && words[1].lowercased() == "desc"))
+        }
+        if let first = clauses.first {
+            let descending = first.descending
+            let key: (StoredDataset) -> String
+            switch first.field {
+            case "name": key = { $0.id }
+            case "title_string": key = { $0.title }
+            case "metadata_modified", "metadata_created": key = { $0.loadedAt + $0.id }
+            default:  // score: every match scores the same; keep the catalogue's order
+                key = { $0.id }
+            }
+            matches.sort { first.field == "score" ? key($0) < key($1) : (descending ? key($0) > key($1) : key($0) < key($1)) }
         }
         let page = matches.dropFirst(start).prefix(rows)
         return [

@@ -14,6 +14,7 @@ struct FeaturesController: Sendable {
     static let conformance = [
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
         "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
     ]
@@ -48,6 +49,7 @@ struct FeaturesController: Sendable {
     // MARK: Landing, conformance, collections
 
     func landing(_ request: Request) throws -> Payload {
+        if HTMLPages.wanted(request) { return HTMLPages.payload(HTMLPages(configuration: configuration, request: request).catalogue(catalogue)) }
         let base = baseURL(request)
         return try jsonPayload([
             "title": "Civic — 自治体標準オープンデータセット",
@@ -63,6 +65,7 @@ struct FeaturesController: Sendable {
     }
 
     func collections(_ request: Request) throws -> Payload {
+        if HTMLPages.wanted(request) { return HTMLPages.payload(HTMLPages(configuration: configuration, request: request).catalogue(catalogue)) }
         let base = baseURL(request)
         return try jsonPayload([
             "links": [link(base + "/collections", "self", "application/json", "collections")],
@@ -71,7 +74,16 @@ struct FeaturesController: Sendable {
     }
 
     func collection(_ request: Request, id: String) throws -> Payload {
-        try jsonPayload(describe(try find(id), base: baseURL(request)))
+        let collection = try find(id)
+        if HTMLPages.wanted(request) { return try html(collection, request) }
+        return try jsonPayload(describe(collection, base: baseURL(request)))
+    }
+
+    /// The dataset page: metadata, downloads, map and the first records.
+    func html(_ collection: Catalogue.Collection, _ request: Request) throws -> Payload {
+        let page = try store.features(in: collection.selector, limit: 100, offset: 0)
+        let pages = HTMLPages(configuration: configuration, request: request)
+        return HTMLPages.payload(pages.collection(collection, features: page.features, renderer: FeatureRenderer(collection)))
     }
 
     func describe(_ collection: Catalogue.Collection, base: String) -> [String: Any] {
@@ -149,8 +161,10 @@ struct FeaturesController: Sendable {
                 }
                 if name == "crs" { query.crs = crs } else { query.bboxCRS = crs }
             case "f":
-                guard ["json", "geojson", "csv"].contains(value) else { throw APIError.badParameter("f must be json or csv") }
+                guard ["json", "geojson", "csv", "html"].contains(value) else { throw APIError.badParameter("f must be json, csv or html") }
                 query.format = value
+            case "lang":
+                guard ["ja", "en"].contains(value) else { throw APIError.badParameter("lang must be ja or en") }
             case "municipality" where collection.isMerged:
                 guard value.utf8.count == 6, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
                     throw APIError.badParameter("municipality must be a 6-digit 全国地方公共団体コード")
@@ -195,6 +209,9 @@ struct FeaturesController: Sendable {
         var selector = collection.selector
         if case .standard(let standard, _) = selector, let municipality = query.municipality {
             selector = .standard(standard, municipality: municipality)
+        }
+        if query.format == "html" || (request.uri.queryParameters["f"] == nil && HTMLPages.wanted(request)) {
+            return try html(collection, request)
         }
         let page = try store.features(
             in: selector,
@@ -274,7 +291,8 @@ struct FeaturesController: Sendable {
         for (name, rawValue) in request.uri.queryParameters {
             let value = String(rawValue).removingPercentEncoding ?? String(rawValue)
             switch name {
-            case "f" where ["json", "geojson"].contains(value): continue
+            case "f" where ["json", "geojson", "html"].contains(value): continue
+            case "lang" where ["ja", "en"].contains(value): continue
             case "crs":
                 guard let chosen = OutputCRS(uri: value) else {
                     throw APIError.badParameter("crs must be one of: \(OutputCRS.offered.joined(separator: ", "))")
@@ -287,6 +305,11 @@ struct FeaturesController: Sendable {
             throw APIError.notFound("no feature '\(featureID)' in collection '\(id)'")
         }
         let renderer = FeatureRenderer(collection)
+        if HTMLPages.wanted(request) {
+            return HTMLPages.payload(
+                HTMLPages(configuration: configuration, request: request).feature(feature, collection: collection, renderer: renderer)
+            )
+        }
         var out: [UInt8] = []
         let point = crs.isStorage ? nil : try FeaturesController.converted([feature], to: crs).first
         renderer.append(feature, to: &out, point: point, precision: crs.precision)

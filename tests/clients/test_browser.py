@@ -1,0 +1,63 @@
+"""The dataset pages in a real browser: Debian's headless Chromium opens each page, runs its Leaflet map (Leaflet from
+Debian's libjs-leaflet, served by `civic serve` at /static/leaflet) and the test reads the rendered DOM: one circle
+marker per feature with coordinates. Background tiles are not needed (and not reachable offline): markers are SVG.
+
+Run by tests/clients/run.sh, which starts the server and sets CIVIC_URL.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import urllib.parse
+import urllib.request
+
+import pytest
+
+BASE = os.environ["CIVIC_URL"].rstrip("/")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+LOGS = os.environ.get("CIVIC_CLIENT_LOGS", ".build/clients")
+
+
+def features_with_coordinates(collection):
+    url = f"{BASE}/collections/{urllib.parse.quote(collection, safe='')}/items?limit=10000&f=json"
+    with urllib.request.urlopen(url, timeout=30) as response:
+        data = json.load(response)
+    return sum(1 for feature in data["features"] if feature["geometry"] is not None)
+
+
+def render(path, screenshot=None):
+    """The DOM after the page's scripts ran (virtual time lets fetch + Leaflet finish)."""
+    arguments = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1200,900",
+                 "--virtual-time-budget=15000"]
+    if screenshot:
+        subprocess.run(arguments + [f"--screenshot={screenshot}", BASE + path], capture_output=True, timeout=120)
+    result = subprocess.run(arguments + ["--dump-dom", BASE + path], capture_output=True, text=True, timeout=120)
+    return result.stdout
+
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make test installs it)")
+
+
+@pytest.mark.parametrize("collection", ["yaizu-aed", "ichikawa-evacuation-space", "takamatsu-aed", "aed"])
+def test_markers_render(collection):
+    expected = features_with_coordinates(collection)
+    os.makedirs(LOGS, exist_ok=True)
+    dom = render(f"/collections/{collection}?f=html", screenshot=os.path.join(LOGS, f"page-{collection}.png"))
+    match = re.search(r'id="map"[^>]*data-markers="(\d+)"', dom) or re.search(r'data-markers="(\d+)"[^>]*id="map"', dom)
+    assert match, "the map did not report its markers (Leaflet or the data did not load)"
+    assert int(match.group(1)) == expected
+    # Each circle marker is an SVG path Leaflet marks interactive.
+    assert dom.count("leaflet-interactive") == expected
+    assert "地点を表示しています" in dom
+
+
+def test_pages_are_japanese_first_and_accessible():
+    dom = render("/?f=html")
+    assert '<html lang="ja">' in dom
+    assert 'href="#main"' in dom and '<main id="main">' in dom
+    english = render("/collections/yaizu-aed/items/0000000001?f=html&lang=en")
+    assert '<html lang="en">' in english
+    assert 'role="region"' in english and 'aria-label="Map:' in english
+    assert "1 points shown." in english
