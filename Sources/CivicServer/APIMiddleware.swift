@@ -16,6 +16,13 @@ struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
             return try APIError(.methodNotAllowed, code: "MethodNotAllowed", "\(request.method.rawValue) is not supported here; use GET")
                 .response(from: request, context: context, headers: [.allow: APIMiddleware.allowed(request.uri.path)])
         }
+        if let accept = request.headers[.accept], !APIMiddleware.acceptable(accept) {
+            throw APIError(
+                .notAcceptable,
+                code: "NotAcceptable",
+                "this server answers in JSON, GeoJSON, CSV, JSON-LD or HTML; the request accepts only \(accept)"
+            )
+        }
         do {
             return try await next(request, context)
         } catch let error as APIError {
@@ -31,6 +38,22 @@ struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
             context.logger.error("request failed", metadata: ["error": .string("\(error)")])
             throw APIError(.internalServerError, code: "ServerError", "the server could not answer this request; the error is in its log")
         }
+    }
+
+    /// True when the Accept header admits something the server writes (or anything at all).
+    static func acceptable(_ accept: String) -> Bool {
+        let served = [
+            "*/*", "application/*", "text/*", "application/json", "application/geo+json", "text/csv", "text/html", "application/ld+json",
+            "application/schema+json", "application/vnd.oai.openapi+json", "application/xhtml+xml",
+        ]
+        for part in accept.split(separator: ",") {
+            let type = part.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+            let quality =
+                part.split(separator: ";").dropFirst().first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("q=") }
+                .flatMap { Double($0.trimmingCharacters(in: .whitespaces).dropFirst(2)) } ?? 1
+            if quality > 0 && (type.isEmpty || served.contains(type)) { return true }
+        }
+        return false
     }
 
     static func allowed(_ path: String) -> String {

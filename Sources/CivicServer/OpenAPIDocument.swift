@@ -51,7 +51,8 @@ enum OpenAPIDocument {
         let bboxCRS: [String: Any] = [
             "name": "bbox-crs", "in": "query", "required": false, "schema": ["type": "string", "format": "uri", "enum": OutputCRS.offered],
         ]
-        let format: [String: Any] = ["name": "f", "in": "query", "required": false, "schema": ["type": "string", "enum": ["json", "csv"]]]
+        let format: [String: Any] = ["name": "f", "in": "query", "required": false, "schema": ["type": "string", "enum": ["json", "csv", "html"]]]
+
         let schemaResponse: [String: Any] = ["description": "OK", "content": ["application/schema+json": ["schema": ["type": "object"]]]]
         let apiResponse: [String: Any] = [
             "description": "OK", "content": ["application/vnd.oai.openapi+json;version=3.0": ["schema": ["type": "object"]]],

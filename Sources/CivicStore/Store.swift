@@ -92,12 +92,13 @@ public final class Store: Sendable {
 
     /// One page of features, in file order (dataset id, then record order), optionally inside `bbox` (or `other`:
     /// the two halves of a box across the antimeridian; lon/lat) and with column values equal to `filters`
-    /// (column index → value).
+    /// (column index → value), sorted by `sortBy` (column index, nil for the dataset) then file order.
     public func features(
         in selector: CollectionSelector,
         bbox: StoredDataset.Envelope? = nil,
         alsoIn other: StoredDataset.Envelope? = nil,
         filters: [Int: String] = [:],
+        sortBy: [(column: Int?, descending: Bool)] = [],
         limit: Int,
         offset: Int
     ) throws -> FeaturePage {
@@ -126,13 +127,17 @@ public final class Store: Sendable {
             arguments.append(value)
         }
         let whereClause = conditions.joined(separator: " AND ")
+        // Sort keys (a nil column is the dataset id), then file order, so paging stays stable.
+        let order =
+            sortBy.map { key in (key.column.map { "json_extract(f.vals, '$[\($0)]')" } ?? "f.dataset_id") + (key.descending ? " DESC" : " ASC") }
+            + ["f.dataset_id", "f.seq"]
         return try read { db in
             let total =
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM feature f WHERE \(whereClause)", arguments: StatementArguments(arguments)) ?? 0
             let rows = try Row.fetchAll(
                 db,
                 sql:
-                    "SELECT dataset_id, feature_id, line, lon, lat, vals FROM feature f WHERE \(whereClause) ORDER BY f.dataset_id, f.seq LIMIT ? OFFSET ?",
+                    "SELECT dataset_id, feature_id, line, lon, lat, vals FROM feature f WHERE \(whereClause) ORDER BY \(order.joined(separator: ", ")) LIMIT ? OFFSET ?",
                 arguments: StatementArguments(arguments + [limit, offset])
             )
             return FeaturePage(features: try rows.map(Store.feature(from:)), numberMatched: total)

@@ -123,6 +123,7 @@ struct FeaturesController: Sendable {
         var bboxEast: StoredDataset.Envelope?
         var filters: [Int: String]
         var municipality: String?
+        var sortBy: [(column: Int?, descending: Bool)] = []
         var format: String
         var crs = OutputCRS(uri: OutputCRS.crs84URI)!
         var bboxNumbers: [Double]?
@@ -165,6 +166,17 @@ struct FeaturesController: Sendable {
                 query.format = value
             case "lang":
                 guard ["ja", "en"].contains(value) else { throw APIError.badParameter("lang must be ja or en") }
+            case "sortby":
+                // OGC API Features Part 3 form: +name or -name, comma-separated (+ may arrive as a space).
+                for key in value.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !key.isEmpty {
+                    let descending = key.hasPrefix("-")
+                    let name = key.hasPrefix("-") || key.hasPrefix("+") ? String(key.dropFirst()) : key
+                    guard let column = columns[name] else {
+                        throw APIError.badParameter("sortby: '\(name)' is not a property of this collection (see its queryables)")
+                    }
+                    let isDataset = collection.isMerged && column == collection.columns.count - 1
+                    query.sortBy.append((isDataset ? nil : column, descending))
+                }
             case "municipality" where collection.isMerged:
                 guard value.utf8.count == 6, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
                     throw APIError.badParameter("municipality must be a 6-digit 全国地方公共団体コード")
@@ -218,6 +230,7 @@ struct FeaturesController: Sendable {
             bbox: query.bbox,
             alsoIn: query.bboxEast,
             filters: query.filters,
+            sortBy: query.sortBy,
             limit: query.limit,
             offset: query.offset
         )

@@ -39,6 +39,27 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .long, help: "Do not send CORS headers.")
     var noCORS = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "地図ライブラリ Folder with leaflet.js and leaflet.css, served at /static/leaflet (default: Debian's libjs-leaflet when installed).",
+            valueName: "dir"
+        )
+    )
+    var mapLibraryDir: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("URL the HTML pages load Leaflet from (default: /static/leaflet when a folder is served).", valueName: "url")
+    )
+    var mapLibraryURL: String?
+
+    @Option(name: .long, help: ArgumentHelp("背景地図 Tile URL template for the HTML maps (default: 地理院タイル).", valueName: "url"))
+    var tiles = "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png"
+
+    @Option(name: .long, help: ArgumentHelp("Attribution shown for the tiles.", valueName: "text"))
+    var tileAttribution = "地理院タイル (国土地理院)"
+
     func run() async throws {
         let configuration = ServerConfiguration(
             host: host,
@@ -46,7 +67,13 @@ struct Serve: AsyncParsableCommand {
             dataDirectory: URL(fileURLWithPath: data),
             databasePath: db,
             baseURL: baseURL,
-            cors: !noCORS
+            cors: !noCORS,
+            mapLibraryDirectory: mapLibraryDir
+                ?? (FileManager.default.fileExists(atPath: ServerConfiguration.debianLeaflet + "/leaflet.js")
+                    ? ServerConfiguration.debianLeaflet : nil),
+            mapLibraryURL: mapLibraryURL,
+            tileURL: tiles,
+            tileAttribution: tileAttribution
         )
         try await runServer(configuration: configuration)
     }
