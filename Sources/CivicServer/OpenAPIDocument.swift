@@ -11,18 +11,25 @@ enum OpenAPIDocument {
             "content": [
                 "application/geo+json": ["schema": ["type": "object"]],
                 "text/csv": ["schema": ["type": "string"]],
+                "text/html": ["schema": ["type": "string"]],
             ],
         ]
+        // Pages a browser gets as HTML (f=html or Accept: text/html).
+        let pageResponse: [String: Any] = [
+            "description": "OK",
+            "content": ["application/json": ["schema": ["type": "object"]], "text/html": ["schema": ["type": "string"]]],
+        ]
         let error: [String: Any] = [
-            "description": "What was wrong",
+            "description": "What was wrong (an HTML page for browsers)",
             "content": [
+                "text/html": ["schema": ["type": "string"]],
                 "application/json": [
                     "schema": [
                         "type": "object",
                         "required": ["code", "description"],
                         "properties": ["code": ["type": "string"], "description": ["type": "string"]],
                     ]
-                ]
+                ],
             ],
         ]
         let collectionParameter: [String: Any] = [
@@ -100,11 +107,11 @@ enum OpenAPIDocument {
             ],
             "servers": [["url": base]],
             "paths": [
-                "/": get("Landing page", [], jsonResponse),
+                "/": get("Landing page", [], pageResponse),
                 "/conformance": get("Conformance classes", [], jsonResponse),
                 "/api": get("This document", [], apiResponse),
-                "/collections": get("The collections", [], jsonResponse),
-                "/collections/{collection}": get("A collection", [collectionParameter], jsonResponse, notFound: true),
+                "/collections": get("The collections", [], pageResponse),
+                "/collections/{collection}": get("A collection", [collectionParameter], pageResponse, notFound: true),
                 "/collections/{collection}/items": get(
                     "Features",
                     [collectionParameter, limit, offset, bbox, bboxCRS, crs, format],

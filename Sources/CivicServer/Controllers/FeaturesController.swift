@@ -401,8 +401,14 @@ struct FeaturesController: Sendable {
     /// The request's query with `offset` (and `f`) replaced, so `next` keeps every filter.
     static func queryString(_ request: Request, offset: Int, format: String? = nil) -> String {
         var parts: [String] = []
+        // Names and values as the client meant them (decoded), encoded again so links survive any character.
+        let allowed = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+#?"))
+        func encode(_ text: Substring) -> String {
+            let decoded = String(text).removingPercentEncoding ?? String(text)
+            return decoded.addingPercentEncoding(withAllowedCharacters: allowed) ?? decoded
+        }
         for (name, value) in request.uri.queryParameters where name != "offset" && !(format != nil && name == "f") {
-            parts.append("\(name)=\(value)")
+            parts.append("\(encode(name))=\(encode(value))")
         }
         if let format { parts.append("f=\(format)") }
         parts.append("offset=\(offset)")
