@@ -144,8 +144,11 @@ struct FeaturesController: Sendable {
                 }
                 query.limit = limit
             case "offset":
-                guard let offset = Int(value), offset >= 0 else { throw APIError.badParameter("offset must be a whole number ≥ 0") }
-                query.offset = offset
+                // Any whole number ≥ 0; one past every feature (even past Int.max) is simply an empty page.
+                guard !value.isEmpty, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+                    throw APIError.badParameter("offset must be a whole number ≥ 0")
+                }
+                query.offset = Int(value) ?? Int.max
             case "bbox":
                 // `bbox=a,b,c,d` (OpenAPI form, not exploded); repeated `bbox=a&bbox=b…` is read as one list too.
                 let joined = request.uri.queryParameters.getAll("bbox").map { String($0).removingPercentEncoding ?? String($0) }
