@@ -91,7 +91,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CivicStoreTests",
-            dependencies: ["CivicStore"],
+            dependencies: ["CivicStore", "CivicGeo"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+public import CivicGeo
 import Foundation
 import GRDB
 

@@ -1,4 +1,4 @@
-import CivicData
+public import CivicGeo
 import Foundation
 
 /// A dataset as the store holds it: its descriptor, columns, extent and report.
@@ -34,20 +34,8 @@ public struct StoredDataset: Sendable, Codable, Equatable {
     public var fingerprint: String
     public var loadedAt: String
 
-    /// A small plain-data envelope (CivicGeo's `Envelope` has the same fields).
-    public struct Envelope: Sendable, Codable, Equatable {
-        public var minX: Double
-        public var minY: Double
-        public var maxX: Double
-        public var maxY: Double
-
-        public init(minX: Double, minY: Double, maxX: Double, maxY: Double) {
-            self.minX = minX
-            self.minY = minY
-            self.maxX = maxX
-            self.maxY = maxY
-        }
-    }
+    /// A lon/lat bounding box (CivicGeo's, which the bbox filters and joins share).
+    public typealias Envelope = CivicGeo.Envelope
 }
 
 /// One record of a stored dataset.

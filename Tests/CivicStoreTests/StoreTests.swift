@@ -1,4 +1,5 @@
 import CivicData
+import CivicGeo
 import Foundation
 import Testing
 

@@ -1,3 +1,4 @@
+import CivicGeo
 import CivicStore
 import Foundation
 import Hummingbird
