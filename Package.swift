@@ -60,6 +60,7 @@ let package = Package(
                 "CivicStore",
                 "CivicServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

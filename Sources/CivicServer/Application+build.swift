@@ -53,7 +53,7 @@ public func buildApplication(
 /// Loads the datasets into the store (skipping unchanged ones) and serves until SIGINT/SIGTERM.
 public func runServer(configuration: ServerConfiguration) async throws {
     var logger = Logger(label: "civic")
-    logger.logLevel = .info
+    logger.logLevel = configuration.logLevel
     let store = try configuration.databasePath.map { try Store(path: $0) } ?? Store.inMemory()
     let started = Date()
     let summary = try store.load(directory: configuration.dataDirectory)

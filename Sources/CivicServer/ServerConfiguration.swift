@@ -1,4 +1,5 @@
 public import Foundation
+public import Logging
 
 /// How `civic serve` runs.
 public struct ServerConfiguration: Sendable {
@@ -23,6 +24,11 @@ public struct ServerConfiguration: Sendable {
     /// Background map tiles ({z}/{x}/{y}) and their attribution.
     public var tileURL: String
     public var tileAttribution: String
+    /// Log level; request lines (with their request ids) are logged at `info`.
+    public var logLevel: Logger.Level
+
+    /// swift-log's levels, for callers that do not import Logging.
+    public typealias LogLevel = Logger.Level
 
     /// Debian's libjs-leaflet.
     public static let debianLeaflet = "/usr/share/javascript/leaflet"
@@ -40,7 +46,8 @@ public struct ServerConfiguration: Sendable {
             ? ServerConfiguration.debianLeaflet : nil,
         mapLibraryURL: String? = nil,
         tileURL: String = "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png",
-        tileAttribution: String = "地理院タイル (国土地理院)"
+        tileAttribution: String = "地理院タイル (国土地理院)",
+        logLevel: Logger.Level = .info
     ) {
         self.host = host
         self.port = port
@@ -54,5 +61,6 @@ public struct ServerConfiguration: Sendable {
         self.mapLibraryURL = mapLibraryURL ?? (mapLibraryDirectory != nil ? "/static/leaflet" : "https://unpkg.com/leaflet@1.9.4/dist")
         self.tileURL = tileURL
         self.tileAttribution = tileAttribution
+        self.logLevel = logLevel
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CivicServer
 import Foundation
+import Logging
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -60,6 +61,16 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Attribution shown for the tiles.", valueName: "text"))
     var tileAttribution = "地理院タイル (国土地理院)"
 
+    @Option(name: .long, help: "ログ Log level: trace, debug, info (each request, with its id), notice, warning, error.")
+    var logLevel = "info"
+
+    func level() throws -> ServerConfiguration.LogLevel {
+        guard let level = ServerConfiguration.LogLevel(rawValue: logLevel) else {
+            throw ValidationError("--log-level takes trace, debug, info, notice, warning, error or critical")
+        }
+        return level
+    }
+
     func run() async throws {
         let configuration = ServerConfiguration(
             host: host,
@@ -73,7 +84,8 @@ struct Serve: AsyncParsableCommand {
                     ? ServerConfiguration.debianLeaflet : nil),
             mapLibraryURL: mapLibraryURL,
             tileURL: tiles,
-            tileAttribution: tileAttribution
+            tileAttribution: tileAttribution,
+            logLevel: try level()
         )
         try await runServer(configuration: configuration)
     }
