@@ -133,8 +133,26 @@ public final class Store: Sendable {
             sortBy.map { key in (key.column.map { "json_extract(f.vals, '$[\($0)]')" } ?? "f.dataset_id") + (key.descending ? " DESC" : " ASC") }
             + ["f.dataset_id", "f.seq"]
         return try read { db in
-            let total =
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM feature f WHERE \(whereClause)", arguments: StatementArguments(arguments)) ?? 0
+            // Without a box or a filter the count is the datasets' record counts: no COUNT(*) over a million rows.
+            let total: Int
+            if boxes.isEmpty && filters.isEmpty {
+                switch selector {
+                case .dataset(let id):
+                    total = try Int.fetchOne(db, sql: "SELECT record_count FROM dataset WHERE id = ?", arguments: [id]) ?? 0
+                case .standard(let standard, let municipality):
+                    let condition = municipality == nil ? "" : " AND municipality_code = ?"
+                    let values: [any DatabaseValueConvertible] = [standard] + (municipality.map { [$0] } ?? [])
+                    total =
+                        try Int.fetchOne(
+                            db,
+                            sql: "SELECT COALESCE(SUM(record_count), 0) FROM dataset WHERE standard = ?\(condition)",
+                            arguments: StatementArguments(values)
+                        ) ?? 0
+                }
+            } else {
+                total =
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM feature f WHERE \(whereClause)", arguments: StatementArguments(arguments)) ?? 0
+            }
             let rows = try Row.fetchAll(
                 db,
                 sql:
