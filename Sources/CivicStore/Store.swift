@@ -105,12 +105,16 @@ public final class Store: Sendable {
     ) throws -> FeaturePage {
         var conditions: [String] = []
         var arguments: [any DatabaseValueConvertible] = []
+        // With a box, `+f.dataset_id` keeps SQLite from walking the dataset's whole index: it starts from the R*Tree.
+        let datasetColumn = bbox == nil ? "f.dataset_id" : "+f.dataset_id"
         switch selector {
         case .dataset(let id):
-            conditions.append("f.dataset_id = ?")
+            conditions.append("\(datasetColumn) = ?")
             arguments.append(id)
         case .standard(let standard, let municipality):
-            conditions.append("f.dataset_id IN (SELECT id FROM dataset WHERE standard = ?\(municipality == nil ? "" : " AND municipality_code = ?"))")
+            conditions.append(
+                "\(datasetColumn) IN (SELECT id FROM dataset WHERE standard = ?\(municipality == nil ? "" : " AND municipality_code = ?"))"
+            )
             arguments.append(standard)
             if let municipality { arguments.append(municipality) }
         }
@@ -122,6 +126,10 @@ public final class Store: Sendable {
                 "f.key IN (SELECT key FROM feature_rtree WHERE \(Array(repeating: test, count: boxes.count).joined(separator: " OR ")))"
             )
             for box in boxes { arguments += [box.maxX, box.minX, box.maxY, box.minY] }
+            // The R*Tree holds 32-bit floats: re-check the exact coordinates so a point just outside is not matched.
+            let exact = "(f.lon >= ? AND f.lon <= ? AND f.lat >= ? AND f.lat <= ?)"
+            conditions.append("(" + Array(repeating: exact, count: boxes.count).joined(separator: " OR ") + ")")
+            for box in boxes { arguments += [box.minX, box.maxX, box.minY, box.maxY] }
         }
         for (column, value) in filters.sorted(by: { $0.key < $1.key }) {
             conditions.append("json_extract(f.vals, '$[\(column)]') = ?")

@@ -83,4 +83,21 @@ import Testing
         #expect(try store.feature(in: .dataset("yaizu-aed"), id: "0000000001")?.line == 2)
         #expect(try store.feature(in: .standard("aed", municipality: nil), id: "yaizu-aed/0000000001")?.line == 2)
     }
+
+    @Test func bboxEdgesAreExactNotFloat32() throws {
+        let folder = try Self.folder(["yaizu-aed"])
+        let store = try Store.inMemory()
+        _ = try store.load(directory: folder)
+        let feature = try #require(try store.features(in: .dataset("yaizu-aed"), limit: 1, offset: 0).features.first)
+        let (x, y) = (try #require(feature.longitude), try #require(feature.latitude))
+        // A box starting a hair east of the point: the R*Tree's 32-bit floats would round it in; the exact check must not.
+        let east = StoredDataset.Envelope(minX: x + 1e-9, minY: y - 0.01, maxX: x + 0.01, maxY: y + 0.01)
+        let page = try store.features(in: .dataset("yaizu-aed"), bbox: east, limit: 1000, offset: 0)
+        #expect(!page.features.contains { $0.featureID == feature.featureID })
+        #expect(page.features.allSatisfy { ($0.longitude ?? 0) >= east.minX })
+        let around = StoredDataset.Envelope(minX: x, minY: y, maxX: x, maxY: y)
+        #expect(
+            try store.features(in: .dataset("yaizu-aed"), bbox: around, limit: 10, offset: 0).features.contains { $0.featureID == feature.featureID }
+        )
+    }
 }

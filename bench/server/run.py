@@ -255,8 +255,11 @@ def copy_yaizu() -> None:
 # Civic
 
 
+CIVIC_EXTRA: list[str] = []
+
+
 def civic_command(civic: str, port: int) -> list[str]:
-    return [civic, "serve", "--data", str(DATA), "--db", str(DB), "--host", "127.0.0.1", "--port", str(port)]
+    return [civic, "serve", "--data", str(DATA), "--db", str(DB), "--host", "127.0.0.1", "--port", str(port)] + CIVIC_EXTRA
 
 
 def run_civic(civic: str, port: int, log: Path) -> tuple[subprocess.Popen, float, float | None]:
@@ -525,7 +528,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="measure each cell N times and keep the median")
     parser.add_argument("--reuse-store", action="store_true", help="keep bench/work/server.sqlite (no fresh-load timing)")
     parser.add_argument("--port", type=int, default=18080, help="Civic's port; pygeoapi +1, nginx +2")
+    parser.add_argument("--civic-arg", action="append", default=[], metavar="ARG",
+                        help="one more argument for civic serve (repeat: --civic-arg=--log-level --civic-arg=notice)")
     args = parser.parse_args()
+    CIVIC_EXTRA.extend(args.civic_arg)
     if args.duration > 10 or args.connections > 32 or args.threads > 2:
         raise SystemExit("keep every load bounded: --duration ≤ 10, --connections ≤ 32, --threads ≤ 2")
 
@@ -733,6 +739,8 @@ def run(args) -> None:
 
     # --- Table --------------------------------------------------------------------------------------------------
     print()
+    if CIVIC_EXTRA:
+        print(f"civic serve … {' '.join(CIVIC_EXTRA)}")
     print(f"Civic vs pygeoapi 0.24 vs nginx — wrk -t{args.threads} -c{args.connections} -d{args.duration:g}s, "
           f"{'median of ' + str(args.repeat) if args.repeat > 1 else 'one run each'}; "
           "errors = non-2xx/3xx responses + socket errors/timeouts")
