@@ -26,8 +26,17 @@ struct Catalogue: Sendable {
         }
     }
 
+    /// A publishing municipality (a CKAN organisation), by 全国地方公共団体コード.
+    struct Organization: Sendable {
+        var code: String
+        var name: String
+        var datasets: [StoredDataset]
+    }
+
     var collections: [Collection]
     var datasets: [StoredDataset]
+    /// The municipalities in code order ("unknown" for datasets without a code).
+    var organizations: [Organization]
     private var byID: [String: Collection]
 
     init(datasets: [StoredDataset]) {
@@ -86,6 +95,12 @@ struct Catalogue: Sendable {
             )
         }
         self.collections = collections
+        var byCode: [String: Organization] = [:]
+        for dataset in datasets {
+            let code = dataset.municipalityCode ?? "unknown"
+            byCode[code, default: Organization(code: code, name: dataset.municipality ?? code, datasets: [])].datasets.append(dataset)
+        }
+        organizations = byCode.values.sorted { $0.code < $1.code }
         byID = Dictionary(uniqueKeysWithValues: collections.map { ($0.id, $0) })
     }
 

@@ -209,20 +209,10 @@ struct CKANController: Sendable {
 
     // MARK: Organisations (municipalities)
 
-    struct Organization {
-        var code: String
-        var name: String
-        var datasets: [StoredDataset]
-    }
+    typealias Organization = Catalogue.Organization
 
-    func organizations() -> [Organization] {
-        var byCode: [String: Organization] = [:]
-        for dataset in catalogue.datasets {
-            let code = dataset.municipalityCode ?? "unknown"
-            byCode[code, default: Organization(code: code, name: dataset.municipality ?? code, datasets: [])].datasets.append(dataset)
-        }
-        return byCode.values.sorted { $0.code < $1.code }
-    }
+    /// The municipalities, grouped once when the catalogue was built.
+    func organizations() -> [Organization] { catalogue.organizations }
 
     func organization(_ organization: Organization, base: String, withPackages: Bool) -> [String: Any] {
         var result: [String: Any] = [

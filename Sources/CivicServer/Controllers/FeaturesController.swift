@@ -256,7 +256,7 @@ struct FeaturesController: Sendable {
         JSONBytes.appendASCII(#","numberReturned":"#, to: &out)
         JSONBytes.appendInteger(page.features.count, to: &out)
         JSONBytes.appendASCII(#","timeStamp":"#, to: &out)
-        JSONBytes.appendString(ISO8601DateFormatter().string(from: Date()), to: &out)
+        JSONBytes.appendString(Date().formatted(.iso8601), to: &out)
         var links: [[String: Any]] = [
             link(itemsURL + FeaturesController.queryString(request, offset: query.offset), "self", "application/geo+json", "this page"),
             link(

@@ -72,15 +72,8 @@ struct ProgressLine {
 
 /// Prints why a file could not be read, in the form file:line: what.
 func describeFailure(_ error: any Error) -> String {
-    switch error {
-    case let error as TextDecodingError: "error: \(error.description)"
-    case let error as CSVError: "error: \(error.description)"
-    case let error as DatasetError: "error: \(error.description)"
-    case let error as SchemaError: "error: \(error.description)"
-    case let error as CSVWriteError: "error: \(error.description)"
-    case let error as ReprojectionError: "error: \(error.description)"
-    default: "error: \(error)"
-    }
+    // Civic's errors describe themselves as file:line: code: message.
+    "error: \(error)"
 }
 
 func printError(_ text: String) {
