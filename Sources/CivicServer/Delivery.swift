@@ -1,3 +1,4 @@
+import CivicData
 import CompressNIO
 import Foundation
 import Hummingbird
@@ -17,17 +18,17 @@ struct Payload: Sendable {
 final class Delivery: Sendable {
     final class Entry: Sendable {
         let payload: Payload
+        /// The bytes as NIO sends them, made once (a cached page is not copied again per request).
+        let body: ByteBuffer
         let etag: String
         let gzipped: Mutex<ByteBuffer?> = Mutex(nil)
 
         init(_ payload: Payload) {
             self.payload = payload
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in payload.bytes {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x100_0000_01b3
-            }
-            etag = "\"\(String(hash, radix: 16))-\(payload.bytes.count)\""
+            body = ByteBuffer(bytes: payload.bytes)
+            var hash = FNV1a()
+            hash.add(payload.bytes)
+            etag = "\"\(String(hash.value, radix: 16))-\(payload.bytes.count)\""
         }
     }
 
@@ -81,7 +82,7 @@ final class Delivery: Sendable {
         if entry.payload.bytes.count >= 1024, request.headers[.acceptEncoding]?.contains("gzip") == true {
             let compressed = try entry.gzipped.withLock { cached -> ByteBuffer in
                 if let cached { return cached }
-                var input = ByteBuffer(bytes: entry.payload.bytes)
+                var input = entry.body
                 let output = try input.compress(with: .gzip())
                 cached = output
                 return output
@@ -89,7 +90,7 @@ final class Delivery: Sendable {
             headers[.contentEncoding] = "gzip"
             return Response(status: entry.payload.status, headers: headers, body: ResponseBody(byteBuffer: compressed))
         }
-        return Response(status: entry.payload.status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: entry.payload.bytes)))
+        return Response(status: entry.payload.status, headers: headers, body: ResponseBody(byteBuffer: entry.body))
     }
 
     private func remember(_ entry: Entry, key: String) {

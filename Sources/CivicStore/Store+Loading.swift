@@ -80,44 +80,6 @@ extension Store {
         }
         let georeferencer = try Georeferencer(reader: reader, options: georeferencing)
 
-        var records: [NormalizedRecord] = []
-        var batch: [NormalizedRecord] = []
-        while let record = try reader.next(reportingTo: reportWriter) {
-            batch.append(record)
-            if batch.count == 1024 {
-                try georeferencer.process(&batch, reader: reader, reportingTo: reportWriter)
-                records += batch
-                batch.removeAll(keepingCapacity: true)
-            }
-        }
-        try georeferencer.process(&batch, reader: reader, reportingTo: reportWriter)
-        records += batch
-        georeferencer.finish(reader)
-        let features = records.filter { $0.longitude != nil }.count
-        reader.noteFeatures(features)
-        try reportWriter.finish(reader)
-
-        // Feature ids: the ID column's values when every record has a distinct one, else line numbers.
-        let idColumn = reader.schema.civic.idField.flatMap { reader.outputColumns.firstIndex(of: $0) }
-        var ids = records.map { String($0.line) }
-        if let idColumn {
-            let values = records.map { $0.values[idColumn] }
-            if !values.contains(""), Set(values).count == values.count { ids = values }
-        }
-
-        var extent: StoredDataset.Envelope?
-        for record in records {
-            guard let x = record.longitude, let y = record.latitude else { continue }
-            if var box = extent {
-                box.minX = min(box.minX, x)
-                box.minY = min(box.minY, y)
-                box.maxX = max(box.maxX, x)
-                box.maxY = max(box.maxY, y)
-                extent = box
-            } else {
-                extent = StoredDataset.Envelope(minX: x, minY: y, maxX: x, maxY: y)
-            }
-        }
         var kinds: [String: FieldKind] = [:]
         for field in reader.schema.fields { kinds[field.name] = field.kind }
         let numeric = reader.outputColumns.map { name in
@@ -128,53 +90,108 @@ extension Store {
         }
         let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
         let modified = (attributes?[.modificationDate] as? Date) ?? Date()
-        let dataset = StoredDataset(
-            id: descriptor.id,
-            title: descriptor.title,
-            municipalityCode: descriptor.municipalityCode,
-            municipality: descriptor.municipality,
-            standard: reader.schema.id,
-            standardTitle: reader.schema.title,
-            license: descriptor.license,
-            licenseNote: descriptor.licenseNote,
-            attribution: descriptor.attribution,
-            source: descriptor.source,
-            updated: descriptor.updated ?? Store.day(modified),
-            columns: reader.outputColumns,
-            standardColumnCount: reader.schema.fields.count,
-            numericColumns: numeric,
-            recordCount: records.count,
-            featureCount: features,
-            extent: extent,
-            valid: reader.summary.isValid,
-            reportJSON: String(decoding: report.bytes, as: UTF8.self),
-            file: file.path,
-            fingerprint: fingerprint,
-            loadedAt: ISO8601DateFormatter().string(from: Date())
-        )
+        // Feature ids: the ID column's values when every record has a distinct one, else line numbers.
+        let idColumn = reader.schema.civic.idField.flatMap { reader.outputColumns.firstIndex(of: $0) }
+
+        // One transaction, records streamed through it in batches: memory does not grow with the file.
         try writer.write { db in
-            try Store.delete(dataset.id, db)
-            try Store.insert(dataset, db)
+            // Features are written before their dataset row (which needs the totals): check the key at commit.
+            try db.execute(sql: "PRAGMA defer_foreign_keys = ON")
+            try Store.delete(descriptor.id, db)
             let insertFeature = try db.makeStatement(
                 sql: "INSERT INTO feature (dataset_id, seq, feature_id, line, lon, lat, vals) VALUES (?, ?, ?, ?, ?, ?, ?)"
             )
             let insertBox = try db.makeStatement(sql: "INSERT INTO feature_rtree (key, min_x, max_x, min_y, max_y) VALUES (?, ?, ?, ?, ?)")
+            var sequence = 0
+            var features = 0
+            var extent: StoredDataset.Envelope?
+            var seenIDs = Set<String>()
+            var idsUsable = idColumn != nil
             var json: [UInt8] = []
-            for (sequence, record) in records.enumerated() {
-                json.removeAll(keepingCapacity: true)
-                json.append(0x5B)
-                for (index, value) in record.values.enumerated() {
-                    if index > 0 { json.append(0x2C) }
-                    JSONBytes.appendString(value, to: &json)
-                }
-                json.append(0x5D)
-                try insertFeature.execute(arguments: [
-                    dataset.id, sequence, ids[sequence], record.line, record.longitude, record.latitude, String(decoding: json, as: UTF8.self),
-                ])
-                if let x = record.longitude, let y = record.latitude {
-                    try insertBox.execute(arguments: [db.lastInsertedRowID, x, x, y, y])
+            func store(_ batch: [NormalizedRecord]) throws {
+                for record in batch {
+                    var featureID = String(record.line)
+                    if let idColumn, idsUsable {
+                        let value = record.values[idColumn]
+                        if value.isEmpty || !seenIDs.insert(value).inserted {
+                            // Not usable after all: every feature so far (and from now on) is named by its line.
+                            idsUsable = false
+                            seenIDs = []
+                            try db.execute(
+                                sql: "UPDATE feature SET feature_id = CAST(line AS TEXT) WHERE dataset_id = ?",
+                                arguments: [descriptor.id]
+                            )
+                        } else {
+                            featureID = value
+                        }
+                    }
+                    json.removeAll(keepingCapacity: true)
+                    json.append(0x5B)
+                    for (index, value) in record.values.enumerated() {
+                        if index > 0 { json.append(0x2C) }
+                        JSONBytes.appendString(value, to: &json)
+                    }
+                    json.append(0x5D)
+                    try insertFeature.execute(arguments: [
+                        descriptor.id, sequence, featureID, record.line, record.longitude, record.latitude,
+                        String(decoding: json, as: UTF8.self),
+                    ])
+                    sequence += 1
+                    if let x = record.longitude, let y = record.latitude {
+                        features += 1
+                        try insertBox.execute(arguments: [db.lastInsertedRowID, x, x, y, y])
+                        if var box = extent {
+                            box.minX = min(box.minX, x)
+                            box.minY = min(box.minY, y)
+                            box.maxX = max(box.maxX, x)
+                            box.maxY = max(box.maxY, y)
+                            extent = box
+                        } else {
+                            extent = StoredDataset.Envelope(minX: x, minY: y, maxX: x, maxY: y)
+                        }
+                    }
                 }
             }
+            var batch: [NormalizedRecord] = []
+            batch.reserveCapacity(1024)
+            while let record = try reader.next(reportingTo: reportWriter) {
+                batch.append(record)
+                if batch.count == 1024 {
+                    try georeferencer.process(&batch, reader: reader, reportingTo: reportWriter)
+                    try store(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            try georeferencer.process(&batch, reader: reader, reportingTo: reportWriter)
+            try store(batch)
+            georeferencer.finish(reader)
+            reader.noteFeatures(features)
+            try reportWriter.finish(reader)
+            let dataset = StoredDataset(
+                id: descriptor.id,
+                title: descriptor.title,
+                municipalityCode: descriptor.municipalityCode,
+                municipality: descriptor.municipality,
+                standard: reader.schema.id,
+                standardTitle: reader.schema.title,
+                license: descriptor.license,
+                licenseNote: descriptor.licenseNote,
+                attribution: descriptor.attribution,
+                source: descriptor.source,
+                updated: descriptor.updated ?? Store.day(modified),
+                columns: reader.outputColumns,
+                standardColumnCount: reader.schema.fields.count,
+                numericColumns: numeric,
+                recordCount: sequence,
+                featureCount: features,
+                extent: extent,
+                valid: reader.summary.isValid,
+                reportJSON: String(decoding: report.bytes, as: UTF8.self),
+                file: file.path,
+                fingerprint: fingerprint,
+                loadedAt: ISO8601DateFormatter().string(from: Date())
+            )
+            try Store.insert(dataset, db)
         }
     }
 
@@ -210,17 +227,5 @@ extension Store {
         formatter.timeZone = TimeZone(identifier: "Asia/Tokyo")
         formatter.dateFormat = "yyyy-MM-dd"
         return formatter.string(from: date)
-    }
-}
-
-/// FNV-1a, 64-bit: a stable fingerprint of a descriptor's text (not for security).
-struct FNV1a {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-
-    mutating func add(_ text: String) {
-        for byte in text.utf8 {
-            value ^= UInt64(byte)
-            value = value &* 0x100_0000_01b3
-        }
     }
 }

@@ -141,6 +141,11 @@ public final class Store: Sendable {
             sortBy.map { key in (key.column.map { "json_extract(f.vals, '$[\($0)]')" } ?? "f.dataset_id") + (key.descending ? " DESC" : " ASC") }
             + ["f.dataset_id", "f.seq"]
         return try read { db in
+            // In file order without a box or a filter, an offset is a position in the datasets' records (seq runs
+            // 0..<record_count in each): read from there by the index, however deep the page (no OFFSET scan).
+            if boxes.isEmpty && filters.isEmpty && sortBy.isEmpty {
+                return try Store.filePage(selector, limit: limit, offset: offset, db)
+            }
             // Without a box or a filter the count is the datasets' record counts: no COUNT(*) over a million rows.
             let total: Int
             if boxes.isEmpty && filters.isEmpty {
@@ -169,6 +174,39 @@ public final class Store: Sendable {
             )
             return FeaturePage(features: try rows.map(Store.feature(from:)), numberMatched: total)
         }
+    }
+
+    /// A page in file order: the datasets of `selector` by id, each from `seq` 0, found by position.
+    static func filePage(_ selector: CollectionSelector, limit: Int, offset: Int, _ db: Database) throws -> FeaturePage {
+        let counts: [(id: String, count: Int)]
+        switch selector {
+        case .dataset(let id):
+            counts = try Row.fetchAll(db, sql: "SELECT id, record_count FROM dataset WHERE id = ?", arguments: [id]).map { ($0[0], $0[1]) }
+        case .standard(let standard, let municipality):
+            let condition = municipality == nil ? "" : " AND municipality_code = ?"
+            let values: [any DatabaseValueConvertible] = [standard] + (municipality.map { [$0] } ?? [])
+            counts = try Row.fetchAll(
+                db,
+                sql: "SELECT id, record_count FROM dataset WHERE standard = ?\(condition) ORDER BY id",
+                arguments: StatementArguments(values)
+            ).map { ($0[0], $0[1]) }
+        }
+        let total = counts.reduce(0) { $0 + $1.count }
+        var features: [StoredFeature] = []
+        var skip = offset
+        let statement = try db.cachedStatement(
+            sql: "SELECT dataset_id, feature_id, line, lon, lat, vals FROM feature WHERE dataset_id = ? AND seq >= ? ORDER BY seq LIMIT ?"
+        )
+        for (id, count) in counts where features.count < limit {
+            if skip >= count {
+                skip -= count
+                continue
+            }
+            let rows = try Row.fetchCursor(statement, arguments: [id, skip, min(limit - features.count, count - skip)])
+            while let row = try rows.next() { features.append(try feature(from: row)) }
+            skip = 0
+        }
+        return FeaturePage(features: features, numberMatched: total)
     }
 
     /// One feature by its id.
@@ -242,7 +280,7 @@ public final class Store: Sendable {
     }
 
     static func feature(from row: Row) throws -> StoredFeature {
-        let values = try JSONDecoder().decode([String].self, from: Data((row["vals"] as String).utf8))
+        let values = try StoredValues.decode(row["vals"] as String)
         return StoredFeature(
             datasetID: row["dataset_id"],
             featureID: row["feature_id"],

@@ -100,4 +100,59 @@ import Testing
             try store.features(in: .dataset("yaizu-aed"), bbox: around, limit: 10, offset: 0).features.contains { $0.featureID == feature.featureID }
         )
     }
+
+    @Test func filePagesByPositionMatchTheSortedQuery() throws {
+        let folder = try Self.folder(["yaizu-aed", "ichikawa-aed", "takamatsu-aed"])
+        let store = try Store.inMemory()
+        _ = try store.load(directory: folder)
+        // Sorting by the dataset takes the general (OFFSET) path; no sort takes the by-position path: same pages.
+        for selector in [CollectionSelector.standard("aed", municipality: nil), .dataset("takamatsu-aed")] {
+            for (limit, offset) in [(100, 0), (50, 80), (7, 81), (300, 250), (1000, 0), (10, 787), (10, 5000)] {
+                let byPosition = try store.features(in: selector, limit: limit, offset: offset)
+                let sorted = try store.features(in: selector, sortBy: [(nil, false)], limit: limit, offset: offset)
+                #expect(byPosition.features == sorted.features, "\(selector) limit \(limit) offset \(offset)")
+                #expect(byPosition.numberMatched == sorted.numberMatched)
+            }
+        }
+    }
+
+    @Test func duplicateIDsLaterInTheFileFallBackToLines() throws {
+        let folder = try Self.folder(["yaizu-aed"])
+        // Give the last record the first record's ID: the ids are no longer unique, so every feature is its line.
+        let data = folder.appendingPathComponent("yaizu-aed/data.csv")
+        var lines = try String(contentsOf: data, encoding: .utf8).components(separatedBy: "\r\n")  // the file's CRLF
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        let firstID = lines[1].split(separator: ",", omittingEmptySubsequences: false)[1]
+        var last = lines[lines.count - 1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        last[1] = String(firstID)
+        lines[lines.count - 1] = last.joined(separator: ",")
+        try (lines.joined(separator: "\r\n") + "\r\n").write(to: data, atomically: true, encoding: .utf8)
+        let store = try Store.inMemory()
+        let summary = try store.load(directory: folder)
+        #expect(summary.failed.isEmpty)
+        let page = try store.features(in: .dataset("yaizu-aed"), limit: 1000, offset: 0)
+        #expect(page.features.count == 82)
+        #expect(page.features.map(\.featureID) == page.features.map { String($0.line) })
+    }
+
+    @Test func storedValuesDecodeWhatJSONBytesWrote() throws {
+        let samples = [
+            [], [""], ["焼津市", "054-626-1111", "a\"b\\c/d"], ["tab\tnew\nline\r\u{01}\u{1F}", "😀 𠮷野家", "\u{7F}\u{2028}"],
+        ]
+        for values in samples {
+            var json: [UInt8] = [0x5B]
+            for (index, value) in values.enumerated() {
+                if index > 0 { json.append(0x2C) }
+                JSONBytes.appendString(value, to: &json)
+            }
+            json.append(0x5D)
+            let text = String(decoding: json, as: UTF8.self)
+            #expect(try StoredValues.decode(text) == values)
+            #expect(try JSONDecoder().decode([String].self, from: Data(json)) == values)
+        }
+        #expect(try StoredValues.decode(#" [ "a" , "\u00e9\ud83d\ude00" ] "#) == ["a", "é😀"])
+        for bad in ["", "[", "[\"a\"", "[\"a\",]", "{}", "[1]", #"["\x"]"#, #"["\u12"]"#] {
+            #expect(throws: StoredValues.Malformed.self) { try StoredValues.decode(bad) }
+        }
+    }
 }

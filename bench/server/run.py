@@ -529,9 +529,11 @@ def main() -> None:
     parser.add_argument("--reuse-store", action="store_true", help="keep bench/work/server.sqlite (no fresh-load timing)")
     parser.add_argument("--port", type=int, default=18080, help="Civic's port; pygeoapi +1, nginx +2")
     parser.add_argument("--civic-arg", action="append", default=[], metavar="ARG",
-                        help="one more argument for civic serve (repeat: --civic-arg=--log-level --civic-arg=notice)")
+                        help="one more argument for civic serve (repeat: --civic-arg=--log-level --civic-arg=info); "
+                             "default --log-level notice (no request lines, like the peers' settings)")
     args = parser.parse_args()
-    CIVIC_EXTRA.extend(args.civic_arg)
+    # Request logs off by default, as for the peers (nginx: access_log off; gunicorn: --log-level warning).
+    CIVIC_EXTRA.extend(args.civic_arg if args.civic_arg else ["--log-level", "notice"])
     if args.duration > 10 or args.connections > 32 or args.threads > 2:
         raise SystemExit("keep every load bounded: --duration ≤ 10, --connections ≤ 32, --threads ≤ 2")
 

@@ -1,0 +1,106 @@
+/// A feature's values as the store keeps them: a JSON array of strings (`json_extract` filters and sorts on it),
+/// written by `JSONBytes`. Reading them back is on every request's path, so this decodes the bytes directly
+/// instead of going through `JSONDecoder` (a tenth of the time on a 100-feature page).
+enum StoredValues {
+    struct Malformed: Error, CustomStringConvertible {
+        var offset: Int
+        var description: String { "stored values are not a JSON array of strings (byte \(offset))" }
+    }
+
+    static func decode(_ text: String) throws -> [String] {
+        var text = text
+        return try text.withUTF8 { try decode($0) }
+    }
+
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws -> [String] {
+        var values: [String] = []
+        var index = 0
+        let count = bytes.count
+        func skipSpace() {
+            while index < count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 { index += 1 }
+        }
+        skipSpace()
+        guard index < count, bytes[index] == 0x5B else { throw Malformed(offset: index) }
+        index += 1
+        skipSpace()
+        if index < count, bytes[index] == 0x5D { return values }
+        var scratch: [UInt8] = []
+        while true {
+            skipSpace()
+            guard index < count, bytes[index] == 0x22 else { throw Malformed(offset: index) }
+            index += 1
+            let start = index
+            // Fast path: no escapes, one slice.
+            while index < count, bytes[index] != 0x22, bytes[index] != 0x5C { index += 1 }
+            guard index < count else { throw Malformed(offset: index) }
+            if bytes[index] == 0x22 {
+                values.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+                index += 1
+            } else {
+                scratch.removeAll(keepingCapacity: true)
+                scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                while true {
+                    guard index < count else { throw Malformed(offset: index) }
+                    let byte = bytes[index]
+                    if byte == 0x22 {
+                        index += 1
+                        break
+                    }
+                    guard byte == 0x5C else {
+                        scratch.append(byte)
+                        index += 1
+                        continue
+                    }
+                    guard index + 1 < count else { throw Malformed(offset: index) }
+                    let escaped = bytes[index + 1]
+                    index += 2
+                    switch escaped {
+                    case 0x22, 0x5C, 0x2F: scratch.append(escaped)
+                    case 0x62: scratch.append(0x08)
+                    case 0x66: scratch.append(0x0C)
+                    case 0x6E: scratch.append(0x0A)
+                    case 0x72: scratch.append(0x0D)
+                    case 0x74: scratch.append(0x09)
+                    case 0x75:
+                        var scalar = try hex4(bytes, &index)
+                        if (0xD800..<0xDC00).contains(scalar), index + 1 < count, bytes[index] == 0x5C, bytes[index + 1] == 0x75 {
+                            index += 2
+                            let low = try hex4(bytes, &index)
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low &- 0xDC00)
+                        }
+                        let character = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+                        scratch.append(contentsOf: Array(String(character).utf8))
+                    default: throw Malformed(offset: index - 1)
+                    }
+                }
+                values.append(String(decoding: scratch, as: UTF8.self))
+            }
+            skipSpace()
+            guard index < count else { throw Malformed(offset: index) }
+            if bytes[index] == 0x2C {
+                index += 1
+                continue
+            }
+            guard bytes[index] == 0x5D else { throw Malformed(offset: index) }
+            return values
+        }
+    }
+
+    private static func hex4(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int) throws -> UInt32 {
+        guard index + 4 <= bytes.count else { throw Malformed(offset: index) }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt32
+            switch byte {
+            case 0x30...0x39: digit = UInt32(byte - 0x30)
+            case 0x41...0x46: digit = UInt32(byte - 0x41 + 10)
+            case 0x61...0x66: digit = UInt32(byte - 0x61 + 10)
+            default: throw Malformed(offset: index)
+            }
+            value = value << 4 | digit
+            index += 1
+        }
+        return value
+    }
+}
