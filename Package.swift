@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .library(name: "CivicData", targets: ["CivicData"]),
         .library(name: "CivicGeo", targets: ["CivicGeo"]),
+        .library(name: "CivicExcel", targets: ["CivicExcel"]),
         .executable(name: "civic", targets: ["civic"]),
     ],
     dependencies: [
@@ -23,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // The core: records, text decoding, CSV, schemas, recognition, validation, normalisation, writers.
@@ -33,17 +35,26 @@ let package = Package(
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"]), .brew(["geos"])]),
         // Coordinates and geometry: CRS, reprojection (PROJ, with the GSI grids), detection, geometry (GEOS).
         .target(name: "CivicGeo", dependencies: ["CivicData", "CPROJ", "CGEOS"], swiftSettings: swiftSettings),
+        // libxml2 from the system (Debian: libxml2-dev): its SAX2 push parser, for workbook parts.
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
+        // Excel workbooks (.xlsx): read as rows for the core's reader (streamed: ZIPFoundation + libxml2), with the
+        // machine-readability findings; written with text, numbers and dates typed.
+        .target(
+            name: "CivicExcel",
+            dependencies: ["CivicData", "CLibXML2", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: swiftSettings
+        ),
         // The embedded store: datasets, records (with an R*Tree) and reports in SQLite (GRDB).
         .target(
             name: "CivicStore",
-            dependencies: ["CivicData", "CivicGeo", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["CivicData", "CivicGeo", "CivicExcel", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         // The feed server: OGC API Features, downloads, CKAN API, DCAT, HTML (Hummingbird 2).
         .target(
             name: "CivicServer",
             dependencies: [
-                "CivicData", "CivicGeo", "CivicStore",
+                "CivicData", "CivicGeo", "CivicStore", "CivicExcel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -57,6 +68,7 @@ let package = Package(
             dependencies: [
                 "CivicData",
                 "CivicGeo",
+                "CivicExcel",
                 "CivicStore",
                 "CivicServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -87,6 +99,12 @@ let package = Package(
         .testTarget(
             name: "CivicGeoTests",
             dependencies: ["CivicGeo"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CivicExcelTests",
+            dependencies: ["CivicExcel"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -17,14 +17,18 @@ struct Payload: Sendable {
 /// cache of GET responses (the data only changes when the server reloads), so repeated pages cost a lookup.
 final class Delivery: Sendable {
     final class Entry: Sendable {
-        let payload: Payload
+        let status: HTTPResponse.Status
+        let contentType: String
+        let headers: HTTPFields
         /// The bytes as NIO sends them, made once (a cached page is not copied again per request).
         let body: ByteBuffer
         let etag: String
         let gzipped: Mutex<ByteBuffer?> = Mutex(nil)
 
         init(_ payload: Payload) {
-            self.payload = payload
+            status = payload.status
+            contentType = payload.contentType
+            headers = payload.headers
             body = ByteBuffer(bytes: payload.bytes)
             var hash = FNV1a()
             hash.add(payload.bytes)
@@ -34,7 +38,9 @@ final class Delivery: Sendable {
 
     private struct State {
         var entries: [String: Entry] = [:]
+        /// Keys oldest first from `head` (evicting moves `head`; the array is compacted now and then, not shifted).
         var order: [String] = []
+        var head = 0
         var bytes = 0
     }
 
@@ -62,15 +68,15 @@ final class Delivery: Sendable {
             entry = cached
         } else {
             entry = Entry(try make())
-            if cacheable && entry.payload.status == .ok { remember(entry, key: key) }
+            if cacheable && entry.status == .ok { remember(entry, key: key) }
         }
-        var headers = entry.payload.headers
-        headers[.contentType] = entry.payload.contentType
+        var headers = entry.headers
+        headers[.contentType] = entry.contentType
         headers[.eTag] = entry.etag
         headers[.lastModified] = lastModified
         headers[.cacheControl] = cacheControl
         headers[.vary] = "Accept-Encoding"
-        if let match = request.headers[.ifNoneMatch], entry.payload.status == .ok,
+        if let match = request.headers[.ifNoneMatch], entry.status == .ok,
             match == "*"
                 || match.split(separator: ",").contains(where: {
                     $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") == entry.etag
@@ -79,7 +85,7 @@ final class Delivery: Sendable {
             headers[.contentType] = nil
             return Response(status: .notModified, headers: headers)
         }
-        if entry.payload.bytes.count >= 1024, request.headers[.acceptEncoding]?.contains("gzip") == true {
+        if entry.body.readableBytes >= 1024, request.headers[.acceptEncoding]?.contains("gzip") == true {
             let compressed = try entry.gzipped.withLock { cached -> ByteBuffer in
                 if let cached { return cached }
                 var input = entry.body
@@ -88,22 +94,27 @@ final class Delivery: Sendable {
                 return output
             }
             headers[.contentEncoding] = "gzip"
-            return Response(status: entry.payload.status, headers: headers, body: ResponseBody(byteBuffer: compressed))
+            return Response(status: entry.status, headers: headers, body: ResponseBody(byteBuffer: compressed))
         }
-        return Response(status: entry.payload.status, headers: headers, body: ResponseBody(byteBuffer: entry.body))
+        return Response(status: entry.status, headers: headers, body: ResponseBody(byteBuffer: entry.body))
     }
 
     private func remember(_ entry: Entry, key: String) {
-        let size = entry.payload.bytes.count
+        let size = entry.body.readableBytes
         guard size <= maximumBytes / 8 else { return }
         state.withLock { state in
             if state.entries[key] != nil { return }
             state.entries[key] = entry
             state.order.append(key)
             state.bytes += size
-            while state.bytes > maximumBytes, !state.order.isEmpty {
-                let oldest = state.order.removeFirst()
-                state.bytes -= state.entries.removeValue(forKey: oldest)?.payload.bytes.count ?? 0
+            while state.bytes > maximumBytes, state.head < state.order.count {
+                let oldest = state.order[state.head]
+                state.head += 1
+                state.bytes -= state.entries.removeValue(forKey: oldest)?.body.readableBytes ?? 0
+            }
+            if state.head > 4096, state.head * 2 > state.order.count {
+                state.order.removeFirst(state.head)
+                state.head = 0
             }
         }
     }

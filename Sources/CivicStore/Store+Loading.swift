@@ -1,4 +1,5 @@
 public import CivicData
+import CivicExcel
 import CivicGeo
 public import Foundation
 import GRDB
@@ -69,7 +70,7 @@ extension Store {
     public func load(descriptor: DatasetDescriptor, file: URL, fingerprint: String = "") throws {
         var options = ReadOptions(dataset: descriptor.dataset)
         if let encoding = descriptor.encoding { options.encoding = TextEncoding(name: encoding) }
-        let reader = try DatasetReader(source: .file(file), options: options)
+        let reader = try DatasetReader.open(.file(file), options: options, sheet: descriptor.sheet.map(Workbook.SheetSelector.init) ?? .first)
         let report = ByteWriter()
         let reportWriter = JSONReportWriter(output: report)
         try reportWriter.begin()

@@ -1,10 +1,12 @@
-/// One record of a CSV file as read, before any interpretation.
+/// One record as read, before any interpretation: a CSV record, or a worksheet row (CivicExcel).
 public struct CSVRow: Sendable, Equatable {
     /// The 1-based physical line on which the record starts.
     public var line: Int
     public var cells: [String]
     /// The file ended inside a quoted cell: the last cell holds everything up to the end.
     public var hasUnterminatedQuote: Bool
+    /// Worksheet rows: positions of cells stored as text that read as numbers (a finding in numeric columns).
+    public var numbersStoredAsText: [Int] = []
 
     public init(line: Int, cells: [String], hasUnterminatedQuote: Bool = false) {
         self.line = line

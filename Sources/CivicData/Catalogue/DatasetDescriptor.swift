@@ -14,8 +14,10 @@ public struct DatasetDescriptor: Sendable, Codable, Equatable {
     public var municipality: String?
     /// The standard dataset id (`aed` …); nil to recognise it.
     public var dataset: String?
-    /// The data file, relative to the descriptor.
+    /// The data file, relative to the descriptor: CSV, or an .xlsx workbook.
     public var file: String
+    /// For workbooks: the worksheet's name or 1-based number (default: the first visible sheet).
+    public var sheet: String?
     /// The coordinates' CRS (`EPSG:6677`, `OGC:CRS84` …); nil to detect.
     public var crs: String?
     /// The file's encoding when detection is not wanted (`cp932` …).

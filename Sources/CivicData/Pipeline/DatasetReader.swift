@@ -44,9 +44,11 @@ public final class DatasetReader {
     /// Counts so far (complete after `next` returned nil).
     public private(set) var summary = ReportSummary()
 
-    private let csv: CSVReader
+    private let rows: any RowSource
     private let plan: ColumnPlan
     private let header: [String]
+    /// Input column positions by header name (the first of duplicates; "列N" for cells beyond the header).
+    private let headerPositions: [String: Int]
     private let headerLine: Int
     private let metadata: [[String]]
     private let normalizers: [CellNormalizer?]
@@ -61,10 +63,18 @@ public final class DatasetReader {
     private let fieldNames: [String]
     private let requiredFields: [(index: Int, severity: Severity)]
 
-    public init(source: InputSource, options: ReadOptions = ReadOptions()) throws {
+    /// Reads a CSV file (any of the encodings and dialects municipalities use).
+    public convenience init(source: InputSource, options: ReadOptions = ReadOptions()) throws {
         let chunks = try source.makeChunkReader(encoding: options.encoding)
-        csv = try CSVReader(source: chunks, delimiter: options.delimiter)
-        displayName = source.displayName
+        try self.init(rows: try CSVReader(source: chunks, delimiter: options.delimiter), name: source.displayName, options: options)
+    }
+
+    /// Reads the rows of any source (a CSV reader, or CivicExcel's worksheet rows); `name` is the file's, for
+    /// messages.
+    public init(rows: any RowSource, name: String, options: ReadOptions = ReadOptions()) throws {
+        self.rows = rows
+        displayName = name
+        let csv = rows
 
         // The header: the `#property` row among leading `#` rows, else the first row that is not a `#` row.
         var metadata: [[String]] = []
@@ -89,6 +99,10 @@ public final class DatasetReader {
             throw DatasetError(code: .empty, message: "no header row: the file is empty or has only # rows", file: displayName, line: 1)
         }
         self.header = header.cells
+        var positions: [String: Int] = [:]
+        for (index, name) in header.cells.enumerated() where positions[name] == nil { positions[name] = index }
+        for index in 0..<256 where positions["列\(index + 1)"] == nil { positions["列\(index + 1)"] = index }
+        self.headerPositions = positions
         self.headerLine = header.line
         self.metadata = metadata
         self.pendingRow = firstData
@@ -97,7 +111,7 @@ public final class DatasetReader {
         let recognition: Recognition
         if let id = options.dataset {
             recognition = try recognizer.recognize(header: header.cells, declaredDataset: id)
-        } else if let found = recognizer.recognize(header: header.cells, fileName: source.displayName) {
+        } else if let found = recognizer.recognize(header: header.cells, fileName: name) {
             recognition = found
         } else {
             throw DatasetError(
@@ -137,7 +151,7 @@ public final class DatasetReader {
         fieldNames = schema.fields.map(\.name)
         requiredFields = plan.presentFields.sorted().filter { schema.fields[$0].isRequired }.map { ($0, schema.fields[$0].requiredSeverity) }
 
-        var findings: [Finding] = []
+        var findings: [Finding] = rows.takeFindings()
         for (index, row) in metadata.enumerated() {
             findings.append(
                 Finding(
@@ -173,21 +187,13 @@ public final class DatasetReader {
 
     /// How the input was read (complete after the last record).
     public var sourceDescription: SourceDescription {
-        SourceDescription(
-            file: displayName,
-            bytes: csv.source.inputByteCount ?? csv.source.inputBytesRead,
-            encoding: csv.source.detection.encoding.name,
-            byteOrderMark: csv.source.detection.hasByteOrderMark,
-            encodingBasis: csv.source.detection.basis.rawValue,
-            delimiter: csv.dialect.delimiter.name,
-            lineEndings: csv.dialect.lineEndings.summary,
-            headerLine: headerLine,
-            metadata: metadata
-        )
+        var description = rows.describe(headerLine: headerLine, metadata: metadata)
+        description.file = displayName
+        return description
     }
 
     /// Input bytes consumed so far and the total when known, for progress lines.
-    public var progress: (read: Int, total: Int?) { (csv.source.inputBytesRead, csv.source.inputByteCount) }
+    public var progress: (read: Int, total: Int?) { rows.progress }
 
     /// The next record, sending its findings (and, on the first call, the header's) to `sink`. Nil at the end.
     public func next(reportingTo sink: any FindingSink) throws -> NormalizedRecord? {
@@ -200,11 +206,13 @@ public final class DatasetReader {
             if let pending = pendingRow {
                 row = pending
                 pendingRow = nil
-            } else if let next = try csv.nextRow() {
+            } else if let next = try rows.nextRow() {
                 row = next
             } else {
+                for finding in rows.takeFindings() { try emit(finding, to: sink) }
                 return nil
             }
+            for finding in rows.takeFindings() { try emit(finding, to: sink) }
             if row.isBlank {
                 summary.blankRows += 1
                 try emit(Finding(.rowBlank, .info, line: row.line, message: "blank row skipped"), to: sink)
@@ -223,6 +231,10 @@ public final class DatasetReader {
 
     /// Sends a finding that concerns this file (e.g. from a writer) to `sink`, counting it in the summary.
     public func emit(_ finding: Finding, to sink: any FindingSink) throws {
+        var finding = finding
+        if rows.hasCellReferences, finding.cell == nil, let line = finding.line {
+            finding.cell = rows.cellReference(line: line, column: finding.column.flatMap { headerPositions[$0] })
+        }
         summary.count(finding)
         try sink.receive(finding)
     }
@@ -337,6 +349,25 @@ public final class DatasetReader {
                 values[output] = trimmed
             case .packedCoordinates:
                 packed = raw
+            }
+        }
+
+        for position in row.numbersStoredAsText where position < plan.targets.count {
+            guard case .field(_, let field) = plan.targets[position] else { continue }
+            switch schema.fields[field].kind {
+            case .integer, .number, .latitude, .longitude:
+                findingBuffer.append(
+                    Finding(
+                        .workbookNumberAsText,
+                        .warning,
+                        line: line,
+                        column: header[position],
+                        field: schema.fields[field].name,
+                        message: "a number stored as text in the workbook (store numbers as numbers)"
+                    )
+                )
+            default:
+                continue
             }
         }
 

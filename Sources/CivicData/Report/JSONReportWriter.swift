@@ -84,6 +84,10 @@ public final class JSONReportWriter: FindingSink {
             JSONBytes.appendASCII(#","column":"#, to: &out)
             JSONBytes.appendString(column, to: &out)
         }
+        if let cell = finding.cell {
+            JSONBytes.appendASCII(#","cell":"#, to: &out)
+            JSONBytes.appendString(cell, to: &out)
+        }
         if let field = finding.field {
             JSONBytes.appendASCII(#","field":"#, to: &out)
             JSONBytes.appendString(field, to: &out)

@@ -34,7 +34,7 @@ public final class TextReportWriter: FindingSink {
     public func receive(_ finding: Finding) throws {
         guard finding.severity <= listedSeverity else { return }
         var text = "  "
-        text += finding.line.map { "line \($0)" } ?? "file"
+        text += finding.cell ?? finding.line.map { "line \($0)" } ?? "file"
         if let column = finding.column { text += ", \(column)" }
         if let field = finding.field, field != finding.column { text += " → \(field)" }
         text += ": \(finding.severity.rawValue) \(finding.code): \(finding.message)"
@@ -48,8 +48,12 @@ public final class TextReportWriter: FindingSink {
     public func finish(_ reader: DatasetReader) throws {
         let source = reader.sourceDescription
         let summary = reader.summary
+        let read =
+            source.format == "xlsx"
+            ? "workbook sheet \(source.sheet ?? "?"), header in row \(source.headerLine)\(source.metadata.isEmpty ? "" : ", \(source.metadata.count) title rows")"
+            : "\(source.encoding)\(source.byteOrderMark ? " with BOM" : "") (\(source.encodingBasis)), \(source.delimiter)-separated, \(source.lineEndings) line endings, header on line \(source.headerLine)\(source.metadata.isEmpty ? "" : ", \(source.metadata.count) # metadata rows")"
         var text = """
-              read:     \(source.encoding)\(source.byteOrderMark ? " with BOM" : "") (\(source.encodingBasis)), \(source.delimiter)-separated, \(source.lineEndings) line endings, header on line \(source.headerLine)\(source.metadata.isEmpty ? "" : ", \(source.metadata.count) # metadata rows")
+              read:     \(read)
               records:  \(summary.records)\(summary.blankRows > 0 ? " (+\(summary.blankRows) blank rows skipped)" : ""), \(summary.recordsWithErrors) with errors\(summary.features.map { ", \($0) GeoJSON features" } ?? "")
 
             """

@@ -9,6 +9,8 @@ public struct Finding: Sendable, Codable, Equatable {
     public var line: Int?
     /// The input column as written in the header.
     public var column: String?
+    /// The cell, for workbooks: `Sheet1!B12` (or the row, `Sheet1!12:12`).
+    public var cell: String?
     /// The standard field the column maps to, when it maps to one.
     public var field: String?
     /// What was found; never contains cell values.

@@ -81,4 +81,15 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible,
     public static let numberBelowMinimum = FindingCode("number.belowMinimum")
     public static let multiValueSeparator = FindingCode("multiValue.separator")
     public static let multiValueEmptyPart = FindingCode("multiValue.emptyPart")
+    // Workbooks (.xlsx, CivicExcel): the デジタル庁 machine-readability rules
+    public static let workbookTitleRows = FindingCode("workbook.titleRows")
+    public static let workbookMergedCells = FindingCode("workbook.mergedCells")
+    public static let workbookHiddenRow = FindingCode("workbook.hiddenRow")
+    public static let workbookHiddenColumn = FindingCode("workbook.hiddenColumn")
+    public static let workbookBlankColumn = FindingCode("workbook.blankColumn")
+    public static let workbookOutsideTable = FindingCode("workbook.outsideTable")
+    public static let workbookOtherTable = FindingCode("workbook.otherTable")
+    public static let workbookNumberAsText = FindingCode("workbook.numberAsText")
+    public static let workbookFormulaWithoutValue = FindingCode("workbook.formulaWithoutValue")
+    public static let workbookErrorValue = FindingCode("workbook.errorValue")
 }

@@ -39,6 +39,10 @@ public struct Report: Sendable, Codable, Equatable {
 public struct SourceDescription: Sendable, Codable, Equatable {
     /// File name as given ("-" for standard input).
     public var file: String
+    /// `csv` or `xlsx`.
+    public var format: String
+    /// The worksheet read, for workbooks.
+    public var sheet: String?
     public var bytes: Int?
     public var encoding: String
     public var byteOrderMark: Bool
@@ -49,8 +53,35 @@ public struct SourceDescription: Sendable, Codable, Equatable {
     public var lineEndings: String
     /// The line of the header row.
     public var headerLine: Int
-    /// `#` metadata rows before the data (高松市 style), each as its cells without the leading `#`.
+    /// `#` metadata rows before the data (高松市 style), each as its cells without the leading `#`; for workbooks,
+    /// the title rows above the header.
     public var metadata: [[String]]
+
+    public init(
+        file: String,
+        format: String,
+        sheet: String? = nil,
+        bytes: Int?,
+        encoding: String,
+        byteOrderMark: Bool,
+        encodingBasis: String,
+        delimiter: String,
+        lineEndings: String,
+        headerLine: Int,
+        metadata: [[String]]
+    ) {
+        self.file = file
+        self.format = format
+        self.sheet = sheet
+        self.bytes = bytes
+        self.encoding = encoding
+        self.byteOrderMark = byteOrderMark
+        self.encodingBasis = encodingBasis
+        self.delimiter = delimiter
+        self.lineEndings = lineEndings
+        self.headerLine = headerLine
+        self.metadata = metadata
+    }
 }
 
 /// Where one input column went.

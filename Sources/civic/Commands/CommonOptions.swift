@@ -1,5 +1,6 @@
 import ArgumentParser
 import CivicData
+import CivicExcel
 import CivicGeo
 import Foundation
 
@@ -29,6 +30,12 @@ struct InputOptions: ParsableArguments {
     )
     var fromCRS: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp("シート For .xlsx workbooks: the worksheet's name or number (default: the first visible sheet).", valueName: "name|index")
+    )
+    var sheet: String?
+
     @Flag(name: .long, help: "セルの値をレポートに含める Put cell values in the report (they may hold personal data).")
     var showValues = false
 
@@ -49,6 +56,12 @@ struct InputOptions: ParsableArguments {
             options.declaredBy = "dataset.json"
         }
         return options
+    }
+
+    /// The worksheet to read: --sheet, else the descriptor's, else the first visible one.
+    func sheetSelector(for path: String) throws -> Workbook.SheetSelector {
+        if let sheet { return Workbook.SheetSelector(sheet) }
+        return try descriptor(for: path)?.sheet.map(Workbook.SheetSelector.init) ?? .first
     }
 
     func readOptions(for path: String = "-") throws -> ReadOptions {

@@ -47,7 +47,7 @@ struct Convert: ParsableCommand {
         do {
             let out = try output.map { try ByteWriter(url: URL(fileURLWithPath: $0)) } ?? ByteWriter(fileHandle: .standardOutput)
             var writer: GeoJSONWriter?
-            let reader = try Pass(path: file, options: options).run(
+            let reader = try Pass(path: file, options: options, sheet: try input.sheetSelector(for: file)).run(
                 sink: sink,
                 georeferencing: try input.georeferencing(for: file),
                 begin: { reader in

@@ -58,7 +58,7 @@ struct Join: ParsableCommand {
             var csv: CSVWriter?
             var geoJSON: GeoJSONWriter?
             var joined = 0
-            let reader = try Pass(path: file, options: options).run(
+            let reader = try Pass(path: file, options: options, sheet: try input.sheetSelector(for: file)).run(
                 sink: sink,
                 georeferencing: try input.georeferencing(for: file),
                 begin: { reader in

@@ -1,11 +1,12 @@
 import ArgumentParser
 import CivicData
+import CivicExcel
 import CivicGeo
 import Foundation
 
 struct Normalize: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "正規化 Write the file as standard CSV in the current layout, fixing what is unambiguous.",
+        abstract: "正規化 Write the file as standard CSV (or .xlsx) in the current layout, fixing what is unambiguous.",
         discussion: """
             The output has the current (自治体標準オープンデータセット) columns in order, then any columns the file has
             that the standard does not (nothing is dropped). Legacy 2019 files are mapped to the current layout.
@@ -15,14 +16,21 @@ struct Normalize: ParsableCommand {
 
             例: civic normalize 122033_108_aed.csv -o aed.csv --report aed.report.json
                 civic normalize data.csv -o for-excel.csv --output-encoding cp932
+                civic normalize data.xlsx -o normalized.xlsx        (.xlsx: one sheet, header in row 1, typed cells)
             """
     )
 
-    @Argument(help: ArgumentHelp("CSV file (- for standard input) 入力ファイル", valueName: "file"))
+    @Argument(help: ArgumentHelp("CSV or .xlsx file (- for standard input) 入力ファイル", valueName: "file"))
     var file: String
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("出力 Output CSV (default: standard output).", valueName: "out.csv"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("出力 Output file (default: standard output).", valueName: "out.csv"))
     var output: String?
+
+    @Option(
+        name: .customLong("to"),
+        help: ArgumentHelp("出力形式 Output format: csv or xlsx (default: from the output's extension, else csv).", valueName: "format")
+    )
+    var format: String?
 
     @Flag(name: .long, help: "BOM付きUTF-8 Start the UTF-8 output with a byte order mark (for Excel).")
     var bom = false
@@ -52,33 +60,55 @@ struct Normalize: ParsableCommand {
         let options = try input.readOptions(for: file)
         let target = try toCRS.map { try CRS(parsing: $0) } ?? .jgd2011
         let (sink, begin, finish) = try reportOptions.makeSink(showValues: input.showValues)
+        let asWorkbook: Bool
+        switch format?.lowercased() ?? (output?.lowercased().hasSuffix(".xlsx") == true ? "xlsx" : "csv") {
+        case "csv": asWorkbook = false
+        case "xlsx": asWorkbook = true
+        default: throw ValidationError("--to takes csv or xlsx")
+        }
         do {
-            let out = try output.map { try ByteWriter(url: URL(fileURLWithPath: $0)) } ?? ByteWriter(fileHandle: .standardOutput)
-            let writer = try CSVWriter(output: out, encoding: encoding, byteOrderMark: bom)
             // A projected target: 緯度/経度 stay JGD2011 and two columns give X (northing) and Y (easting).
             let projection = target.isGeographic ? nil : try CoordinateTransform(from: .jgd2011, to: target)
             let code = target.epsg.map { "EPSG:\($0)" } ?? target.definition
-            let reader = try Pass(path: file, options: options).run(
+            var csv: CSVWriter?
+            var workbook: XLSXWriter?
+            let reader = try Pass(path: file, options: options, sheet: try input.sheetSelector(for: file)).run(
                 sink: sink,
                 georeferencing: try input.georeferencing(for: file, target: target.isGeographic ? target : .jgd2011),
                 begin: { reader in
                     try begin(reader)
-                    try writer.writeHeader(reader.outputColumns + (projection == nil ? [] : ["X座標(\(code))", "Y座標(\(code))"]))
+                    let columns = reader.outputColumns + (projection == nil ? [] : ["X座標(\(code))", "Y座標(\(code))"])
+                    if asWorkbook {
+                        let types = XLSXWriter.types(for: reader) + (projection == nil ? [] : [.number, .number])
+                        workbook = try XLSXWriter(columns: columns, types: types, sheetName: reader.schema.title)
+                    } else {
+                        let out = try output.map { try ByteWriter(url: URL(fileURLWithPath: $0)) } ?? ByteWriter(fileHandle: .standardOutput)
+                        csv = try CSVWriter(output: out, encoding: encoding, byteOrderMark: bom)
+                        try csv?.writeHeader(columns)
+                    }
                 }
             ) { _, record in
-                guard let projection else {
-                    try writer.writeRow(record.values, line: record.line)
-                    return
+                var values = record.values
+                if let projection {
+                    var columns = ["", ""]
+                    if let longitude = record.longitude, let latitude = record.latitude,
+                        let (east, north) = try? projection.transform(x: longitude, y: latitude)
+                    {
+                        columns = [String(format: "%.4f", north), String(format: "%.4f", east)]
+                    }
+                    values += columns
                 }
-                var columns = ["", ""]
-                if let longitude = record.longitude, let latitude = record.latitude,
-                    let (east, north) = try? projection.transform(x: longitude, y: latitude)
-                {
-                    columns = [String(format: "%.4f", north), String(format: "%.4f", east)]
-                }
-                try writer.writeRow(record.values + columns, line: record.line)
+                try csv?.writeRow(values, line: record.line)
+                try workbook?.writeRow(values)
             }
-            try writer.finish()
+            try csv?.finish()
+            if let workbook {
+                if let output {
+                    try workbook.finish(to: URL(fileURLWithPath: output))
+                } else {
+                    FileHandle.standardOutput.write(Data(try workbook.finishBytes()))
+                }
+            }
             try finish(reader)
             if !reader.summary.isValid { throw Status.invalid }
         } catch let exit as ExitCode {

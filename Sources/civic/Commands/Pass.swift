@@ -1,4 +1,5 @@
 import CivicData
+import CivicExcel
 import CivicGeo
 import Foundation
 
@@ -7,6 +8,8 @@ import Foundation
 struct Pass {
     let path: String
     let options: ReadOptions
+    /// The worksheet, for workbooks.
+    var sheet: Workbook.SheetSelector = .first
 
     /// Runs the pass. With `georeferencing`, records go through a `Georeferencer` in batches (coordinates turned
     /// into its target CRS, with findings) before `body` sees them.
@@ -16,7 +19,7 @@ struct Pass {
         begin: (DatasetReader) throws -> Void = { _ in },
         body: (DatasetReader, NormalizedRecord) throws -> Void
     ) throws -> DatasetReader {
-        let reader = try DatasetReader(source: InputSource(path: path), options: options)
+        let reader = try DatasetReader.open(InputSource(path: path), options: options, sheet: sheet)
         try begin(reader)
         var progress = ProgressLine(name: path == "-" ? "standard input" : path)
         let georeferencer = try georeferencing.flatMap { options in

@@ -40,7 +40,7 @@ struct Validate: ParsableCommand {
                 switch format {
                 case .text:
                     let writer = TextReportWriter(output: out, showValues: input.showValues, listedSeverity: all ? .info : .fixed)
-                    let reader = try Pass(path: path, options: options).run(
+                    let reader = try Pass(path: path, options: options, sheet: try input.sheetSelector(for: path)).run(
                         sink: writer,
                         georeferencing: try input.georeferencing(for: path),
                         begin: writer.begin
@@ -51,7 +51,7 @@ struct Validate: ParsableCommand {
                     if index > 0 { try out.write(",\n") }
                     let writer = JSONReportWriter(output: out, showValues: input.showValues)
                     do {
-                        let reader = try Pass(path: path, options: options).run(
+                        let reader = try Pass(path: path, options: options, sheet: try input.sheetSelector(for: path)).run(
                             sink: writer,
                             georeferencing: try input.georeferencing(for: path),
                             begin: { _ in try writer.begin() }

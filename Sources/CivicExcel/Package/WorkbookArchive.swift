@@ -1,0 +1,137 @@
+import Foundation
+import ZIPFoundation
+
+/// The workbook's ZIP package (ZIPFoundation): finds parts by name and inflates them under `WorkbookLimits`,
+/// counting what actually comes out (a header's claimed size is not trusted). One owner of one open archive.
+final class WorkbookArchive {
+    let file: String
+    let limits: WorkbookLimits
+    private let archive: Archive
+    /// Parts by their name in lower case (OOXML part names are case-insensitive).
+    private let entries: [String: Entry]
+
+    init(url: URL, name: String, limits: WorkbookLimits) throws {
+        file = name
+        self.limits = limits
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw WorkbookError(.unreadable, file: name, message: "cannot open the file")
+        }
+        let magic = handle.readData(ofLength: 4)
+        try? handle.close()
+        guard Array(magic) == [0x50, 0x4B, 0x03, 0x04] || Array(magic) == [0x50, 0x4B, 0x05, 0x06] else {
+            throw WorkbookError(.notAZip, file: name, message: WorkbookArchive.notAZip(magic: Array(magic)))
+        }
+        do {
+            archive = try Archive(url: url, accessMode: .read)
+        } catch {
+            throw WorkbookError(.notAZip, file: name, message: "not a readable ZIP archive (damaged or cut short: \(error))")
+        }
+        entries = WorkbookArchive.index(archive)
+    }
+
+    init(bytes: [UInt8], name: String, limits: WorkbookLimits) throws {
+        file = name
+        self.limits = limits
+        guard bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0x50, 0x4B, 0x05, 0x06]) else {
+            throw WorkbookError(.notAZip, file: name, message: WorkbookArchive.notAZip(magic: Array(bytes.prefix(4))))
+        }
+        do {
+            archive = try Archive(data: Data(bytes), accessMode: .read)
+        } catch {
+            throw WorkbookError(.notAZip, file: name, message: "not a readable ZIP archive (damaged or cut short: \(error))")
+        }
+        entries = WorkbookArchive.index(archive)
+    }
+
+    private static func index(_ archive: Archive) -> [String: Entry] {
+        var entries: [String: Entry] = [:]
+        for entry in archive where entry.type == .file {
+            let key = entry.path.lowercased()
+            if entries[key] == nil { entries[key] = entry }
+        }
+        return entries
+    }
+
+    private static func notAZip(magic: [UInt8]) -> String {
+        if magic.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
+            return "an old binary Excel file (.xls) or an encrypted workbook, not .xlsx: save it as .xlsx or CSV"
+        }
+        return "not an .xlsx workbook (not a ZIP archive)"
+    }
+
+    /// True when the package has the part.
+    func has(_ part: String) -> Bool { entry(part) != nil }
+
+    private func entry(_ part: String) -> Entry? {
+        var key = part.lowercased()
+        while key.hasPrefix("/") { key.removeFirst() }
+        return entries[key]
+    }
+
+    /// A whole part, inflated (at most `limits.maximumPartBytes`).
+    func read(_ part: String) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        try stream(part, maximum: limits.maximumPartBytes) { chunk in bytes.append(contentsOf: chunk) }
+        return bytes
+    }
+
+    /// Inflates a part chunk by chunk into `consumer`, refusing it past `maximum` bytes or past the compression
+    /// ratio limit.
+    func stream(_ part: String, maximum: Int, consumer: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard let entry = entry(part) else {
+            throw WorkbookError(.missingPart, file: file, part: part, message: "the workbook has no part \(part)")
+        }
+        let compressed = max(Int(clamping: entry.compressedSize), 1)
+        var inflated = 0
+        do {
+            // The CRC is not checked (ZIPFoundation's own CRC is slow without Apple's zlib); the XML parser and the
+            // size limits catch what damage matters here.
+            _ = try archive.extract(entry, bufferSize: 1 << 16, skipCRC32: true) { data in
+                inflated += data.count
+                if inflated > maximum {
+                    throw WorkbookError(
+                        .tooLarge,
+                        file: file,
+                        part: part,
+                        message: "the part inflates to more than \(maximum) bytes (the limit); a zip bomb, or too large to read"
+                    )
+                }
+                if inflated > limits.ratioThresholdBytes, inflated / compressed > limits.maximumRatio {
+                    throw WorkbookError(
+                        .tooLarge,
+                        file: file,
+                        part: part,
+                        message:
+                            "the part inflates more than \(limits.maximumRatio) times its compressed size (\(compressed) bytes): a zip bomb"
+                    )
+                }
+                try data.withUnsafeBytes { try consumer($0) }
+            }
+        } catch let error as WorkbookError {
+            throw error
+        } catch let error as XMLFailure {
+            throw WorkbookError(.malformedXML, file: file, part: part, message: error.message, line: error.line, column: error.column)
+        } catch {
+            throw WorkbookError(.unreadable, file: file, part: part, message: "cannot inflate the part: \(error)")
+        }
+    }
+
+    /// The part's size as its header claims (for progress only).
+    func claimedSize(_ part: String) -> Int? { entry(part).map { Int(clamping: $0.uncompressedSize) } }
+
+    /// Parses a whole part with `handler`.
+    func parse(_ part: String, with handler: any XMLEventHandler) throws {
+        let parser: XMLPushParser
+        do {
+            parser = try XMLPushParser(handler: handler)
+        } catch let error as XMLFailure {
+            throw WorkbookError(.malformedXML, file: file, part: part, message: error.message)
+        }
+        try stream(part, maximum: limits.maximumPartBytes) { try parser.feed($0) }
+        do {
+            try parser.finish()
+        } catch let error as XMLFailure {
+            throw WorkbookError(.malformedXML, file: file, part: part, message: error.message, line: error.line, column: error.column)
+        }
+    }
+}
