@@ -49,7 +49,13 @@ public final class WorksheetRows: RowSource {
         lastRow = header.number
         var titles: [[String]] = []
         var findings: [Finding] = []
+        var metadataRows: [SheetRow] = []
         for row in rows[..<headerIndex] where !row.cells.isEmpty {
+            // `#` rows (高松市's #property metadata) go to the reader as a CSV's would.
+            if row.cells[0].text.hasPrefix("#") {
+                metadataRows.append(row)
+                continue
+            }
             titles.append(row.cells.map(\.text))
             findings.append(
                 Finding(
@@ -92,8 +98,8 @@ public final class WorksheetRows: RowSource {
         self.findings = findings
         lookahead = Array(rows[(headerIndex + 1)...])
 
-        // The header goes out first.
-        ready = [dense(header)]
+        // The header goes out first (after any `#` rows).
+        ready = metadataRows.map { dense($0) } + [dense(header)]
     }
 
     deinit {

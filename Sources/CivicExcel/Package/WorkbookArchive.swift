@@ -82,6 +82,7 @@ final class WorkbookArchive {
             throw WorkbookError(.missingPart, file: file, part: part, message: "the workbook has no part \(part)")
         }
         let compressed = max(Int(clamping: entry.compressedSize), 1)
+        let declared = Int(clamping: entry.uncompressedSize)
         var inflated = 0
         do {
             // The CRC is not checked (ZIPFoundation's own CRC is slow without Apple's zlib); the XML parser and the
@@ -94,6 +95,14 @@ final class WorkbookArchive {
                         file: file,
                         part: part,
                         message: "the part inflates to more than \(maximum) bytes (the limit); a zip bomb, or too large to read"
+                    )
+                }
+                if inflated > declared {
+                    throw WorkbookError(
+                        .tooLarge,
+                        file: file,
+                        part: part,
+                        message: "the part inflates beyond the \(declared) bytes its header declares: damaged, or a zip bomb"
                     )
                 }
                 if inflated > limits.ratioThresholdBytes, inflated / compressed > limits.maximumRatio {
@@ -127,10 +136,15 @@ final class WorkbookArchive {
         } catch let error as XMLFailure {
             throw WorkbookError(.malformedXML, file: file, part: part, message: error.message)
         }
-        try stream(part, maximum: limits.maximumPartBytes) { try parser.feed($0) }
         do {
+            try stream(part, maximum: limits.maximumPartBytes) { try parser.feed($0) }
             try parser.finish()
+        } catch let error as WorkbookError {
+            // The handler stopped the parse (a limit): its reason, not the parser's.
+            if let failure = handler.failure { throw WorkbookError(.invalidContent, file: file, part: part, message: failure) }
+            throw error
         } catch let error as XMLFailure {
+            if let failure = handler.failure { throw WorkbookError(.invalidContent, file: file, part: part, message: failure) }
             throw WorkbookError(.malformedXML, file: file, part: part, message: error.message, line: error.line, column: error.column)
         }
     }
