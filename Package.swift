@@ -115,7 +115,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CivicServerTests",
-            dependencies: ["CivicServer", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["CivicServer", "CivicExcel", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

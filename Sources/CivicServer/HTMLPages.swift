@@ -140,7 +140,8 @@ struct HTMLPages: Sendable {
             body += "<tr><th scope=\"row\">\(t("ダウンロード", "Downloads"))</th><td>"
             let id = FeaturesController.escape(dataset.id)
             body += "<a href=\"/datasets/\(id).csv\">CSV (UTF-8)</a> · <a href=\"/datasets/\(id).csv?bom=true\">CSV (Excel, BOM)</a> · "
-            body += "<a href=\"/datasets/\(id).csv?encoding=cp932\">CSV (Shift_JIS)</a> · <a href=\"/datasets/\(id).geojson\">GeoJSON</a></td></tr>\n"
+            body += "<a href=\"/datasets/\(id).csv?encoding=cp932\">CSV (Shift_JIS)</a> · <a href=\"/datasets/\(id).geojson\">GeoJSON</a> · "
+            body += "<a href=\"/datasets/\(id).xlsx\">Excel (.xlsx)</a></td></tr>\n"
         }
         body += "</tbody></table>\n"
         let label = t("地図", "Map") + ": " + collection.title

@@ -27,7 +27,7 @@ import Testing
                 #expect(package["title"] as? String == "焼津市 AED設置箇所一覧")
                 #expect((package["organization"] as! [String: Any])["name"] as? String == "222127")
                 let resources = package["resources"] as! [[String: Any]]
-                #expect(resources.map { $0["format"] as! String } == ["CSV", "GeoJSON", "JSON", "OGC API"])
+                #expect(resources.map { $0["format"] as! String } == ["CSV", "GeoJSON", "XLSX", "JSON", "OGC API"])
                 #expect(package["license_id"] as? String == "cc-by-4.0")
             }
             try await client.execute(uri: "/api/3/action/organization_show?id=122033&include_datasets=true", method: .get) { response in
@@ -120,7 +120,7 @@ import Testing
                 let yaizu = datasets.first { $0["dct:identifier"] as? String == "yaizu-aed" }!
                 #expect((yaizu["dct:publisher"] as! [String: Any])["foaf:name"] as? String == "静岡県焼津市")
                 #expect((yaizu["dct:license"] as! [String: Any])["@id"] as? String == "https://creativecommons.org/licenses/by/4.0/")
-                #expect((yaizu["dcat:distribution"] as! [Any]).count == 3)
+                #expect((yaizu["dcat:distribution"] as! [Any]).count == 4)
                 #expect(((yaizu["dct:spatial"] as! [String: Any])["dcat:bbox"] as! [String: Any])["@value"] is String)
             }
             try await client.execute(uri: "/datasets/ichikawa-aed.jsonld", method: .get) { response in

@@ -1,3 +1,5 @@
+import CivicData
+import CivicExcel
 import CivicStore
 import Foundation
 import Hummingbird
@@ -141,6 +143,17 @@ import Testing
             try await client.execute(uri: "/datasets/ichikawa-aed.csv?encoding=cp932", method: .get) { response in
                 #expect(response.headers[.contentType] == "text/csv; charset=Shift_JIS")
                 #expect(String(data: Data(response.body.readableBytesView), encoding: .shiftJIS)?.hasPrefix("全国地方公共団体コード") == true)
+            }
+            try await client.execute(uri: "/datasets/ichikawa-aed.xlsx", method: .get) { response in
+                #expect(response.headers[.contentType] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                let bytes = Array(response.body.readableBytesView)
+                let reader = try DatasetReader.open(.bytes(bytes, name: "ichikawa-aed.xlsx"))
+                let collector = FindingCollector()
+                var records = 0
+                while try reader.next(reportingTo: collector) != nil { records += 1 }
+                #expect(records == 191 && reader.schema.id == "aed")
+                #expect(reader.sourceDescription.sheet == "AED設置箇所一覧")
+                #expect(collector.findings.filter { $0.code.rawValue.hasPrefix("workbook.") }.isEmpty)
             }
             try await client.execute(uri: "/datasets/yaizu-aed.geojson", method: .get) { response in
                 let collection = try Self.object(response)

@@ -59,9 +59,14 @@ public final class XLSXWriter {
     /// The column types for a reader's output columns, from its schema: numbers (integer, number, 緯度, 経度),
     /// dates, times; everything else (codes, IDs, phone numbers, postal codes, flags…) as text.
     public static func types(for reader: DatasetReader) -> [ColumnType] {
+        types(columns: reader.outputColumns, schema: reader.schema)
+    }
+
+    /// The column types for `columns` by the schema's field kinds (columns it does not have are text).
+    public static func types(columns: [String], schema: Schema?) -> [ColumnType] {
         var kinds: [String: FieldKind] = [:]
-        for field in reader.schema.fields { kinds[field.name] = field.kind }
-        return reader.outputColumns.map { name in
+        for field in schema?.fields ?? [] { kinds[field.name] = field.kind }
+        return columns.map { name in
             switch kinds[name] {
             case .integer, .number, .latitude, .longitude: .number
             case .date: .date

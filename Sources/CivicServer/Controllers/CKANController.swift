@@ -299,6 +299,13 @@ struct CKANController: Sendable {
         return [
             resource("csv", "CSV (UTF-8)", "CSV", "text/csv", base + "/datasets/\(path).csv", datastore: true),
             resource("geojson", "GeoJSON", "GeoJSON", "application/geo+json", base + "/datasets/\(path).geojson"),
+            resource(
+                "xlsx",
+                "Excel (.xlsx)",
+                "XLSX",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                base + "/datasets/\(path).xlsx"
+            ),
             resource("report", "検証レポート validation report", "JSON", "application/json", base + "/datasets/\(path)/report.json"),
             resource("ogcapi", "OGC API Features", "OGC API", "application/json", base + "/collections/\(path)"),
         ]

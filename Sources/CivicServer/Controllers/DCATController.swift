@@ -88,6 +88,13 @@ struct DCATController: Sendable {
             "dcat:distribution": [
                 distribution("csv", "CSV (UTF-8)", "CSV", "text/csv", "\(base)/datasets/\(path).csv"),
                 distribution("geojson", "GeoJSON", "GEOJSON", "application/geo+json", "\(base)/datasets/\(path).geojson"),
+                distribution(
+                    "xlsx",
+                    "Excel (.xlsx)",
+                    "XLSX",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    "\(base)/datasets/\(path).xlsx"
+                ),
                 distribution("report", "検証レポート", "JSON", "application/json", "\(base)/datasets/\(path)/report.json"),
             ],
         ]

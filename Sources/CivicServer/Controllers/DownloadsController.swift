@@ -1,9 +1,11 @@
 import CivicData
+import CivicExcel
 import CivicStore
 import Foundation
 import Hummingbird
 
 /// Whole datasets: `/datasets/{id}.csv` (UTF-8; `bom=true` and `encoding=cp932` for Excel), `/datasets/{id}.geojson`,
+/// `/datasets/{id}.xlsx` (one sheet, header in row 1, typed cells),
 /// the DCAT description `/datasets/{id}.jsonld`, and the validation report `/datasets/{id}/report.json`.
 struct DownloadsController: Sendable {
     let store: Store
@@ -68,13 +70,27 @@ struct DownloadsController: Sendable {
             }
             JSONBytes.appendASCII("\n]}\n", to: &out)
             return Payload(bytes: out, contentType: "application/geo+json")
+        case "xlsx":
+            guard request.uri.queryParameters.isEmpty else { throw APIError.badParameter("\(id).xlsx takes no parameters") }
+            let schema = try? SchemaCatalog.bundled.schema(id: dataset.standard)
+            let writer = try XLSXWriter(
+                columns: dataset.columns,
+                types: XLSXWriter.types(columns: dataset.columns, schema: schema),
+                sheetName: dataset.standardTitle
+            )
+            for feature in page.features { try writer.writeRow(feature.values) }
+            return Payload(
+                bytes: try writer.finishBytes(),
+                contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                headers: [.contentDisposition: "attachment; filename=\"\(dataset.id).xlsx\""]
+            )
         case "jsonld":
             let dcat = DCATController(catalogue: catalogue, configuration: configuration, delivery: delivery)
             var object = dcat.dataset(dataset, base: dcat.base(request))
             object["@context"] = DCATController.context
             return try jsonPayload(object, contentType: "application/ld+json")
         default:
-            throw APIError.notFound("no download '\(file)'; use \(id).csv, \(id).geojson or \(id).jsonld")
+            throw APIError.notFound("no download '\(file)'; use \(id).csv, \(id).geojson, \(id).xlsx or \(id).jsonld")
         }
     }
 
