@@ -102,6 +102,43 @@ import Testing
         #expect(decoded?.contains("ヤイヅシヤクショ") == true)
     }
 
+    @Test func validateAWorkbookNamesCells() throws {
+        let run = try civic(["validate", "yaizu_aed.xlsx"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("  Sheet1!L2, 電話番号: fixed phone.format: phone number written as 000-000-0000\n"))
+        #expect(run.stdout.contains("  Sheet1!J5, 経度: warning workbook.numberAsText: "))
+        #expect(run.stdout.contains("  read:     workbook sheet Sheet1, header in row 1\n"))
+        let json = try civic(["validate", "--format", "json", "--sheet", "1", "yaizu_aed.xlsx"])
+        let report = try JSONSerialization.jsonObject(with: json.stdoutBytes) as! [String: Any]
+        #expect((report["source"] as! [String: Any])["format"] as? String == "xlsx")
+        #expect((report["findings"] as! [[String: Any]]).contains { $0["cell"] as? String == "Sheet1!L2" })
+    }
+
+    @Test func normalizeToAWorkbookAndBack() throws {
+        let directory = try temporaryDirectory()
+        let out = directory.appendingPathComponent("aed.xlsx")
+        #expect(try civic(["normalize", "--quiet", "yaizu_aed.csv", "-o", out.path]).status == 0)
+        // The written workbook has nothing left to fix, and reads as the same 82 records.
+        let again = try civic(["validate", "--format", "json", out.path])
+        #expect(again.status == 0)
+        let report = try JSONSerialization.jsonObject(with: again.stdoutBytes) as! [String: Any]
+        #expect((report["summary"] as! [String: Any])["records"] as? Int == 82)
+        #expect((report["findings"] as! [[String: Any]]).allSatisfy { $0["severity"] as? String == "info" })
+        let piped = try civic(["normalize", "--quiet", "--to", "xlsx", "yaizu_aed.xlsx"])
+        #expect(piped.stdoutBytes.prefix(2) == Data([0x50, 0x4B]))
+        #expect(try civic(["normalize", "--to", "ods", "yaizu_aed.csv"]).status != 0)
+    }
+
+    @Test func hostileWorkbookIsAClearError() throws {
+        let bomb = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("CivicExcelTests/Fixtures/hostile/zip_bomb_ratio.xlsx")
+        let run = try civic(["validate", bomb.path])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("[xl/worksheets/sheet1.xml]: row 1048577 is beyond Excel's last row"))
+        let notZip = try civic(["validate", "--sheet", "2", bomb.path.replacingOccurrences(of: "zip_bomb_ratio", with: "not_a_zip")])
+        #expect(notZip.status == 2 && notZip.stderr.contains("not an .xlsx workbook"))
+    }
+
     @Test func convertFromStandardInput() throws {
         let data = try Data(contentsOf: Self.fixtures.appendingPathComponent("yaizu_aed.csv"))
         let run = try civic(["convert", "--quiet", "-"], stdin: data)

@@ -83,7 +83,14 @@ final class XMLPushParser {
     private let context: xmlParserCtxtPtr
     private var finished = false
 
+    /// libxml2's global state, set up once before any thread parses (xmlInitParser is not reentrant).
+    private static let libraryReady: Bool = {
+        xmlInitParser()
+        return true
+    }()
+
     init(handler: any XMLEventHandler) throws {
+        precondition(XMLPushParser.libraryReady)
         box = Box(handler)
         var sax = xmlSAXHandler()
         sax.initialized = UInt32(XML_SAX2_MAGIC)
