@@ -1,9 +1,10 @@
 # Civic — one entry point for people and CI. `make run` and `make test` install what is missing first.
 SWIFT ?= swift
 BIN := .build/debug/civic
-APT_PACKAGES := python3-venv pkg-config libproj-dev libgeos-dev libsqlite3-dev zlib1g-dev
-# For the real-client checks: Chromium opens the map pages; Leaflet is served from Debian's package.
-CLIENT_PACKAGES := chromium libjs-leaflet fonts-noto-cjk
+APT_PACKAGES := python3-venv pkg-config libproj-dev libgeos-dev libsqlite3-dev zlib1g-dev libxml2-dev
+# For the real-client checks: Chromium opens the map pages; Leaflet is served from Debian's package; LibreOffice
+# (headless) opens the workbooks Civic writes.
+CLIENT_PACKAGES := chromium libjs-leaflet fonts-noto-cjk libreoffice-calc-nogui
 VENV := .venv
 
 .PHONY: all deps build run test bench clean
@@ -25,7 +26,8 @@ run: build
 	$(BIN) serve --data datasets --db out/civic.sqlite --port $(PORT)
 
 # Every test: format lint, unit and real-data tests, the README example, the main job, the reports against their
-# JSON Schema, real clients against `civic serve` (GDAL/pyogrio, ckanapi, schemathesis), and the schema generator's check.
+# JSON Schema, real clients against `civic serve` (GDAL/pyogrio, ckanapi, schemathesis), the workbooks Civic writes
+# opened by LibreOffice and openpyxl, and the schema generator's check.
 test: deps $(VENV)/bin/python
 	@tools/install-deps.sh $(CLIENT_PACKAGES)
 	$(SWIFT) format lint --strict -r Sources Tests examples
@@ -35,19 +37,24 @@ test: deps $(VENV)/bin/python
 	@tools/run-bundled.sh $(BIN) datasets .build/run-check > /dev/null && echo "make run: every bundled dataset read"
 	@$(VENV)/bin/python tools/check-report-schema.py .build/run-check/*/report.json
 	CIVIC=$(BIN) tests/clients/run.sh
+	@$(VENV)/bin/python -c "import openpyxl" 2> /dev/null || $(VENV)/bin/pip install --quiet --disable-pip-version-check 'openpyxl==3.1.*'
+	$(VENV)/bin/python tests/xlsx/check.py $(BIN) datasets
 	@if [ -f ../shared/reference/datasets-spec.json ]; then python3 tools/make_schemas.py --check; fi
 
-# Benchmarks (release builds): civic convert vs ogr2ogr (installs gdal-bin), and the geo benchmarks vs a C loop
-# over PROJ, pyproj and shapely 2 (in a venv under bench/work).
+# Benchmarks (release builds): civic convert vs ogr2ogr (installs gdal-bin), the geo benchmarks vs a C loop
+# over PROJ, pyproj and shapely 2 (in a venv under bench/work), reading .xlsx vs openpyxl and ogr2ogr, and the server
+# vs pygeoapi and nginx (wrk).
 bench:
 	@tools/install-deps.sh gdal-bin time
 	bench/convert/run.sh
 	bench/geo/run.sh
+	bench/xlsx/run.sh
+	bench/server/run.sh
 
 # Python tools for the checks (JSON Schema validation of reports).
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check jsonschema
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check jsonschema 'openpyxl==3.1.*'
 
 clean:
 	rm -rf .build out $(VENV)

@@ -47,6 +47,7 @@ extension Store {
         let stale = try datasets().map(\.id).filter { !seen.contains($0) }
         for id in stale {
             try writer.write { db in try Store.delete(id, db) }
+            try? FileManager.default.removeItem(at: reportsDirectory.appendingPathComponent(Store.reportFileName(id)))
             summary.removed.append(id)
         }
         return summary
@@ -64,14 +65,18 @@ extension Store {
     }
 
     /// Bumped when what the loader writes changes, so that every dataset reloads.
-    static let formatVersion = 1
+    static let formatVersion = 2
 
     /// Reads one dataset through the pipeline and replaces it in the store.
     public func load(descriptor: DatasetDescriptor, file: URL, fingerprint: String = "") throws {
         var options = ReadOptions(dataset: descriptor.dataset)
         if let encoding = descriptor.encoding { options.encoding = TextEncoding(name: encoding) }
         let reader = try DatasetReader.open(.file(file), options: options, sheet: descriptor.sheet.map(Workbook.SheetSelector.init) ?? .first)
-        let report = ByteWriter()
+        // The report streams to a file (it can be larger than the data); it replaces the old one at commit.
+        let reportURL = reportsDirectory.appendingPathComponent(Store.reportFileName(descriptor.id))
+        let pendingURL = reportURL.appendingPathExtension("loading")
+        let report = try ByteWriter(url: pendingURL)
+        defer { try? FileManager.default.removeItem(at: pendingURL) }
         let reportWriter = JSONReportWriter(output: report)
         try reportWriter.begin()
         var georeferencing = Georeferencer.Options(municipalityCode: descriptor.municipalityCode, target: .crs84)
@@ -187,13 +192,20 @@ extension Store {
                 featureCount: features,
                 extent: extent,
                 valid: reader.summary.isValid,
-                reportJSON: String(decoding: report.bytes, as: UTF8.self),
+                reportFile: reportURL.path,
                 file: file.path,
                 fingerprint: fingerprint,
                 loadedAt: ISO8601DateFormatter().string(from: Date())
             )
             try Store.insert(dataset, db)
         }
+        try? FileManager.default.removeItem(at: reportURL)
+        try FileManager.default.moveItem(at: pendingURL, to: reportURL)
+    }
+
+    /// A dataset's report file name in `reportsDirectory`.
+    static func reportFileName(_ id: String) -> String {
+        id.map { $0 == "/" || $0 == "\\" ? "_" : String($0) }.joined() + ".report.json"
     }
 
     static func insert(_ dataset: StoredDataset, _ db: Database) throws {
@@ -202,8 +214,8 @@ extension Store {
             sql: """
                 INSERT INTO dataset (id, title, municipality_code, municipality, standard, standard_title, license, license_note,
                     attribution, source, updated, columns, standard_column_count, numeric_columns, record_count, feature_count,
-                    min_x, min_y, max_x, max_y, valid, report, file, fingerprint, loaded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    min_x, min_y, max_x, max_y, valid, report, report_file, file, fingerprint, loaded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?)
                 """,
             arguments: [
                 dataset.id, dataset.title, dataset.municipalityCode, dataset.municipality, dataset.standard, dataset.standardTitle,
@@ -211,7 +223,7 @@ extension Store {
                 String(decoding: try encoder.encode(dataset.columns), as: UTF8.self), dataset.standardColumnCount,
                 String(decoding: try encoder.encode(dataset.numericColumns), as: UTF8.self), dataset.recordCount, dataset.featureCount,
                 dataset.extent?.minX, dataset.extent?.minY, dataset.extent?.maxX, dataset.extent?.maxY, dataset.valid,
-                dataset.reportJSON, dataset.file, dataset.fingerprint, dataset.loadedAt,
+                dataset.reportFile, dataset.file, dataset.fingerprint, dataset.loadedAt,
             ]
         )
     }

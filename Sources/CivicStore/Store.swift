@@ -1,5 +1,5 @@
 public import CivicGeo
-import Foundation
+public import Foundation
 import GRDB
 
 /// The embedded SQLite store (GRDB): datasets with their reports, records as features, and an R*Tree over the
@@ -7,6 +7,9 @@ import GRDB
 /// `inMemory()` is for tests. Sendable: GRDB serialises access.
 public final class Store: Sendable {
     let writer: any DatabaseWriter
+    /// Where the validation reports are written: `<store>-reports/` beside a file store, a temporary folder for
+    /// one in memory.
+    public let reportsDirectory: URL
 
     /// Opens (or creates) the store at `path`.
     public init(path: String) throws {
@@ -16,20 +19,27 @@ public final class Store: Sendable {
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
             writer = try DatabasePool(path: path, configuration: configuration)
+            reportsDirectory = URL(fileURLWithPath: path + "-reports", isDirectory: true)
+            try FileManager.default.createDirectory(at: reportsDirectory, withIntermediateDirectories: true)
             try Store.migrator.migrate(writer)
         } catch {
             throw StoreError(code: .open, message: "cannot open the store at \(path): \(error)", cause: error)
         }
     }
 
-    private init(writer: any DatabaseWriter) throws {
+    private init(writer: any DatabaseWriter, reports: URL) throws {
         self.writer = writer
+        reportsDirectory = reports
+        try FileManager.default.createDirectory(at: reports, withIntermediateDirectories: true)
         try Store.migrator.migrate(writer)
     }
 
     /// A store in memory.
     public static func inMemory() throws -> Store {
-        try Store(writer: DatabaseQueue())
+        try Store(
+            writer: DatabaseQueue(),
+            reports: FileManager.default.temporaryDirectory.appendingPathComponent("civic-reports-\(UUID().uuidString)", isDirectory: true)
+        )
     }
 
     static let migrator: DatabaseMigrator = {
@@ -77,6 +87,10 @@ public final class Store: Sendable {
                     """
             )
         }
+        // v2: reports live in files (report_file); the report column is left empty.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: "ALTER TABLE dataset ADD COLUMN report_file TEXT NOT NULL DEFAULT ''")
+        }
         return migrator
     }()
 
@@ -84,11 +98,13 @@ public final class Store: Sendable {
 
     /// Every dataset, by id.
     public func datasets() throws -> [StoredDataset] {
-        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM dataset ORDER BY id").map(Store.dataset(from:)) }
+        try read { db in try Row.fetchAll(db, sql: "SELECT \(Store.datasetColumns) FROM dataset ORDER BY id").map(Store.dataset(from:)) }
     }
 
     public func dataset(id: String) throws -> StoredDataset? {
-        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM dataset WHERE id = ?", arguments: [id]).map(Store.dataset(from:)) }
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Store.datasetColumns) FROM dataset WHERE id = ?", arguments: [id]).map(Store.dataset(from:))
+        }
     }
 
     /// One page of features, in file order (dataset id, then record order), optionally inside `bbox` (or `other`:
@@ -243,7 +259,24 @@ public final class Store: Sendable {
         }
     }
 
+    /// The bytes of a dataset's validation report, nil when there is no such dataset.
+    public func report(id: String) throws -> [UInt8]? {
+        guard let dataset = try dataset(id: id) else { return nil }
+        do {
+            return Array(try Data(contentsOf: URL(fileURLWithPath: dataset.reportFile)))
+        } catch {
+            throw StoreError(code: .query, message: "the report of \(id) is missing (\(dataset.reportFile)): reload the store", cause: error)
+        }
+    }
+
     // MARK: Rows
+
+    /// The dataset columns read (not the legacy `report` column).
+    static let datasetColumns = """
+        id, title, municipality_code, municipality, standard, standard_title, license, license_note, attribution, source,
+        updated, columns, standard_column_count, numeric_columns, record_count, feature_count, min_x, min_y, max_x, max_y,
+        valid, report_file, file, fingerprint, loaded_at
+        """
 
     static func dataset(from row: Row) throws -> StoredDataset {
         let decoder = JSONDecoder()
@@ -272,7 +305,7 @@ public final class Store: Sendable {
             featureCount: row["feature_count"],
             extent: extent,
             valid: row["valid"],
-            reportJSON: row["report"],
+            reportFile: row["report_file"],
             file: row["file"],
             fingerprint: row["fingerprint"],
             loadedAt: row["loaded_at"]

@@ -27,8 +27,9 @@ public struct StoredDataset: Sendable, Codable, Equatable {
     /// lon/lat extent of the features (CRS84), nil when none has coordinates.
     public var extent: Envelope?
     public var valid: Bool
-    /// The validation report (JSON, as `civic validate --format json` writes it).
-    public var reportJSON: String
+    /// The validation report's file (JSON, as `civic validate --format json` writes it), kept beside the store:
+    /// a report can be larger than the data (one finding per cell), so it is streamed to disk, not held in a row.
+    public var reportFile: String
     /// Where the data came from, and its fingerprint (size, modification time, descriptor) for reloads.
     public var file: String
     public var fingerprint: String

@@ -19,7 +19,7 @@ import Testing
             for prefix in ["/api/3/action/", "/api/action/"] {
                 try await client.execute(uri: prefix + "package_list", method: .get) { response in
                     let names = try Self.result(response) as! [String]
-                    #expect(names.count == 8 && names.contains("yaizu-aed"))
+                    #expect(names.count == 9 && names.contains("yaizu-aed") && names.contains("yaizu-public-toilet"))
                 }
             }
             try await client.execute(uri: "/api/3/action/package_show?id=yaizu-aed", method: .get) { response in
@@ -62,7 +62,7 @@ import Testing
             }
             try await client.execute(uri: "/api/3/action/package_search?fq=organization:222127&rows=100", method: .get) { response in
                 let result = try Self.result(response) as! [String: Any]
-                #expect(result["count"] as? Int == 3)
+                #expect(result["count"] as? Int == 4)
             }
             try await client.execute(uri: "/api/3/action/package_search?fq=tags:evacuation_space", method: .get) { response in
                 let result = try Self.result(response) as! [String: Any]
@@ -116,7 +116,7 @@ import Testing
                 let catalog = try FeaturesTests.object(response)
                 #expect(catalog["@type"] as? String == "dcat:Catalog")
                 let datasets = catalog["dcat:dataset"] as! [[String: Any]]
-                #expect(datasets.count == 8)
+                #expect(datasets.count == 9)
                 let yaizu = datasets.first { $0["dct:identifier"] as? String == "yaizu-aed" }!
                 #expect((yaizu["dct:publisher"] as! [String: Any])["foaf:name"] as? String == "静岡県焼津市")
                 #expect((yaizu["dct:license"] as! [String: Any])["@id"] as? String == "https://creativecommons.org/licenses/by/4.0/")

@@ -25,6 +25,7 @@ def test_package_and_rows_through_the_ckan_adapter():
 
 
 def test_every_package_is_readable():
-    for name in ["ichikawa-aed", "takamatsu-evacuation-space", "yaizu-public-facility"]:
+    for name in ["ichikawa-aed", "takamatsu-evacuation-space", "yaizu-public-facility", "yaizu-public-toilet"]:
         package = Package(f"{BASE}/dataset/{name}", control=CkanControl())
-        assert len(package.resources) == 4
+        # CSV, GeoJSON, Excel (.xlsx), the validation report and the OGC API collection.
+        assert len(package.resources) == 5

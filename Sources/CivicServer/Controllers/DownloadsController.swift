@@ -95,7 +95,7 @@ struct DownloadsController: Sendable {
     }
 
     func report(_ id: String) throws -> Payload {
-        guard let dataset = try store.dataset(id: id) else { throw APIError.notFound("no dataset '\(id)'") }
-        return Payload(bytes: Array(dataset.reportJSON.utf8), contentType: "application/json; charset=utf-8")
+        guard let bytes = try store.report(id: id) else { throw APIError.notFound("no dataset '\(id)'") }
+        return Payload(bytes: bytes, contentType: "application/json; charset=utf-8")
     }
 }
