@@ -99,6 +99,27 @@ final class Delivery: Sendable {
         return Response(status: entry.status, headers: headers, body: ResponseBody(byteBuffer: entry.body))
     }
 
+    /// Answers `request` with a body streamed by `make` (large files), not cached: the same ETag, 304,
+    /// Last-Modified and Cache-Control as cached payloads, without gzip.
+    func respondStreamed(
+        _ request: Request,
+        etag: String,
+        contentType: String,
+        _ make: () async throws -> ResponseBody
+    ) async throws -> Response {
+        var headers: HTTPFields = [:]
+        headers[.eTag] = etag
+        headers[.lastModified] = lastModified
+        headers[.cacheControl] = cacheControl
+        if let match = request.headers[.ifNoneMatch],
+            match == "*" || match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag })
+        {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentType] = contentType
+        return Response(status: .ok, headers: headers, body: try await make())
+    }
+
     private func remember(_ entry: Entry, key: String) {
         let size = entry.body.readableBytes
         guard size <= maximumBytes / 8 else { return }

@@ -26,6 +26,11 @@ public struct ServerConfiguration: Sendable {
     public var tileAttribution: String
     /// Log level; request lines (with their request ids) are logged at `info`.
     public var logLevel: Logger.Level
+    /// Datasets with more records than this are downloaded (CSV, GeoJSON) as streams read a page at a time,
+    /// not built whole and cached.
+    public var streamedDownloadRecords = 20_000
+    /// Validation reports larger than this (bytes) stream from disk instead of passing through the response cache.
+    public var streamedReportBytes = 8 << 20
 
     /// swift-log's levels, for callers that do not import Logging.
     public typealias LogLevel = Logger.Level

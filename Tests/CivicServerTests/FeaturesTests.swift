@@ -167,6 +167,39 @@ import Testing
         }
     }
 
+    /// Large datasets stream their CSV and GeoJSON a page at a time: the same bytes as the cached path.
+    @Test func streamedDownloadsMatchTheCachedOnes() async throws {
+        let uris = [
+            "/datasets/ichikawa-aed.csv", "/datasets/ichikawa-aed.csv?encoding=cp932", "/datasets/ichikawa-aed.geojson",
+            "/datasets/ichikawa-aed/report.json",
+        ]
+        let cached = try await Self.app().test(.router) { client in
+            var cached: [String: [UInt8]] = [:]
+            for uri in uris {
+                cached[uri] = try await client.execute(uri: uri, method: .get) { response in Array(response.body.readableBytesView) }
+            }
+            return cached
+        }
+        var configuration = ServerConfiguration(dataDirectory: Self.repository.appendingPathComponent("datasets"))
+        configuration.streamedDownloadRecords = 10
+        configuration.streamedReportBytes = 100
+        try await buildApplication(configuration: configuration, store: Self.store).test(.router) { client in
+            for uri in uris {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(Array(response.body.readableBytesView) == cached[uri], "\(uri)")
+                    let etag = try #require(response.headers[.eTag])
+                    try await client.execute(uri: uri, method: .get, headers: [.ifNoneMatch: etag]) { again in
+                        #expect(again.status == .notModified)
+                    }
+                }
+            }
+            try await client.execute(uri: "/datasets/ichikawa-aed.csv?bom=maybe", method: .get) { response in
+                #expect(response.status == .badRequest)
+            }
+        }
+    }
+
     @Test func apiDocumentDeclaresTheLimit() async throws {
         try await Self.app().test(.router) { client in
             try await client.execute(uri: "/api", method: .get) { response in

@@ -44,6 +44,15 @@ public final class ByteWriter {
         kept + buffer
     }
 
+    /// What was written since the last call, for an in-memory writer that is drained as it goes (a streamed response).
+    public func takeBytes() -> [UInt8] {
+        defer {
+            kept.removeAll(keepingCapacity: true)
+            buffer.removeAll(keepingCapacity: true)
+        }
+        return kept.isEmpty ? buffer : kept + buffer
+    }
+
     @inline(__always)
     public func write(byte: UInt8) throws {
         buffer.append(byte)

@@ -16,11 +16,24 @@ struct DownloadsController: Sendable {
     func addRoutes(to router: Router<BasicRequestContext>) {
         router.get("/datasets/:dataset") { request, context in
             let file = try context.parameters.require("dataset")
+            if let streamed = try await self.streamedDownload(request, file: file) { return streamed }
             return try self.delivery.respond(request) { try self.download(request, file: file) }
         }
         router.get("/datasets/:dataset/report.json") { request, context in
             let id = try context.parameters.require("dataset")
-            return try self.delivery.respond(request) { try self.report(id) }
+            guard let dataset = try self.store.dataset(id: id) else { throw APIError.notFound("no dataset '\(id)'") }
+            let size = (try? FileManager.default.attributesOfItem(atPath: dataset.reportFile)[.size] as? NSNumber)?.intValue ?? 0
+            guard size > self.configuration.streamedReportBytes else {
+                return try self.delivery.respond(request) { try self.report(id) }
+            }
+            // A large report (one finding per cell of a big file) streams from disk and is not cached; it changes only
+            // when the dataset reloads, so the fingerprint makes its ETag.
+            var hash = FNV1a()
+            hash.add(dataset.fingerprint)
+            let etag = "\"report-\(String(hash.value, radix: 16))-\(size)\""
+            return try await self.delivery.respondStreamed(request, etag: etag, contentType: "application/json; charset=utf-8") {
+                try await FileIO().loadFile(path: dataset.reportFile, context: context)
+            }
         }
     }
 
@@ -91,6 +104,70 @@ struct DownloadsController: Sendable {
             return try jsonPayload(object, contentType: "application/ld+json")
         default:
             throw APIError.notFound("no download '\(file)'; use \(id).csv, \(id).geojson, \(id).xlsx or \(id).jsonld")
+        }
+    }
+
+    /// A large dataset's CSV or GeoJSON, streamed; nil when the download is small (or another format) and goes
+    /// through the cache.
+    func streamedDownload(_ request: Request, file: String) async throws -> Response? {
+        let url = URL(fileURLWithPath: file)
+        let id = url.deletingPathExtension().lastPathComponent
+        guard ["csv", "geojson"].contains(url.pathExtension), let collection = catalogue[id], !collection.isMerged,
+            let dataset = collection.datasets.first, dataset.recordCount > configuration.streamedDownloadRecords
+        else { return nil }
+        let csv = url.pathExtension == "csv"
+        var encoding = CSVWriter.Encoding.utf8
+        var bom = false
+        if csv {
+            for (name, value) in request.uri.queryParameters {
+                switch (name, value) {
+                case ("bom", "true"): bom = true
+                case ("bom", "false"): bom = false
+                case ("encoding", "cp932"), ("encoding", "shift_jis"): encoding = .cp932
+                case ("encoding", "utf-8"): encoding = .utf8
+                default: throw APIError.badParameter("unknown parameter '\(name)=\(value)'; use bom=true or encoding=cp932")
+                }
+            }
+        }
+        var hash = FNV1a()
+        hash.add(dataset.fingerprint + request.uri.description)
+        let etag = "\"data-\(String(hash.value, radix: 16))\""
+        let store = self.store
+        let renderer = FeatureRenderer(collection)
+        let columns = dataset.columns
+        let datasetID = dataset.id
+        let contentType = csv ? (encoding == .cp932 ? "text/csv; charset=Shift_JIS" : "text/csv; charset=utf-8") : "application/geo+json"
+        let (outputEncoding, byteOrderMark) = (encoding, bom)
+        return try await delivery.respondStreamed(request, etag: etag, contentType: contentType) {
+            ResponseBody { writer in
+                let output = ByteWriter()
+                let csvWriter = csv ? try CSVWriter(output: output, encoding: outputEncoding, byteOrderMark: byteOrderMark) : nil
+                try csvWriter?.writeHeader(columns)
+                var out: [UInt8] = []
+                if !csv { JSONBytes.appendASCII(#"{"type":"FeatureCollection","features":["#, to: &out) }
+                var first = true
+                var offset = 0
+                while true {
+                    let page = try store.features(in: .dataset(datasetID), limit: 2000, offset: offset)
+                    for feature in page.features {
+                        if let csvWriter {
+                            try csvWriter.writeRow(feature.values, line: feature.line)
+                        } else if feature.longitude != nil {
+                            if !first { out.append(0x2C) }
+                            first = false
+                            out.append(0x0A)
+                            renderer.append(feature, to: &out)
+                        }
+                    }
+                    offset += page.features.count
+                    if page.features.isEmpty { break }
+                    try await writer.write(ByteBuffer(bytes: csv ? output.takeBytes() : out))
+                    out.removeAll(keepingCapacity: true)
+                }
+                if !csv { JSONBytes.appendASCII("\n]}\n", to: &out) }
+                try await writer.write(ByteBuffer(bytes: csv ? output.takeBytes() : out))
+                try await writer.finish(nil)
+            }
         }
     }
 
