@@ -56,6 +56,23 @@ public enum DateValue {
         return (year, month, day)
     }
 
+    /// `YYYY-MM-DD` of a day count from 1970-01-01 (proleptic Gregorian): for workbook date serials.
+    public static func isoDate(daysSince1970 days: Int) -> String {
+        let (year, month, day) = civil(fromDays: days)
+        return format(year, month, day)
+    }
+
+    /// The day count from 1970-01-01 of a real `YYYY-MM-DD` date (H. Hinnant's days_from_civil), else nil.
+    public static func daysSince1970(isoDate s: String) -> Int? {
+        guard let (year, month, day) = parseISO(s), isRealDate(year, month, day) else { return nil }
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
     /// Excel serial 25569 is 1970-01-01 (serial 1 is 1900-01-01; serial 60 is Lotus's 1900-02-29).
     static let excelSerialOfUnixEpoch = 25_569
 

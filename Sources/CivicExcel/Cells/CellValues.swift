@@ -1,3 +1,5 @@
+import CivicData
+
 /// How cell numbers become text: dates and times from their serial numbers (1900 and 1904 date systems) as
 /// YYYY-MM-DD, hh:mm and YYYY-MM-DDThh:mm; other numbers in their shortest exact decimal form, never in exponent form.
 enum CellValues {
@@ -40,20 +42,7 @@ enum CellValues {
 
     private static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
-    /// YYYY-MM-DD of a day count from 1970-01-01 (proleptic Gregorian; H. Hinnant's civil_from_days).
-    static func civil(daysSince1970 days: Int) -> String {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        let yearText = String(year)
-        return String(repeating: "0", count: max(0, 4 - yearText.count)) + yearText + "-" + two(month) + "-" + two(day)
-    }
+    static func civil(daysSince1970 days: Int) -> String { DateValue.isoDate(daysSince1970: days) }
 
     /// A stored number (`<v>` text) as people read it: integers without ".0", others in the shortest form that
     /// reads back to the same double (Excel stores up to 17 digits: 34.866917999999998 is 34.866918).

@@ -300,20 +300,7 @@ public final class XLSXWriter {
 
     /// The 1900-system serial of YYYY-MM-DD (from 1900-03-01 on), nil otherwise.
     static func dateSerial(_ value: String) -> Int? {
-        let parts = value.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-            (1...12).contains(month), (1...31).contains(day)
-        else { return nil }
-        // Days from civil (H. Hinnant), then from 1899-12-30.
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146_097 + doe - 719_468
-        // The day must exist (no 2023-02-30).
-        guard CellValues.civil(daysSince1970: days) == value else { return nil }
+        guard value.utf8.count == 10, let days = DateValue.daysSince1970(isoDate: value) else { return nil }
         let serial = days + 25_569
         return serial >= 61 ? serial : nil
     }

@@ -46,17 +46,7 @@ struct DownloadsController: Sendable {
         let page = try store.features(in: .dataset(dataset.id), limit: Int.max, offset: 0)
         switch url.pathExtension {
         case "csv":
-            var encoding = CSVWriter.Encoding.utf8
-            var bom = false
-            for (name, value) in request.uri.queryParameters {
-                switch (name, value) {
-                case ("bom", "true"): bom = true
-                case ("bom", "false"): bom = false
-                case ("encoding", "cp932"), ("encoding", "shift_jis"): encoding = .cp932
-                case ("encoding", "utf-8"): encoding = .utf8
-                default: throw APIError.badParameter("unknown parameter '\(name)=\(value)'; use bom=true or encoding=cp932")
-                }
-            }
+            let (encoding, bom) = try DownloadsController.csvOptions(request)
             let output = ByteWriter()
             let writer = try CSVWriter(output: output, encoding: encoding, byteOrderMark: bom)
             try writer.writeHeader(dataset.columns)
@@ -116,19 +106,7 @@ struct DownloadsController: Sendable {
             let dataset = collection.datasets.first, dataset.recordCount > configuration.streamedDownloadRecords
         else { return nil }
         let csv = url.pathExtension == "csv"
-        var encoding = CSVWriter.Encoding.utf8
-        var bom = false
-        if csv {
-            for (name, value) in request.uri.queryParameters {
-                switch (name, value) {
-                case ("bom", "true"): bom = true
-                case ("bom", "false"): bom = false
-                case ("encoding", "cp932"), ("encoding", "shift_jis"): encoding = .cp932
-                case ("encoding", "utf-8"): encoding = .utf8
-                default: throw APIError.badParameter("unknown parameter '\(name)=\(value)'; use bom=true or encoding=cp932")
-                }
-            }
-        }
+        let (encoding, bom) = csv ? try DownloadsController.csvOptions(request) : (.utf8, false)
         var hash = FNV1a()
         hash.add(dataset.fingerprint + request.uri.description)
         let etag = "\"data-\(String(hash.value, radix: 16))\""
@@ -137,11 +115,10 @@ struct DownloadsController: Sendable {
         let columns = dataset.columns
         let datasetID = dataset.id
         let contentType = csv ? (encoding == .cp932 ? "text/csv; charset=Shift_JIS" : "text/csv; charset=utf-8") : "application/geo+json"
-        let (outputEncoding, byteOrderMark) = (encoding, bom)
         return try await delivery.respondStreamed(request, etag: etag, contentType: contentType) {
             ResponseBody { writer in
                 let output = ByteWriter()
-                let csvWriter = csv ? try CSVWriter(output: output, encoding: outputEncoding, byteOrderMark: byteOrderMark) : nil
+                let csvWriter = csv ? try CSVWriter(output: output, encoding: encoding, byteOrderMark: bom) : nil
                 try csvWriter?.writeHeader(columns)
                 var out: [UInt8] = []
                 if !csv { JSONBytes.appendASCII(#"{"type":"FeatureCollection","features":["#, to: &out) }
@@ -169,6 +146,22 @@ struct DownloadsController: Sendable {
                 try await writer.finish(nil)
             }
         }
+    }
+
+    /// A CSV download's options: `bom=true|false`, `encoding=utf-8|cp932`; anything else is a 400.
+    static func csvOptions(_ request: Request) throws -> (CSVWriter.Encoding, Bool) {
+        var encoding = CSVWriter.Encoding.utf8
+        var bom = false
+        for (name, value) in request.uri.queryParameters {
+            switch (name, value) {
+            case ("bom", "true"): bom = true
+            case ("bom", "false"): bom = false
+            case ("encoding", "cp932"), ("encoding", "shift_jis"): encoding = .cp932
+            case ("encoding", "utf-8"): encoding = .utf8
+            default: throw APIError.badParameter("unknown parameter '\(name)=\(value)'; use bom=true or encoding=cp932")
+            }
+        }
+        return (encoding, bom)
     }
 
     func report(_ id: String) throws -> Payload {
