@@ -4,6 +4,24 @@ import Testing
 @testable import CivicGeo
 
 @Suite struct GeometryTests {
+    /// `side` × `side` square cells of `cell` degrees from (138.25, 34.80), row by row (cell index = row × side + column).
+    static func grid(side: Int, cell: Double, context: GEOSContext) throws -> [Geometry] {
+        var cells: [Geometry] = []
+        for row in 0..<side {
+            for column in 0..<side {
+                let x = 138.25 + Double(column) * cell
+                let y = 34.80 + Double(row) * cell
+                cells.append(
+                    try Geometry(
+                        wkt: "POLYGON ((\(x) \(y), \(x + cell) \(y), \(x + cell) \(y + cell), \(x) \(y + cell), \(x) \(y)))",
+                        context: context
+                    )
+                )
+            }
+        }
+        return cells
+    }
+
     @Test func bowTieIsInvalidAtItsCrossingAndMadeValid() throws {
         let context = try GEOSContext()
         let bowTie = try Geometry(wkt: "POLYGON ((0 0, 2 2, 2 0, 0 2, 0 0))", context: context)
@@ -49,19 +67,7 @@ import Testing
     @Test func polygonIndexFindsTheContainingCell() throws {
         let context = try GEOSContext()
         // A 10 × 10 grid of 0.01° cells; the containing cell is known by arithmetic.
-        var cells: [Geometry] = []
-        for row in 0..<10 {
-            for column in 0..<10 {
-                let x = 138.25 + Double(column) * 0.01
-                let y = 34.80 + Double(row) * 0.01
-                cells.append(
-                    try Geometry(
-                        wkt: "POLYGON ((\(x) \(y), \(x + 0.01) \(y), \(x + 0.01) \(y + 0.01), \(x) \(y + 0.01), \(x) \(y)))",
-                        context: context
-                    )
-                )
-            }
-        }
+        let cells = try GeometryTests.grid(side: 10, cell: 0.01, context: context)
         let index = try PolygonIndex(polygons: cells, context: context)
         for (x, y) in [(138.3232, 34.8669), (138.2555, 34.8051), (138.3449, 34.8999)] {
             let expected = Int(((y - 34.80) / 0.01).rounded(.down)) * 10 + Int(((x - 138.25) / 0.01).rounded(.down))

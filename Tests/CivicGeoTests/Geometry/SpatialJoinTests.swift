@@ -59,19 +59,7 @@ import Testing
 @Suite struct ParallelJoinTests {
     @Test func parallelAgreesWithSequential() async throws {
         let context = try GEOSContext()
-        var cells: [Geometry] = []
-        for row in 0..<8 {
-            for column in 0..<8 {
-                let x = 138.25 + Double(column) * 0.02
-                let y = 34.80 + Double(row) * 0.02
-                cells.append(
-                    try Geometry(
-                        wkt: "POLYGON ((\(x) \(y), \(x + 0.02) \(y), \(x + 0.02) \(y + 0.02), \(x) \(y + 0.02), \(x) \(y)))",
-                        context: context
-                    )
-                )
-            }
-        }
+        let cells = try GeometryTests.grid(side: 8, cell: 0.02, context: context)
         let index = try PolygonIndex(polygons: cells, context: context)
         // 5,000 points on a deterministic spiral, some outside.
         var xs: [Double] = []
