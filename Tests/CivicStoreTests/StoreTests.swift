@@ -155,4 +155,20 @@ import Testing
             #expect(throws: StoredValues.Malformed.self) { try StoredValues.decode(bad) }
         }
     }
+
+    /// A workbook named by its descriptor (`"file": "data.xlsx", "sheet": "1"`) loads like a CSV; its report is a file
+    /// beside the store.
+    @Test func loadsAWorkbookAndKeepsItsReport() throws {
+        let folder = try Self.folder(["yaizu-public-toilet"])
+        let store = try Store(path: folder.appendingPathComponent("civic.sqlite").path)
+        let summary = try store.load(directory: folder)
+        #expect(summary.loaded == ["yaizu-public-toilet"] && summary.failed.isEmpty)
+        let dataset = try #require(try store.dataset(id: "yaizu-public-toilet"))
+        #expect(dataset.standard == "public_toilet" && dataset.recordCount == 112 && dataset.featureCount == 112)
+        #expect(dataset.reportFile.hasPrefix(store.reportsDirectory.path))
+        let report = try JSONSerialization.jsonObject(with: Data(try #require(try store.report(id: "yaizu-public-toilet")))) as! [String: Any]
+        let source = report["source"] as! [String: Any]
+        #expect(source["format"] as? String == "xlsx" && source["sheet"] as? String != nil)
+        #expect(try store.features(in: .dataset("yaizu-public-toilet"), limit: 1, offset: 0).features.first?.values[0] == "222127")
+    }
 }
