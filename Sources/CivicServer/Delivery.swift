@@ -105,9 +105,10 @@ final class Delivery: Sendable {
         _ request: Request,
         etag: String,
         contentType: String,
+        headers extra: HTTPFields = [:],
         _ make: () async throws -> ResponseBody
     ) async throws -> Response {
-        var headers: HTTPFields = [:]
+        var headers = extra
         headers[.eTag] = etag
         headers[.lastModified] = lastModified
         headers[.cacheControl] = cacheControl

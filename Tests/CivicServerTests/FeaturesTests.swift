@@ -197,6 +197,18 @@ import Testing
             try await client.execute(uri: "/datasets/ichikawa-aed.csv?bom=maybe", method: .get) { response in
                 #expect(response.status == .badRequest)
             }
+            // The workbook is written once into the store's folder and streamed from there.
+            for _ in 0..<2 {
+                try await client.execute(uri: "/datasets/ichikawa-aed.xlsx", method: .get) { response in
+                    #expect(response.status == .ok && response.headers[.contentDisposition]?.contains("ichikawa-aed.xlsx") == true)
+                    let reader = try DatasetReader.open(.bytes(Array(response.body.readableBytesView), name: "ichikawa-aed.xlsx"))
+                    var records = 0
+                    while try reader.next(reportingTo: FindingCollector()) != nil { records += 1 }
+                    #expect(records == 191)
+                }
+            }
+            let written = try FileManager.default.contentsOfDirectory(atPath: Self.store.reportsDirectory.path)
+            #expect(written.filter { $0.hasPrefix("ichikawa-aed.") && $0.hasSuffix(".xlsx") }.count == 1)
         }
     }
 

@@ -422,10 +422,20 @@ struct CKANController: Sendable {
         var records: [StoredFeature]
         var total: Int
         if let q {
-            let all = try store.features(in: .dataset(dataset.id), filters: filters, limit: Int.max, offset: 0).features
-            let matching = all.filter { feature in feature.values.contains { $0.localizedCaseInsensitiveContains(q) } }
-            total = matching.count
-            records = Array(matching.dropFirst(offset).prefix(limit))
+            // Read a page of rows at a time (memory stays bounded on large datasets), counting every match and
+            // keeping the ones this page shows.
+            total = 0
+            records = []
+            var position = 0
+            while true {
+                let page = try store.features(in: .dataset(dataset.id), filters: filters, limit: 5000, offset: position)
+                for feature in page.features where feature.values.contains(where: { $0.localizedCaseInsensitiveContains(q) }) {
+                    if total >= offset && records.count < limit { records.append(feature) }
+                    total += 1
+                }
+                position += page.features.count
+                if page.features.count < 5000 { break }
+            }
         } else {
             let page = try store.features(in: .dataset(dataset.id), filters: filters, limit: limit, offset: offset)
             total = page.numberMatched

@@ -16,7 +16,7 @@ struct DownloadsController: Sendable {
     func addRoutes(to router: Router<BasicRequestContext>) {
         router.get("/datasets/:dataset") { request, context in
             let file = try context.parameters.require("dataset")
-            if let streamed = try await self.streamedDownload(request, file: file) { return streamed }
+            if let streamed = try await self.streamedDownload(request, file: file, context: context) { return streamed }
             return try self.delivery.respond(request) { try self.download(request, file: file) }
         }
         router.get("/datasets/:dataset/report.json") { request, context in
@@ -99,12 +99,13 @@ struct DownloadsController: Sendable {
 
     /// A large dataset's CSV or GeoJSON, streamed; nil when the download is small (or another format) and goes
     /// through the cache.
-    func streamedDownload(_ request: Request, file: String) async throws -> Response? {
+    func streamedDownload(_ request: Request, file: String, context: BasicRequestContext) async throws -> Response? {
         let url = URL(fileURLWithPath: file)
         let id = url.deletingPathExtension().lastPathComponent
-        guard ["csv", "geojson"].contains(url.pathExtension), let collection = catalogue[id], !collection.isMerged,
+        guard ["csv", "geojson", "xlsx"].contains(url.pathExtension), let collection = catalogue[id], !collection.isMerged,
             let dataset = collection.datasets.first, dataset.recordCount > configuration.streamedDownloadRecords
         else { return nil }
+        if url.pathExtension == "xlsx" { return try await workbookDownload(request, dataset: dataset, context: context) }
         let csv = url.pathExtension == "csv"
         let (encoding, bom) = csv ? try DownloadsController.csvOptions(request) : (.utf8, false)
         var hash = FNV1a()
@@ -145,6 +146,50 @@ struct DownloadsController: Sendable {
                 try await writer.write(ByteBuffer(bytes: csv ? output.takeBytes() : out))
                 try await writer.finish(nil)
             }
+        }
+    }
+
+    /// A large dataset's workbook: written once per version of the data (a page of records at a time) into the
+    /// store's folder, then streamed from disk.
+    func workbookDownload(_ request: Request, dataset: StoredDataset, context: BasicRequestContext) async throws -> Response {
+        guard request.uri.queryParameters.isEmpty else { throw APIError.badParameter("\(dataset.id).xlsx takes no parameters") }
+        var hash = FNV1a()
+        hash.add(dataset.fingerprint)
+        let version = String(hash.value, radix: 16)
+        let name = dataset.id.replacingOccurrences(of: "/", with: "_")
+        let path = store.reportsDirectory.appendingPathComponent("\(name).\(version).xlsx").path
+        if !FileManager.default.fileExists(atPath: path) {
+            let schema = try? SchemaCatalog.bundled.schema(id: dataset.standard)
+            let writer = try XLSXWriter(
+                columns: dataset.columns,
+                types: XLSXWriter.types(columns: dataset.columns, schema: schema),
+                sheetName: dataset.standardTitle
+            )
+            var offset = 0
+            while true {
+                let page = try store.features(in: .dataset(dataset.id), limit: 2000, offset: offset)
+                if page.features.isEmpty { break }
+                for feature in page.features { try writer.writeRow(feature.values) }
+                offset += page.features.count
+            }
+            let partial = path + ".\(UUID().uuidString).partial"
+            try writer.finish(to: URL(fileURLWithPath: partial))
+            // Older versions of this dataset's workbook go; the new one takes its name (a concurrent writer's copy is
+            // the same bytes).
+            let folder = store.reportsDirectory.path
+            for old in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            where old.hasPrefix(name + ".") && old.hasSuffix(".xlsx") && old != "\(name).\(version).xlsx" {
+                try? FileManager.default.removeItem(atPath: folder + "/" + old)
+            }
+            if (try? FileManager.default.moveItem(atPath: partial, toPath: path)) == nil { try? FileManager.default.removeItem(atPath: partial) }
+        }
+        return try await delivery.respondStreamed(
+            request,
+            etag: "\"xlsx-\(version)\"",
+            contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers: [.contentDisposition: "attachment; filename=\"\(dataset.id).xlsx\""]
+        ) {
+            try await FileIO().loadFile(path: path, context: context)
         }
     }
 
