@@ -24,6 +24,8 @@ public final class WorksheetRows: RowSource {
     private var lastRow: Int
     private var blankRows: [Int] = []
     private var inOtherTable = false
+    /// A row read ahead (to tell a title of another table from a sparse record).
+    private var peeked: SheetRow?
     private var finished = false
     private let headerNames: Set<String>
 
@@ -125,7 +127,7 @@ public final class WorksheetRows: RowSource {
                 }
                 return nil
             }
-            consider(row)
+            try consider(row)
         }
     }
 
@@ -163,6 +165,10 @@ public final class WorksheetRows: RowSource {
     // MARK: Rows
 
     private func nextSheetRow() throws -> SheetRow? {
+        if let row = peeked {
+            peeked = nil
+            return row
+        }
         if lookaheadIndex < lookahead.count {
             defer { lookaheadIndex += 1 }
             return lookahead[lookaheadIndex]
@@ -171,7 +177,7 @@ public final class WorksheetRows: RowSource {
         return try stream.next()
     }
 
-    private func consider(_ row: SheetRow) {
+    private func consider(_ row: SheetRow) throws {
         if inOtherTable {
             reportOtherTable(row)
             return
@@ -184,7 +190,7 @@ public final class WorksheetRows: RowSource {
             blankRows.append(row.number)
             return
         }
-        if !blankRows.isEmpty, startsAnotherTable(row) {
+        if !blankRows.isEmpty, try startsAnotherTable(row) {
             inOtherTable = true
             blankRows = []
             reportOtherTable(row)
@@ -201,13 +207,22 @@ public final class WorksheetRows: RowSource {
         ready.append(dense(row))
     }
 
-    /// After blank rows: a lone cell (a title) in a table of three or more columns, a row that repeats the header's
-    /// names, or cells entirely beside the table start another table.
-    private func startsAnotherTable(_ row: SheetRow) -> Bool {
-        if row.cells.count == 1 && columns.count >= 3 { return true }
+    /// After blank rows: a lone text cell (a title) followed by a row of labels, in a table of three or more columns;
+    /// a row that repeats the header's names; or cells entirely beside the table start another table. (A sparse
+    /// record with one value is not a title: the row after it holds data, not labels.)
+    private func startsAnotherTable(_ row: SheetRow) throws -> Bool {
+        if row.cells.count == 1, columns.count >= 3, WorksheetRows.isLabel(row.cells[0]) {
+            if peeked == nil { peeked = try nextSheetRow() }
+            if let next = peeked, next.cells.count >= 2, next.cells.allSatisfy(WorksheetRows.isLabel) { return true }
+        }
         let names = row.cells.filter { headerNames.contains(Whitespace.trimmed($0.text)) }.count
         if names * 2 >= row.cells.count && names >= 2 { return true }
         return row.cells.allSatisfy { positions[$0.column] == nil }
+    }
+
+    /// Text that is not a number: what headers and titles are made of.
+    private static func isLabel(_ cell: SheetCell) -> Bool {
+        cell.kind == .text && !NumberValue.isDecimal(Whitespace.trimmed(cell.text))
     }
 
     private func reportOtherTable(_ row: SheetRow) {

@@ -147,4 +147,20 @@ import Testing
             #expect(error.code == .noSuchSheet && error.message.contains("2 AED一覧"))
         }
     }
+
+    /// After a blank row, a record with a single value is a sparse record, not the title of another table (the row
+    /// after it holds data, not labels).
+    @Test func aSparseRecordAfterABlankRowIsNotAnotherTable() throws {
+        let writer = try XLSXWriter(columns: ["ID", "名称", "緯度", "経度"], types: [.text, .text, .number, .number])
+        try writer.writeRow(["1", "市役所", "34.86", "138.32"])
+        try writer.writeRow(["", "", "", ""])
+        try writer.writeRow(["", "公民館", "", ""])
+        try writer.writeRow(["3", "図書館", "34.87", "138.31"])
+        let rows = try WorksheetRows(workbook: try Workbook(bytes: try writer.finishBytes(), name: "sparse.xlsx"))
+        var read: [CSVRow] = []
+        while let row = try rows.nextRow() { read.append(row) }
+        #expect(read.map(\.line) == [1, 2, 3, 4, 5])
+        #expect(read[3].cells == ["", "公民館", "", ""] && read[4].cells[1] == "図書館")
+        #expect(!rows.takeFindings().contains { $0.code == .workbookOtherTable })
+    }
 }
