@@ -37,11 +37,13 @@ let package = Package(
         .target(name: "CivicGeo", dependencies: ["CivicData", "CPROJ", "CGEOS"], swiftSettings: swiftSettings),
         // libxml2 from the system (Debian: libxml2-dev): its SAX2 push parser, for workbook parts.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
+        // zlib's raw inflate (Debian: zlib1g-dev), to inflate workbook parts within their entries' bounds.
+        .systemLibrary(name: "CivicZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // Excel workbooks (.xlsx): read as rows for the core's reader (streamed: ZIPFoundation + libxml2), with the
         // machine-readability findings; written with text, numbers and dates typed.
         .target(
             name: "CivicExcel",
-            dependencies: ["CivicData", "CLibXML2", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["CivicData", "CLibXML2", "CivicZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings
         ),
         // The embedded store: datasets, records (with an R*Tree) and reports in SQLite (GRDB).

@@ -1163,6 +1163,33 @@ def make_hostile(out: str, realdata_xlsx: str) -> None:
     parts = package([("Sheet1", worksheet(rows_xml))], laughs, styles_xml())
     write_zip(os.path.join(hdir, "billion_laughs.xlsx"), parts)
 
+    # endless_deflate: sheet1.xml, the last entry, is a deflate stream that never ends (one non-final stored block
+    # whose LEN runs past the end of the file), declared as 1,000,000 bytes: inflating it runs into the central
+    # directory and then the end of the file. (ZIPFoundation's inflate loop does not stop at the entry's end.)
+    sheet = dict(good)["xl/worksheets/sheet1.xml"]
+    endless = b"\x00" + struct.pack("<HH", 0xFFFF, 0x0000) + sheet[:200]
+    path = os.path.join(hdir, "endless_deflate.xlsx")
+    with zipfile.ZipFile(path, "w") as z:
+        for n, data in [(n, p) for n, p in good if n != "xl/worksheets/sheet1.xml"] + [("xl/worksheets/sheet1.xml", endless)]:
+            info = zipfile.ZipInfo(n, date_time=FIXED)
+            # The crafted stream is stored as is; its headers are then patched to say "deflate, 1,000,000 bytes".
+            info.compress_type = zipfile.ZIP_STORED if n == "xl/worksheets/sheet1.xml" else zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            z.writestr(info, data)
+    raw = bytearray(open(path, "rb").read())
+    name = b"xl/worksheets/sheet1.xml"
+    for signature, method_at, size_at, name_at in ((b"PK\x03\x04", 8, 22, 30), (b"PK\x01\x02", 10, 24, 46)):
+        at = raw.find(signature)
+        while at >= 0:
+            length = struct.unpack("<H", raw[at + name_at - (4 if signature == b"PK\x03\x04" else 18):][:2])[0]
+            if raw[at + name_at:at + name_at + length] == name:
+                raw[at + method_at:at + method_at + 2] = struct.pack("<H", 8)
+                raw[at + size_at:at + size_at + 4] = struct.pack("<I", 1_000_000)
+            at = raw.find(signature, at + 4)
+    with open(path, "wb") as f:
+        f.write(raw)
+
 
 # ------------------------------------------------------------------------------------------------------------ docs
 
@@ -1304,6 +1331,7 @@ part (`xl/worksheets/sheet1.xml` …): no crash, no hang, no unbounded memory, n
 | `malformed_xml.xlsx` | `xl/worksheets/sheet1.xml` ends inside an unclosed `<row>`/`<c>` | XML error naming the part (and line/column if known) |
 | `xxe_external.xlsx` | `sheet1.xml` has `<!DOCTYPE … [<!ENTITY e SYSTEM "file:///etc/passwd">]>` and `&e;` in A2 | refused (DTDs are not allowed in OOXML parts) or the entity left unexpanded; `/etc/passwd` is never read |
 | `billion_laughs.xlsx` | `xl/sharedStrings.xml` with nested internal entities (`lol9` → 10^9 × "lol", 3 GB) | refused (DTD) quickly with small memory; never expanded |
+| `endless_deflate.xlsx` | `sheet1.xml` (the last entry, declared 1,000,000 bytes) is a deflate stream that never ends: one non-final stored block whose length runs past the end of the file | a clear error (the inflated bytes run into the central directory, which is not XML), never a hang; ZIPFoundation's inflate loop itself does not stop at the entry's end |
 """
 
 

@@ -85,6 +85,14 @@ import Testing
         // With the defaults it stops at Excel's last row, well before the 200 MiB (civicTests runs that).
     }
 
+    /// A deflate stream that never ends (a stored block running past the end of the file): inflated within the
+    /// entry's own bytes, it is an error when they run out, not an endless loop at the end of the file.
+    @Test func endlessDeflateStreamEnds() throws {
+        let error = try #require(Self.failure("endless_deflate.xlsx"))
+        #expect(error.code == .unreadable && error.part == "xl/worksheets/sheet1.xml")
+        #expect(error.message.contains("compressed data ends before its deflate stream does"))
+    }
+
     @Test func hugeSharedStringTables() throws {
         // A million strings load (the claimed count of two billion is not believed), then a cell names one past them.
         let error = try #require(Self.failure("huge_shared_strings.xlsx"))

@@ -7,6 +7,13 @@ final class WorkbookArchive {
     let file: String
     let limits: WorkbookLimits
     private let archive: Archive
+    /// The package's bytes, for reading an entry's compressed data directly.
+    private let raw: Raw
+
+    private enum Raw {
+        case file(FileHandle)
+        case bytes([UInt8])
+    }
     /// Parts by their name in lower case (OOXML part names are case-insensitive).
     private let entries: [String: Entry]
 
@@ -23,10 +30,15 @@ final class WorkbookArchive {
         }
         do {
             archive = try Archive(url: url, accessMode: .read)
+            raw = .file(try FileHandle(forReadingFrom: url))
         } catch {
             throw WorkbookError(.notAZip, file: name, message: "not a readable ZIP archive (damaged or cut short: \(error))")
         }
         entries = WorkbookArchive.index(archive)
+    }
+
+    deinit {
+        if case .file(let handle) = raw { try? handle.close() }
     }
 
     init(bytes: [UInt8], name: String, limits: WorkbookLimits) throws {
@@ -37,6 +49,7 @@ final class WorkbookArchive {
         }
         do {
             archive = try Archive(data: Data(bytes), accessMode: .read)
+            raw = .bytes(bytes)
         } catch {
             throw WorkbookError(.notAZip, file: name, message: "not a readable ZIP archive (damaged or cut short: \(error))")
         }
@@ -85,10 +98,11 @@ final class WorkbookArchive {
         let declared = Int(clamping: entry.uncompressedSize)
         var inflated = 0
         do {
-            // The CRC is not checked (ZIPFoundation's own CRC is slow without Apple's zlib); the XML parser and the
-            // size limits catch what damage matters here.
-            _ = try archive.extract(entry, bufferSize: 1 << 16, skipCRC32: true) { data in
-                inflated += data.count
+            // Inflated here within the entry's bounds (PartInflater) when its data can be located; ZIPFoundation's
+            // extract otherwise. The CRC is not checked (ZIPFoundation's own CRC is slow without Apple's zlib); the
+            // XML parser and the size limits catch what damage matters here.
+            func take(_ chunk: UnsafeRawBufferPointer) throws {
+                inflated += chunk.count
                 if inflated > maximum {
                     throw WorkbookError(
                         .tooLarge,
@@ -114,14 +128,72 @@ final class WorkbookArchive {
                             "the part inflates more than \(limits.maximumRatio) times its compressed size (\(compressed) bytes): a zip bomb"
                     )
                 }
-                try data.withUnsafeBytes { try consumer($0) }
+                try consumer(chunk)
             }
+            if let start = dataOffset(of: entry) {
+                let total = Int(clamping: entry.compressedSize)
+                let read = { (offset: Int, count: Int, into: UnsafeMutablePointer<UInt8>) throws in
+                    try self.readRaw(at: start + offset, count: count, into: into)
+                }
+                if entry.isCompressed {
+                    try PartInflater().inflate(total: total, read: read, consumer: take)
+                } else {
+                    let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 16)
+                    defer { buffer.deallocate() }
+                    var offset = 0
+                    while offset < total {
+                        let count = min(1 << 16, total - offset)
+                        try read(offset, count, buffer)
+                        try take(UnsafeRawBufferPointer(start: buffer, count: count))
+                        offset += count
+                    }
+                }
+            } else {
+                _ = try archive.extract(entry, bufferSize: 1 << 16, skipCRC32: true) { data in
+                    try data.withUnsafeBytes { try take($0) }
+                }
+            }
+        } catch let error as PartInflater.Failure {
+            throw WorkbookError(.unreadable, file: file, part: part, message: error.message)
         } catch let error as WorkbookError {
             throw error
         } catch let error as XMLFailure {
             throw WorkbookError(.malformedXML, file: file, part: part, message: error.message, line: error.line, column: error.column)
         } catch {
             throw WorkbookError(.unreadable, file: file, part: part, message: "cannot inflate the part: \(error)")
+        }
+    }
+
+    /// Where an entry's compressed data starts: its local header (found through ZIPFoundation's central directory
+    /// record, read by reflection as ZIPFoundation does not publish it) plus the header's 30 bytes, name and extra
+    /// field. Nil when it cannot be located (ZIP64 offsets, another ZIPFoundation): then ZIPFoundation inflates.
+    private func dataOffset(of entry: Entry) -> Int? {
+        guard let offset = Mirror(reflecting: entry).descendant("centralDirectoryStructure", "relativeOffsetOfLocalHeader") as? UInt32,
+            offset != .max
+        else { return nil }
+        let header = UnsafeMutablePointer<UInt8>.allocate(capacity: 30)
+        defer { header.deallocate() }
+        guard (try? readRaw(at: Int(offset), count: 30, into: header)) != nil,
+            header[0] == 0x50, header[1] == 0x4B, header[2] == 0x03, header[3] == 0x04
+        else { return nil }
+        let nameLength = Int(header[26]) | Int(header[27]) << 8
+        let extraLength = Int(header[28]) | Int(header[29]) << 8
+        return Int(offset) + 30 + nameLength + extraLength
+    }
+
+    /// Copies `count` bytes of the package at `offset` (all of them, or an error).
+    private func readRaw(at offset: Int, count: Int, into: UnsafeMutablePointer<UInt8>) throws {
+        switch raw {
+        case .bytes(let bytes):
+            guard offset >= 0, offset + count <= bytes.count else {
+                throw PartInflater.Failure(message: "the entry's data runs past the end of the file")
+            }
+            bytes.withUnsafeBufferPointer { into.update(from: $0.baseAddress! + offset, count: count) }
+        case .file(let handle):
+            try handle.seek(toOffset: UInt64(offset))
+            let data = try handle.read(upToCount: count) ?? Data()
+            guard data.count == count else { throw PartInflater.Failure(message: "the entry's data runs past the end of the file") }
+            data.withUnsafeBytes { into.update(from: $0.bindMemory(to: UInt8.self).baseAddress!, count: count) }
         }
     }
 
