@@ -93,6 +93,31 @@ import Testing
         #expect(error.message.contains("compressed data ends before its deflate stream does"))
     }
 
+    /// A part whose bytes do not match the CRC-32 its entry records is damaged: an error at the end of the part.
+    @Test func crcMismatchIsDamage() throws {
+        let good = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/realdata/openpyxl/yaizu-222127__222127_aed.xlsx")
+        var bytes = Array(try Data(contentsOf: good))
+        let name = Array("xl/worksheets/sheet1.xml".utf8)
+        var patched = 0
+        // The CRC in the central directory record (offset 16) and the local header (offset 14) of sheet1.xml.
+        for (signature, crcAt, nameLengthAt, nameAt) in [([0x50, 0x4B, 0x01, 0x02], 16, 28, 46), ([0x50, 0x4B, 0x03, 0x04], 14, 26, 30)]
+        as [([UInt8], Int, Int, Int)] {
+            for at in 0..<(bytes.count - nameAt) where Array(bytes[at..<at + 4]) == signature {
+                let length = Int(bytes[at + nameLengthAt]) | Int(bytes[at + nameLengthAt + 1]) << 8
+                guard Array(bytes[(at + nameAt)..<(at + nameAt + length)]) == name else { continue }
+                bytes[at + crcAt] ^= 0xFF
+                patched += 1
+            }
+        }
+        #expect(patched == 2)
+        let rows = try WorksheetRows(workbook: try Workbook(bytes: bytes, name: "damaged.xlsx"))
+        #expect {
+            while try rows.nextRow() != nil {}
+        } throws: { error in
+            (error as? WorkbookError)?.code == .unreadable && (error as? WorkbookError)?.message.contains("CRC-32") == true
+        }
+    }
+
     @Test func hugeSharedStringTables() throws {
         // A million strings load (the claimed count of two billion is not believed), then a cell names one past them.
         let error = try #require(Self.failure("huge_shared_strings.xlsx"))

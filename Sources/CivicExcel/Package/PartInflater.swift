@@ -32,13 +32,22 @@ final class PartInflater {
         output.deallocate()
     }
 
-    /// Inflates `total` compressed bytes, which `read(offset, count, into:)` copies from the entry, into `consumer`.
+    /// The CRC-32 of `bytes` continued from `crc` (zlib's).
+    static func crc32(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return crc }
+        return UInt32(CivicZlib.crc32(uLong(crc), base.assumingMemoryBound(to: Bytef.self), uInt(bytes.count)))
+    }
+
+    /// Inflates `total` compressed bytes, which `read(offset, count, into:)` copies from the entry, into `consumer`;
+    /// returns the CRC-32 of what came out.
+    @discardableResult
     func inflate(
         total: Int,
         read: (_ offset: Int, _ count: Int, _ into: UnsafeMutablePointer<UInt8>) throws -> Void,
         consumer: (UnsafeRawBufferPointer) throws -> Void
-    ) throws {
+    ) throws -> UInt32 {
         var consumed = 0
+        var crc: UInt32 = 0
         while true {
             if stream.avail_in == 0 {
                 guard consumed < total else {
@@ -57,8 +66,12 @@ final class PartInflater {
                 throw Failure(message: "the deflate data is damaged (zlib \(status))")
             }
             let produced = capacity - Int(stream.avail_out)
-            if produced > 0 { try consumer(UnsafeRawBufferPointer(start: output, count: produced)) }
-            if status == Z_STREAM_END { return }
+            if produced > 0 {
+                let chunk = UnsafeRawBufferPointer(start: output, count: produced)
+                crc = PartInflater.crc32(crc, chunk)
+                try consumer(chunk)
+            }
+            if status == Z_STREAM_END { return crc }
         }
     }
 }

@@ -98,9 +98,8 @@ final class WorkbookArchive {
         let declared = Int(clamping: entry.uncompressedSize)
         var inflated = 0
         do {
-            // Inflated here within the entry's bounds (PartInflater) when its data can be located; ZIPFoundation's
-            // extract otherwise. The CRC is not checked (ZIPFoundation's own CRC is slow without Apple's zlib); the
-            // XML parser and the size limits catch what damage matters here.
+            // Inflated here within the entry's bounds (PartInflater, with zlib's CRC-32 checked at the end) when its
+            // data can be located; by ZIPFoundation's extract otherwise (without the CRC: its own is slow on Linux).
             func take(_ chunk: UnsafeRawBufferPointer) throws {
                 inflated += chunk.count
                 if inflated > maximum {
@@ -135,8 +134,9 @@ final class WorkbookArchive {
                 let read = { (offset: Int, count: Int, into: UnsafeMutablePointer<UInt8>) throws in
                     try self.readRaw(at: start + offset, count: count, into: into)
                 }
+                var crc: UInt32 = 0
                 if entry.isCompressed {
-                    try PartInflater().inflate(total: total, read: read, consumer: take)
+                    crc = try PartInflater().inflate(total: total, read: read, consumer: take)
                 } else {
                     let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 16)
                     defer { buffer.deallocate() }
@@ -144,9 +144,19 @@ final class WorkbookArchive {
                     while offset < total {
                         let count = min(1 << 16, total - offset)
                         try read(offset, count, buffer)
-                        try take(UnsafeRawBufferPointer(start: buffer, count: count))
+                        let chunk = UnsafeRawBufferPointer(start: buffer, count: count)
+                        crc = PartInflater.crc32(crc, chunk)
+                        try take(chunk)
                         offset += count
                     }
+                }
+                guard crc == entry.checksum else {
+                    throw WorkbookError(
+                        .unreadable,
+                        file: file,
+                        part: part,
+                        message: "the part's CRC-32 does not match the one its entry records: the file is damaged"
+                    )
                 }
             } else {
                 _ = try archive.extract(entry, bufferSize: 1 << 16, skipCRC32: true) { data in
