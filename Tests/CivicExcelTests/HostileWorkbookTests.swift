@@ -101,7 +101,8 @@ import Testing
         var patched = 0
         // The CRC in the central directory record (offset 16) and the local header (offset 14) of sheet1.xml.
         for (signature, crcAt, nameLengthAt, nameAt) in [([0x50, 0x4B, 0x01, 0x02], 16, 28, 46), ([0x50, 0x4B, 0x03, 0x04], 14, 26, 30)]
-        as [([UInt8], Int, Int, Int)] {
+            as [([UInt8], Int, Int, Int)]
+        {
             for at in 0..<(bytes.count - nameAt) where Array(bytes[at..<at + 4]) == signature {
                 let length = Int(bytes[at + nameLengthAt]) | Int(bytes[at + nameLengthAt + 1]) << 8
                 guard Array(bytes[(at + nameAt)..<(at + nameAt + length)]) == name else { continue }
