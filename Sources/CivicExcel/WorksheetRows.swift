@@ -41,8 +41,8 @@ public final class WorksheetRows: RowSource {
         // (and at least two). Rows above it are title rows.
         var rows: [SheetRow] = []
         while rows.count < 30, let row = try stream.next() { rows.append(row) }
-        let widest = rows.map { WorksheetRows.filled($0) }.max() ?? 0
-        let headerIndex = rows.firstIndex { WorksheetRows.filled($0) >= max(2, (widest + 1) / 2) } ?? rows.firstIndex { !$0.cells.isEmpty }
+        let widest = rows.map(\.cells.count).max() ?? 0
+        let headerIndex = rows.firstIndex { $0.cells.count >= max(2, (widest + 1) / 2) } ?? rows.firstIndex { !$0.cells.isEmpty }
         guard let headerIndex else {
             throw DatasetError(code: .empty, message: "the sheet '\(sheet.name)' is empty", file: workbook.file, line: 1)
         }
@@ -107,8 +107,6 @@ public final class WorksheetRows: RowSource {
     deinit {
         stream.cancel()
     }
-
-    private static func filled(_ row: SheetRow) -> Int { row.cells.count }
 
     // MARK: RowSource
 

@@ -20,8 +20,6 @@ struct XMLName {
         strcmp(UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self), UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self))
             == 0
     }
-
-    var string: String { String(cString: pointer) }
 }
 
 /// An element's attributes: libxml2's array of (localname, prefix, URI, value, end) pointers, values decoded.
