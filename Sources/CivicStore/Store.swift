@@ -165,19 +165,7 @@ public final class Store: Sendable {
             // Without a box or a filter the count is the datasets' record counts: no COUNT(*) over a million rows.
             let total: Int
             if boxes.isEmpty && filters.isEmpty {
-                switch selector {
-                case .dataset(let id):
-                    total = try Int.fetchOne(db, sql: "SELECT record_count FROM dataset WHERE id = ?", arguments: [id]) ?? 0
-                case .standard(let standard, let municipality):
-                    let condition = municipality == nil ? "" : " AND municipality_code = ?"
-                    let values: [any DatabaseValueConvertible] = [standard] + (municipality.map { [$0] } ?? [])
-                    total =
-                        try Int.fetchOne(
-                            db,
-                            sql: "SELECT COALESCE(SUM(record_count), 0) FROM dataset WHERE standard = ?\(condition)",
-                            arguments: StatementArguments(values)
-                        ) ?? 0
-                }
+                total = try Store.recordCounts(selector, db).reduce(0) { $0 + $1.count }
             } else {
                 total =
                     try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM feature f WHERE \(whereClause)", arguments: StatementArguments(arguments)) ?? 0
@@ -194,19 +182,7 @@ public final class Store: Sendable {
 
     /// A page in file order: the datasets of `selector` by id, each from `seq` 0, found by position.
     static func filePage(_ selector: CollectionSelector, limit: Int, offset: Int, _ db: Database) throws -> FeaturePage {
-        let counts: [(id: String, count: Int)]
-        switch selector {
-        case .dataset(let id):
-            counts = try Row.fetchAll(db, sql: "SELECT id, record_count FROM dataset WHERE id = ?", arguments: [id]).map { ($0[0], $0[1]) }
-        case .standard(let standard, let municipality):
-            let condition = municipality == nil ? "" : " AND municipality_code = ?"
-            let values: [any DatabaseValueConvertible] = [standard] + (municipality.map { [$0] } ?? [])
-            counts = try Row.fetchAll(
-                db,
-                sql: "SELECT id, record_count FROM dataset WHERE standard = ?\(condition) ORDER BY id",
-                arguments: StatementArguments(values)
-            ).map { ($0[0], $0[1]) }
-        }
+        let counts = try recordCounts(selector, db)
         let total = counts.reduce(0) { $0 + $1.count }
         var features: [StoredFeature] = []
         var skip = offset
@@ -223,6 +199,24 @@ public final class Store: Sendable {
             skip = 0
         }
         return FeaturePage(features: features, numberMatched: total)
+    }
+
+    /// The datasets a selector reads, by id, with their record counts.
+    static func recordCounts(_ selector: CollectionSelector, _ db: Database) throws -> [(id: String, count: Int)] {
+        let rows: [Row]
+        switch selector {
+        case .dataset(let id):
+            rows = try Row.fetchAll(db, sql: "SELECT id, record_count FROM dataset WHERE id = ?", arguments: [id])
+        case .standard(let standard, let municipality):
+            let condition = municipality == nil ? "" : " AND municipality_code = ?"
+            let values: [any DatabaseValueConvertible] = [standard] + (municipality.map { [$0] } ?? [])
+            rows = try Row.fetchAll(
+                db,
+                sql: "SELECT id, record_count FROM dataset WHERE standard = ?\(condition) ORDER BY id",
+                arguments: StatementArguments(values)
+            )
+        }
+        return rows.map { ($0[0], $0[1]) }
     }
 
     /// One feature by its id.

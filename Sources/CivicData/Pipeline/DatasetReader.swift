@@ -47,7 +47,7 @@ public final class DatasetReader {
     private let rows: any RowSource
     private let plan: ColumnPlan
     private let header: [String]
-    /// Input column positions by header name (the first of duplicates; "列N" for cells beyond the header).
+    /// Input column positions by header name (the first of duplicates).
     private let headerPositions: [String: Int]
     private let headerLine: Int
     private let metadata: [[String]]
@@ -74,14 +74,13 @@ public final class DatasetReader {
     public init(rows: any RowSource, name: String, options: ReadOptions = ReadOptions()) throws {
         self.rows = rows
         displayName = name
-        let csv = rows
 
         // The header: the `#property` row among leading `#` rows, else the first row that is not a `#` row.
         var metadata: [[String]] = []
         var metadataLines: [Int] = []
         var header: CSVRow?
         var firstData: CSVRow?
-        while let row = try csv.nextRow() {
+        while let row = try rows.nextRow() {
             if row.isBlank && header == nil { continue }
             if row.cells.first?.hasPrefix("#") == true {
                 if header == nil && row.cells[0].lowercased() == "#property" {
@@ -101,7 +100,6 @@ public final class DatasetReader {
         self.header = header.cells
         var positions: [String: Int] = [:]
         for (index, name) in header.cells.enumerated() where positions[name] == nil { positions[name] = index }
-        for index in 0..<256 where positions["列\(index + 1)"] == nil { positions["列\(index + 1)"] = index }
         self.headerPositions = positions
         self.headerLine = header.line
         self.metadata = metadata
@@ -233,10 +231,17 @@ public final class DatasetReader {
     public func emit(_ finding: Finding, to sink: any FindingSink) throws {
         var finding = finding
         if rows.hasCellReferences, finding.cell == nil, let line = finding.line {
-            finding.cell = rows.cellReference(line: line, column: finding.column.flatMap { headerPositions[$0] })
+            finding.cell = rows.cellReference(line: line, column: finding.column.flatMap(position(ofColumn:)))
         }
         summary.count(finding)
         try sink.receive(finding)
+    }
+
+    /// The input position of a finding's column: a header name, or "列N" for the Nth cell beyond the header.
+    private func position(ofColumn name: String) -> Int? {
+        if let position = headerPositions[name] { return position }
+        guard name.hasPrefix("列"), let number = Int(name.dropFirst()), number >= 1 else { return nil }
+        return number - 1
     }
 
     /// Records how many GeoJSON features a writer produced, for the summary.
