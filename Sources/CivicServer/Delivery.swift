@@ -76,12 +76,7 @@ final class Delivery: Sendable {
         headers[.lastModified] = lastModified
         headers[.cacheControl] = cacheControl
         headers[.vary] = "Accept-Encoding"
-        if let match = request.headers[.ifNoneMatch], entry.status == .ok,
-            match == "*"
-                || match.split(separator: ",").contains(where: {
-                    $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") == entry.etag
-                })
-        {
+        if entry.status == .ok, Delivery.notModified(request, etag: entry.etag) {
             headers[.contentType] = nil
             return Response(status: .notModified, headers: headers)
         }
@@ -112,13 +107,16 @@ final class Delivery: Sendable {
         headers[.eTag] = etag
         headers[.lastModified] = lastModified
         headers[.cacheControl] = cacheControl
-        if let match = request.headers[.ifNoneMatch],
-            match == "*" || match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag })
-        {
-            return Response(status: .notModified, headers: headers)
-        }
+        if Delivery.notModified(request, etag: etag) { return Response(status: .notModified, headers: headers) }
         headers[.contentType] = contentType
         return Response(status: .ok, headers: headers, body: try await make())
+    }
+
+    /// True when the request's `If-None-Match` names `etag` (weakly, as RFC 9110 compares it) or is `*`.
+    static func notModified(_ request: Request, etag: String) -> Bool {
+        guard let match = request.headers[.ifNoneMatch] else { return false }
+        return match == "*"
+            || match.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") == etag }
     }
 
     private func remember(_ entry: Entry, key: String) {
