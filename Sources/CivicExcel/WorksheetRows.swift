@@ -64,11 +64,11 @@ public final class WorksheetRows: RowSource {
                     .workbookTitleRows,
                     .warning,
                     line: row.number,
+                    cell: prefix + "\(row.number):\(row.number)",
                     message: "a title row above the table's header; its text is kept in the report's source.metadata",
                     before: row.cells.map(\.text).joined(separator: "\t")
                 )
             )
-            findings[findings.count - 1].cell = prefix + "\(row.number):\(row.number)"
         }
         titleRows = titles
 
@@ -84,14 +84,15 @@ public final class WorksheetRows: RowSource {
             if named.contains(column) || dataColumns.contains(column) {
                 columns.append(column)
             } else {
-                var finding = Finding(
-                    .workbookBlankColumn,
-                    .warning,
-                    line: header.number,
-                    message: "column \(CellReference.letters(column)) is blank in the header: a spacer column, skipped"
+                findings.append(
+                    Finding(
+                        .workbookBlankColumn,
+                        .warning,
+                        line: header.number,
+                        cell: prefix + CellReference.letters(column) + ":" + CellReference.letters(column),
+                        message: "column \(CellReference.letters(column)) is blank in the header: a spacer column, skipped"
+                    )
                 )
-                finding.cell = prefix + CellReference.letters(column) + ":" + CellReference.letters(column)
-                findings.append(finding)
             }
         }
         self.columns = columns
@@ -198,9 +199,15 @@ public final class WorksheetRows: RowSource {
         for number in blankRows { ready.append(CSVRow(line: number, cells: Array(repeating: "", count: columns.count))) }
         blankRows.removeAll(keepingCapacity: true)
         if row.hidden {
-            var finding = Finding(.workbookHiddenRow, .warning, line: row.number, message: "a hidden row (read like the others; unhide it)")
-            finding.cell = prefix + "\(row.number):\(row.number)"
-            findings.append(finding)
+            findings.append(
+                Finding(
+                    .workbookHiddenRow,
+                    .warning,
+                    line: row.number,
+                    cell: prefix + "\(row.number):\(row.number)",
+                    message: "a hidden row (read like the others; unhide it)"
+                )
+            )
         }
         ready.append(dense(row))
     }
@@ -225,15 +232,16 @@ public final class WorksheetRows: RowSource {
 
     private func reportOtherTable(_ row: SheetRow) {
         guard !row.cells.isEmpty else { return }
-        var finding = Finding(
-            .workbookOtherTable,
-            .warning,
-            line: row.number,
-            message: "a second table after blank rows: not read as records; its cells (tab-separated) are kept in this report",
-            before: row.cells.map(\.text).joined(separator: "\t")
+        findings.append(
+            Finding(
+                .workbookOtherTable,
+                .warning,
+                line: row.number,
+                cell: prefix + "\(row.number):\(row.number)",
+                message: "a second table after blank rows: not read as records; its cells (tab-separated) are kept in this report",
+                before: row.cells.map(\.text).joined(separator: "\t")
+            )
         )
-        finding.cell = prefix + "\(row.number):\(row.number)"
-        findings.append(finding)
     }
 
     /// The row's cells in table order; cells outside the table, errors and formulas without values are findings.
@@ -243,38 +251,41 @@ public final class WorksheetRows: RowSource {
         for cell in row.cells {
             let reference = prefix + CellReference.letters(cell.column) + String(row.number)
             guard let position = positions[cell.column] else {
-                var finding = Finding(
-                    .workbookOutsideTable,
-                    .error,
-                    line: row.number,
-                    message: "a value outside the table (column \(CellReference.letters(cell.column)) has no header); kept only in this report",
-                    before: cell.text
+                findings.append(
+                    Finding(
+                        .workbookOutsideTable,
+                        .error,
+                        line: row.number,
+                        cell: reference,
+                        message: "a value outside the table (column \(CellReference.letters(cell.column)) has no header); kept only in this report",
+                        before: cell.text
+                    )
                 )
-                finding.cell = reference
-                findings.append(finding)
                 continue
             }
             switch cell.kind {
             case .error:
-                var finding = Finding(
-                    .workbookErrorValue,
-                    .error,
-                    line: row.number,
-                    message: "an error value (\(cell.text)) instead of data; the cell is read as empty",
-                    before: cell.text
+                findings.append(
+                    Finding(
+                        .workbookErrorValue,
+                        .error,
+                        line: row.number,
+                        cell: reference,
+                        message: "an error value (\(cell.text)) instead of data; the cell is read as empty",
+                        before: cell.text
+                    )
                 )
-                finding.cell = reference
-                findings.append(finding)
             case .formulaWithoutValue:
-                var finding = Finding(
-                    .workbookFormulaWithoutValue,
-                    .error,
-                    line: row.number,
-                    message: "a formula with no stored value (the file was not saved by a spreadsheet program); read as empty",
-                    before: cell.text
+                findings.append(
+                    Finding(
+                        .workbookFormulaWithoutValue,
+                        .error,
+                        line: row.number,
+                        cell: reference,
+                        message: "a formula with no stored value (the file was not saved by a spreadsheet program); read as empty",
+                        before: cell.text
+                    )
                 )
-                finding.cell = reference
-                findings.append(finding)
             case .text:
                 cells[position] = cell.text
                 if row.number != headerRow, NumberValue.isDecimal(Whitespace.trimmed(cell.text)) { textNumbers.append(position) }
@@ -291,26 +302,28 @@ public final class WorksheetRows: RowSource {
     private func finish() {
         guard let layout = stream.layout else { return }
         for column in columns where layout.hiddenColumns.contains(column) {
-            var finding = Finding(
-                .workbookHiddenColumn,
-                .warning,
-                message: "column \(CellReference.letters(column)) is hidden (read like the others; unhide it)"
+            findings.append(
+                Finding(
+                    .workbookHiddenColumn,
+                    .warning,
+                    cell: prefix + CellReference.letters(column) + ":" + CellReference.letters(column),
+                    message: "column \(CellReference.letters(column)) is hidden (read like the others; unhide it)"
+                )
             )
-            finding.cell = prefix + CellReference.letters(column) + ":" + CellReference.letters(column)
-            findings.append(finding)
         }
         for merge in layout.merges {
             let inTitle = merge.last.row < headerRow
-            var finding = Finding(
-                .workbookMergedCells,
-                .warning,
-                line: merge.first.row,
-                message: inTitle
-                    ? "merged cells in a title row (\(merge.text))"
-                    : "merged cells \(merge.text): the value is in the first cell only; the others are read as empty (do not merge cells)"
+            findings.append(
+                Finding(
+                    .workbookMergedCells,
+                    .warning,
+                    line: merge.first.row,
+                    cell: prefix + merge.text,
+                    message: inTitle
+                        ? "merged cells in a title row (\(merge.text))"
+                        : "merged cells \(merge.text): the value is in the first cell only; the others are read as empty (do not merge cells)"
+                )
             )
-            finding.cell = prefix + merge.text
-            findings.append(finding)
         }
     }
 

@@ -25,6 +25,7 @@ public struct Finding: Sendable, Codable, Equatable {
         _ severity: Severity,
         line: Int? = nil,
         column: String? = nil,
+        cell: String? = nil,
         field: String? = nil,
         message: String,
         before: String? = nil,
@@ -34,6 +35,7 @@ public struct Finding: Sendable, Codable, Equatable {
         self.severity = severity
         self.line = line
         self.column = column
+        self.cell = cell
         self.field = field
         self.message = message
         self.before = before
