@@ -86,14 +86,7 @@ extension Store {
         }
         let georeferencer = try Georeferencer(reader: reader, options: georeferencing)
 
-        var kinds: [String: FieldKind] = [:]
-        for field in reader.schema.fields { kinds[field.name] = field.kind }
-        let numeric = reader.outputColumns.map { name in
-            switch kinds[name] {
-            case .integer, .number, .latitude, .longitude: true
-            default: false
-            }
-        }
+        let numeric = reader.schema.kinds(of: reader.outputColumns).map { $0?.isNumeric == true }
         let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
         let modified = (attributes?[.modificationDate] as? Date) ?? Date()
         // Feature ids: the ID column's values when every record has a distinct one, else line numbers.

@@ -49,14 +49,7 @@ public final class GeoJSONWriter {
             key.append(0x3A)
             return key
         }
-        var kinds: [String: FieldKind] = [:]
-        for field in schema.fields { kinds[field.name] = field.kind }
-        numeric = selected.map { columns[$0] }.map { name in
-            switch kinds[name] {
-            case .integer, .number, .latitude, .longitude: true
-            default: false
-            }
-        }
+        numeric = schema.kinds(of: selected.map { columns[$0] }).map { $0?.isNumeric == true }
         idColumn = schema.civic.idField.flatMap { columns.firstIndex(of: $0) }
         line.reserveCapacity(4096)
     }

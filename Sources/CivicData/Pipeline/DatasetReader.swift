@@ -358,22 +358,17 @@ public final class DatasetReader {
         }
 
         for position in row.numbersStoredAsText where position < plan.targets.count {
-            guard case .field(_, let field) = plan.targets[position] else { continue }
-            switch schema.fields[field].kind {
-            case .integer, .number, .latitude, .longitude:
-                findingBuffer.append(
-                    Finding(
-                        .workbookNumberAsText,
-                        .warning,
-                        line: line,
-                        column: header[position],
-                        field: schema.fields[field].name,
-                        message: "a number stored as text in the workbook (store numbers as numbers)"
-                    )
+            guard case .field(_, let field) = plan.targets[position], schema.fields[field].kind.isNumeric else { continue }
+            findingBuffer.append(
+                Finding(
+                    .workbookNumberAsText,
+                    .warning,
+                    line: line,
+                    column: header[position],
+                    field: schema.fields[field].name,
+                    message: "a number stored as text in the workbook (store numbers as numbers)"
                 )
-            default:
-                continue
-            }
+            )
         }
 
         var record = NormalizedRecord(line: line, values: values)

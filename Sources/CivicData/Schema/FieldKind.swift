@@ -34,4 +34,12 @@ public enum FieldKind: String, Sendable, Codable, Hashable, CaseIterable {
     /// 高度の種別: 階数 / 標高 / 地表高.
     case altitudeType
     case text
+
+    /// Integer, number, 緯度, 経度: written as JSON numbers and workbook numbers.
+    public var isNumeric: Bool {
+        switch self {
+        case .integer, .number, .latitude, .longitude: true
+        default: false
+        }
+    }
 }

@@ -39,6 +39,13 @@ public struct Schema: Sendable, Codable, Hashable {
 
     /// The dataset id.
     public var id: String { name }
+
+    /// The kind of each of `columns` (nil for a column the schema does not have).
+    public func kinds(of columns: [String]) -> [FieldKind?] {
+        var kinds: [String: FieldKind] = [:]
+        for field in fields { kinds[field.name] = field.kind }
+        return columns.map { kinds[$0] }
+    }
     public var legacyFields: [Field] { civic.legacyFields ?? [] }
     public var hasLegacyLayout: Bool { !legacyFields.isEmpty }
 

@@ -64,13 +64,11 @@ public final class XLSXWriter {
 
     /// The column types for `columns` by the schema's field kinds (columns it does not have are text).
     public static func types(columns: [String], schema: Schema?) -> [ColumnType] {
-        var kinds: [String: FieldKind] = [:]
-        for field in schema?.fields ?? [] { kinds[field.name] = field.kind }
-        return columns.map { name in
-            switch kinds[name] {
-            case .integer, .number, .latitude, .longitude: .number
+        (schema?.kinds(of: columns) ?? columns.map { _ in nil }).map { kind in
+            switch kind {
             case .date: .date
             case .time: .time
+            case let kind? where kind.isNumeric: .number
             default: .text
             }
         }
