@@ -75,12 +75,7 @@ struct DownloadsController: Sendable {
             return Payload(bytes: out, contentType: "application/geo+json")
         case "xlsx":
             guard request.uri.queryParameters.isEmpty else { throw APIError.badParameter("\(id).xlsx takes no parameters") }
-            let schema = try? SchemaCatalog.bundled.schema(id: dataset.standard)
-            let writer = try XLSXWriter(
-                columns: dataset.columns,
-                types: XLSXWriter.types(columns: dataset.columns, schema: schema),
-                sheetName: dataset.standardTitle
-            )
+            let writer = try DownloadsController.workbookWriter(dataset)
             for feature in page.features { try writer.writeRow(feature.values) }
             return Payload(
                 bytes: try writer.finishBytes(),
@@ -159,12 +154,7 @@ struct DownloadsController: Sendable {
         let name = dataset.id.replacingOccurrences(of: "/", with: "_")
         let path = store.reportsDirectory.appendingPathComponent("\(name).\(version).xlsx").path
         if !FileManager.default.fileExists(atPath: path) {
-            let schema = try? SchemaCatalog.bundled.schema(id: dataset.standard)
-            let writer = try XLSXWriter(
-                columns: dataset.columns,
-                types: XLSXWriter.types(columns: dataset.columns, schema: schema),
-                sheetName: dataset.standardTitle
-            )
+            let writer = try DownloadsController.workbookWriter(dataset)
             var offset = 0
             while true {
                 let page = try store.features(in: .dataset(dataset.id), limit: 2000, offset: offset)
@@ -191,6 +181,16 @@ struct DownloadsController: Sendable {
         ) {
             try await FileIO().loadFile(path: path, context: context)
         }
+    }
+
+    /// A workbook for a dataset: one sheet named after its standard dataset, cells typed by the standard's fields.
+    static func workbookWriter(_ dataset: StoredDataset) throws -> XLSXWriter {
+        let schema = try? SchemaCatalog.bundled.schema(id: dataset.standard)
+        return try XLSXWriter(
+            columns: dataset.columns,
+            types: XLSXWriter.types(columns: dataset.columns, schema: schema),
+            sheetName: dataset.standardTitle
+        )
     }
 
     /// A CSV download's options: `bom=true|false`, `encoding=utf-8|cp932`; anything else is a 400.
