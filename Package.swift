@@ -10,11 +10,13 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "Civic",
-    platforms: [.macOS(.v14)],
+    // macOS 15: Synchronization.Mutex (the server's shared state) needs it.
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "CivicData", targets: ["CivicData"]),
         .library(name: "CivicGeo", targets: ["CivicGeo"]),
         .library(name: "CivicExcel", targets: ["CivicExcel"]),
+        .library(name: "CivicIngest", targets: ["CivicIngest"]),
         .executable(name: "civic", targets: ["civic"]),
     ],
     dependencies: [
@@ -46,17 +48,21 @@ let package = Package(
             dependencies: ["CivicData", "CLibXML2", "CivicZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings
         ),
-        // The embedded store: datasets, records (with an R*Tree) and reports in SQLite (GRDB).
+        // The pipeline every caller uses: file (CSV/TSV, .xlsx) → records (recognised, validated, normalised,
+        // georeferenced) → sinks (CSV, GeoJSON, .xlsx writers, the store), with the report built as it runs.
+        .target(name: "CivicIngest", dependencies: ["CivicData", "CivicGeo", "CivicExcel"], swiftSettings: swiftSettings),
+        // The embedded store: datasets in versions, records (with an R*Tree) and reports in SQLite (GRDB). It is a
+        // sink of the pipeline; it does not read files itself.
         .target(
             name: "CivicStore",
-            dependencies: ["CivicData", "CivicGeo", "CivicExcel", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["CivicData", "CivicGeo", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         // The feed server: OGC API Features, downloads, CKAN API, DCAT, HTML (Hummingbird 2).
         .target(
             name: "CivicServer",
             dependencies: [
-                "CivicData", "CivicGeo", "CivicStore", "CivicExcel",
+                "CivicData", "CivicGeo", "CivicStore", "CivicExcel", "CivicIngest",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -71,6 +77,7 @@ let package = Package(
                 "CivicData",
                 "CivicGeo",
                 "CivicExcel",
+                "CivicIngest",
                 "CivicStore",
                 "CivicServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -111,8 +118,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CivicIngestTests",
+            dependencies: ["CivicIngest"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CivicStoreTests",
-            dependencies: ["CivicStore", "CivicGeo"],
+            dependencies: ["CivicStore", "CivicIngest", "CivicGeo"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -29,10 +29,10 @@ extension DatasetReader {
             let others = workbook.sheets.enumerated().filter { $0.element.name != rows.sheet.name }.map { "\($0.offset + 1) \($0.element.name)" }
             throw DatasetError(
                 code: error.code,
-                message:
-                    "sheet '\(rows.sheet.name)': \(error.message); the workbook also has \(others.joined(separator: ", ")) (choose with --sheet)",
+                message: "sheet '\(rows.sheet.name)': \(error.message); the workbook also has \(others.joined(separator: ", "))",
                 file: error.file,
-                line: error.line
+                line: error.line,
+                remedy: Remedy(.sheet, choices: workbook.sheets.filter { $0.name != rows.sheet.name }.map(\.name))
             )
         }
     }

@@ -1,3 +1,4 @@
+public import CivicData
 public import CivicStore
 import Foundation
 public import Hummingbird
@@ -10,64 +11,64 @@ public func buildApplication(
     store: Store,
     logger: Logger = Logger(label: "civic")
 ) throws -> some ApplicationProtocol {
-    let catalogue = Catalogue(datasets: try store.datasets())
-    let delivery = Delivery(loadedAt: catalogue.datasets.compactMap { ISO8601DateFormatter().date(from: $0.loadedAt) }.max() ?? Date())
-    let router = Router(context: BasicRequestContext.self)
-    router.add(middleware: LogRequestsMiddleware(.info))
-    router.add(middleware: APIMiddleware())
-    if let leaflet = configuration.mapLibraryDirectory {
-        // Leaflet from a local folder (Debian's libjs-leaflet by default), so the map works offline.
-        router.add(
-            middleware: FileMiddleware(
-                leaflet,
-                urlBasePath: "/static/leaflet",
-                cacheControl: .init([(MediaType(type: .any), [.maxAge(86400), .public])])
-            )
-        )
-    }
-    if configuration.cors {
-        router.add(
-            middleware: CORSMiddleware(
-                allowOrigin: .all,
-                allowHeaders: [.accept, .contentType, .ifNoneMatch],
-                allowMethods: [.get, .head, .post, .options]
-            )
-        )
-    }
-    router.get("/health") { request, _ in
-        try delivery.respond(request, cacheable: false) {
-            try jsonPayload(["status": "ok", "datasets": catalogue.datasets.count, "collections": catalogue.collections.count])
-        }
-    }
-    FeaturesController(store: store, catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
-    DownloadsController(store: store, catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
-    CKANController(store: store, catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
-    DCATController(catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
-    return Application(
-        responder: HeadAsGet(wrapped: router.buildResponder()),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Civic"),
+    buildApplication(site: try Site(configuration: configuration, store: store), logger: logger)
+}
+
+/// The application over a site whose routes may be swapped while it runs (background loads).
+public func buildApplication(site: Site, logger: Logger = Logger(label: "civic")) -> some ApplicationProtocol {
+    Application(
+        responder: HeadAsGet(wrapped: SiteResponder(site: site)),
+        configuration: .init(address: .hostname(site.configuration.host, port: site.configuration.port), serverName: "Civic"),
         logger: logger
     )
 }
 
-/// Loads the datasets into the store (skipping unchanged ones) and serves until SIGINT/SIGTERM.
+/// Opens the store and serves it at once, loading the data folder's new and changed datasets in the background
+/// (each switches to its new version when its load commits), until SIGINT/SIGTERM.
+///
+/// A data folder that cannot be used (missing, unreadable, empty) removes nothing: with datasets in the store the
+/// server serves them and reports the error on `/health`; with an empty store it stops with the error.
 public func runServer(configuration: ServerConfiguration) async throws {
     var logger = Logger(label: "civic")
     logger.logLevel = configuration.logLevel
     let store = try configuration.databasePath.map { try Store(path: $0) } ?? Store.inMemory()
-    let started = Date()
-    let summary = try store.load(directory: configuration.dataDirectory)
-    logger.info(
-        "datasets loaded",
-        metadata: [
-            "loaded": .stringConvertible(summary.loaded.count),
-            "unchanged": .stringConvertible(summary.unchanged.count),
-            "removed": .stringConvertible(summary.removed.count),
-            "failed": .stringConvertible(summary.failed.count),
-            "seconds": .stringConvertible((Date().timeIntervalSince(started) * 1000).rounded() / 1000),
-        ]
-    )
-    for (id, reason) in summary.failed { logger.error("dataset not loaded", metadata: ["dataset": .string(id), "reason": .string(reason)]) }
-    let app = try buildApplication(configuration: configuration, store: store, logger: logger)
-    try await app.runService()
+    let catalog = try configuration.schemasDirectory.map { try SchemaCatalog.bundled.merging(directory: $0) } ?? .bundled
+    let status = LoadStatus()
+    var sync = DataFolderSync(directory: configuration.dataDirectory, store: store, catalog: catalog, status: status, logger: logger)
+    sync.catalogDigest = DataFolderSync.digest(ofSchemaFolder: configuration.schemasDirectory)
+    do {
+        _ = try sync.scan()
+    } catch {
+        if try store.datasets().isEmpty { throw error }
+        logger.error("data folder not usable; serving the datasets in the store", metadata: ["reason": .string("\(error)")])
+    }
+    let site = try Site(configuration: configuration, store: store, status: status)
+    status.update { $0.syncing = true }
+    let grace = configuration.retiredVersionGrace
+    let syncLogger = logger
+    // Loading is CPU work that blocks: a thread of its own, not the concurrency pool the requests run on.
+    let thread = Thread { [sync] in
+        // Versions left by a crash are unreachable: collect them first.
+        _ = try? store.collectGarbage()
+        sync.run {
+            do { try site.refresh() } catch { syncLogger.error("catalogue not refreshed", metadata: ["reason": .string("\(error)")]) }
+        }
+        try? site.refresh()
+        let summary = status.current
+        syncLogger.info(
+            "data folder loaded",
+            metadata: [
+                "loaded": .stringConvertible(summary.loaded.count), "removed": .stringConvertible(summary.removed.count),
+                "failed": .stringConvertible(summary.failures.count),
+            ]
+        )
+        // Replaced versions stay readable a while for requests (long downloads) that started before the switch.
+        Thread.sleep(forTimeInterval: grace)
+        _ = try? store.collectGarbage()
+    }
+    thread.name = "civic-load"
+    thread.start()
+    let served = try store.datasets().count
+    logger.notice("serving", metadata: ["datasets": .stringConvertible(served)])
+    try await buildApplication(site: site, logger: logger).runService()
 }

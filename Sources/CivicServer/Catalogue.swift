@@ -20,10 +20,7 @@ struct Catalogue: Sendable {
         var featureCount: Int
         var updated: String
 
-        var isMerged: Bool {
-            if case .standard = selector { return true }
-            return false
-        }
+        var isMerged: Bool { selector.isMerged }
     }
 
     /// A publishing municipality (a CKAN organisation), by 全国地方公共団体コード.
@@ -35,21 +32,28 @@ struct Catalogue: Sendable {
 
     var collections: [Collection]
     var datasets: [StoredDataset]
+    /// Datasets whose last load failed (id → why): they keep serving their last good version, and say so.
+    var failures: [String: String]
+    /// When the data last changed (the newest load), for Last-Modified.
+    var loadedAt: Date
     /// The municipalities in code order ("unknown" for datasets without a code).
     var organizations: [Organization]
     private var byID: [String: Collection]
 
-    init(datasets: [StoredDataset]) {
+    init(datasets: [StoredDataset], failures: [String: String] = [:]) {
         self.datasets = datasets
+        self.failures = failures
+        loadedAt = datasets.compactMap { ISO8601DateFormatter().date(from: $0.loadedAt) }.max() ?? Date()
         var collections: [Collection] = []
         for dataset in datasets {
-            let idField = SchemaCatalog.bundled[dataset.standard]?.civic.idField
+            // The schema the dataset was loaded with decides its ID column (not the bundled one: a user's may differ).
+            let idField = dataset.schema.civic.idField
             collections.append(
                 Collection(
                     id: dataset.id,
                     title: dataset.title,
                     description: "\(dataset.municipality ?? "") \(dataset.standardTitle)（\(dataset.attribution ?? "")）",
-                    selector: .dataset(dataset.id),
+                    selector: .dataset(dataset),
                     columns: dataset.columns,
                     numeric: dataset.numericColumns,
                     idColumn: idField.flatMap { dataset.columns.firstIndex(of: $0) },
@@ -83,7 +87,7 @@ struct Catalogue: Sendable {
                     title: "\(first.standardTitle)（全団体）",
                     description:
                         "\(first.standardTitle): \(members.compactMap(\.municipality).joined(separator: "、")) — merged; filter with municipality=<全国地方公共団体コード>",
-                    selector: .standard(standard, municipality: nil),
+                    selector: .merged(members),
                     columns: columns,
                     numeric: Array(first.numericColumns.prefix(first.standardColumnCount)) + [false],
                     idColumn: nil,

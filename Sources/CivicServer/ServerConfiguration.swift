@@ -31,6 +31,10 @@ public struct ServerConfiguration: Sendable {
     public var streamedDownloadRecords = 20_000
     /// Validation reports larger than this (bytes) stream from disk instead of passing through the response cache.
     public var streamedReportBytes = 8 << 20
+    /// A folder of `*.schema.json` merged over the bundled schemas (the same id overrides); nil for the bundled ones.
+    public var schemasDirectory: URL?
+    /// Seconds a replaced version stays in the store for requests that began before the switch (long downloads).
+    public var retiredVersionGrace: TimeInterval = 60
 
     /// swift-log's levels, for callers that do not import Logging.
     public typealias LogLevel = Logger.Level

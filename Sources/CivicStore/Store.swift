@@ -1,17 +1,26 @@
+public import CivicData
 public import CivicGeo
 public import Foundation
 import GRDB
 
-/// The embedded SQLite store (GRDB): datasets with their reports, records as features, and an R*Tree over the
-/// features' points for bbox queries. A file store uses a `DatabasePool` (WAL: readers never wait for the writer);
-/// `inMemory()` is for tests. Sendable: GRDB serialises access.
+/// The embedded SQLite store (GRDB): datasets in versions, their records as features with an R*Tree over the points
+/// for bbox queries, and the validation reports as files beside it.
+///
+/// A dataset is served from its *live* version. A load writes a new version (state `loading`, invisible to
+/// readers) in many small transactions, then one short transaction makes it live and retires the old one, whose
+/// rows are deleted later, a chunk at a time. So a reader sees the old or the new version, never a mix; a failed
+/// load leaves the live version as it was; and after `kill -9` at any moment, opening the store rolls back the
+/// last open transaction (SQLite) and drops any version that was still loading: every dataset is at a complete
+/// version. A file store uses a `DatabasePool` (WAL: readers never wait for the writer); `inMemory()` is for tests.
+/// Sendable: GRDB serialises access.
 public final class Store: Sendable {
     let writer: any DatabaseWriter
     /// Where the validation reports are written: `<store>-reports/` beside a file store, a temporary folder for
-    /// one in memory.
+    /// one in memory (removed with the store).
     public let reportsDirectory: URL
+    private let ownsReportsDirectory: Bool
 
-    /// Opens (or creates) the store at `path`.
+    /// Opens (or creates) the store at `path`, and recovers it: versions left loading by a crash are dropped.
     public init(path: String) throws {
         do {
             var configuration = Configuration()
@@ -20,8 +29,12 @@ public final class Store: Sendable {
             }
             writer = try DatabasePool(path: path, configuration: configuration)
             reportsDirectory = URL(fileURLWithPath: path + "-reports", isDirectory: true)
+            ownsReportsDirectory = false
             try FileManager.default.createDirectory(at: reportsDirectory, withIntermediateDirectories: true)
             try Store.migrator.migrate(writer)
+            try recover()
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw StoreError(code: .open, message: "cannot open the store at \(path): \(error)", cause: error)
         }
@@ -30,8 +43,13 @@ public final class Store: Sendable {
     private init(writer: any DatabaseWriter, reports: URL) throws {
         self.writer = writer
         reportsDirectory = reports
+        ownsReportsDirectory = true
         try FileManager.default.createDirectory(at: reports, withIntermediateDirectories: true)
         try Store.migrator.migrate(writer)
+    }
+
+    deinit {
+        if ownsReportsDirectory { try? FileManager.default.removeItem(at: reportsDirectory) }
     }
 
     /// A store in memory.
@@ -44,11 +62,23 @@ public final class Store: Sendable {
 
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
+        // v1/v2 (one copy of each dataset, replaced in place) are superseded by v3: the store is rebuilt from the
+        // data folder on the next load.
+        migrator.registerMigration("v1") { _ in }
+        migrator.registerMigration("v2") { _ in }
+        migrator.registerMigration("v3") { db in
+            for table in ["feature_rtree", "feature", "dataset"] { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
             try db.execute(
                 sql: """
                     CREATE TABLE dataset (
                         id TEXT PRIMARY KEY NOT NULL,
+                        live_version INTEGER NOT NULL,
+                        origin TEXT NOT NULL
+                    );
+                    CREATE TABLE version (
+                        key INTEGER PRIMARY KEY,
+                        dataset_id TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('loading', 'live', 'retired')),
                         title TEXT NOT NULL,
                         municipality_code TEXT,
                         municipality TEXT,
@@ -62,18 +92,21 @@ public final class Store: Sendable {
                         columns TEXT NOT NULL,
                         standard_column_count INTEGER NOT NULL,
                         numeric_columns TEXT NOT NULL,
-                        record_count INTEGER NOT NULL,
-                        feature_count INTEGER NOT NULL,
+                        schema TEXT NOT NULL,
+                        record_count INTEGER NOT NULL DEFAULT 0,
+                        feature_count INTEGER NOT NULL DEFAULT 0,
                         min_x REAL, min_y REAL, max_x REAL, max_y REAL,
-                        valid INTEGER NOT NULL,
-                        report TEXT NOT NULL,
+                        valid INTEGER NOT NULL DEFAULT 0,
+                        report_file TEXT NOT NULL,
                         file TEXT NOT NULL,
                         fingerprint TEXT NOT NULL,
+                        origin TEXT NOT NULL,
                         loaded_at TEXT NOT NULL
                     );
+                    CREATE INDEX version_by_state ON version(state);
                     CREATE TABLE feature (
                         key INTEGER PRIMARY KEY,
-                        dataset_id TEXT NOT NULL REFERENCES dataset(id) ON DELETE CASCADE,
+                        version INTEGER NOT NULL,
                         seq INTEGER NOT NULL,
                         feature_id TEXT NOT NULL,
                         line INTEGER NOT NULL,
@@ -81,29 +114,27 @@ public final class Store: Sendable {
                         lat REAL,
                         vals TEXT NOT NULL
                     );
-                    CREATE UNIQUE INDEX feature_by_id ON feature(dataset_id, feature_id);
-                    CREATE INDEX feature_by_seq ON feature(dataset_id, seq);
+                    CREATE UNIQUE INDEX feature_by_id ON feature(version, feature_id);
+                    CREATE INDEX feature_by_seq ON feature(version, seq);
                     CREATE VIRTUAL TABLE feature_rtree USING rtree(key, min_x, max_x, min_y, max_y);
                     """
             )
-        }
-        // v2: reports live in files (report_file); the report column is left empty.
-        migrator.registerMigration("v2") { db in
-            try db.execute(sql: "ALTER TABLE dataset ADD COLUMN report_file TEXT NOT NULL DEFAULT ''")
         }
         return migrator
     }()
 
     // MARK: Reading
 
-    /// Every dataset, by id.
+    /// Every dataset's live version, by id: one consistent snapshot.
     public func datasets() throws -> [StoredDataset] {
-        try read { db in try Row.fetchAll(db, sql: "SELECT \(Store.datasetColumns) FROM dataset ORDER BY id").map(Store.dataset(from:)) }
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Store.datasetColumns) \(Store.liveJoin) ORDER BY d.id").map(Store.dataset(from:))
+        }
     }
 
     public func dataset(id: String) throws -> StoredDataset? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Store.datasetColumns) FROM dataset WHERE id = ?", arguments: [id]).map(Store.dataset(from:))
+            try Row.fetchOne(db, sql: "SELECT \(Store.datasetColumns) \(Store.liveJoin) WHERE d.id = ?", arguments: [id]).map(Store.dataset(from:))
         }
     }
 
@@ -119,23 +150,19 @@ public final class Store: Sendable {
         limit: Int,
         offset: Int
     ) throws -> FeaturePage {
+        let boxes = [bbox, other].compactMap { $0 }
+        // In file order without a box or a filter, an offset is a position in the versions' records (seq runs
+        // 0..<record_count in each): read from there by the index, however deep the page (no OFFSET scan).
+        if boxes.isEmpty && filters.isEmpty && sortBy.isEmpty {
+            return try read { db in try Store.filePage(selector, limit: limit, offset: offset, db) }
+        }
+        guard !selector.members.isEmpty else { return FeaturePage(features: [], numberMatched: 0) }
         var conditions: [String] = []
         var arguments: [any DatabaseValueConvertible] = []
-        // With a box, `+f.dataset_id` keeps SQLite from walking the dataset's whole index: it starts from the R*Tree.
-        let datasetColumn = bbox == nil ? "f.dataset_id" : "+f.dataset_id"
-        switch selector {
-        case .dataset(let id):
-            conditions.append("\(datasetColumn) = ?")
-            arguments.append(id)
-        case .standard(let standard, let municipality):
-            conditions.append(
-                "\(datasetColumn) IN (SELECT id FROM dataset WHERE standard = ?\(municipality == nil ? "" : " AND municipality_code = ?"))"
-            )
-            arguments.append(standard)
-            if let municipality { arguments.append(municipality) }
-        }
-        // One box, or two (a bbox across the antimeridian is split in two).
-        let boxes = [bbox, other].compactMap { $0 }
+        // With a box, `+f.version` keeps SQLite from walking the version's whole index: it starts from the R*Tree.
+        let placeholders = Array(repeating: "?", count: selector.members.count).joined(separator: ", ")
+        conditions.append("\(boxes.isEmpty ? "f.version" : "+f.version") IN (\(placeholders))")
+        arguments += selector.members.map(\.version)
         if !boxes.isEmpty {
             let test = "(min_x <= ? AND max_x >= ? AND min_y <= ? AND max_y >= ?)"
             conditions.append(
@@ -152,20 +179,18 @@ public final class Store: Sendable {
             arguments.append(value)
         }
         let whereClause = conditions.joined(separator: " AND ")
-        // Sort keys (a nil column is the dataset id), then file order, so paging stays stable.
+        // Members in dataset id order: the version keys in that order give "dataset" sorting and file order.
+        let rank =
+            "CASE f.version " + selector.members.enumerated().map { "WHEN \($0.element.version) THEN \($0.offset)" }.joined(separator: " ") + " END"
         let order =
-            sortBy.map { key in (key.column.map { "json_extract(f.vals, '$[\($0)]')" } ?? "f.dataset_id") + (key.descending ? " DESC" : " ASC") }
-            + ["f.dataset_id", "f.seq"]
+            sortBy.map { key in (key.column.map { "json_extract(f.vals, '$[\($0)]')" } ?? rank) + (key.descending ? " DESC" : " ASC") }
+            + [rank, "f.seq"]
+        let versions = Dictionary(uniqueKeysWithValues: selector.members.map { ($0.version, $0.datasetID) })
         return try read { db in
-            // In file order without a box or a filter, an offset is a position in the datasets' records (seq runs
-            // 0..<record_count in each): read from there by the index, however deep the page (no OFFSET scan).
-            if boxes.isEmpty && filters.isEmpty && sortBy.isEmpty {
-                return try Store.filePage(selector, limit: limit, offset: offset, db)
-            }
-            // Without a box or a filter the count is the datasets' record counts: no COUNT(*) over a million rows.
+            // Without a box or a filter the count is the versions' record counts: no COUNT(*) over a million rows.
             let total: Int
             if boxes.isEmpty && filters.isEmpty {
-                total = try Store.recordCounts(selector, db).reduce(0) { $0 + $1.count }
+                total = selector.members.reduce(0) { $0 + $1.recordCount }
             } else {
                 total =
                     try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM feature f WHERE \(whereClause)", arguments: StatementArguments(arguments)) ?? 0
@@ -173,73 +198,53 @@ public final class Store: Sendable {
             let rows = try Row.fetchAll(
                 db,
                 sql:
-                    "SELECT dataset_id, feature_id, line, lon, lat, vals FROM feature f WHERE \(whereClause) ORDER BY \(order.joined(separator: ", ")) LIMIT ? OFFSET ?",
+                    "SELECT version, feature_id, line, lon, lat, vals FROM feature f WHERE \(whereClause) ORDER BY \(order.joined(separator: ", ")) LIMIT ? OFFSET ?",
                 arguments: StatementArguments(arguments + [limit, offset])
             )
-            return FeaturePage(features: try rows.map(Store.feature(from:)), numberMatched: total)
+            return FeaturePage(features: try rows.map { try Store.feature(from: $0, versions: versions) }, numberMatched: total)
         }
     }
 
-    /// A page in file order: the datasets of `selector` by id, each from `seq` 0, found by position.
+    /// A page in file order: the members in order, each from `seq` 0, found by position.
     static func filePage(_ selector: CollectionSelector, limit: Int, offset: Int, _ db: Database) throws -> FeaturePage {
-        let counts = try recordCounts(selector, db)
-        let total = counts.reduce(0) { $0 + $1.count }
+        let total = selector.members.reduce(0) { $0 + $1.recordCount }
         var features: [StoredFeature] = []
         var skip = offset
         let statement = try db.cachedStatement(
-            sql: "SELECT dataset_id, feature_id, line, lon, lat, vals FROM feature WHERE dataset_id = ? AND seq >= ? ORDER BY seq LIMIT ?"
+            sql: "SELECT version, feature_id, line, lon, lat, vals FROM feature WHERE version = ? AND seq >= ? ORDER BY seq LIMIT ?"
         )
-        for (id, count) in counts where features.count < limit {
-            if skip >= count {
-                skip -= count
+        for member in selector.members where features.count < limit {
+            if skip >= member.recordCount {
+                skip -= member.recordCount
                 continue
             }
-            let rows = try Row.fetchCursor(statement, arguments: [id, skip, min(limit - features.count, count - skip)])
-            while let row = try rows.next() { features.append(try feature(from: row)) }
+            let versions = [member.version: member.datasetID]
+            let rows = try Row.fetchCursor(statement, arguments: [member.version, skip, min(limit - features.count, member.recordCount - skip)])
+            while let row = try rows.next() { features.append(try feature(from: row, versions: versions)) }
             skip = 0
         }
         return FeaturePage(features: features, numberMatched: total)
     }
 
-    /// The datasets a selector reads, by id, with their record counts.
-    static func recordCounts(_ selector: CollectionSelector, _ db: Database) throws -> [(id: String, count: Int)] {
-        let rows: [Row]
-        switch selector {
-        case .dataset(let id):
-            rows = try Row.fetchAll(db, sql: "SELECT id, record_count FROM dataset WHERE id = ?", arguments: [id])
-        case .standard(let standard, let municipality):
-            let condition = municipality == nil ? "" : " AND municipality_code = ?"
-            let values: [any DatabaseValueConvertible] = [standard] + (municipality.map { [$0] } ?? [])
-            rows = try Row.fetchAll(
-                db,
-                sql: "SELECT id, record_count FROM dataset WHERE standard = ?\(condition) ORDER BY id",
-                arguments: StatementArguments(values)
-            )
-        }
-        return rows.map { ($0[0], $0[1]) }
-    }
-
-    /// One feature by its id.
+    /// One feature by its id ("<dataset id>/<feature id>" in a merged collection).
     public func feature(in selector: CollectionSelector, id: String) throws -> StoredFeature? {
-        try read { db in
-            let row: Row?
-            switch selector {
-            case .dataset(let dataset):
-                row = try Row.fetchOne(
-                    db,
-                    sql: "SELECT dataset_id, feature_id, line, lon, lat, vals FROM feature WHERE dataset_id = ? AND feature_id = ?",
-                    arguments: [dataset, id]
-                )
-            case .standard:
-                // In a merged collection a feature id is "<dataset id>/<feature id>".
-                guard let slash = id.firstIndex(of: "/") else { return nil }
-                row = try Row.fetchOne(
-                    db,
-                    sql: "SELECT dataset_id, feature_id, line, lon, lat, vals FROM feature WHERE dataset_id = ? AND feature_id = ?",
-                    arguments: [String(id[..<slash]), String(id[id.index(after: slash)...])]
-                )
-            }
-            return try row.map(Store.feature(from:))
+        let member: CollectionSelector.Member?
+        var featureID = id
+        if selector.isMerged {
+            guard let slash = id.firstIndex(of: "/") else { return nil }
+            let dataset = String(id[..<slash])
+            featureID = String(id[id.index(after: slash)...])
+            member = selector.members.first { $0.datasetID == dataset }
+        } else {
+            member = selector.members.first
+        }
+        guard let member else { return nil }
+        return try read { db in
+            try Row.fetchOne(
+                db,
+                sql: "SELECT version, feature_id, line, lon, lat, vals FROM feature WHERE version = ? AND feature_id = ?",
+                arguments: [member.version, featureID]
+            ).map { try Store.feature(from: $0, versions: [member.version: member.datasetID]) }
         }
     }
 
@@ -253,23 +258,40 @@ public final class Store: Sendable {
         }
     }
 
-    /// The bytes of a dataset's validation report, nil when there is no such dataset.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.write(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(code: .load, message: "\(error)", cause: error)
+        }
+    }
+
+    /// The bytes of a dataset's validation report (its live version's), nil when there is no such dataset.
     public func report(id: String) throws -> [UInt8]? {
         guard let dataset = try dataset(id: id) else { return nil }
         do {
             return Array(try Data(contentsOf: URL(fileURLWithPath: dataset.reportFile)))
         } catch {
-            throw StoreError(code: .query, message: "the report of \(id) is missing (\(dataset.reportFile)): reload the store", cause: error)
+            throw StoreError(code: .query, message: "the report of \(id) is missing (\(dataset.reportFile))", cause: error)
         }
+    }
+
+    /// `PRAGMA integrity_check`: "ok" when the database file is sound.
+    public func integrityCheck() throws -> String {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
     }
 
     // MARK: Rows
 
-    /// The dataset columns read (not the legacy `report` column).
+    static let liveJoin = "FROM dataset d JOIN version v ON v.key = d.live_version"
+
+    /// The columns a dataset is read from: its row and its live version's.
     static let datasetColumns = """
-        id, title, municipality_code, municipality, standard, standard_title, license, license_note, attribution, source,
-        updated, columns, standard_column_count, numeric_columns, record_count, feature_count, min_x, min_y, max_x, max_y,
-        valid, report_file, file, fingerprint, loaded_at
+        d.id, v.key, v.schema, d.origin, v.title, v.municipality_code, v.municipality, v.standard, v.standard_title, v.license,
+        v.license_note, v.attribution, v.source, v.updated, v.columns, v.standard_column_count, v.numeric_columns, v.record_count,
+        v.feature_count, v.min_x, v.min_y, v.max_x, v.max_y, v.valid, v.report_file, v.file, v.fingerprint, v.loaded_at
         """
 
     static func dataset(from row: Row) throws -> StoredDataset {
@@ -282,6 +304,9 @@ public final class Store: Sendable {
         if let minX, let minY, let maxX, let maxY { extent = StoredDataset.Envelope(minX: minX, minY: minY, maxX: maxX, maxY: maxY) }
         return StoredDataset(
             id: row["id"],
+            version: row["key"],
+            schema: try Schema.decode(json: Data((row["schema"] as String).utf8)),
+            origin: row["origin"],
             title: row["title"],
             municipalityCode: row["municipality_code"],
             municipality: row["municipality"],
@@ -306,10 +331,11 @@ public final class Store: Sendable {
         )
     }
 
-    static func feature(from row: Row) throws -> StoredFeature {
+    static func feature(from row: Row, versions: [Int64: String]) throws -> StoredFeature {
         let values = try StoredValues.decode(row["vals"] as String)
+        let version: Int64 = row["version"]
         return StoredFeature(
-            datasetID: row["dataset_id"],
+            datasetID: versions[version] ?? "",
             featureID: row["feature_id"],
             line: row["line"],
             longitude: row["lon"],

@@ -1,9 +1,16 @@
+public import CivicData
 public import CivicGeo
 import Foundation
 
-/// A dataset as the store holds it: its descriptor, columns, extent and report.
+/// A dataset as the store serves it: its live version's descriptor, schema, columns, extent and report.
 public struct StoredDataset: Sendable, Codable, Equatable {
     public var id: String
+    /// The live version's key: the records served are this version's, until another one commits.
+    public var version: Int64
+    /// The schema the version was loaded with (ID column, types, queryables).
+    public var schema: Schema
+    /// Where the dataset comes from (its folder, relative to the data folder), which decides when it is removed.
+    public var origin: String
     public var title: String
     public var municipalityCode: String?
     public var municipality: String?
@@ -51,10 +58,45 @@ public struct StoredFeature: Sendable, Equatable {
     public var values: [String]
 }
 
-/// What a query reads from: one dataset, or every dataset of a standard (optionally of one municipality).
-public enum CollectionSelector: Sendable, Hashable {
-    case dataset(String)
-    case standard(String, municipality: String?)
+/// What a query reads from: the live versions of one dataset, or of every dataset of a standard (a merged
+/// collection), as one snapshot of the catalogue saw them. Reading by version keys means a request never mixes
+/// two versions, even while a new one commits.
+public struct CollectionSelector: Sendable, Hashable {
+    /// One dataset's version in the selection.
+    public struct Member: Sendable, Hashable {
+        public var datasetID: String
+        public var version: Int64
+        public var recordCount: Int
+
+        public init(datasetID: String, version: Int64, recordCount: Int) {
+            self.datasetID = datasetID
+            self.version = version
+            self.recordCount = recordCount
+        }
+    }
+
+    /// In dataset id order.
+    public var members: [Member]
+    /// True for a merged collection: feature ids are "<dataset id>/<feature id>".
+    public var isMerged: Bool
+
+    public init(members: [Member], isMerged: Bool) {
+        self.members = members.sorted { $0.datasetID < $1.datasetID }
+        self.isMerged = isMerged
+    }
+
+    /// One dataset's live version.
+    public static func dataset(_ dataset: StoredDataset) -> CollectionSelector {
+        CollectionSelector(members: [Member(datasetID: dataset.id, version: dataset.version, recordCount: dataset.recordCount)], isMerged: false)
+    }
+
+    /// Several datasets merged.
+    public static func merged(_ datasets: [StoredDataset]) -> CollectionSelector {
+        CollectionSelector(
+            members: datasets.map { Member(datasetID: $0.id, version: $0.version, recordCount: $0.recordCount) },
+            isMerged: true
+        )
+    }
 }
 
 /// One page of features.

@@ -22,6 +22,9 @@ public struct DatasetDescriptor: Sendable, Codable, Equatable {
     public var crs: String?
     /// The file's encoding when detection is not wanted (`cp932` …).
     public var encoding: String?
+    /// A schema of the dataset's own (a `*.schema.json` path relative to the descriptor): the file is read with it,
+    /// added over the bundled and configured schemas (the same id overrides).
+    public var schema: String?
     public var license: String?
     public var licenseNote: String?
     public var attribution: String?

@@ -234,6 +234,21 @@ struct ColumnPlan: Sendable {
         idOutput = schema.civic.idField.flatMap { name in fields.firstIndex { $0.name == name } }
     }
 
+    /// The input column feeding each output column (the first, for joined ones; the packed column for both
+    /// coordinates); nil for standard fields the file lacks.
+    func inputColumns(header: [String]) -> [String?] {
+        var inputColumns = [String?](repeating: nil, count: outputColumns.count)
+        for (position, target) in targets.enumerated() {
+            switch target {
+            case .field(let output, _), .join(let output, _), .extra(let output):
+                if inputColumns[output] == nil { inputColumns[output] = header[position] }
+            case .packedCoordinates:
+                for output in [latitudeOutput, longitudeOutput].compactMap({ $0 }) { inputColumns[output] = header[position] }
+            }
+        }
+        return inputColumns
+    }
+
     private static func appendExtra(named name: String, to columns: inout [String], names: inout Set<String>) -> Int {
         var unique = name
         var suffix = 2

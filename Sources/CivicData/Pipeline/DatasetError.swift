@@ -1,5 +1,5 @@
 /// A file cannot be read as a dataset at all.
-public struct DatasetError: Error, Sendable, CustomStringConvertible {
+public struct DatasetError: Error, Sendable, CustomStringConvertible, RemedySuggesting {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Wrapped: String, Hashable, Sendable { case empty, unrecognized }
         private let wrapped: Wrapped
@@ -15,12 +15,15 @@ public struct DatasetError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public var file: String
     public var line: Int
+    /// The setting that would let the file be read (the dataset to read it as, the sheet).
+    public var remedy: Remedy?
 
-    public init(code: Code, message: String, file: String, line: Int) {
+    public init(code: Code, message: String, file: String, line: Int, remedy: Remedy? = nil) {
         self.code = code
         self.message = message
         self.file = file
         self.line = line
+        self.remedy = remedy
     }
 
     public var description: String { "\(file):\(line): \(code): \(message)" }

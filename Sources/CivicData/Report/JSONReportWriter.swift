@@ -16,8 +16,9 @@ public final class JSONReportWriter: FindingSink {
         self.showValues = showValues
     }
 
-    /// Opens the report object and its findings array.
-    public func begin() throws {
+    /// Opens the report object and its findings array (once the file is recognised).
+    public func begin(_ layout: RecordLayout) throws {
+        guard !hasBegun else { return }
         try output.write("{\"version\":\(Report.formatVersion),\"findings\":[")
         hasBegun = true
     }
@@ -48,9 +49,9 @@ public final class JSONReportWriter: FindingSink {
         count += 1
     }
 
-    /// Closes the findings and writes everything else about the file.
-    public func finish(_ reader: DatasetReader) throws {
-        let rest = reader.makeReport(findings: [])
+    /// Closes the findings and writes everything else about the file (`rest`'s findings are not written: they
+    /// came one by one).
+    public func finish(_ rest: Report) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         try output.write(count > 0 ? "\n]" : "]")

@@ -13,8 +13,9 @@ public final class TextReportWriter: FindingSink {
     }
 
     /// Writes the heading: which file, which dataset and layout, and why.
-    public func begin(_ reader: DatasetReader) throws {
-        let r = reader.recognition
+    public func begin(_ layout: RecordLayout) throws {
+        let r = layout.recognition
+        let file = layout.file
         let layout: String
         switch r.layout {
         case .current: layout = "current layout (自治体標準オープンデータセット)"
@@ -23,7 +24,7 @@ public final class TextReportWriter: FindingSink {
         }
         try output.write(
             """
-            \(reader.sourceDescription.file)
+            \(file)
               dataset:  \(r.dataset) \(r.title) — \(layout), score \(r.score)\(r.declared ? " (given)" : "")
               why:      \(r.reason)
 
@@ -45,9 +46,9 @@ public final class TextReportWriter: FindingSink {
     }
 
     /// Writes how the file was read and the counts per column and in total.
-    public func finish(_ reader: DatasetReader) throws {
-        let source = reader.sourceDescription
-        let summary = reader.summary
+    public func finish(_ report: Report) throws {
+        let source = report.source
+        let summary = report.summary
         let read =
             source.format == "xlsx"
             ? "workbook sheet \(source.sheet ?? "?"), header in row \(source.headerLine)\(source.metadata.isEmpty ? "" : ", \(source.metadata.count) title rows")"
@@ -57,7 +58,7 @@ public final class TextReportWriter: FindingSink {
               records:  \(summary.records)\(summary.blankRows > 0 ? " (+\(summary.blankRows) blank rows skipped)" : ""), \(summary.recordsWithErrors) with errors\(summary.features.map { ", \($0) GeoJSON features" } ?? "")
 
             """
-        if let coordinates = reader.coordinateReport {
+        if let coordinates = report.coordinates {
             for use in coordinates.sources {
                 text += "  coordinates: \(use.crs) → \(coordinates.target) for \(use.records) records (\(use.basis): \(use.reason))\n"
                 text += "               via \(use.operations.joined(separator: " + "))\n"
@@ -70,7 +71,7 @@ public final class TextReportWriter: FindingSink {
         let columns = summary.byColumn.filter { $0.value.errors + $0.value.warnings + $0.value.fixed > 0 }
         if !columns.isEmpty {
             text += "  by column:\n"
-            for name in reader.columnOrder(of: Array(columns.keys)) {
+            for name in report.inInputOrder(Array(columns.keys)) {
                 let counts = columns[name]!
                 text += "    \(name.isEmpty ? "(file)" : name): \(counts.errors) errors, \(counts.warnings) warnings, \(counts.fixed) fixed\n"
             }
@@ -83,10 +84,10 @@ public final class TextReportWriter: FindingSink {
     }
 }
 
-extension DatasetReader {
-    /// Column names in input order ("" first, unknown names last).
-    func columnOrder(of names: [String]) -> [String] {
-        let order = Dictionary(columnMappings.map { ($0.column, $0.index) }, uniquingKeysWith: { first, _ in first })
+extension Report {
+    /// Column names in input order ("" — the file — first, unknown names last).
+    func inInputOrder(_ names: [String]) -> [String] {
+        let order = Dictionary(columns.map { ($0.column, $0.index) }, uniquingKeysWith: { first, _ in first })
         return names.sorted { (order[$0] ?? ($0.isEmpty ? 0 : Int.max), $0) < (order[$1] ?? ($1.isEmpty ? 0 : Int.max), $1) }
     }
 }

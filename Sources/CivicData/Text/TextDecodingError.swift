@@ -3,7 +3,7 @@
 ///
 /// The reader never substitutes U+FFFD: it stops with this error, which says where (file, line, byte offset) and
 /// what to try.
-public struct TextDecodingError: Error, Sendable, CustomStringConvertible {
+public struct TextDecodingError: Error, Sendable, CustomStringConvertible, RemedySuggesting {
     /// What went wrong. Extensible: new codes can be added without breaking `switch`es, which must use `default`.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Wrapped: String, Hashable, Sendable {
@@ -40,13 +40,16 @@ public struct TextDecodingError: Error, Sendable, CustomStringConvertible {
     public var byteOffset: Int
     /// The 1-based line of that byte: the number of line feeds before it, plus one.
     public var line: Int
+    /// The encoding to try, when one is likely.
+    public var remedy: Remedy?
 
-    public init(code: Code, message: String, file: String, byteOffset: Int, line: Int) {
+    public init(code: Code, message: String, file: String, byteOffset: Int, line: Int, remedy: Remedy? = nil) {
         self.code = code
         self.message = message
         self.file = file
         self.byteOffset = byteOffset
         self.line = line
+        self.remedy = remedy
     }
 
     /// `<file>:<line>: byte <offset>: <code>: <message>`.

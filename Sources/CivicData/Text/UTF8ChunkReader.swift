@@ -383,10 +383,11 @@ extension UTF8ChunkReader {
             let bad = raw[(start + at)..<(start + at + length)]
             throw TextDecodingError(
                 code: .invalidBytes,
-                message: "\(TextBytes.phrase(bad)) not valid UTF-8; if the file is Shift_JIS, pass --encoding cp932",
+                message: "\(TextBytes.phrase(bad)) not valid UTF-8; the file may be Shift_JIS (CP932)",
                 file: displayName,
                 byteOffset: pendingOffset + at,
-                line: lineFeedsBefore + lineFeeds + 1
+                line: lineFeedsBefore + lineFeeds + 1,
+                remedy: Remedy(.encoding, value: "cp932")
             )
         }
         raw.withUnsafeBufferPointer { bytes in
@@ -439,15 +440,17 @@ extension UTF8ChunkReader {
         let encoding = detection.encoding
         var length = 1
         let message: String
+        var remedy: Remedy?
         switch encoding.kind {
         case .cp932:
             let lead = raw[first]
             if (0x81...0x9F).contains(lead) || (0xE0...0xFC).contains(lead) { length = 2 }
             let bad = raw[first..<min(end, first + length)]
             if pendingOffset + at == 0 && raw[first..<end].starts(with: [0xEF, 0xBB, 0xBF]) {
-                message = "\(TextBytes.phrase(bad)) not valid CP932: the file starts with a UTF-8 byte order mark; pass --encoding utf-8"
+                message = "\(TextBytes.phrase(bad)) not valid CP932: the file starts with a UTF-8 byte order mark"
+                remedy = Remedy(.encoding, value: "utf-8")
             } else if detection.basis == .declared {
-                message = "\(TextBytes.phrase(bad)) not valid CP932; check the file's encoding, or leave out --encoding to detect it"
+                message = "\(TextBytes.phrase(bad)) not valid CP932; check the file's encoding, or leave it to be detected"
             } else {
                 message =
                     "\(TextBytes.phrase(bad)) not valid CP932 (the file was read as CP932 because it is not valid UTF-8); "
@@ -461,9 +464,17 @@ extension UTF8ChunkReader {
             message = "\(TextBytes.phrase(bad)) not valid \(encoding) (an unpaired surrogate); the file may be damaged"
         case .utf8:
             let bad = raw[first..<min(end, first + 1)]
-            message = "\(TextBytes.phrase(bad)) not valid UTF-8; if the file is Shift_JIS, pass --encoding cp932"
+            message = "\(TextBytes.phrase(bad)) not valid UTF-8; the file may be Shift_JIS (CP932)"
+            remedy = Remedy(.encoding, value: "cp932")
         }
-        return TextDecodingError(code: .invalidBytes, message: message, file: displayName, byteOffset: pendingOffset + at, line: line)
+        return TextDecodingError(
+            code: .invalidBytes,
+            message: message,
+            file: displayName,
+            byteOffset: pendingOffset + at,
+            line: line,
+            remedy: remedy
+        )
     }
 
     /// The error for an input that ends inside a character starting at `raw[start + at]`, on `line`.

@@ -56,15 +56,19 @@ public final class XLSXWriter {
         try? FileManager.default.removeItem(at: temporary)
     }
 
-    /// The column types for a reader's output columns, from its schema: numbers (integer, number, 緯度, 経度),
+    /// The column types for a layout's output columns, from their kinds: numbers (integer, number, 緯度, 経度),
     /// dates, times; everything else (codes, IDs, phone numbers, postal codes, flags…) as text.
-    public static func types(for reader: DatasetReader) -> [ColumnType] {
-        types(columns: reader.outputColumns, schema: reader.schema)
+    public static func types(for layout: RecordLayout) -> [ColumnType] {
+        types(kinds: layout.kinds)
     }
 
     /// The column types for `columns` by the schema's field kinds (columns it does not have are text).
     public static func types(columns: [String], schema: Schema?) -> [ColumnType] {
-        (schema?.kinds(of: columns) ?? columns.map { _ in nil }).map { kind in
+        types(kinds: schema?.kinds(of: columns) ?? columns.map { _ in nil })
+    }
+
+    static func types(kinds: [FieldKind?]) -> [ColumnType] {
+        kinds.map { kind in
             switch kind {
             case .date: .date
             case .time: .time

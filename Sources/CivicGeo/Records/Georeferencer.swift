@@ -51,6 +51,8 @@ public final class Georeferencer {
     private var failed = 0
     private var swapped = 0
     private var outsidePrefecture = 0
+    /// The output columns, and the input column feeding each (for findings).
+    private let layout: RecordLayout
 
     public init(reader: DatasetReader, options: Options = Options()) throws {
         guard options.target.isGeographic else {
@@ -64,29 +66,35 @@ public final class Georeferencer {
         latitudeOutput = reader.schema.civic.latitudeField.flatMap(reader.outputIndex(of:))
         longitudeOutput = reader.schema.civic.longitudeField.flatMap(reader.outputIndex(of:))
         planeColumns = reader.planeColumns
+        layout = reader.layout
     }
 
-    /// Georeferences a batch of records in place and sends findings to `sink` (through `reader`, which counts them).
-    public func process(_ records: inout [NormalizedRecord], reader: DatasetReader, reportingTo sink: any FindingSink) throws {
+    /// True when the reader's file has coordinates to georeference (緯度/経度, a packed column, or plane X/Y).
+    public static func applies(to reader: DatasetReader) -> Bool {
+        reader.hasGeographicColumns || reader.planeColumns != nil
+    }
+
+    /// Georeferences a batch of records in place, handing findings to `report`.
+    public func process(_ records: inout [NormalizedRecord], reportingTo report: ReportBuilder) throws {
         var groups: [[Int]] = Array(repeating: [], count: order.count)
         for index in records.indices {
-            guard let id = try sourceID(for: records[index], reader: reader, sink: sink) else { continue }
+            guard let id = try sourceID(for: records[index], report: report) else { continue }
             if id >= groups.count { groups += Array(repeating: [], count: id - groups.count + 1) }
             groups[id].append(index)
         }
         for (id, indices) in groups.enumerated() where !indices.isEmpty {
             counts[id] += indices.count
             if isNull(order[id].crs) { continue }
-            try transform(indices, from: order[id].crs, records: &records, reader: reader, sink: sink)
+            try transform(indices, from: order[id].crs, records: &records, report: report)
         }
     }
 
     /// The position of the record's source in `order` (deciding and adding it when new); nil when undecidable.
-    private func sourceID(for record: NormalizedRecord, reader: DatasetReader, sink: any FindingSink) throws -> Int? {
+    private func sourceID(for record: NormalizedRecord, report: ReportBuilder) throws -> Int? {
         // The common case, decided once: 緯度/経度 without a 測地系 value.
         let plain = record.latitude != nil && record.longitude != nil && record.datumText == nil
         if plain, let plainGeographic { return plainGeographic }
-        guard let source = try decideSource(record, reader: reader, sink: sink) else { return nil }
+        guard let source = try decideSource(record, report: report) else { return nil }
         let id: Int
         if let known = ids[source] {
             id = known
@@ -100,9 +108,10 @@ public final class Georeferencer {
         return id
     }
 
-    /// Puts the coordinate section into the reader's report.
-    public func finish(_ reader: DatasetReader) {
-        reader.coordinateReport = CoordinateReport(
+    /// The report's coordinate section: which CRS each group of records was read in, why, and how it was
+    /// converted.
+    public func finish() -> CoordinateReport {
+        CoordinateReport(
             target: options.target.name,
             sources: order.enumerated().map { id, source in
                 let transform = transforms[source.crs]
@@ -138,7 +147,7 @@ public final class Georeferencer {
         return nil
     }
 
-    private func decideSource(_ record: NormalizedRecord, reader: DatasetReader, sink: any FindingSink) throws -> Source? {
+    private func decideSource(_ record: NormalizedRecord, report: ReportBuilder) throws -> Source? {
         let datumFromColumn = Georeferencer.datum(from: record.datumText)
         if record.latitude != nil, record.longitude != nil {
             if let declared = options.declared {
@@ -170,16 +179,15 @@ public final class Georeferencer {
             let crs = CRS.planeRectangular(zone: zone, datum: datum == .wgs84 ? .jgd2011 : datum)!
             return Source(crs: crs, basis: "detected", reason: "\(why); \(datumReason)")
         case .undecided(let why):
-            try reader.emit(
+            try report.receive(
                 Finding(
                     .coordinatesTransformFailed,
                     .error,
                     line: record.line,
                     column: planeColumns?.x,
                     message:
-                        "plane rectangular X/Y without a zone (系): \(why); pass --from-crs (e.g. EPSG:6677 for IX系); the record is left out of GeoJSON"
-                ),
-                to: sink
+                        "plane rectangular X/Y without a zone (系): \(why); declare the coordinates' CRS (e.g. EPSG:6677 for IX系); the record is left out of GeoJSON"
+                )
             )
             failed += 1
             return nil
@@ -207,7 +215,7 @@ public final class Georeferencer {
     static let nullOperation =
         "none: JGD2011 and WGS 84 coincide (EPSG:6668 → 4326 is the null transformation \"JGD2011 to WGS 84 (1)\", stated accuracy 1 m)"
 
-    private func transform(_ indices: [Int], from crs: CRS, records: inout [NormalizedRecord], reader: DatasetReader, sink: any FindingSink) throws {
+    private func transform(_ indices: [Int], from crs: CRS, records: inout [NormalizedRecord], report: ReportBuilder) throws {
         let transform = try transformer(for: crs)
         let plane = !crs.isGeographic
         var east = indices.map { plane ? records[$0].planePoint!.y : records[$0].longitude! }
@@ -230,7 +238,7 @@ public final class Georeferencer {
                     east[offset] = swappedEast[position]
                     north[offset] = swappedNorth[position]
                     swapped += 1
-                    try reader.emit(
+                    try report.receive(
                         Finding(
                             .coordinatesSwappedXY,
                             .fixed,
@@ -239,8 +247,7 @@ public final class Georeferencer {
                             message: "X and Y read the other way round (X as the easting): only so does the point fall in its prefecture",
                             before: "X=\(record.planePoint!.x) Y=\(record.planePoint!.y)",
                             after: "X=\(record.planePoint!.y) Y=\(record.planePoint!.x)"
-                        ),
-                        to: sink
+                        )
                     )
                 }
             }
@@ -252,15 +259,14 @@ public final class Georeferencer {
                 failed += 1
                 records[index].longitude = nil
                 records[index].latitude = nil
-                try reader.emit(
+                try report.receive(
                     Finding(
                         .coordinatesTransformFailed,
                         .error,
                         line: line,
                         column: plane ? planeColumns?.x : nil,
                         message: "the point cannot be transformed from \(crs.name); the record is left out of GeoJSON"
-                    ),
-                    to: sink
+                    )
                 )
                 continue
             }
@@ -269,30 +275,28 @@ public final class Georeferencer {
                 failed += 1
                 records[index].longitude = nil
                 records[index].latitude = nil
-                try reader.emit(
+                try report.receive(
                     Finding(
                         .coordinatesOutsideJapan,
                         .error,
                         line: line,
                         column: plane ? planeColumns?.x : nil,
                         message: "after conversion from \(crs.name) the point is outside Japan; the record is left out of GeoJSON"
-                    ),
-                    to: sink
+                    )
                 )
                 continue
             }
             if !lands(longitude, latitude, for: records[index]), let code = municipality(of: records[index]) {
                 outsidePrefecture += 1
                 let name = PrefectureExtent.all[String(code.prefix(2))]?.name ?? String(code.prefix(2))
-                try reader.emit(
+                try report.receive(
                     Finding(
                         .coordinatesOutsidePrefecture,
                         .warning,
                         line: line,
                         column: plane ? planeColumns?.x : nil,
                         message: "the point lies outside \(name), the prefecture of the municipality \(code) (wrong zone, datum or coordinates?)"
-                    ),
-                    to: sink
+                    )
                 )
             }
             records[index].longitude = longitude
@@ -311,18 +315,17 @@ public final class Georeferencer {
                 records[index].values[latitudeOutput] = Georeferencer.degrees(latitude)
                 records[index].values[longitudeOutput] = Georeferencer.degrees(longitude)
                 for (output, value) in [(latitudeOutput, before.split(separator: ",")[0]), (longitudeOutput, before.split(separator: ",")[1])] {
-                    try reader.emit(
+                    try report.receive(
                         Finding(
                             .coordinatesReprojected,
                             .fixed,
                             line: line,
-                            column: reader.inputColumn(feeding: output),
-                            field: reader.outputColumns[output],
+                            column: layout.inputColumns[output],
+                            field: layout.columns[output],
                             message: "converted from \(crs.name) to \(options.target.name)",
                             before: String(value),
                             after: records[index].values[output]
-                        ),
-                        to: sink
+                        )
                     )
                 }
             }

@@ -428,7 +428,7 @@ struct CKANController: Sendable {
             records = []
             var position = 0
             while true {
-                let page = try store.features(in: .dataset(dataset.id), filters: filters, limit: 5000, offset: position)
+                let page = try store.features(in: .dataset(dataset), filters: filters, limit: 5000, offset: position)
                 for feature in page.features where feature.values.contains(where: { $0.localizedCaseInsensitiveContains(q) }) {
                     if total >= offset && records.count < limit { records.append(feature) }
                     total += 1
@@ -437,7 +437,7 @@ struct CKANController: Sendable {
                 if page.features.count < 5000 { break }
             }
         } else {
-            let page = try store.features(in: .dataset(dataset.id), filters: filters, limit: limit, offset: offset)
+            let page = try store.features(in: .dataset(dataset), filters: filters, limit: limit, offset: offset)
             total = page.numberMatched
             records = page.features
         }

@@ -21,10 +21,12 @@ struct DownloadsController: Sendable {
         }
         router.get("/datasets/:dataset/report.json") { request, context in
             let id = try context.parameters.require("dataset")
-            guard let dataset = try self.store.dataset(id: id) else { throw APIError.notFound("no dataset '\(id)'") }
+            guard let collection = self.catalogue[id], !collection.isMerged, let dataset = collection.datasets.first else {
+                throw APIError.notFound("no dataset '\(id)'")
+            }
             let size = (try? FileManager.default.attributesOfItem(atPath: dataset.reportFile)[.size] as? NSNumber)?.intValue ?? 0
             guard size > self.configuration.streamedReportBytes else {
-                return try self.delivery.respond(request) { try self.report(id) }
+                return try self.delivery.respond(request) { try self.report(dataset) }
             }
             // A large report (one finding per cell of a big file) streams from disk and is not cached; it changes only
             // when the dataset reloads, so the fingerprint makes its ETag.
@@ -43,7 +45,7 @@ struct DownloadsController: Sendable {
         guard let collection = catalogue[id], !collection.isMerged, let dataset = collection.datasets.first else {
             throw APIError.notFound("no dataset '\(id)'")
         }
-        let page = try store.features(in: .dataset(dataset.id), limit: Int.max, offset: 0)
+        let page = try store.features(in: .dataset(dataset), limit: Int.max, offset: 0)
         switch url.pathExtension {
         case "csv":
             let (encoding, bom) = try DownloadsController.csvOptions(request)
@@ -109,7 +111,8 @@ struct DownloadsController: Sendable {
         let store = self.store
         let renderer = FeatureRenderer(collection)
         let columns = dataset.columns
-        let datasetID = dataset.id
+        let selector = CollectionSelector.dataset(dataset)
+        let recordCount = dataset.recordCount
         let contentType = csv ? (encoding == .cp932 ? "text/csv; charset=Shift_JIS" : "text/csv; charset=utf-8") : "application/geo+json"
         return try await delivery.respondStreamed(request, etag: etag, contentType: contentType) {
             ResponseBody { writer in
@@ -121,7 +124,12 @@ struct DownloadsController: Sendable {
                 var first = true
                 var offset = 0
                 while true {
-                    let page = try store.features(in: .dataset(datasetID), limit: 2000, offset: offset)
+                    let page = try store.features(in: selector, limit: 2000, offset: offset)
+                    // The version went away under a very long download (it was replaced and collected): fail the
+                    // response rather than end it short.
+                    if page.features.isEmpty && offset < recordCount {
+                        throw APIError.notFound("dataset \(selector.members.first?.datasetID ?? "") changed during the download; download it again")
+                    }
                     for feature in page.features {
                         if let csvWriter {
                             try csvWriter.writeRow(feature.values, line: feature.line)
@@ -148,17 +156,18 @@ struct DownloadsController: Sendable {
     /// store's folder, then streamed from disk.
     func workbookDownload(_ request: Request, dataset: StoredDataset, context: BasicRequestContext) async throws -> Response {
         guard request.uri.queryParameters.isEmpty else { throw APIError.badParameter("\(dataset.id).xlsx takes no parameters") }
-        var hash = FNV1a()
-        hash.add(dataset.fingerprint)
-        let version = String(hash.value, radix: 16)
+        let version = "v\(dataset.version)"
         let name = dataset.id.replacingOccurrences(of: "/", with: "_")
         let path = store.reportsDirectory.appendingPathComponent("\(name).\(version).xlsx").path
         if !FileManager.default.fileExists(atPath: path) {
             let writer = try DownloadsController.workbookWriter(dataset)
             var offset = 0
             while true {
-                let page = try store.features(in: .dataset(dataset.id), limit: 2000, offset: offset)
-                if page.features.isEmpty { break }
+                let page = try store.features(in: .dataset(dataset), limit: 2000, offset: offset)
+                if page.features.isEmpty {
+                    guard offset >= dataset.recordCount else { throw APIError.notFound("dataset \(dataset.id) changed; ask again") }
+                    break
+                }
                 for feature in page.features { try writer.writeRow(feature.values) }
                 offset += page.features.count
             }
@@ -185,7 +194,7 @@ struct DownloadsController: Sendable {
 
     /// A workbook for a dataset: one sheet named after its standard dataset, cells typed by the standard's fields.
     static func workbookWriter(_ dataset: StoredDataset) throws -> XLSXWriter {
-        let schema = try? SchemaCatalog.bundled.schema(id: dataset.standard)
+        let schema: Schema? = dataset.schema
         return try XLSXWriter(
             columns: dataset.columns,
             types: XLSXWriter.types(columns: dataset.columns, schema: schema),
@@ -209,8 +218,11 @@ struct DownloadsController: Sendable {
         return (encoding, bom)
     }
 
-    func report(_ id: String) throws -> Payload {
-        guard let bytes = try store.report(id: id) else { throw APIError.notFound("no dataset '\(id)'") }
-        return Payload(bytes: bytes, contentType: "application/json; charset=utf-8")
+    func report(_ dataset: StoredDataset) throws -> Payload {
+        do {
+            return Payload(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: dataset.reportFile))), contentType: "application/json; charset=utf-8")
+        } catch {
+            throw APIError.notFound("the report of \(dataset.id) is no longer there (a newer version was loaded); ask again")
+        }
     }
 }

@@ -223,8 +223,8 @@ struct FeaturesController: Sendable {
         let collection = try find(id)
         let query = try parse(request, collection: collection)
         var selector = collection.selector
-        if case .standard(let standard, _) = selector, let municipality = query.municipality {
-            selector = .standard(standard, municipality: municipality)
+        if collection.isMerged, let municipality = query.municipality {
+            selector = .merged(collection.datasets.filter { $0.municipalityCode == municipality })
         }
         if query.format == "html" || (request.uri.queryParameters["f"] == nil && HTMLPages.wanted(request)) {
             return try html(collection, request)
@@ -349,7 +349,7 @@ struct FeaturesController: Sendable {
     /// The properties clients may filter on, as JSON Schema (OGC API Features Part 3 queryables).
     func queryables(_ request: Request, id: String) throws -> Payload {
         let collection = try find(id)
-        let schema = collection.datasets.first.flatMap { SchemaCatalog.bundled[$0.standard] }
+        let schema = collection.datasets.first?.schema
         var properties: [String: Any] = [:]
         for (index, column) in collection.columns.enumerated() {
             let field = schema?.fields.first { $0.name == column }

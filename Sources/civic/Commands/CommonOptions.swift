@@ -2,6 +2,7 @@ import ArgumentParser
 import CivicData
 import CivicExcel
 import CivicGeo
+import CivicIngest
 import Foundation
 
 /// Options every reading command takes.
@@ -36,43 +37,50 @@ struct InputOptions: ParsableArguments {
     )
     var sheet: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "スキーマ A folder of *.schema.json merged over the bundled schemas (the same id overrides): local datasets, stricter rules.",
+            valueName: "dir"
+        )
+    )
+    var schemas: String?
+
     @Flag(name: .long, help: "セルの値をレポートに含める Put cell values in the report (they may hold personal data).")
     var showValues = false
 
-    /// The `dataset.json` next to the file that names it, if any (not for standard input).
-    func descriptor(for path: String) throws -> DatasetDescriptor? {
-        path == "-" ? nil : try DatasetDescriptor.declaring(URL(fileURLWithPath: path))
+    /// The schemas to recognise files with: the bundled ones, with --schemas merged over them.
+    func catalog() throws -> SchemaCatalog {
+        guard let schemas else { return .bundled }
+        return try SchemaCatalog.bundled.merging(directory: URL(fileURLWithPath: schemas))
     }
 
-    /// Georeferencing options: --from-crs, else the descriptor's crs and municipality.
-    func georeferencing(for path: String, target: CRS = .crs84) throws -> Georeferencer.Options {
-        let descriptor = try descriptor(for: path)
-        var options = Georeferencer.Options(municipalityCode: descriptor?.municipalityCode, target: target)
-        if let fromCRS {
-            options.declared = try CRS(parsing: fromCRS)
-            options.declaredBy = "--from-crs"
-        } else if let crs = descriptor?.crs {
-            options.declared = try CRS(parsing: crs)
-            options.declaredBy = "dataset.json"
+    /// How to read `path`: its `dataset.json` (when one in its folder names it), with the flags over it. `target`
+    /// is the CRS coordinates are georeferenced into.
+    func ingestOptions(for path: String, target: CRS = .crs84) throws -> IngestOptions {
+        let catalog = try catalog()
+        var options = IngestOptions(read: ReadOptions(catalog: catalog))
+        if path != "-" {
+            let url = URL(fileURLWithPath: path)
+            if let descriptor = try DatasetDescriptor.declaring(url) {
+                options = try IngestOptions(descriptor: descriptor, directory: url.deletingLastPathComponent(), catalog: catalog)
+            }
         }
-        return options
-    }
-
-    /// The worksheet to read: --sheet, else the descriptor's, else the first visible one.
-    func sheetSelector(for path: String) throws -> Workbook.SheetSelector {
-        if let sheet { return Workbook.SheetSelector(sheet) }
-        return try descriptor(for: path)?.sheet.map(Workbook.SheetSelector.init) ?? .first
-    }
-
-    func readOptions(for path: String = "-") throws -> ReadOptions {
-        let descriptor = try descriptor(for: path)
-        var options = ReadOptions(dataset: dataset ?? descriptor?.dataset)
-        if let encoding = encoding ?? descriptor?.encoding {
+        if let dataset { options.read.dataset = dataset }
+        if let encoding {
             guard let parsed = TextEncoding(name: encoding) else {
                 throw ValidationError("unknown encoding '\(encoding)'; use utf-8, cp932, utf-16le or utf-16be")
             }
-            options.encoding = parsed
+            options.read.encoding = parsed
         }
+        if let sheet { options.sheet = Workbook.SheetSelector(sheet) }
+        var georeferencing = options.georeferencing ?? Georeferencer.Options()
+        georeferencing.target = target
+        if let fromCRS {
+            georeferencing.declared = try CRS(parsing: fromCRS)
+            georeferencing.declaredBy = "--from-crs"
+        }
+        options.georeferencing = georeferencing
         return options
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CivicData
 import CivicGeo
+import CivicIngest
 import Foundation
 
 struct Convert: ParsableCommand {
@@ -39,37 +40,16 @@ struct Convert: ParsableCommand {
     }
 
     func run() throws {
-        let options = try input.readOptions(for: file)
         let framing: GeoJSONWriter.Framing =
             seq || output.map { $0.hasSuffix(".geojsons") || $0.hasSuffix(".geojsonl") || $0.hasSuffix(".geojsonseq") } == true
             ? .textSequence : .featureCollection
-        let (sink, begin, finish) = try reportOptions.makeSink(showValues: input.showValues)
         do {
+            let options = try input.ingestOptions(for: file)
+            let findings = try reportOptions.makeSink(showValues: input.showValues)
             let out = try output.map { try ByteWriter(url: URL(fileURLWithPath: $0)) } ?? ByteWriter(fileHandle: .standardOutput)
-            var writer: GeoJSONWriter?
-            let reader = try Pass(path: file, options: options, sheet: try input.sheetSelector(for: file)).run(
-                sink: sink,
-                georeferencing: try input.georeferencing(for: file),
-                begin: { reader in
-                    try begin(reader)
-                    let geoJSON = GeoJSONWriter(
-                        output: out,
-                        columns: reader.outputColumns,
-                        schema: reader.schema,
-                        properties: reader.suppliedColumns,
-                        framing: framing,
-                        precision: precision
-                    )
-                    try geoJSON.begin()
-                    writer = geoJSON
-                }
-            ) { _, record in
-                try writer!.write(record)
-            }
-            try writer!.finish()
-            reader.noteFeatures(writer!.featureCount)
-            try finish(reader)
-            if !reader.summary.isValid { throw Status.invalid }
+            let geoJSON = GeoJSONRecordSink(output: out, framing: framing, precision: precision)
+            let report = try Ingest.run(path: file, options: options, findings: findings, into: [geoJSON])
+            if !report.isValid { throw Status.invalid }
         } catch let exit as ExitCode {
             throw exit
         } catch {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CivicData
 import CivicGeo
+import CivicIngest
 import Foundation
 
 struct Join: ParsableCommand {
@@ -41,7 +42,6 @@ struct Join: ParsableCommand {
     @OptionGroup var reportOptions: ReportOptions
 
     func run() throws {
-        let options = try input.readOptions(for: file)
         let layer: PolygonLayer
         do {
             layer = try PolygonLayer(path: polygons, nameProperty: nameProperty, repair: makeValid)
@@ -50,54 +50,18 @@ struct Join: ParsableCommand {
             throw Status.unreadable
         }
         if !reportOptions.quiet { describe(layer) }
-
-        let (sink, begin, finish) = try reportOptions.makeSink(showValues: input.showValues)
         do {
+            let options = try input.ingestOptions(for: file)
+            let findings = try reportOptions.makeSink(showValues: input.showValues)
             let out = try output.map { try ByteWriter(url: URL(fileURLWithPath: $0)) } ?? ByteWriter(fileHandle: .standardOutput)
-            let asGeoJSON = output?.lowercased().hasSuffix(".geojson") == true
-            var csv: CSVWriter?
-            var geoJSON: GeoJSONWriter?
-            var joined = 0
-            let reader = try Pass(path: file, options: options, sheet: try input.sheetSelector(for: file)).run(
-                sink: sink,
-                georeferencing: try input.georeferencing(for: file),
-                begin: { reader in
-                    try begin(reader)
-                    let columns = reader.outputColumns + [column]
-                    if asGeoJSON {
-                        let writer = GeoJSONWriter(
-                            output: out,
-                            columns: columns,
-                            schema: reader.schema,
-                            properties: reader.suppliedColumns + [columns.count - 1]
-                        )
-                        try writer.begin()
-                        geoJSON = writer
-                    } else {
-                        let writer = try CSVWriter(output: out)
-                        try writer.writeHeader(columns)
-                        csv = writer
-                    }
-                }
-            ) { _, record in
-                var record = record
-                var name = ""
-                if let longitude = record.longitude, let latitude = record.latitude,
-                    let found = try layer.name(containingLongitude: longitude, latitude: latitude)
-                {
-                    name = found
-                    joined += 1
-                }
-                record.values.append(name)
-                if let geoJSON { try geoJSON.write(record) } else { try csv?.writeRow(record.values, line: record.line) }
-            }
-            try geoJSON?.finish()
-            try csv?.finish()
-            try finish(reader)
+            let written: any RecordSink =
+                output?.lowercased().hasSuffix(".geojson") == true ? GeoJSONRecordSink(output: out) : try CSVRecordSink(output: out)
+            let join = PolygonJoinSink(layer: layer, column: column, forwardingTo: written)
+            let report = try Ingest.run(path: file, options: options, findings: findings, into: [join])
             if !reportOptions.quiet {
-                printError("  \(column): \(joined) of \(reader.summary.records) records fall in one of \(layer.features.count) polygons")
+                printError("  \(column): \(join.joined) of \(report.summary.records) records fall in one of \(layer.features.count) polygons")
             }
-            if !reader.summary.isValid || !layer.problems.filter({ !$0.repaired }).isEmpty { throw Status.invalid }
+            if !report.isValid || !layer.problems.filter({ !$0.repaired }).isEmpty { throw Status.invalid }
         } catch let exit as ExitCode {
             throw exit
         } catch {

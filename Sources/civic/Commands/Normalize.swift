@@ -2,6 +2,7 @@ import ArgumentParser
 import CivicData
 import CivicExcel
 import CivicGeo
+import CivicIngest
 import Foundation
 
 struct Normalize: ParsableCommand {
@@ -57,9 +58,6 @@ struct Normalize: ParsableCommand {
         case "cp932", "shift_jis", "sjis", "windows-31j": encoding = .cp932
         default: throw ValidationError("--output-encoding takes utf-8 or cp932")
         }
-        let options = try input.readOptions(for: file)
-        let target = try toCRS.map { try CRS(parsing: $0) } ?? .jgd2011
-        let (sink, begin, finish) = try reportOptions.makeSink(showValues: input.showValues)
         let asWorkbook: Bool
         switch format?.lowercased() ?? (output?.lowercased().hasSuffix(".xlsx") == true ? "xlsx" : "csv") {
         case "csv": asWorkbook = false
@@ -67,50 +65,22 @@ struct Normalize: ParsableCommand {
         default: throw ValidationError("--to takes csv or xlsx")
         }
         do {
+            let target = try toCRS.map { try CRS(parsing: $0) } ?? .jgd2011
             // A projected target: 緯度/経度 stay JGD2011 and two columns give X (northing) and Y (easting).
-            let projection = target.isGeographic ? nil : try CoordinateTransform(from: .jgd2011, to: target)
-            let code = target.epsg.map { "EPSG:\($0)" } ?? target.definition
-            var csv: CSVWriter?
-            var workbook: XLSXWriter?
-            let reader = try Pass(path: file, options: options, sheet: try input.sheetSelector(for: file)).run(
-                sink: sink,
-                georeferencing: try input.georeferencing(for: file, target: target.isGeographic ? target : .jgd2011),
-                begin: { reader in
-                    try begin(reader)
-                    let columns = reader.outputColumns + (projection == nil ? [] : ["X座標(\(code))", "Y座標(\(code))"])
-                    if asWorkbook {
-                        let types = XLSXWriter.types(for: reader) + (projection == nil ? [] : [.number, .number])
-                        workbook = try XLSXWriter(columns: columns, types: types, sheetName: reader.schema.title)
-                    } else {
-                        let out = try output.map { try ByteWriter(url: URL(fileURLWithPath: $0)) } ?? ByteWriter(fileHandle: .standardOutput)
-                        csv = try CSVWriter(output: out, encoding: encoding, byteOrderMark: bom)
-                        try csv?.writeHeader(columns)
-                    }
-                }
-            ) { _, record in
-                var values = record.values
-                if let projection {
-                    var columns = ["", ""]
-                    if let longitude = record.longitude, let latitude = record.latitude,
-                        let (east, north) = try? projection.transform(x: longitude, y: latitude)
-                    {
-                        columns = [String(format: "%.4f", north), String(format: "%.4f", east)]
-                    }
-                    values += columns
-                }
-                try csv?.writeRow(values, line: record.line)
-                try workbook?.writeRow(values)
-            }
-            try csv?.finish()
+            var options = try input.ingestOptions(for: file, target: target.isGeographic ? target : .jgd2011)
+            if !target.isGeographic { options.projection = target }
+            let findings = try reportOptions.makeSink(showValues: input.showValues)
+            let sink: any RecordSink
+            let workbook = asWorkbook ? XLSXRecordSink(url: output.map { URL(fileURLWithPath: $0) }) : nil
             if let workbook {
-                if let output {
-                    try workbook.finish(to: URL(fileURLWithPath: output))
-                } else {
-                    FileHandle.standardOutput.write(Data(try workbook.finishBytes()))
-                }
+                sink = workbook
+            } else {
+                let out = try output.map { try ByteWriter(url: URL(fileURLWithPath: $0)) } ?? ByteWriter(fileHandle: .standardOutput)
+                sink = try CSVRecordSink(output: out, encoding: encoding, byteOrderMark: bom)
             }
-            try finish(reader)
-            if !reader.summary.isValid { throw Status.invalid }
+            let report = try Ingest.run(path: file, options: options, findings: findings, into: [sink])
+            if let bytes = workbook?.bytes { FileHandle.standardOutput.write(Data(bytes)) }
+            if !report.isValid { throw Status.invalid }
         } catch let exit as ExitCode {
             throw exit
         } catch {

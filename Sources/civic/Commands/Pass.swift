@@ -1,71 +1,32 @@
 import CivicData
-import CivicExcel
-import CivicGeo
+import CivicIngest
 import Foundation
 
-/// One read of one file: opens it, sends findings to the report writers, hands each record to `body`,
-/// shows a progress line on a terminal, and says how it ended.
-struct Pass {
-    let path: String
-    let options: ReadOptions
-    /// The worksheet, for workbooks.
-    var sheet: Workbook.SheetSelector = .first
-
-    /// Runs the pass. With `georeferencing`, records go through a `Georeferencer` in batches (coordinates turned
-    /// into its target CRS, with findings) before `body` sees them.
-    func run(
-        sink: any FindingSink,
-        georeferencing: Georeferencer.Options? = nil,
-        begin: (DatasetReader) throws -> Void = { _ in },
-        body: (DatasetReader, NormalizedRecord) throws -> Void
-    ) throws -> DatasetReader {
-        let reader = try DatasetReader.open(InputSource(path: path), options: options, sheet: sheet)
-        try begin(reader)
+extension Ingest {
+    /// One run of the pipeline for a command: `path` ("-" for standard input) with a progress line on a terminal.
+    static func run(path: String, options: IngestOptions, findings: any FindingSink, into sinks: [any RecordSink]) throws -> Report {
         var progress = ProgressLine(name: path == "-" ? "standard input" : path)
-        let georeferencer = try georeferencing.flatMap { options in
-            reader.hasGeographicColumns || reader.planeColumns != nil ? try Georeferencer(reader: reader, options: options) : nil
-        }
-        var batch: [NormalizedRecord] = []
-        batch.reserveCapacity(Pass.batchSize)
-        func flush() throws {
-            if let georeferencer { try georeferencer.process(&batch, reader: reader, reportingTo: sink) }
-            for record in batch { try body(reader, record) }
-            batch.removeAll(keepingCapacity: true)
-        }
-        while let record = try reader.next(reportingTo: sink) {
-            batch.append(record)
-            if batch.count == Pass.batchSize { try flush() }
-            progress.update(reader)
-        }
-        try flush()
-        georeferencer?.finish(reader)
-        progress.finish()
-        return reader
+        defer { progress.finish() }
+        return try Ingest.run(InputSource(path: path), options: options, findings: findings, into: sinks) { progress.update($0) }
     }
-
-    /// Records georeferenced at a time: PROJ's batch call works on this many points.
-    static let batchSize = 1024
 }
 
 /// "読込中 42% …" on standard error, only when it is a terminal and the file is large.
 struct ProgressLine {
     let name: String
-    private var records = 0
     private var lastShown = Date()
     private var shown = false
     private let enabled = isatty(STDERR_FILENO) == 1
 
     init(name: String) { self.name = name }
 
-    mutating func update(_ reader: DatasetReader) {
-        records += 1
-        guard enabled, records & 0x3FFF == 0 else { return }
-        let (read, total) = reader.progress
-        guard (total ?? read) > 8 << 20, Date().timeIntervalSince(lastShown) > 0.5 else { return }
+    mutating func update(_ progress: Ingest.Progress) {
+        guard enabled, progress.records & 0x3FFF < Ingest.batchSize else { return }
+        guard (progress.totalBytes ?? progress.bytesRead) > 8 << 20, Date().timeIntervalSince(lastShown) > 0.5 else { return }
         lastShown = Date()
         shown = true
-        let percent = total.map { " \(Int(Double(read) / Double(max($0, 1)) * 100))%" } ?? ""
-        FileHandle.standardError.write(Data("\r読込中 reading \(name):\(percent) \(records) records   ".utf8))
+        let percent = progress.totalBytes.map { " \(Int(Double(progress.bytesRead) / Double(max($0, 1)) * 100))%" } ?? ""
+        FileHandle.standardError.write(Data("\r読込中 reading \(name):\(percent) \(progress.records) records   ".utf8))
     }
 
     func finish() {
@@ -73,10 +34,28 @@ struct ProgressLine {
     }
 }
 
-/// Prints why a file could not be read, in the form file:line: what.
+/// Why a file could not be read, in the form file:line: what — and, when the library names a setting that would
+/// help, the flag that sets it.
 func describeFailure(_ error: any Error) -> String {
-    // Civic's errors describe themselves as file:line: code: message.
-    "error: \(error)"
+    var text = "error: \(error)"
+    if let suggesting = error as? any RemedySuggesting, let remedy = suggesting.remedy {
+        text += "; " + flagPhrase(remedy)
+    }
+    return text
+}
+
+/// A remedy as the command line's flag: "pass --encoding cp932".
+func flagPhrase(_ remedy: Remedy) -> String {
+    let flag: String
+    switch remedy.setting {
+    case .dataset: flag = "--dataset"
+    case .encoding: flag = "--encoding"
+    case .sourceCRS: flag = "--from-crs"
+    default: flag = "--sheet"
+    }
+    if let value = remedy.value { return "pass \(flag) \(value)" }
+    if !remedy.choices.isEmpty { return "name one with \(flag) (\(remedy.choices.joined(separator: ", ")))" }
+    return "pass \(flag)"
 }
 
 func printError(_ text: String) {

@@ -16,42 +16,31 @@ struct ReportOptions: ParsableArguments {
     @Flag(name: .long, help: "静かに Print nothing on standard error unless something fails.")
     var quiet = false
 
-    /// A sink for the findings, and what to do when the file is done.
-    func makeSink(showValues: Bool) throws -> (sink: any FindingSink, begin: (DatasetReader) throws -> Void, finish: (DatasetReader) throws -> Void) {
-        let summaryWriter = ByteWriter(fileHandle: .standardError)
-        let summary = TextReportWriter(output: summaryWriter, showValues: false, listedSeverity: .error)
-        let printSummary: (DatasetReader) throws -> Void = { reader in
-            if !quiet {
-                try summary.begin(reader)
-                try summary.finish(reader)
+    /// Where the findings go: the report file (when asked for) and a summary on standard error (unless quiet).
+    func makeSink(showValues: Bool) throws -> any FindingSink {
+        var sinks: [any FindingSink] = []
+        if let report {
+            let output = try ByteWriter(url: URL(fileURLWithPath: report))
+            if report.hasSuffix(".txt") {
+                sinks.append(TextReportWriter(output: output, showValues: showValues, listedSeverity: .info))
+            } else {
+                sinks.append(JSONReportWriter(output: output, showValues: showValues))
             }
         }
-        guard let report else {
-            return (SilentSink(), { _ in }, printSummary)
+        if !quiet {
+            sinks.append(SummaryOnly(TextReportWriter(output: ByteWriter(fileHandle: .standardError), showValues: false, listedSeverity: .error)))
         }
-        let output = try ByteWriter(url: URL(fileURLWithPath: report))
-        if report.hasSuffix(".txt") {
-            let writer = TextReportWriter(output: output, showValues: showValues, listedSeverity: .info)
-            return (
-                writer, writer.begin,
-                { reader in
-                    try writer.finish(reader)
-                    try printSummary(reader)
-                }
-            )
-        }
-        let writer = JSONReportWriter(output: output, showValues: showValues)
-        return (
-            writer, { _ in try writer.begin() },
-            { reader in
-                try writer.finish(reader)
-                try printSummary(reader)
-            }
-        )
+        return FindingFanOut(sinks)
     }
 }
 
-/// Counts happen in the reader; this sink keeps nothing.
-final class SilentSink: FindingSink {
+/// A report writer's heading and counts without the findings in between: the summary on standard error.
+final class SummaryOnly: FindingSink {
+    private let writer: any FindingSink
+
+    init(_ writer: any FindingSink) { self.writer = writer }
+
     func receive(_ finding: Finding) throws {}
+    func begin(_ layout: RecordLayout) throws { try writer.begin(layout) }
+    func finish(_ report: Report) throws { try writer.finish(report) }
 }

@@ -15,7 +15,9 @@ struct Serve: AsyncParsableCommand {
               /collections/{id}/items            GeoJSON (bbox, limit, offset, property filters, f=csv)
               /datasets/{id}.csv | .geojson      downloads (CSV: bom=true, encoding=cp932 for Excel)
               /datasets/{id}/report.json         the validation report
-            With --db the store is a file: a restart reloads only the datasets whose files changed.
+            With --db the store is a file: the server answers at once from it, and loads new and changed files in the
+            background (a dataset switches to its new version when its load completes; a failed load keeps the last
+            good version and is shown on /health). A missing, unreadable or empty --data folder removes nothing.
 
             例: civic serve                       (the bundled datasets/ on http://127.0.0.1:8080)
                 civic serve --data /srv/opendata --db /var/lib/civic/civic.sqlite --host 0.0.0.0 --port 80
@@ -27,6 +29,12 @@ struct Serve: AsyncParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("データベース SQLite store file (default: in memory).", valueName: "file"))
     var db: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("スキーマ A folder of *.schema.json merged over the bundled schemas (the same id overrides).", valueName: "dir")
+    )
+    var schemas: String?
 
     @Option(name: .long, help: "Address to listen on.")
     var host = "127.0.0.1"
@@ -72,7 +80,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: host,
             port: port,
             dataDirectory: URL(fileURLWithPath: data),
@@ -87,6 +95,7 @@ struct Serve: AsyncParsableCommand {
             tileAttribution: tileAttribution,
             logLevel: try level()
         )
+        configuration.schemasDirectory = schemas.map { URL(fileURLWithPath: $0) }
         try await runServer(configuration: configuration)
     }
 }

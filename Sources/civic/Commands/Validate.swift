@@ -1,5 +1,6 @@
 import ArgumentParser
 import CivicData
+import CivicIngest
 import Foundation
 
 struct Validate: ParsableCommand {
@@ -34,37 +35,16 @@ struct Validate: ParsableCommand {
         var worst = Status.valid
         if format == .json && files.count > 1 { try out.write("[") }
         for (index, path) in files.enumerated() {
+            if format == .json && index > 0 { try out.write(",\n") }
+            let json = format == .json ? JSONReportWriter(output: out, showValues: input.showValues) : nil
             do {
-                let options = try input.readOptions(for: path)
-                let valid: Bool
-                switch format {
-                case .text:
-                    let writer = TextReportWriter(output: out, showValues: input.showValues, listedSeverity: all ? .info : .fixed)
-                    let reader = try Pass(path: path, options: options, sheet: try input.sheetSelector(for: path)).run(
-                        sink: writer,
-                        georeferencing: try input.georeferencing(for: path),
-                        begin: writer.begin
-                    ) { _, _ in }
-                    try writer.finish(reader)
-                    valid = reader.summary.isValid
-                case .json:
-                    if index > 0 { try out.write(",\n") }
-                    let writer = JSONReportWriter(output: out, showValues: input.showValues)
-                    do {
-                        let reader = try Pass(path: path, options: options, sheet: try input.sheetSelector(for: path)).run(
-                            sink: writer,
-                            georeferencing: try input.georeferencing(for: path),
-                            begin: { _ in try writer.begin() }
-                        ) { _, _ in }
-                        try writer.finish(reader)
-                        valid = reader.summary.isValid
-                    } catch {
-                        try writer.abandon(file: path, error: describeFailure(error))
-                        throw error
-                    }
-                }
-                if !valid && worst == Status.valid { worst = Status.invalid }
+                let options = try input.ingestOptions(for: path)
+                let writer: any FindingSink =
+                    json ?? TextReportWriter(output: out, showValues: input.showValues, listedSeverity: all ? .info : .fixed)
+                let report = try Ingest.run(path: path, options: options, findings: writer, into: [])
+                if !report.isValid && worst == Status.valid { worst = Status.invalid }
             } catch {
+                try json?.abandon(file: path, error: describeFailure(error))
                 try out.flush()
                 printError(describeFailure(error))
                 worst = Status.unreadable

@@ -1,0 +1,134 @@
+/// Checks a record's 緯度/経度 as decimal degrees: both present, numbers, inside Japan; a pair given the other way
+/// round (a longitude in 緯度) is exchanged and reported. Points outside Japan are left off the map, never guessed.
+struct CoordinateCheck: Sendable {
+    static let japanLatitudes = 20.0...46.0
+    static let japanLongitudes = 122.0...154.0
+
+    /// The standard fields' names and the input columns feeding them (for findings).
+    var latitudeField: String
+    var longitudeField: String
+    var latitudeColumn: String
+    var longitudeColumn: String
+
+    /// What a pair of cells gives.
+    struct Outcome: Equatable {
+        /// The point, when usable.
+        var latitude: Double?
+        var longitude: Double?
+        /// True when the two were exchanged (the values are then to be written the other way round).
+        var swapped = false
+    }
+
+    /// Checks `latitudeText`/`longitudeText` (normalised), appending findings. `hasPlanePoint`: X/Y stand in for
+    /// missing 緯度/経度.
+    func check(latitudeText: String, longitudeText: String, line: Int, hasPlanePoint: Bool, into findings: inout [Finding]) -> Outcome {
+        if latitudeText.isEmpty && longitudeText.isEmpty {
+            // Plane rectangular X/Y stand in for them; CivicGeo reprojects and reports.
+            if hasPlanePoint { return Outcome() }
+            findings.append(
+                Finding(
+                    .coordinatesMissing,
+                    .warning,
+                    line: line,
+                    column: latitudeColumn,
+                    field: latitudeField,
+                    message: "no coordinates; the record is left out of GeoJSON"
+                )
+            )
+            return Outcome()
+        }
+        if latitudeText.isEmpty || longitudeText.isEmpty {
+            findings.append(
+                Finding(
+                    .coordinatesIncomplete,
+                    .error,
+                    line: line,
+                    column: latitudeText.isEmpty ? latitudeColumn : longitudeColumn,
+                    field: latitudeText.isEmpty ? latitudeField : longitudeField,
+                    message: "only one of 緯度/経度 is given; the record is left out of GeoJSON"
+                )
+            )
+            return Outcome()
+        }
+        var parsed: [Double] = []
+        for (text, column, field) in [(latitudeText, latitudeColumn, latitudeField), (longitudeText, longitudeColumn, longitudeField)] {
+            if NumberValue.isDecimal(text), let number = Double(text) {
+                parsed.append(number)
+            } else {
+                findings.append(
+                    Finding(
+                        .coordinateNotNumber,
+                        .error,
+                        line: line,
+                        column: column,
+                        field: field,
+                        message: "not a decimal number (degrees); the record is left out of GeoJSON",
+                        before: text
+                    )
+                )
+            }
+        }
+        guard parsed.count == 2 else { return Outcome() }
+        let (latitude, longitude) = (parsed[0], parsed[1])
+        if CoordinateCheck.japanLatitudes.contains(latitude) && CoordinateCheck.japanLongitudes.contains(longitude) {
+            return Outcome(latitude: latitude, longitude: longitude)
+        }
+        if CoordinateCheck.japanLatitudes.contains(longitude) && CoordinateCheck.japanLongitudes.contains(latitude) {
+            for (column, field, before, after) in [
+                (latitudeColumn, latitudeField, latitudeText, longitudeText), (longitudeColumn, longitudeField, longitudeText, latitudeText),
+            ] {
+                findings.append(
+                    Finding(
+                        .coordinatesSwapped,
+                        .fixed,
+                        line: line,
+                        column: column,
+                        field: field,
+                        message: "緯度 and 経度 were swapped; exchanged",
+                        before: before,
+                        after: after
+                    )
+                )
+            }
+            return Outcome(latitude: longitude, longitude: latitude, swapped: true)
+        }
+        if !(-90.0...90.0).contains(latitude) || !(-180.0...180.0).contains(longitude) {
+            let badLatitude = !(-90.0...90.0).contains(latitude)
+            findings.append(
+                Finding(
+                    .coordinateOutOfRange,
+                    .error,
+                    line: line,
+                    column: badLatitude ? latitudeColumn : longitudeColumn,
+                    field: badLatitude ? latitudeField : longitudeField,
+                    message: "\(badLatitude ? "緯度 outside −90…90" : "経度 outside −180…180"); the record is left out of GeoJSON",
+                    before: badLatitude ? latitudeText : longitudeText
+                )
+            )
+            return Outcome()
+        }
+        findings.append(
+            Finding(
+                .coordinatesOutsideJapan,
+                .error,
+                line: line,
+                column: latitudeColumn,
+                field: latitudeField,
+                message: "the point is outside Japan (緯度 20–46, 経度 122–154); the record is left out of GeoJSON",
+                before: "\(latitudeText),\(longitudeText)"
+            )
+        )
+        return Outcome()
+    }
+
+    /// Splits a packed "lat,lon" cell (comma, space, semicolon or slash between two decimals) into latitude and
+    /// longitude text; the order is decided by Japan's ranges when they tell, otherwise latitude first as such
+    /// columns are named. Nil when the cell is not two decimals.
+    static func unpack(_ raw: String) -> (latitude: String, longitude: String)? {
+        let text = Width.narrowed(Whitespace.trimmed(raw))
+        let parts = text.split(whereSeparator: { $0 == "," || $0 == " " || $0 == ";" || $0 == "/" }).map(String.init)
+        guard parts.count == 2, parts.allSatisfy(NumberValue.isDecimal), let a = Double(parts[0]), let b = Double(parts[1]) else { return nil }
+        let latitudeFirst = !(japanLongitudes.contains(a) && japanLatitudes.contains(b))
+        return latitudeFirst ? (parts[0], parts[1]) : (parts[1], parts[0])
+    }
+}

@@ -1,0 +1,264 @@
+import CivicData
+import CivicIngest
+import CivicStore
+import Foundation
+import Logging
+
+/// Brings the store in line with a data folder (`datasets/`: one folder per dataset with its `dataset.json`), through
+/// the same pipeline as `civic convert`: new and changed datasets are loaded as new versions (made live one by one,
+/// as each commits), unchanged ones are left, and datasets whose folder is gone are removed.
+///
+/// It never loses published data by mistake: a data folder that is missing, unreadable or empty (an unmounted
+/// disk) is an error that removes nothing; a dataset is removed only when the data folder is readable and that
+/// dataset's own folder is gone; a dataset whose descriptor or file fails to load keeps serving its last good
+/// version, and the failure is reported.
+struct DataFolderSync {
+    let directory: URL
+    let store: Store
+    let catalog: SchemaCatalog
+    /// A digest of the configured schema folder: a change there reloads every dataset.
+    var catalogDigest = ""
+    let status: LoadStatus
+    let logger: Logger
+
+    /// The data folder cannot be used.
+    struct FolderError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// One dataset folder found.
+    struct Entry {
+        /// The folder name (relative to the data folder).
+        var origin: String
+        var folder: URL
+        var descriptor: Result<DatasetDescriptor, any Error>
+    }
+
+    /// Lists the dataset folders, or says why the data folder cannot be used (then nothing may be removed).
+    func scan() throws -> [Entry] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) else {
+            throw FolderError(description: "the data folder \(directory.path) does not exist (mistyped, or not mounted?); nothing was loaded or removed")
+        }
+        guard isDirectory.boolValue else {
+            throw FolderError(description: "\(directory.path) is not a folder; nothing was loaded or removed")
+        }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        } catch {
+            throw FolderError(description: "the data folder \(directory.path) cannot be read (\(error)); nothing was loaded or removed")
+        }
+        guard !names.filter({ !$0.hasPrefix(".") }).isEmpty else {
+            throw FolderError(description: "the data folder \(directory.path) is empty (not mounted?); nothing was loaded or removed")
+        }
+        var entries: [Entry] = []
+        for name in names.sorted() where !name.hasPrefix(".") {
+            let folder = directory.appendingPathComponent(name, isDirectory: true)
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else { continue }
+            let descriptorURL = folder.appendingPathComponent(DatasetDescriptor.fileName)
+            guard FileManager.default.fileExists(atPath: descriptorURL.path) else { continue }
+            entries.append(Entry(origin: name, folder: folder, descriptor: Result { try DatasetDescriptor.load(descriptorURL) }))
+        }
+        return entries
+    }
+
+    /// One pass over the folder. `committed` is called after each dataset that changed in the store (a new version
+    /// live, or a removal), so the server can switch to it at once.
+    func run(committed: () -> Void) {
+        status.update { $0.syncing = true }
+        defer { status.update { $0.syncing = false; $0.lastSync = Date(); $0.loading = nil } }
+        let entries: [Entry]
+        do {
+            entries = try scan()
+            status.update { $0.folderError = nil }
+        } catch {
+            status.update { $0.folderError = "\(error)" }
+            logger.error("data folder not usable", metadata: ["folder": .string(directory.path), "reason": .string("\(error)")])
+            return
+        }
+        var seenIDs: [String: String] = [:]
+        var live: [String: String] = [:]
+        for (id, origin) in (try? store.origins()) ?? [] { live[id] = origin }
+        for entry in entries {
+            let descriptor: DatasetDescriptor
+            switch entry.descriptor {
+            case .success(let found): descriptor = found
+            case .failure(let error):
+                // The dataset (if any) loaded from this folder keeps its version.
+                let id = live.first { $0.value == entry.origin }?.key ?? entry.origin
+                fail(id, origin: entry.origin, "\(error)")
+                continue
+            }
+            if let other = seenIDs[descriptor.id] {
+                fail(
+                    descriptor.id + "@" + entry.origin,
+                    origin: entry.origin,
+                    "\(entry.origin)/dataset.json: id \"\(descriptor.id)\" is already used by \(other)/dataset.json"
+                )
+                continue
+            }
+            seenIDs[descriptor.id] = entry.origin
+            load(descriptor, entry: entry, committed: committed)
+        }
+        removeGone(live: live, entries: entries, committed: committed)
+    }
+
+    private func load(_ descriptor: DatasetDescriptor, entry: Entry, committed: () -> Void) {
+        let id = descriptor.id
+        let file = entry.folder.appendingPathComponent(descriptor.file)
+        do {
+            let fingerprint = try DataFolderSync.fingerprint(
+                file: file,
+                descriptor: entry.folder.appendingPathComponent(DatasetDescriptor.fileName),
+                schemas: catalogDigest
+            )
+            if try store.fingerprint(of: id) == fingerprint {
+                status.update { $0.failures[id] = nil }
+                return
+            }
+            status.update { $0.loading = id }
+            let started = Date()
+            let report = try load(descriptor, file: file, origin: entry.origin, fingerprint: fingerprint)
+            status.update {
+                $0.failures[id] = nil
+                $0.loaded.append(id)
+            }
+            logger.info(
+                "dataset loaded",
+                metadata: [
+                    "dataset": .string(id), "records": .stringConvertible(report.summary.records),
+                    "seconds": .stringConvertible((Date().timeIntervalSince(started) * 1000).rounded() / 1000),
+                ]
+            )
+            committed()
+        } catch {
+            fail(id, origin: entry.origin, "\(error)" + DataFolderSync.descriptorPhrase(error))
+            committed()
+        }
+    }
+
+    /// Reads the file through the pipeline into a new version and makes it live.
+    func load(_ descriptor: DatasetDescriptor, file: URL, origin: String, fingerprint: String) throws -> Report {
+        let options = try IngestOptions(descriptor: descriptor, directory: file.deletingLastPathComponent(), catalog: catalog)
+        let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
+        let modified = (attributes?[.modificationDate] as? Date) ?? Date()
+        let version = try store.beginVersion(
+            VersionMetadata(
+                datasetID: descriptor.id,
+                title: descriptor.title,
+                municipalityCode: descriptor.municipalityCode,
+                municipality: descriptor.municipality,
+                license: descriptor.license,
+                licenseNote: descriptor.licenseNote,
+                attribution: descriptor.attribution,
+                source: descriptor.source,
+                updated: descriptor.updated ?? DataFolderSync.day(modified),
+                file: file.path,
+                fingerprint: fingerprint,
+                origin: origin
+            )
+        )
+        do {
+            let output = try ByteWriter(url: version.reportURL)
+            let report = try Ingest.run(.file(file), options: options, findings: JSONReportWriter(output: output), into: [version])
+            try version.commit(report)
+            return report
+        } catch {
+            version.abandon()
+            try? FileManager.default.removeItem(at: version.reportURL)
+            throw error
+        }
+    }
+
+    /// Datasets in the store whose own folder is gone from a readable, non-empty data folder.
+    private func removeGone(live: [String: String], entries: [Entry], committed: () -> Void) {
+        for (id, origin) in live.sorted(by: { $0.key < $1.key }) {
+            let folder = directory.appendingPathComponent(origin, isDirectory: true)
+            if FileManager.default.fileExists(atPath: folder.path) {
+                // The folder is there: a descriptor that went missing or now names another id is a failure, not a
+                // removal.
+                let stillDeclared = entries.contains { entry in
+                    if case .success(let descriptor) = entry.descriptor { return descriptor.id == id }
+                    return entry.origin == origin
+                }
+                if !stillDeclared {
+                    fail(id, origin: origin, "\(origin)/dataset.json is missing or no longer declares \(id); the last version stays until the folder is removed")
+                }
+                continue
+            }
+            do {
+                try store.remove(id)
+                status.update {
+                    $0.removed.append(id)
+                    $0.failures[id] = nil
+                }
+                logger.notice("dataset removed: its folder is gone", metadata: ["dataset": .string(id), "folder": .string(origin)])
+                committed()
+            } catch {
+                fail(id, origin: origin, "could not be removed: \(error)")
+            }
+        }
+    }
+
+    private func fail(_ id: String, origin: String, _ message: String) {
+        status.update { $0.failures[id] = LoadStatus.Failure(origin: origin, message: message, at: Date()) }
+        logger.error("dataset not loaded; its last good version stays", metadata: ["dataset": .string(id), "reason": .string(message)])
+    }
+
+    /// A remedy as a `dataset.json` key: "set \"encoding\": \"cp932\" in dataset.json".
+    static func descriptorPhrase(_ error: any Error) -> String {
+        guard let suggesting = error as? any RemedySuggesting, let remedy = suggesting.remedy else { return "" }
+        let key: String
+        switch remedy.setting {
+        case .dataset: key = "dataset"
+        case .encoding: key = "encoding"
+        case .sourceCRS: key = "crs"
+        default: key = "sheet"
+        }
+        if let value = remedy.value { return "; set \"\(key)\": \"\(value)\" in dataset.json" }
+        if !remedy.choices.isEmpty { return "; set \"\(key)\" in dataset.json to one of \(remedy.choices.joined(separator: ", "))" }
+        return "; set \"\(key)\" in dataset.json"
+    }
+
+    /// Size, modification time and the descriptor's bytes, plus the store format: what decides a reload.
+    static func fingerprint(file: URL, descriptor: URL, schemas: String = "") throws -> String {
+        let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
+        let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        var hasher = FNV1a()
+        hasher.add(try String(contentsOf: descriptor, encoding: .utf8))
+        hasher.add(schemas)
+        // A dataset's own schema file counts too.
+        if let schema = try? DatasetDescriptor.load(descriptor).schema,
+            let text = try? String(contentsOf: descriptor.deletingLastPathComponent().appendingPathComponent(schema), encoding: .utf8)
+        {
+            hasher.add(text)
+        }
+        return "v\(formatVersion)-\(size)-\(Int(modified * 1000))-\(String(hasher.value, radix: 16))"
+    }
+
+    /// A digest of every `*.schema.json` in a folder (names and contents).
+    static func digest(ofSchemaFolder folder: URL?) -> String {
+        guard let folder else { return "" }
+        var hasher = FNV1a()
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".schema.json") }.sorted()
+        for name in names {
+            hasher.add(name)
+            hasher.add((try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)) ?? "")
+        }
+        return String(hasher.value, radix: 16)
+    }
+
+    /// Bumped when what the loader writes changes, so that every dataset reloads.
+    static let formatVersion = 3
+
+    static func day(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "Asia/Tokyo")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,107 @@
+public import CivicStore
+import Foundation
+import Hummingbird
+import Logging
+import Synchronization
+
+/// What the server serves at a moment: the routes built for one snapshot of the store's catalogue. When a load
+/// commits (or fails), `refresh` builds the routes for the new snapshot and swaps them in; a request is answered
+/// entirely by the routes it started with, so it sees one version of each dataset, never a mix, and the response
+/// cache (kept per snapshot) never serves a page of the old data after the switch.
+public final class Site: Sendable {
+    let store: Store
+    let configuration: ServerConfiguration
+    let status: LoadStatus
+    private let responder: Mutex<RouterResponder<BasicRequestContext>>
+    /// Bumped at each refresh; for tests and logs.
+    private let generation = Mutex(0)
+
+    /// A site over `store`'s current catalogue.
+    public convenience init(configuration: ServerConfiguration, store: Store) throws {
+        try self.init(configuration: configuration, store: store, status: LoadStatus())
+    }
+
+    init(configuration: ServerConfiguration, store: Store, status: LoadStatus) throws {
+        self.store = store
+        self.configuration = configuration
+        self.status = status
+        responder = Mutex(try Site.routes(configuration: configuration, store: store, status: status))
+    }
+
+    /// Rebuilds the routes from the store's catalogue as it is now.
+    public func refresh() throws {
+        let routes = try Site.routes(configuration: configuration, store: store, status: status)
+        responder.withLock { $0 = routes }
+        generation.withLock { $0 += 1 }
+    }
+
+    /// How many times the routes were rebuilt.
+    public var refreshes: Int { generation.withLock { $0 } }
+
+    var current: RouterResponder<BasicRequestContext> { responder.withLock { $0 } }
+
+    static func routes(configuration: ServerConfiguration, store: Store, status: LoadStatus) throws -> RouterResponder<BasicRequestContext> {
+        let catalogue = Catalogue(datasets: try store.datasets(), failures: status.failureMessages)
+        let delivery = Delivery(loadedAt: catalogue.loadedAt)
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: APIMiddleware())
+        if let leaflet = configuration.mapLibraryDirectory {
+            // Leaflet from a local folder (Debian's libjs-leaflet by default), so the map works offline.
+            router.add(
+                middleware: FileMiddleware(
+                    leaflet,
+                    urlBasePath: "/static/leaflet",
+                    cacheControl: .init([(MediaType(type: .any), [.maxAge(86400), .public])])
+                )
+            )
+        }
+        if configuration.cors {
+            router.add(
+                middleware: CORSMiddleware(
+                    allowOrigin: .all,
+                    allowHeaders: [.accept, .contentType, .ifNoneMatch],
+                    allowMethods: [.get, .head, .post, .options]
+                )
+            )
+        }
+        router.get("/health") { request, _ in
+            try delivery.respond(request, cacheable: false) { try jsonPayload(Site.health(catalogue: catalogue, status: status.current)) }
+        }
+        FeaturesController(store: store, catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
+        DownloadsController(store: store, catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
+        CKANController(store: store, catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
+        DCATController(catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
+        return router.buildResponder()
+    }
+
+    /// `/health`: "ok", or "degraded" when the data folder or a dataset failed to load (the last good versions are
+    /// served); "loading" while the first pass over the data folder runs.
+    static func health(catalogue: Catalogue, status: LoadStatus.State) -> [String: Any] {
+        let formatter = ISO8601DateFormatter()
+        var health: [String: Any] = [
+            "status": status.folderError != nil || !status.failures.isEmpty ? "degraded" : (status.syncing ? "loading" : "ok"),
+            "datasets": catalogue.datasets.count,
+            "collections": catalogue.collections.count,
+            "loading": status.syncing,
+        ]
+        if let loading = status.loading { health["loadingDataset"] = loading }
+        if let folderError = status.folderError { health["dataFolderError"] = folderError }
+        if let lastSync = status.lastSync { health["lastLoad"] = formatter.string(from: lastSync) }
+        health["failures"] = status.failures.keys.sorted().map { id -> [String: Any] in
+            let failure = status.failures[id]!
+            return ["dataset": id, "folder": failure.origin, "error": failure.message, "at": formatter.string(from: failure.at)]
+        }
+        return health
+    }
+}
+
+/// Hands each request to the routes current when it arrived.
+struct SiteResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+    let site: Site
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        try await site.current.respond(to: request, context: context)
+    }
+}

@@ -1,0 +1,91 @@
+public import CivicData
+public import Foundation
+import GRDB
+
+extension Store {
+    /// Starts a new version of a dataset: a sink for the pipeline's records, invisible to readers until
+    /// `VersionWriter.commit`. The report file is for the pipeline's `JSONReportWriter`; it belongs to the version.
+    public func beginVersion(_ metadata: VersionMetadata) throws -> VersionWriter {
+        let reportURL = reportsDirectory.appendingPathComponent(Store.reportFileName(metadata.datasetID) + "-\(UUID().uuidString).report.json")
+        return try VersionWriter(store: self, metadata: metadata, reportURL: reportURL)
+    }
+
+    /// The fingerprint of a dataset's live version (what decides a reload), nil when there is none.
+    public func fingerprint(of id: String) throws -> String? {
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT v.fingerprint \(Store.liveJoin) WHERE d.id = ?", arguments: [id])
+        }
+    }
+
+    /// Every dataset's id and origin (its folder relative to the data folder).
+    public func origins() throws -> [(id: String, origin: String)] {
+        try read { db in try Row.fetchAll(db, sql: "SELECT id, origin FROM dataset ORDER BY id").map { ($0[0], $0[1]) } }
+    }
+
+    /// Removes a dataset from the catalogue (its live version is retired: its rows go with the next garbage
+    /// collection). Returns false when there was no such dataset.
+    @discardableResult
+    public func remove(_ id: String) throws -> Bool {
+        try write { db in
+            guard let live = try Int64.fetchOne(db, sql: "SELECT live_version FROM dataset WHERE id = ?", arguments: [id]) else { return false }
+            try db.execute(sql: "UPDATE version SET state = 'retired' WHERE key = ?", arguments: [live])
+            try db.execute(sql: "DELETE FROM dataset WHERE id = ?", arguments: [id])
+            return true
+        }
+    }
+
+    /// Deletes the rows and report files of retired versions (replaced, removed, or left by a load that failed or
+    /// died), a chunk per transaction so that other writes interleave. Returns how many versions were deleted.
+    @discardableResult
+    public func collectGarbage(chunk: Int = 20_000) throws -> Int {
+        let dead = try read { db in
+            try Row.fetchAll(db, sql: "SELECT key, report_file FROM version WHERE state = 'retired'").map { (key: $0[0] as Int64, report: $0[1] as String) }
+        }
+        for version in dead {
+            while true {
+                let deleted = try write { db -> Int in
+                    let keys = try Int64.fetchAll(
+                        db,
+                        sql: "SELECT key FROM feature WHERE version = ? ORDER BY seq LIMIT ?",
+                        arguments: [version.key, chunk]
+                    )
+                    guard let first = keys.first, let last = keys.last else { return 0 }
+                    // A version's keys are ascending in seq order (inserted so, and by one writer at a time).
+                    try db.execute(sql: "DELETE FROM feature_rtree WHERE key BETWEEN ? AND ?", arguments: [first, last])
+                    try db.execute(sql: "DELETE FROM feature WHERE version = ? AND key BETWEEN ? AND ?", arguments: [version.key, first, last])
+                    return keys.count
+                }
+                if deleted == 0 { break }
+            }
+            try write { db in try db.execute(sql: "DELETE FROM version WHERE key = ?", arguments: [version.key]) }
+            try? FileManager.default.removeItem(atPath: version.report)
+        }
+        return dead.count
+    }
+
+    /// After a crash: versions still loading belong to a load that died with the process; they are marked retired
+    /// so that garbage collection deletes them. (Run when the store is opened, before any load.)
+    func recover() throws {
+        try write { db in try db.execute(sql: "UPDATE version SET state = 'retired' WHERE state = 'loading'") }
+    }
+
+    /// Versions by state (`loading`, `live`, `retired`): for checks after a crash.
+    public func versionCounts() throws -> [String: Int] {
+        try read { db in
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT state, COUNT(*) FROM version GROUP BY state").map { ($0[0], $0[1]) })
+        }
+    }
+
+    /// A dataset's report file name stem in `reportsDirectory`.
+    static func reportFileName(_ id: String) -> String {
+        id.map { $0 == "/" || $0 == "\\" ? "_" : String($0) }.joined()
+    }
+
+    static func day(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "Asia/Tokyo")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,46 @@
+/// What the store keeps about a version besides its records: the dataset's descriptor and where the data came from.
+public struct VersionMetadata: Sendable, Equatable {
+    public var datasetID: String
+    public var title: String
+    public var municipalityCode: String?
+    public var municipality: String?
+    public var license: String?
+    public var licenseNote: String?
+    public var attribution: String?
+    public var source: String?
+    /// Last update of the data, YYYY-MM-DD.
+    public var updated: String
+    /// The data file, and what decides a reload (size, modification time, descriptor).
+    public var file: String
+    public var fingerprint: String
+    /// The dataset's folder relative to the data folder: the dataset is removed only when that folder is gone.
+    public var origin: String
+
+    public init(
+        datasetID: String,
+        title: String,
+        municipalityCode: String? = nil,
+        municipality: String? = nil,
+        license: String? = nil,
+        licenseNote: String? = nil,
+        attribution: String? = nil,
+        source: String? = nil,
+        updated: String,
+        file: String,
+        fingerprint: String,
+        origin: String
+    ) {
+        self.datasetID = datasetID
+        self.title = title
+        self.municipalityCode = municipalityCode
+        self.municipality = municipality
+        self.license = license
+        self.licenseNote = licenseNote
+        self.attribution = attribution
+        self.source = source
+        self.updated = updated
+        self.file = file
+        self.fingerprint = fingerprint
+        self.origin = origin
+    }
+}

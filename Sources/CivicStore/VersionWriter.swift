@@ -1,0 +1,281 @@
+public import CivicData
+public import Foundation
+import CivicGeo
+import GRDB
+import Synchronization
+
+/// Writes one new version of a dataset: the pipeline's records go in as they come (on a thread of their own, so that
+/// reading and validating the file runs beside the inserts), in transactions of a few thousand records, into a
+/// version no reader sees. `commit` makes it live in one short transaction; `abandon` (or a crash) leaves it
+/// retired, and the live version untouched. Not Sendable: one pipeline drives it.
+public final class VersionWriter: RecordSink {
+    /// Where the pipeline's JSON report for this version goes.
+    public let reportURL: URL
+    public let metadata: VersionMetadata
+    private let store: Store
+    private var inserter: Inserter?
+    private var layout: RecordLayout?
+    private var committed = false
+
+    init(store: Store, metadata: VersionMetadata, reportURL: URL) throws {
+        self.store = store
+        self.metadata = metadata
+        self.reportURL = reportURL
+    }
+
+    /// The version's key, once `begin` has created it.
+    public var key: Int64? { inserter?.key }
+
+    public func begin(_ layout: RecordLayout) throws {
+        self.layout = layout
+        let schemaJSON = String(decoding: try JSONEncoder().encode(layout.schema), as: UTF8.self)
+        let encoder = JSONEncoder()
+        let numeric = layout.kinds.map { $0?.isNumeric == true }
+        let metadata = self.metadata
+        let key = try store.write { db -> Int64 in
+            try db.execute(
+                sql: """
+                    INSERT INTO version (dataset_id, state, title, municipality_code, municipality, standard, standard_title, license,
+                        license_note, attribution, source, updated, columns, standard_column_count, numeric_columns, schema,
+                        report_file, file, fingerprint, origin, loaded_at)
+                    VALUES (?, 'loading', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    metadata.datasetID, metadata.title, metadata.municipalityCode, metadata.municipality, layout.schema.id, layout.schema.title,
+                    metadata.license, metadata.licenseNote, metadata.attribution, metadata.source, metadata.updated,
+                    String(decoding: try encoder.encode(layout.columns), as: UTF8.self), layout.schema.fields.count,
+                    String(decoding: try encoder.encode(numeric), as: UTF8.self), schemaJSON, reportURL.path, metadata.file,
+                    metadata.fingerprint, metadata.origin, ISO8601DateFormatter().string(from: Date()),
+                ]
+            )
+            return db.lastInsertedRowID
+        }
+        let idColumn = layout.schema.civic.idField.flatMap(layout.index(of:))
+        let inserter = Inserter(store: store, key: key, idColumn: idColumn)
+        inserter.start()
+        self.inserter = inserter
+    }
+
+    public func write(_ records: [NormalizedRecord], report: ReportBuilder) throws {
+        guard let inserter, !records.isEmpty else { return }
+        try inserter.put(records)
+    }
+
+    /// Waits for the last records to be written; the feature count goes into the report.
+    public func finish(report: ReportBuilder) throws {
+        guard let inserter else { return }
+        let totals = try inserter.finish()
+        report.noteFeatures(totals.features)
+    }
+
+    /// Makes the version live (once the pipeline, report included, has finished): one transaction records its
+    /// counts, extent and validity, points the dataset at it and retires the version it replaces.
+    public func commit(_ report: Report) throws {
+        guard let inserter else { throw StoreError(code: .load, message: "\(metadata.datasetID): commit before any record layout") }
+        let totals = try inserter.finish()
+        let key = inserter.key
+        let metadata = self.metadata
+        try store.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE version SET state = 'live', record_count = ?, feature_count = ?, min_x = ?, min_y = ?, max_x = ?, max_y = ?,
+                        valid = ? WHERE key = ? AND state = 'loading'
+                    """,
+                arguments: [
+                    totals.records, totals.features, totals.extent?.minX, totals.extent?.minY, totals.extent?.maxX, totals.extent?.maxY,
+                    report.isValid, key,
+                ]
+            )
+            guard db.changesCount == 1 else {
+                throw StoreError(code: .load, message: "\(metadata.datasetID): version \(key) is no longer loading (the store was recovered)")
+            }
+            try db.execute(
+                sql: "UPDATE version SET state = 'retired' WHERE key = (SELECT live_version FROM dataset WHERE id = ?)",
+                arguments: [metadata.datasetID]
+            )
+            try db.execute(
+                sql: """
+                    INSERT INTO dataset (id, live_version, origin) VALUES (?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET live_version = excluded.live_version, origin = excluded.origin
+                    """,
+                arguments: [metadata.datasetID, key, metadata.origin]
+            )
+        }
+        committed = true
+    }
+
+    /// Gives the version up (the load failed): it is retired, for garbage collection; the live version stays.
+    public func abandon() {
+        guard let inserter, !committed else { return }
+        _ = try? inserter.finish()
+        let key = inserter.key
+        _ = try? store.write { db in try db.execute(sql: "UPDATE version SET state = 'retired' WHERE key = ? AND state = 'loading'", arguments: [key]) }
+    }
+}
+
+@available(*, unavailable)
+extension VersionWriter: Sendable {}
+
+/// The insert thread of a `VersionWriter`: takes batches from a bounded queue and writes them, several per
+/// transaction. Its running totals are behind a mutex (written by its thread, read once it is done).
+final class Inserter: Sendable {
+    struct Totals: Sendable {
+        var records = 0
+        var features = 0
+        var extent: StoredDataset.Envelope?
+    }
+
+    private struct State: Sendable {
+        var queue: [[NormalizedRecord]] = []
+        var closed = false
+        var error: StoreError?
+        var totals = Totals()
+    }
+
+    let key: Int64
+    private let store: Store
+    private let idColumn: Int?
+    private let state = Mutex(State())
+    /// Free places in the queue (bounded: memory stays flat when the inserts are the slower side).
+    private let slots = DispatchSemaphore(value: 8)
+    private let items = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    /// Batches written per transaction (at most): 16 × 1,024 records.
+    private static let batchesPerTransaction = 16
+
+    init(store: Store, key: Int64, idColumn: Int?) {
+        self.store = store
+        self.key = key
+        self.idColumn = idColumn
+    }
+
+    func start() {
+        let thread = Thread { [self] in self.run() }
+        thread.name = "civic-store-insert"
+        thread.start()
+    }
+
+    func put(_ records: [NormalizedRecord]) throws {
+        if let error = state.withLock({ $0.error }) { throw error }
+        slots.wait()
+        state.withLock { $0.queue.append(records) }
+        items.signal()
+    }
+
+    /// Closes the queue and waits for the thread; the totals, or the error that stopped it.
+    func finish() throws -> Totals {
+        let first = state.withLock { state -> Bool in
+            defer { state.closed = true }
+            return !state.closed
+        }
+        if first {
+            items.signal()
+            finished.wait()
+        }
+        return try state.withLock { state in
+            if let error = state.error { throw error }
+            return state.totals
+        }
+    }
+
+    /// One batch off the queue; nil when it is empty (then the signal taken was the close signal: the producer
+    /// appends before it signals, and closes after its last put).
+    private func pop() -> [NormalizedRecord]? {
+        state.withLock { state in state.queue.isEmpty ? nil : state.queue.removeFirst() }
+    }
+
+    private func run() {
+        var writer = RecordInserter(key: key, idColumn: idColumn)
+        var failed = false
+        var sawClose = false
+        while !sawClose {
+            items.wait()
+            var batches: [[NormalizedRecord]] = []
+            if let batch = pop() { batches.append(batch) } else { sawClose = true }
+            while !sawClose, batches.count < Inserter.batchesPerTransaction, items.wait(timeout: .now()) == .success {
+                if let batch = pop() { batches.append(batch) } else { sawClose = true }
+            }
+            for _ in batches { slots.signal() }
+            // After an error the rest is taken and dropped, so that the producer never blocks on a full queue.
+            guard !failed, !batches.isEmpty else { continue }
+            do {
+                try store.write { db in try writer.insert(batches, db) }
+            } catch {
+                failed = true
+                let failure = error as? StoreError ?? StoreError(code: .load, message: "\(error)", cause: error)
+                state.withLock { $0.error = failure }
+            }
+        }
+        let totals = writer.totals
+        state.withLock { $0.totals = totals }
+        finished.signal()
+    }
+}
+
+/// The inserts of one version's records (on the insert thread).
+struct RecordInserter {
+    let key: Int64
+    let idColumn: Int?
+    var totals = Inserter.Totals()
+    private var seenIDs = Set<String>()
+    private var idsUsable: Bool
+    private var json: [UInt8] = []
+
+    init(key: Int64, idColumn: Int?) {
+        self.key = key
+        self.idColumn = idColumn
+        idsUsable = idColumn != nil
+    }
+
+    mutating func insert(_ batches: [[NormalizedRecord]], _ db: Database) throws {
+        let insertFeature = try db.cachedStatement(
+            sql: "INSERT INTO feature (version, seq, feature_id, line, lon, lat, vals) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        )
+        let insertBox = try db.cachedStatement(sql: "INSERT INTO feature_rtree (key, min_x, max_x, min_y, max_y) VALUES (?, ?, ?, ?, ?)")
+        for batch in batches {
+            for record in batch {
+                try insert(record, insertFeature, insertBox, db)
+            }
+        }
+    }
+
+    private mutating func insert(_ record: NormalizedRecord, _ insertFeature: Statement, _ insertBox: Statement, _ db: Database) throws {
+        // Feature ids: the ID column's values when every record has a distinct one, else line numbers.
+        var featureID = String(record.line)
+        if let idColumn, idsUsable {
+            let value = record.values[idColumn]
+            if value.isEmpty || !seenIDs.insert(value).inserted {
+                // Not usable after all: every feature so far (and from now on) is named by its line.
+                idsUsable = false
+                seenIDs = []
+                try db.execute(sql: "UPDATE feature SET feature_id = CAST(line AS TEXT) WHERE version = ?", arguments: [key])
+            } else {
+                featureID = value
+            }
+        }
+        json.removeAll(keepingCapacity: true)
+        json.append(0x5B)
+        for (index, value) in record.values.enumerated() {
+            if index > 0 { json.append(0x2C) }
+            JSONBytes.appendString(value, to: &json)
+        }
+        json.append(0x5D)
+        try insertFeature.execute(arguments: [
+            key, totals.records, featureID, record.line, record.longitude, record.latitude, String(decoding: json, as: UTF8.self),
+        ])
+        totals.records += 1
+        if let x = record.longitude, let y = record.latitude {
+            totals.features += 1
+            try insertBox.execute(arguments: [db.lastInsertedRowID, x, x, y, y])
+            if var box = totals.extent {
+                box.minX = min(box.minX, x)
+                box.minY = min(box.minY, y)
+                box.maxX = max(box.maxX, x)
+                box.maxY = max(box.maxY, y)
+                totals.extent = box
+            } else {
+                totals.extent = StoredDataset.Envelope(minX: x, minY: y, maxX: x, maxY: y)
+            }
+        }
+    }
+}
