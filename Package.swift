@@ -107,7 +107,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CivicGeoTests",
-            dependencies: ["CivicGeo"],
+            dependencies: ["CivicGeo", "CivicIngest"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
@@ -135,7 +135,7 @@ let package = Package(
         ),
         .testTarget(
             name: "civicTests",
-            dependencies: ["civic"],
+            dependencies: ["civic", "CivicStore"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -119,7 +119,7 @@ struct HTMLPages: Sendable {
 
     // MARK: Dataset
 
-    func collection(_ collection: Catalogue.Collection, features: [StoredFeature], renderer: FeatureRenderer) -> String {
+    func collection(_ collection: Catalogue.Collection, features: [StoredFeature], renderer: FeatureRenderer, failures: [String: String] = [:]) -> String {
         let path = "/collections/" + FeaturesController.escape(collection.id)
         var body = "<h1>\(HTMLPages.escape(collection.title))</h1>\n<p>\(HTMLPages.escape(collection.description))</p>\n"
         body += "<table><caption>\(t("概要", "About"))</caption><tbody>\n"
@@ -135,6 +135,11 @@ struct HTMLPages: Sendable {
             if collection.isMerged { body += "<tr><th scope=\"row\" colspan=\"2\">\(HTMLPages.escape(dataset.title))</th></tr>\n" }
             for (label, value) in rows { body += "<tr><th scope=\"row\">\(label)</th><td>\(HTMLPages.escape(value))</td></tr>\n" }
             let status = dataset.valid ? "<span class=\"ok\">\(t("適合", "valid"))</span>" : "<span class=\"ng\">\(t("不適合あり", "has errors"))</span>"
+            if let failure = failures[dataset.id] {
+                // The newest file could not be loaded: the page says so, and that what it shows is the last good version.
+                body +=
+                    "<tr><th scope=\"row\">\(t("読込エラー", "Load error"))</th><td><span class=\"ng\" role=\"alert\">\(t("最新のファイルを読み込めませんでした。前回の版を公開しています。", "The newest file could not be loaded; the last good version is shown.")) \(HTMLPages.escape(failure))</span></td></tr>\n"
+            }
             body +=
                 "<tr><th scope=\"row\">\(t("検証", "Validation"))</th><td>\(status) — <a href=\"/datasets/\(FeaturesController.escape(dataset.id))/report.json\">\(t("検証レポート", "validation report")) (JSON)</a></td></tr>\n"
             body += "<tr><th scope=\"row\">\(t("ダウンロード", "Downloads"))</th><td>"

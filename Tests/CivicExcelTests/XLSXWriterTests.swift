@@ -14,7 +14,7 @@ import Testing
     static func write(_ name: String) throws -> (records: [NormalizedRecord], bytes: [UInt8], columns: [String]) {
         let (records, _) = try DatasetReader.readAll(source: .file(csv.appendingPathComponent(name)))
         let reader = try DatasetReader(source: .file(csv.appendingPathComponent(name)))
-        let writer = try XLSXWriter(columns: reader.outputColumns, types: XLSXWriter.types(for: reader), sheetName: reader.schema.title)
+        let writer = try XLSXWriter(columns: reader.outputColumns, types: XLSXWriter.types(for: reader.layout), sheetName: reader.schema.title)
         for record in records { try writer.writeRow(record.values) }
         return (records, try writer.finishBytes(), reader.outputColumns)
     }

@@ -14,8 +14,8 @@ import Testing
 
     static let store: Store = {
         let store = try! Store.inMemory()
-        let summary = try! store.load(directory: repository.appendingPathComponent("datasets"))
-        precondition(summary.failed.isEmpty, "\(summary.failed)")
+        let summary = loadDataFolder(repository.appendingPathComponent("datasets"), into: store)
+        precondition(summary.failed.isEmpty && summary.folderError == nil, "\(summary.failed)")
         return store
     }()
 
@@ -149,8 +149,9 @@ import Testing
                 let bytes = Array(response.body.readableBytesView)
                 let reader = try DatasetReader.open(.bytes(bytes, name: "ichikawa-aed.xlsx"))
                 let collector = FindingCollector()
+                let report = ReportBuilder(sink: collector)
                 var records = 0
-                while try reader.next(reportingTo: collector) != nil { records += 1 }
+                while try reader.next(reportingTo: report) != nil { records += 1 }
                 #expect(records == 191 && reader.schema.id == "aed")
                 #expect(reader.sourceDescription.sheet == "AED設置箇所一覧")
                 #expect(collector.findings.filter { $0.code.rawValue.hasPrefix("workbook.") }.isEmpty)
@@ -203,7 +204,8 @@ import Testing
                     #expect(response.status == .ok && response.headers[.contentDisposition]?.contains("ichikawa-aed.xlsx") == true)
                     let reader = try DatasetReader.open(.bytes(Array(response.body.readableBytesView), name: "ichikawa-aed.xlsx"))
                     var records = 0
-                    while try reader.next(reportingTo: FindingCollector()) != nil { records += 1 }
+                    let report = ReportBuilder()
+                    while try reader.next(reportingTo: report) != nil { records += 1 }
                     #expect(records == 191)
                 }
             }

@@ -5,53 +5,24 @@ import Testing
 
 @testable import CivicStore
 
-/// The store on the bundled real datasets (datasets/ in the repository), copied to a temporary folder.
+/// The store on the bundled real datasets (datasets/ in the repository), loaded through the pipeline.
 @Suite struct StoreTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// A temporary copy of some bundled datasets.
-    static func folder(_ ids: [String]) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civic-store-\(UUID().uuidString)")
-        for id in ids {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try FileManager.default.copyItem(at: repository.appendingPathComponent("datasets/\(id)"), to: folder.appendingPathComponent(id))
-        }
-        return folder
+    static func aed(_ store: Store) throws -> CollectionSelector {
+        .merged(try store.datasets().filter { $0.standard == "aed" })
     }
 
-    @Test func loadsAndSkipsUnchangedFiles() throws {
-        let folder = try Self.folder(["yaizu-aed", "ichikawa-aed", "takamatsu-aed"])
-        let store = try Store(path: folder.appendingPathComponent("civic.sqlite").path)
-        let first = try store.load(directory: folder)
-        #expect(first.loaded.sorted() == ["ichikawa-aed", "takamatsu-aed", "yaizu-aed"])
-        #expect(first.failed.isEmpty)
-        let yaizu = try #require(try store.dataset(id: "yaizu-aed"))
-        #expect(yaizu.recordCount == 82 && yaizu.featureCount == 82)
-        #expect(yaizu.standard == "aed" && yaizu.standardTitle == "AED設置箇所一覧")
-        #expect(yaizu.columns.starts(with: ["全国地方公共団体コード", "ID", "地方公共団体名"]))
-        #expect(try store.dataset(id: "takamatsu-aed")?.recordCount == 514)
-
-        let again = try store.load(directory: folder)
-        #expect(again.loaded.isEmpty && again.unchanged.count == 3)
-
-        // A changed descriptor reloads that dataset only; a removed folder removes its dataset.
-        let descriptor = folder.appendingPathComponent("yaizu-aed/dataset.json")
-        try (try String(contentsOf: descriptor, encoding: .utf8)).replacingOccurrences(of: "焼津市 AED", with: "焼津市のAED")
-            .write(to: descriptor, atomically: true, encoding: .utf8)
-        try FileManager.default.removeItem(at: folder.appendingPathComponent("takamatsu-aed"))
-        let third = try store.load(directory: folder)
-        #expect(third.loaded == ["yaizu-aed"] && third.removed == ["takamatsu-aed"])
-        #expect(try store.dataset(id: "yaizu-aed")?.title == "焼津市のAED設置箇所一覧")
+    static func dataset(_ id: String, _ store: Store) throws -> CollectionSelector {
+        let dataset = try store.dataset(id: id)
+        return .dataset(try #require(dataset))
     }
 
     @Test func pagingCoversEveryFeatureOnce() throws {
-        let folder = try Self.folder(["ichikawa-aed"])
         let store = try Store.inMemory()
-        _ = try store.load(directory: folder)
+        try Loading.load(["ichikawa-aed"], into: store)
         var seen: [String] = []
         var offset = 0
         while true {
-            let page = try store.features(in: .dataset("ichikawa-aed"), limit: 50, offset: offset)
+            let page = try store.features(in: Self.dataset("ichikawa-aed", store), limit: 50, offset: offset)
             #expect(page.numberMatched == 191)
             seen += page.features.map(\.featureID)
             offset += page.features.count
@@ -61,13 +32,12 @@ import Testing
     }
 
     @Test func bboxAndPropertyFilters() throws {
-        let folder = try Self.folder(["yaizu-aed", "ichikawa-aed"])
         let store = try Store.inMemory()
-        _ = try store.load(directory: folder)
-        let all = try store.features(in: .standard("aed", municipality: nil), limit: 1000, offset: 0)
+        try Loading.load(["yaizu-aed", "ichikawa-aed"], into: store)
+        let all = try store.features(in: Self.aed(store), limit: 1000, offset: 0)
         #expect(all.numberMatched == 82 + 191)
         let box = StoredDataset.Envelope(minX: 138.30, minY: 34.85, maxX: 138.35, maxY: 34.90)
-        let inside = try store.features(in: .standard("aed", municipality: nil), bbox: box, limit: 1000, offset: 0)
+        let inside = try store.features(in: Self.aed(store), bbox: box, limit: 1000, offset: 0)
         let expected = all.features.filter { feature in
             guard let x = feature.longitude, let y = feature.latitude else { return false }
             return x >= box.minX && x <= box.maxX && y >= box.minY && y <= box.maxY
@@ -75,38 +45,36 @@ import Testing
         #expect(inside.numberMatched == expected.count && expected.count > 0)
         #expect(inside.features.map(\.featureID) == expected.map(\.featureID))
         // 市川市 only, by the merged collection's municipality filter.
-        #expect(try store.features(in: .standard("aed", municipality: "122033"), limit: 1, offset: 0).numberMatched == 191)
+        #expect(try store.features(in: .merged(try store.datasets().filter { $0.municipalityCode == "122033" && $0.standard == "aed" }), limit: 1, offset: 0).numberMatched == 191)
         // A property filter on 名称 (column 3).
         let name = try #require(all.features.first { $0.datasetID == "yaizu-aed" }).values[3]
-        let named = try store.features(in: .dataset("yaizu-aed"), filters: [3: name], limit: 100, offset: 0)
+        let named = try store.features(in: Self.dataset("yaizu-aed", store), filters: [3: name], limit: 100, offset: 0)
         #expect(named.numberMatched >= 1 && named.features.allSatisfy { $0.values[3] == name })
-        #expect(try store.feature(in: .dataset("yaizu-aed"), id: "0000000001")?.line == 2)
-        #expect(try store.feature(in: .standard("aed", municipality: nil), id: "yaizu-aed/0000000001")?.line == 2)
+        #expect(try store.feature(in: Self.dataset("yaizu-aed", store), id: "0000000001")?.line == 2)
+        #expect(try store.feature(in: Self.aed(store), id: "yaizu-aed/0000000001")?.line == 2)
     }
 
     @Test func bboxEdgesAreExactNotFloat32() throws {
-        let folder = try Self.folder(["yaizu-aed"])
         let store = try Store.inMemory()
-        _ = try store.load(directory: folder)
-        let feature = try #require(try store.features(in: .dataset("yaizu-aed"), limit: 1, offset: 0).features.first)
+        try Loading.load(["yaizu-aed"], into: store)
+        let feature = try #require(try store.features(in: Self.dataset("yaizu-aed", store), limit: 1, offset: 0).features.first)
         let (x, y) = (try #require(feature.longitude), try #require(feature.latitude))
         // A box starting a hair east of the point: the R*Tree's 32-bit floats would round it in; the exact check must not.
         let east = StoredDataset.Envelope(minX: x + 1e-9, minY: y - 0.01, maxX: x + 0.01, maxY: y + 0.01)
-        let page = try store.features(in: .dataset("yaizu-aed"), bbox: east, limit: 1000, offset: 0)
+        let page = try store.features(in: Self.dataset("yaizu-aed", store), bbox: east, limit: 1000, offset: 0)
         #expect(!page.features.contains { $0.featureID == feature.featureID })
         #expect(page.features.allSatisfy { ($0.longitude ?? 0) >= east.minX })
         let around = StoredDataset.Envelope(minX: x, minY: y, maxX: x, maxY: y)
         #expect(
-            try store.features(in: .dataset("yaizu-aed"), bbox: around, limit: 10, offset: 0).features.contains { $0.featureID == feature.featureID }
+            try store.features(in: Self.dataset("yaizu-aed", store), bbox: around, limit: 10, offset: 0).features.contains { $0.featureID == feature.featureID }
         )
     }
 
     @Test func filePagesByPositionMatchTheSortedQuery() throws {
-        let folder = try Self.folder(["yaizu-aed", "ichikawa-aed", "takamatsu-aed"])
         let store = try Store.inMemory()
-        _ = try store.load(directory: folder)
+        try Loading.load(["yaizu-aed", "ichikawa-aed", "takamatsu-aed"], into: store)
         // Sorting by the dataset takes the general (OFFSET) path; no sort takes the by-position path: same pages.
-        for selector in [CollectionSelector.standard("aed", municipality: nil), .dataset("takamatsu-aed")] {
+        for selector in [try Self.aed(store), try Self.dataset("takamatsu-aed", store)] {
             for (limit, offset) in [(100, 0), (50, 80), (7, 81), (300, 250), (1000, 0), (10, 787), (10, 5000)] {
                 let byPosition = try store.features(in: selector, limit: limit, offset: offset)
                 let sorted = try store.features(in: selector, sortBy: [(nil, false)], limit: limit, offset: offset)
@@ -117,9 +85,11 @@ import Testing
     }
 
     @Test func duplicateIDsLaterInTheFileFallBackToLines() throws {
-        let folder = try Self.folder(["yaizu-aed"])
+        let folder = try Loading.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data.csv")
+        try FileManager.default.copyItem(at: Loading.folder("yaizu-aed").appendingPathComponent("data.csv"), to: data)
         // Give the last record the first record's ID: the ids are no longer unique, so every feature is its line.
-        let data = folder.appendingPathComponent("yaizu-aed/data.csv")
         var lines = try String(contentsOf: data, encoding: .utf8).components(separatedBy: "\r\n")  // the file's CRLF
         while lines.last?.isEmpty == true { lines.removeLast() }
         let firstID = lines[1].split(separator: ",", omittingEmptySubsequences: false)[1]
@@ -128,9 +98,9 @@ import Testing
         lines[lines.count - 1] = last.joined(separator: ",")
         try (lines.joined(separator: "\r\n") + "\r\n").write(to: data, atomically: true, encoding: .utf8)
         let store = try Store.inMemory()
-        let summary = try store.load(directory: folder)
-        #expect(summary.failed.isEmpty)
-        let page = try store.features(in: .dataset("yaizu-aed"), limit: 1000, offset: 0)
+        let (version, report) = try Loading.write("yaizu-aed", file: data, into: store)
+        try version.commit(report)
+        let page = try store.features(in: Self.dataset("yaizu-aed", store), limit: 1000, offset: 0)
         #expect(page.features.count == 82)
         #expect(page.features.map(\.featureID) == page.features.map { String($0.line) })
     }
@@ -159,16 +129,18 @@ import Testing
     /// A workbook named by its descriptor (`"file": "data.xlsx", "sheet": "1"`) loads like a CSV; its report is a file
     /// beside the store.
     @Test func loadsAWorkbookAndKeepsItsReport() throws {
-        let folder = try Self.folder(["yaizu-public-toilet"])
+        let folder = try Loading.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let store = try Store(path: folder.appendingPathComponent("civic.sqlite").path)
-        let summary = try store.load(directory: folder)
-        #expect(summary.loaded == ["yaizu-public-toilet"] && summary.failed.isEmpty)
+        try Loading.load(["yaizu-public-toilet"], into: store)
         let dataset = try #require(try store.dataset(id: "yaizu-public-toilet"))
         #expect(dataset.standard == "public_toilet" && dataset.recordCount == 112 && dataset.featureCount == 112)
         #expect(dataset.reportFile.hasPrefix(store.reportsDirectory.path))
-        let report = try JSONSerialization.jsonObject(with: Data(try #require(try store.report(id: "yaizu-public-toilet")))) as! [String: Any]
-        let source = report["source"] as! [String: Any]
+        let bytes = try #require(try store.report(id: "yaizu-public-toilet"))
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+        let source = try #require(report["source"] as? [String: Any])
         #expect(source["format"] as? String == "xlsx" && source["sheet"] as? String != nil)
-        #expect(try store.features(in: .dataset("yaizu-public-toilet"), limit: 1, offset: 0).features.first?.values[0] == "222127")
+        #expect(try store.features(in: Self.dataset("yaizu-public-toilet", store), limit: 1, offset: 0).features.first?.values[0] == "222127")
+        #expect(dataset.schema.id == "public_toilet")
     }
 }

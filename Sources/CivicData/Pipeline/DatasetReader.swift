@@ -64,6 +64,8 @@ public final class DatasetReader {
     private let coordinateCheck: CoordinateCheck?
     /// The report this reader has begun (its findings go there).
     private weak var begun: ReportBuilder?
+    /// The report made for `next(reportingTo:)` with a plain sink.
+    private var ownReport: ReportBuilder?
 
     /// Reads a CSV file (any of the encodings and dialects municipalities use).
     public convenience init(source: InputSource, options: ReadOptions = ReadOptions()) throws {
@@ -229,6 +231,19 @@ public final class DatasetReader {
             report.countRecord(hasErrors: record.hasErrors)
             return record
         }
+    }
+
+    /// The next record, its findings counted by a report of the reader's own and passed to `sink`: for callers
+    /// that only want the findings (the report's counts come with `ReportBuilder`).
+    public func next(reportingTo sink: any FindingSink) throws -> NormalizedRecord? {
+        let report: ReportBuilder
+        if let own = ownReport {
+            report = own
+        } else {
+            report = ReportBuilder(sink: sink)
+            ownReport = report
+        }
+        return try next(reportingTo: report)
     }
 
     /// The input position of a finding's column: a header name, or "列N" for the Nth cell beyond the header.

@@ -1,8 +1,8 @@
-import CivicData
+public import CivicData
 import CivicIngest
-import CivicStore
-import Foundation
-import Logging
+public import CivicStore
+public import Foundation
+public import Logging
 
 /// Brings the store in line with a data folder (`datasets/`: one folder per dataset with its `dataset.json`), through
 /// the same pipeline as `civic convert`: new and changed datasets are loaded as new versions (made live one by one,
@@ -203,6 +203,8 @@ struct DataFolderSync {
     }
 
     private func fail(_ id: String, origin: String, _ message: String) {
+        // Paths relative to the data folder: the message is shown on public pages.
+        let message = message.replacingOccurrences(of: directory.path + "/", with: "")
         status.update { $0.failures[id] = LoadStatus.Failure(origin: origin, message: message, at: Date()) }
         logger.error("dataset not loaded; its last good version stays", metadata: ["dataset": .string(id), "reason": .string(message)])
     }
@@ -261,4 +263,37 @@ struct DataFolderSync {
         formatter.dateFormat = "yyyy-MM-dd"
         return formatter.string(from: date)
     }
+}
+
+/// What one pass over a data folder did.
+public struct DataFolderLoad: Sendable, Equatable {
+    /// Datasets loaded as new versions.
+    public var loaded: [String]
+    /// Datasets removed because their folder is gone.
+    public var removed: [String]
+    /// Datasets (or folders) that failed to load, with why: each keeps its last good version.
+    public var failed: [String: String]
+    /// Why the data folder could not be used at all (then nothing was loaded or removed).
+    public var folderError: String?
+}
+
+/// Loads a data folder into `store` once, in the calling thread, as `civic serve` does in the background: new and
+/// changed datasets become new versions, datasets whose own folder is gone are removed, a failure keeps the last
+/// good version. Replaced versions are then collected.
+public func loadDataFolder(
+    _ directory: URL,
+    into store: Store,
+    catalog: SchemaCatalog = .bundled,
+    logger: Logger = Logger(label: "civic")
+) -> DataFolderLoad {
+    let status = LoadStatus()
+    DataFolderSync(directory: directory, store: store, catalog: catalog, status: status, logger: logger).run {}
+    _ = try? store.collectGarbage()
+    let state = status.current
+    return DataFolderLoad(
+        loaded: state.loaded,
+        removed: state.removed,
+        failed: state.failures.mapValues(\.message),
+        folderError: state.folderError
+    )
 }

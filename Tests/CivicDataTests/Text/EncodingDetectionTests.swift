@@ -86,7 +86,7 @@ import Testing
         let error = #expect(throws: TextDecodingError.self) { try readAllText(reader) }
         #expect(
             error?.description
-                == "big.csv:1: byte 9437184: invalidBytes: byte 82 is not valid UTF-8; if the file is Shift_JIS, pass --encoding cp932"
+                == "big.csv:1: byte 9437184: invalidBytes: byte 82 is not valid UTF-8; the file may be Shift_JIS (CP932)"
         )
     }
 
@@ -121,7 +121,9 @@ import Testing
         let error = decodeTextError(byteArray(utf8: "a,b\r\n") + byteArray(hex: "8E 73"), encoding: .utf8)
         #expect(
             error?.description
-                == "test.csv:2: byte 5: invalidBytes: byte 8E is not valid UTF-8; if the file is Shift_JIS, pass --encoding cp932"
+                == "test.csv:2: byte 5: invalidBytes: byte 8E is not valid UTF-8; the file may be Shift_JIS (CP932)"
         )
+        // The remedy is a setting, phrased by each caller (the CLI as --encoding cp932, the server as a dataset.json key).
+        #expect(error?.remedy == Remedy(.encoding, value: "cp932"))
     }
 }

@@ -42,7 +42,7 @@ import Testing
         #expect(error?.file == "test.csv")
         #expect(
             error?.description
-                == "test.csv:3: byte 9: invalidBytes: bytes E3 81 41 are not valid UTF-8; if the file is Shift_JIS, pass --encoding cp932"
+                == "test.csv:3: byte 9: invalidBytes: bytes E3 81 41 are not valid UTF-8; the file may be Shift_JIS (CP932)"
         )
     }
 
@@ -82,7 +82,7 @@ import Testing
         let error = decodeTextError(byteArray(utf8: "ok,") + byteArray(hex: bytes) + byteArray(utf8: "\n"), encoding: .utf8)
         #expect(error?.code == .invalidBytes)
         #expect(error?.byteOffset == 3)
-        #expect(error?.message == "\(phrase) not valid UTF-8; if the file is Shift_JIS, pass --encoding cp932")
+        #expect(error?.message == "\(phrase) not valid UTF-8; the file may be Shift_JIS (CP932)")
     }
 
     @Test(arguments: ["EF BF BF", "F4 8F BF BF", "ED 9F BF", "EE 80 80", "C2 80", "F0 90 80 80"])

@@ -86,7 +86,7 @@ import Testing
         #expect(records.allSatisfy { $0.longitude == nil })
         let failures = report.findings.filter { $0.code == .coordinatesTransformFailed }
         #expect(failures.count == 82)
-        #expect(failures[0].message.contains("--from-crs"))
+        #expect(failures[0].message.contains("declare the coordinates' CRS"))
         #expect(failures[0].message.contains("XIV"))
         #expect(!report.isValid)
     }

@@ -1,0 +1,166 @@
+import CivicData
+import CivicStore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Synchronization
+import Testing
+
+@testable import CivicServer
+
+/// Loading a data folder: a folder that cannot be used removes nothing, a failed reload keeps the last good version
+/// (and says so on /health and the dataset page), and the server answers while it loads.
+@Suite struct LoadingTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let quiet: Logger = {
+        var logger = Logger(label: "civic-test")
+        logger.logLevel = .critical
+        return logger
+    }()
+
+    /// A temporary data folder with copies of bundled datasets; removed by the caller.
+    static func dataFolder(_ ids: [String]) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civic-loading-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for id in ids {
+            try FileManager.default.copyItem(at: repository.appendingPathComponent("datasets/\(id)"), to: folder.appendingPathComponent(id))
+        }
+        return folder
+    }
+
+    static func json(_ response: TestResponse) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
+    }
+
+    @Test func aDataFolderThatCannotBeUsedRemovesNothing() throws {
+        let folder = try Self.dataFolder(["yaizu-aed", "ichikawa-aed"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try Store.inMemory()
+        let first = loadDataFolder(folder, into: store, logger: Self.quiet)
+        #expect(first.loaded.sorted() == ["ichikawa-aed", "yaizu-aed"] && first.failed.isEmpty)
+        let before = try store.datasets()
+
+        // Mistyped, unmounted (an empty mount point), or not a folder at all: an error, and the store as it was.
+        let empty = folder.appendingPathComponent("empty-mount")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        for bad in [folder.appendingPathComponent("no-such-folder"), empty, folder.appendingPathComponent("yaizu-aed/data.csv")] {
+            let load = loadDataFolder(bad, into: store, logger: Self.quiet)
+            #expect(load.folderError != nil, "\(bad.path)")
+            #expect(load.removed.isEmpty && load.loaded.isEmpty)
+            #expect(try store.datasets() == before)
+        }
+        try FileManager.default.removeItem(at: empty)
+
+        // Unchanged files are not read again; a dataset goes only when its own folder is gone.
+        #expect(loadDataFolder(folder, into: store, logger: Self.quiet).loaded.isEmpty)
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("yaizu-aed"))
+        let after = loadDataFolder(folder, into: store, logger: Self.quiet)
+        #expect(after.removed == ["yaizu-aed"] && after.loaded.isEmpty)
+        #expect(try store.datasets().map(\.id) == ["ichikawa-aed"])
+    }
+
+    @Test func aFailedReloadKeepsTheLastGoodVersionAndSaysSo() async throws {
+        let folder = try Self.dataFolder(["yaizu-aed", "ichikawa-aed"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try Store.inMemory()
+        _ = loadDataFolder(folder, into: store, logger: Self.quiet)
+        let good = try #require(try store.dataset(id: "ichikawa-aed"))
+
+        // 市川市's file is CP932 but the descriptor now says UTF-8; 焼津市's descriptor is no longer JSON.
+        let descriptor = folder.appendingPathComponent("ichikawa-aed/dataset.json")
+        let original = try Data(contentsOf: descriptor)
+        var object = try #require(try JSONSerialization.jsonObject(with: original) as? [String: Any])
+        object["encoding"] = "utf-8"
+        try JSONSerialization.data(withJSONObject: object).write(to: descriptor)
+        try Data("{ not json".utf8).write(to: folder.appendingPathComponent("yaizu-aed/dataset.json"))
+
+        let status = LoadStatus()
+        let sync = DataFolderSync(directory: folder, store: store, catalog: .bundled, status: status, logger: Self.quiet)
+        sync.run {}
+        let failures = status.current.failures
+        #expect(Set(failures.keys) == ["ichikawa-aed", "yaizu-aed"])
+        // The library names the setting; the server phrases it as the dataset.json key.
+        #expect(failures["ichikawa-aed"]?.message.contains(#"set "encoding": "cp932" in dataset.json"#) == true)
+        #expect(failures["ichikawa-aed"]?.message.contains(folder.path) == false)
+        #expect(try store.dataset(id: "ichikawa-aed") == good)
+        #expect(try store.datasets().map(\.id) == ["ichikawa-aed", "yaizu-aed"])
+
+        let site = try Site(configuration: ServerConfiguration(dataDirectory: folder), store: store, status: status)
+        try await buildApplication(site: site, logger: Self.quiet).test(.router) { client in
+            try await client.execute(uri: "/health", method: .get) { response in
+                let health = try Self.json(response)
+                #expect(health["status"] as? String == "degraded")
+                let listed = try #require(health["failures"] as? [[String: Any]])
+                #expect(listed.compactMap { $0["dataset"] as? String } == ["ichikawa-aed", "yaizu-aed"])
+            }
+            try await client.execute(uri: "/collections/ichikawa-aed/items?limit=1", method: .get) { response in
+                let matched = try Self.json(response)["numberMatched"] as? Int
+                #expect(matched == good.recordCount)
+            }
+            try await client.execute(uri: "/collections/ichikawa-aed?f=html", method: .get) { response in
+                let page = String(decoding: response.body.readableBytesView, as: UTF8.self)
+                #expect(page.contains("読込エラー") && page.contains("cp932"))
+            }
+        }
+
+        // Mended: the next pass loads it and the failure goes.
+        try original.write(to: descriptor)
+        sync.run {}
+        #expect(status.current.failures.keys.sorted() == ["yaizu-aed"])
+    }
+
+    /// The server answers at once while a large dataset loads in the background, and switches when it commits.
+    @Test func theServerAnswersWhileItLoads() async throws {
+        let folder = try Self.dataFolder(["yaizu-aed"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // 焼津市's 82 AED records, 400 times over, as another dataset (distinct IDs).
+        let lines = try String(contentsOf: folder.appendingPathComponent("yaizu-aed/data.csv"), encoding: .utf8).components(separatedBy: "\r\n")
+            .filter { !$0.isEmpty }
+        var big = lines[0] + "\r\n"
+        for copy in 0..<400 {
+            for line in lines.dropFirst() {
+                var cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                cells[1] = String(format: "%04d%@", copy, cells[1])
+                big += cells.joined(separator: ",") + "\r\n"
+            }
+        }
+        let bigFolder = folder.appendingPathComponent("big-aed")
+        try FileManager.default.createDirectory(at: bigFolder, withIntermediateDirectories: true)
+        try Data(big.utf8).write(to: bigFolder.appendingPathComponent("data.csv"))
+        try Data(#"{"id": "big-aed", "title": "大きなAED", "municipalityCode": "222127", "dataset": "aed", "file": "data.csv"}"#.utf8)
+            .write(to: bigFolder.appendingPathComponent("dataset.json"))
+
+        let store = try Store.inMemory()
+        let status = LoadStatus()
+        status.update { $0.syncing = true }
+        let site = try Site(configuration: ServerConfiguration(dataDirectory: folder), store: store, status: status)
+        let sync = DataFolderSync(directory: folder, store: store, catalog: .bundled, status: status, logger: Self.quiet)
+        let done = Mutex(false)
+        let thread = Thread {
+            sync.run { try? site.refresh() }
+            done.withLock { $0 = true }
+        }
+        thread.start()
+        try await buildApplication(site: site, logger: Self.quiet).test(.router) { client in
+            var answeredWhileLoading = 0
+            while !done.withLock({ $0 }) {
+                try await client.execute(uri: "/health", method: .get) { response in
+                    #expect(response.status == .ok)
+                    if try Self.json(response)["loading"] as? Bool == true { answeredWhileLoading += 1 }
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(answeredWhileLoading > 0)
+            try await client.execute(uri: "/collections/big-aed/items?limit=1", method: .get) { response in
+                let matched = try Self.json(response)["numberMatched"] as? Int
+                #expect(matched == 82 * 400)
+            }
+            try await client.execute(uri: "/collections/aed/items?limit=1", method: .get) { response in
+                let matched = try Self.json(response)["numberMatched"] as? Int
+                #expect(matched == 82 * 401)
+            }
+        }
+    }
+}
