@@ -50,6 +50,7 @@ bench:
 	bench/geo/run.sh
 	bench/xlsx/run.sh
 	bench/server/run.sh
+	bench/load/run.sh
 
 # Python tools for the checks (JSON Schema validation of reports).
 $(VENV)/bin/python:
