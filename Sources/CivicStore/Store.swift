@@ -10,6 +10,8 @@ public final class Store: Sendable {
     /// Where the validation reports are written: `<store>-reports/` beside a file store, a temporary folder for
     /// one in memory.
     public let reportsDirectory: URL
+    /// The temporary reports folder of a store in memory, removed with the store.
+    private let temporaryReportsDirectory: URL?
 
     /// Opens (or creates) the store at `path`.
     public init(path: String) throws {
@@ -20,6 +22,7 @@ public final class Store: Sendable {
             }
             writer = try DatabasePool(path: path, configuration: configuration)
             reportsDirectory = URL(fileURLWithPath: path + "-reports", isDirectory: true)
+            temporaryReportsDirectory = nil
             try FileManager.default.createDirectory(at: reportsDirectory, withIntermediateDirectories: true)
             try Store.migrator.migrate(writer)
         } catch {
@@ -27,18 +30,23 @@ public final class Store: Sendable {
         }
     }
 
-    private init(writer: any DatabaseWriter, reports: URL) throws {
+    private init(writer: any DatabaseWriter, temporaryReports reports: URL) throws {
         self.writer = writer
         reportsDirectory = reports
+        temporaryReportsDirectory = reports
         try FileManager.default.createDirectory(at: reports, withIntermediateDirectories: true)
         try Store.migrator.migrate(writer)
     }
 
-    /// A store in memory.
+    deinit {
+        if let temporaryReportsDirectory { try? FileManager.default.removeItem(at: temporaryReportsDirectory) }
+    }
+
+    /// A store in memory; its reports go to a temporary folder that is removed with the store.
     public static func inMemory() throws -> Store {
         try Store(
             writer: DatabaseQueue(),
-            reports: FileManager.default.temporaryDirectory.appendingPathComponent("civic-reports-\(UUID().uuidString)", isDirectory: true)
+            temporaryReports: FileManager.default.temporaryDirectory.appendingPathComponent("civic-reports-\(UUID().uuidString)", isDirectory: true)
         )
     }
 

@@ -8,6 +8,12 @@ import Testing
 
 @testable import CivicServer
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The server over the bundled real datasets (datasets/ in the repository), through Hummingbird's router tester.
 @Suite struct FeaturesTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -19,10 +25,14 @@ import Testing
     }
 
     /// Loaded once for every suite here; if loading fails, the tests that use it fail instead of the run crashing.
+    /// Being shared, it is never released: its temporary reports folder is removed when the test process exits.
     static let loaded: Result<Store, any Error> = Result { () throws -> Store in
         let store = try Store.inMemory()
         let summary = try store.load(directory: repository.appendingPathComponent("datasets"))
         guard summary.failed.isEmpty else { throw NotLoaded(failed: summary.failed) }
+        atexit {
+            if case .success(let store) = FeaturesTests.loaded { try? FileManager.default.removeItem(at: store.reportsDirectory) }
+        }
         return store
     }
 

@@ -46,6 +46,7 @@ import Testing
         )
     }
 
+    /// A new folder under the temporary directory; the test that asks for one removes it (`defer`).
     func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("civic-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -83,6 +84,7 @@ import Testing
 
     @Test func normalizeWritesTheCurrentLayout() throws {
         let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let out = directory.appendingPathComponent("aed.csv")
         let run = try civic(["normalize", "--quiet", "yaizu_aed.csv", "-o", out.path, "--report", directory.appendingPathComponent("r.json").path])
         #expect(run.status == 0 || run.status == 1)
@@ -118,6 +120,7 @@ import Testing
 
     @Test func normalizeToAWorkbookAndBack() throws {
         let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let out = directory.appendingPathComponent("aed.xlsx")
         #expect(try civic(["normalize", "--quiet", "yaizu_aed.csv", "-o", out.path]).status == 0)
         // The written workbook has nothing left to fix, and reads as the same 82 records.
@@ -150,6 +153,7 @@ import Testing
 
     @Test func convertSummaryOnStandardError() throws {
         let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let run = try civic(["convert", "small_aed.csv", "-o", directory.appendingPathComponent("a.geojson").path])
         #expect(run.status == 1)
         #expect(run.stderr.contains("2 GeoJSON features"))
@@ -211,6 +215,7 @@ import Testing
         #expect(check.status == 1)
         #expect(check.stdout.contains("feature 5 (蝶): Self-intersection at 139.0"))
         let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let repaired = try civic(["geometry", "--make-valid", "yaizu_districts.geojson", "-o", directory.appendingPathComponent("d.geojson").path])
         #expect(repaired.status == 0)
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("d.geojson").path))
