@@ -36,9 +36,9 @@ test: deps $(VENV)/bin/python
 	$(SWIFT) run --skip-build civic-example datasets/ichikawa-aed/data.csv
 	@tools/run-bundled.sh $(BIN) datasets .build/run-check > /dev/null && echo "make run: every bundled dataset read"
 	@$(VENV)/bin/python tools/check-report-schema.py .build/run-check/*/report.json
-	CIVIC=$(BIN) tests/clients/run.sh
+	CIVIC=$(BIN) integration/clients/run.sh
 	@$(VENV)/bin/python -c "import openpyxl" 2> /dev/null || $(VENV)/bin/pip install --quiet --disable-pip-version-check 'openpyxl==3.1.*'
-	$(VENV)/bin/python tests/xlsx/check.py $(BIN) datasets
+	$(VENV)/bin/python integration/xlsx/check.py $(BIN) datasets
 	@if [ -f ../shared/reference/datasets-spec.json ]; then python3 tools/make_schemas.py --check; fi
 
 # Benchmarks (release builds): civic convert vs ogr2ogr (installs gdal-bin), the geo benchmarks vs a C loop

@@ -6,7 +6,7 @@ import Testing
 
 /// `XLSXWriter` on a real file: what it writes reads back as the same records, with codes and phone numbers as
 /// text (leading zeros kept), coordinates as numbers, and dates as dates. (LibreOffice opening it is checked by
-/// tests/xlsx/run.sh in `make test`.)
+/// integration/xlsx/check.py in `make test`.)
 @Suite struct XLSXWriterTests {
     static let csv = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("CivicDataTests/Fixtures/realdata")

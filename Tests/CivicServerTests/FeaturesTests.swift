@@ -8,43 +8,65 @@ import Testing
 
 @testable import CivicServer
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The server over the bundled real datasets (datasets/ in the repository), through Hummingbird's router tester.
 @Suite struct FeaturesTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static let store: Store = {
-        let store = try! Store.inMemory()
+    /// Some datasets did not load.
+    struct NotLoaded: Error, CustomStringConvertible {
+        var failed: [String: String]
+        var description: String { "datasets not loaded: \(failed)" }
+    }
+
+    /// Loaded once for every suite here; if loading fails, the tests that use it fail instead of the run crashing.
+    /// Being shared, it is never released: its temporary reports folder is removed when the test process exits.
+    static let loaded: Result<Store, any Error> = Result { () throws -> Store in
+        let store = try Store.inMemory()
         let summary = loadDataFolder(repository.appendingPathComponent("datasets"), into: store)
-        precondition(summary.failed.isEmpty && summary.folderError == nil, "\(summary.failed)")
+        guard summary.failed.isEmpty, summary.folderError == nil else { throw NotLoaded(failed: summary.failed) }
+        atexit {
+            if case .success(let store) = FeaturesTests.loaded { try? FileManager.default.removeItem(at: store.reportsDirectory) }
+        }
         return store
-    }()
+    }
+
+    static var store: Store { get throws { try loaded.get() } }
 
     static func app() throws -> some ApplicationProtocol {
         try buildApplication(configuration: ServerConfiguration(dataDirectory: repository.appendingPathComponent("datasets")), store: store)
     }
 
+    /// The response's JSON object; a failed test, not a crashed run, when the body is not one.
     static func object(_ response: TestResponse) throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as! [String: Any]
+        try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
     }
 
     @Test func landingConformanceAndCollections() async throws {
         try await Self.app().test(.router) { client in
             try await client.execute(uri: "/", method: .get) { response in
                 #expect(response.status == .ok)
-                let links = try Self.object(response)["links"] as! [[String: Any]]
+                let links = try #require(try Self.object(response)["links"] as? [[String: Any]])
                 #expect(Set(links.compactMap { $0["rel"] as? String }).isSuperset(of: ["self", "service-desc", "conformance", "data"]))
             }
             try await client.execute(uri: "/conformance", method: .get) { response in
-                let classes = try Self.object(response)["conformsTo"] as! [String]
+                let classes = try #require(try Self.object(response)["conformsTo"] as? [String])
                 #expect(classes.contains("http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"))
             }
             try await client.execute(uri: "/collections", method: .get) { response in
-                let ids = (try Self.object(response)["collections"] as! [[String: Any]]).map { $0["id"] as! String }
+                let ids = try #require(try Self.object(response)["collections"] as? [[String: Any]]).map { try #require($0["id"] as? String) }
                 #expect(ids.contains("yaizu-aed") && ids.contains("ichikawa-aed") && ids.contains("takamatsu-aed"))
                 #expect(ids.contains("aed") && ids.contains("evacuation_space") && ids.contains("public_facility"))
             }
             try await client.execute(uri: "/collections/aed", method: .get) { response in
-                let extent = ((try Self.object(response)["extent"] as! [String: Any])["spatial"] as! [String: Any])["bbox"] as! [[Double]]
+                let extent = try #require(
+                    ((try Self.object(response)["extent"] as? [String: Any])?["spatial"] as? [String: Any])?["bbox"] as? [[Double]]
+                )
                 #expect(extent[0][0] > 130 && extent[0][2] < 141)
             }
         }
@@ -60,11 +82,11 @@ import Testing
                     #expect(response.status == .ok)
                     #expect(response.headers[.contentType] == "application/geo+json")
                     let page = try Self.object(response)
-                    matched = page["numberMatched"] as! Int
-                    let features = page["features"] as! [[String: Any]]
+                    matched = try #require(page["numberMatched"] as? Int)
+                    let features = try #require(page["features"] as? [[String: Any]])
                     #expect(page["numberReturned"] as? Int == features.count)
-                    ids += features.map { $0["id"] as! String }
-                    let next = (page["links"] as! [[String: Any]]).first { $0["rel"] as? String == "next" }?["href"] as? String
+                    ids += try features.map { try #require($0["id"] as? String) }
+                    let next = try #require(page["links"] as? [[String: Any]]).first { $0["rel"] as? String == "next" }?["href"] as? String
                     return next.map { href in URL(string: href).map { $0.path + "?" + ($0.query ?? "") } ?? href }
                 }
             }
@@ -77,10 +99,10 @@ import Testing
     @Test func bboxMunicipalityAndPropertyFilters() async throws {
         try await Self.app().test(.router) { client in
             try await client.execute(uri: "/collections/aed/items?bbox=138.30,34.85,138.35,34.90&limit=1000", method: .get) { response in
-                let features = try Self.object(response)["features"] as! [[String: Any]]
+                let features = try #require(try Self.object(response)["features"] as? [[String: Any]])
                 #expect(!features.isEmpty)
                 for feature in features {
-                    let point = (feature["geometry"] as! [String: Any])["coordinates"] as! [Double]
+                    let point = try #require((feature["geometry"] as? [String: Any])?["coordinates"] as? [Double])
                     #expect((138.30...138.35).contains(point[0]) && (34.85...34.90).contains(point[1]))
                 }
             }
@@ -90,9 +112,9 @@ import Testing
             }
             let name = "%E5%B8%82%E5%BD%B9%E6%89%80%E6%9C%AC%E9%A4%A8"  // 市役所本館
             try await client.execute(uri: "/collections/yaizu-aed/items?%E5%90%8D%E7%A7%B0=\(name)", method: .get) { response in
-                let features = try Self.object(response)["features"] as! [[String: Any]]
+                let features = try #require(try Self.object(response)["features"] as? [[String: Any]])
                 #expect(!features.isEmpty)
-                #expect(features.allSatisfy { ($0["properties"] as! [String: Any])["名称"] as? String == "市役所本館" })
+                #expect(features.allSatisfy { ($0["properties"] as? [String: Any])?["名称"] as? String == "市役所本館" })
             }
         }
     }
@@ -120,12 +142,12 @@ import Testing
             try await client.execute(uri: "/collections/yaizu-aed/items/0000000001", method: .get) { response in
                 let feature = try Self.object(response)
                 #expect(feature["id"] as? String == "0000000001")
-                #expect((feature["properties"] as! [String: Any])["地方公共団体名"] as? String == "静岡県焼津市")
+                #expect((feature["properties"] as? [String: Any])?["地方公共団体名"] as? String == "静岡県焼津市")
             }
             try await client.execute(uri: "/collections/aed/items/yaizu-aed/0000000001", method: .get) { response in
                 let feature = try Self.object(response)
                 #expect(feature["id"] as? String == "yaizu-aed/0000000001")
-                #expect((feature["properties"] as! [String: Any])["dataset"] as? String == "yaizu-aed")
+                #expect((feature["properties"] as? [String: Any])?["dataset"] as? String == "yaizu-aed")
             }
         }
     }
@@ -158,12 +180,12 @@ import Testing
             }
             try await client.execute(uri: "/datasets/yaizu-aed.geojson", method: .get) { response in
                 let collection = try Self.object(response)
-                #expect((collection["features"] as! [Any]).count == 82)
+                #expect((collection["features"] as? [Any])?.count == 82)
             }
             try await client.execute(uri: "/datasets/takamatsu-aed/report.json", method: .get) { response in
                 let report = try Self.object(response)
-                #expect((report["recognition"] as! [String: Any])["layout"] as? String == "nonStandard")
-                #expect((report["summary"] as! [String: Any])["records"] as? Int == 514)
+                #expect((report["recognition"] as? [String: Any])?["layout"] as? String == "nonStandard")
+                #expect((report["summary"] as? [String: Any])?["records"] as? Int == 514)
             }
         }
     }
@@ -184,7 +206,7 @@ import Testing
         var configuration = ServerConfiguration(dataDirectory: Self.repository.appendingPathComponent("datasets"))
         configuration.streamedDownloadRecords = 10
         configuration.streamedReportBytes = 100
-        try await buildApplication(configuration: configuration, store: Self.store).test(.router) { client in
+        try await buildApplication(configuration: configuration, store: try Self.store).test(.router) { client in
             for uri in uris {
                 try await client.execute(uri: uri, method: .get) { response in
                     #expect(response.status == .ok)
@@ -209,7 +231,7 @@ import Testing
                     #expect(records == 191)
                 }
             }
-            let written = try FileManager.default.contentsOfDirectory(atPath: Self.store.reportsDirectory.path)
+            let written = try FileManager.default.contentsOfDirectory(atPath: try Self.store.reportsDirectory.path)
             #expect(written.filter { $0.hasPrefix("ichikawa-aed.") && $0.hasSuffix(".xlsx") }.count == 1)
         }
     }
@@ -219,13 +241,13 @@ import Testing
             try await client.execute(uri: "/api", method: .get) { response in
                 let document = try Self.object(response)
                 #expect(document["openapi"] as? String == "3.0.3")
-                let items = (document["paths"] as! [String: Any])["/collections/{collection}/items"] as! [String: Any]
-                let parameters = (items["get"] as! [String: Any])["parameters"] as! [[String: Any]]
+                let items = try #require((document["paths"] as? [String: Any])?["/collections/{collection}/items"] as? [String: Any])
+                let parameters = try #require((items["get"] as? [String: Any])?["parameters"] as? [[String: Any]])
                 let limit = parameters.first { $0["name"] as? String == "limit" }!
-                #expect((limit["schema"] as! [String: Any])["maximum"] as? Int == 10_000)
+                #expect((limit["schema"] as? [String: Any])?["maximum"] as? Int == 10_000)
             }
             try await client.execute(uri: "/collections/yaizu-aed/queryables", method: .get) { response in
-                let properties = try Self.object(response)["properties"] as! [String: Any]
+                let properties = try #require(try Self.object(response)["properties"] as? [String: Any])
                 #expect(properties["名称"] != nil && properties["緯度"] != nil)
             }
             try await client.execute(uri: "/health", method: .get) { response in

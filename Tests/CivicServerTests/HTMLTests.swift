@@ -48,15 +48,15 @@ import Testing
     @Test func sortbyAndNotAcceptable() async throws {
         try await FeaturesTests.app().test(.router) { client in
             let all = try await client.execute(uri: "/collections/yaizu-aed/items?limit=1000", method: .get) { response in
-                (try FeaturesTests.object(response)["features"] as! [[String: Any]]).map { $0["id"] as! String }
+                try #require(try FeaturesTests.object(response)["features"] as? [[String: Any]]).map { try #require($0["id"] as? String) }
             }
             try await client.execute(uri: "/collections/yaizu-aed/items?sortby=-ID&limit=3", method: .get) { response in
-                let ids = (try FeaturesTests.object(response)["features"] as! [[String: Any]]).map { $0["id"] as! String }
+                let ids = try #require(try FeaturesTests.object(response)["features"] as? [[String: Any]]).map { try #require($0["id"] as? String) }
                 #expect(ids == Array(all.sorted(by: >).prefix(3)))
             }
             try await client.execute(uri: "/collections/aed/items?sortby=-dataset&limit=1", method: .get) { response in
-                let feature = (try FeaturesTests.object(response)["features"] as! [[String: Any]])[0]
-                #expect((feature["properties"] as! [String: Any])["dataset"] as? String == "yaizu-aed")
+                let feature = try #require((try FeaturesTests.object(response)["features"] as? [[String: Any]])?.first)
+                #expect((feature["properties"] as? [String: Any])?["dataset"] as? String == "yaizu-aed")
             }
             try await client.execute(uri: "/collections/yaizu-aed/items?sortby=nope", method: .get) { response in
                 #expect(response.status == .badRequest)

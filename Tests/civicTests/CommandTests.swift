@@ -46,6 +46,7 @@ import Testing
         )
     }
 
+    /// A new folder under the temporary directory; the test that asks for one removes it (`defer`).
     func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("civic-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -68,10 +69,10 @@ import Testing
 
     @Test func validateJSONParses() throws {
         let run = try civic(["validate", "--format", "json", "small_aed.csv", "yaizu_aed.csv"])
-        let reports = try JSONSerialization.jsonObject(with: run.stdoutBytes) as! [[String: Any]]
+        let reports = try #require(try JSONSerialization.jsonObject(with: run.stdoutBytes) as? [[String: Any]])
         #expect(reports.count == 2)
         #expect(reports[0]["valid"] as? Bool == false)
-        #expect((reports[1]["recognition"] as! [String: Any])["layout"] as? String == "legacy")
+        #expect((reports[1]["recognition"] as? [String: Any])?["layout"] as? String == "legacy")
     }
 
     @Test func undecodableBytesSayWhere() throws {
@@ -83,6 +84,7 @@ import Testing
 
     @Test func normalizeWritesTheCurrentLayout() throws {
         let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let out = directory.appendingPathComponent("aed.csv")
         let run = try civic(["normalize", "--quiet", "yaizu_aed.csv", "-o", out.path, "--report", directory.appendingPathComponent("r.json").path])
         #expect(run.status == 0 || run.status == 1)
@@ -91,8 +93,10 @@ import Testing
         #expect(lines[0].hasPrefix("全国地方公共団体コード,ID,地方公共団体名,名称,名称_カナ,名称_英字,所在地_全国地方公共団体コード"))
         #expect(lines.count == 82 + 2)
         #expect(lines[1].hasPrefix("222127,0000000001,静岡県焼津市,"))
-        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("r.json"))) as! [String: Any]
-        #expect((report["summary"] as! [String: Any])["records"] as? Int == 82)
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("r.json"))) as? [String: Any]
+        )
+        #expect((report["summary"] as? [String: Any])?["records"] as? Int == 82)
     }
 
     @Test func normalizeForExcelInCP932() throws {
@@ -109,21 +113,22 @@ import Testing
         #expect(run.stdout.contains("  Sheet1!J5, 経度: warning workbook.numberAsText: "))
         #expect(run.stdout.contains("  read:     workbook sheet Sheet1, header in row 1\n"))
         let json = try civic(["validate", "--format", "json", "--sheet", "1", "yaizu_aed.xlsx"])
-        let report = try JSONSerialization.jsonObject(with: json.stdoutBytes) as! [String: Any]
-        #expect((report["source"] as! [String: Any])["format"] as? String == "xlsx")
-        #expect((report["findings"] as! [[String: Any]]).contains { $0["cell"] as? String == "Sheet1!L2" })
+        let report = try #require(try JSONSerialization.jsonObject(with: json.stdoutBytes) as? [String: Any])
+        #expect((report["source"] as? [String: Any])?["format"] as? String == "xlsx")
+        #expect(try #require(report["findings"] as? [[String: Any]]).contains { $0["cell"] as? String == "Sheet1!L2" })
     }
 
     @Test func normalizeToAWorkbookAndBack() throws {
         let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let out = directory.appendingPathComponent("aed.xlsx")
         #expect(try civic(["normalize", "--quiet", "yaizu_aed.csv", "-o", out.path]).status == 0)
         // The written workbook has nothing left to fix, and reads as the same 82 records.
         let again = try civic(["validate", "--format", "json", out.path])
         #expect(again.status == 0)
-        let report = try JSONSerialization.jsonObject(with: again.stdoutBytes) as! [String: Any]
-        #expect((report["summary"] as! [String: Any])["records"] as? Int == 82)
-        #expect((report["findings"] as! [[String: Any]]).allSatisfy { $0["severity"] as? String == "info" })
+        let report = try #require(try JSONSerialization.jsonObject(with: again.stdoutBytes) as? [String: Any])
+        #expect((report["summary"] as? [String: Any])?["records"] as? Int == 82)
+        #expect(try #require(report["findings"] as? [[String: Any]]).allSatisfy { $0["severity"] as? String == "info" })
         let piped = try civic(["normalize", "--quiet", "--to", "xlsx", "yaizu_aed.xlsx"])
         #expect(piped.stdoutBytes.prefix(2) == Data([0x50, 0x4B]))
         #expect(try civic(["normalize", "--to", "ods", "yaizu_aed.csv"]).status != 0)
@@ -142,12 +147,13 @@ import Testing
     @Test func convertFromStandardInput() throws {
         let data = try Data(contentsOf: Self.fixtures.appendingPathComponent("yaizu_aed.csv"))
         let run = try civic(["convert", "--quiet", "-"], stdin: data)
-        let object = try JSONSerialization.jsonObject(with: run.stdoutBytes) as! [String: Any]
-        #expect((object["features"] as! [Any]).count == 82)
+        let object = try #require(try JSONSerialization.jsonObject(with: run.stdoutBytes) as? [String: Any])
+        #expect((object["features"] as? [Any])?.count == 82)
     }
 
     @Test func convertSummaryOnStandardError() throws {
         let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let run = try civic(["convert", "small_aed.csv", "-o", directory.appendingPathComponent("a.geojson").path])
         #expect(run.status == 1)
         #expect(run.stderr.contains("2 GeoJSON features"))
@@ -173,12 +179,13 @@ import Testing
         let declared = try civic(["convert", "--quiet", "--from-crs", "EPSG:6676", "yaizu_aed_plane.csv"])
         #expect(detected.status == 0 && declared.status == 0)
         let reference = try civic(["convert", "--quiet", "yaizu_aed.csv"])
-        let coordinates = { (run: Run) -> [[Double]] in
-            let object = try! JSONSerialization.jsonObject(with: run.stdoutBytes) as! [String: Any]
-            return (object["features"] as! [[String: Any]]).map { ($0["geometry"] as! [String: Any])["coordinates"] as! [Double] }
+        let coordinates = { (run: Run) throws -> [[Double]] in
+            let object = try #require(try JSONSerialization.jsonObject(with: run.stdoutBytes) as? [String: Any])
+            let features = try #require(object["features"] as? [[String: Any]])
+            return try features.map { try #require(($0["geometry"] as? [String: Any])?["coordinates"] as? [Double]) }
         }
-        #expect(coordinates(detected).count == 82)
-        for (a, b) in zip(coordinates(declared), coordinates(reference)) {
+        #expect(try coordinates(detected).count == 82)
+        for (a, b) in zip(try coordinates(declared), try coordinates(reference)) {
             #expect(abs(a[0] - b[0]) < 1e-6 && abs(a[1] - b[1]) < 1e-6)
         }
         let wrong = try civic(["validate", "--from-crs", "EPSG:6677", "yaizu_aed_plane.csv"])
@@ -208,6 +215,7 @@ import Testing
         #expect(check.status == 1)
         #expect(check.stdout.contains("feature 5 (蝶): Self-intersection at 139.0"))
         let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let repaired = try civic(["geometry", "--make-valid", "yaizu_districts.geojson", "-o", directory.appendingPathComponent("d.geojson").path])
         #expect(repaired.status == 0)
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("d.geojson").path))

@@ -22,17 +22,17 @@ import Testing
 
     @Test func geoJSONIsAnRFC7946FeatureCollection() throws {
         let (bytes, records, reader) = try convert("matsuyama-382019__302019_care_service.csv")
-        let object = try JSONSerialization.jsonObject(with: Data(bytes)) as! [String: Any]
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
         #expect(object["type"] as? String == "FeatureCollection")
-        let features = object["features"] as! [[String: Any]]
+        let features = try #require(object["features"] as? [[String: Any]])
         #expect(features.count == records.filter { $0.latitude != nil }.count)
         #expect(features.count == 6771 - 15)
-        let first = features[0]
-        let geometry = first["geometry"] as! [String: Any]
-        let coordinates = geometry["coordinates"] as! [Double]
+        let first = try #require(features.first)
+        let geometry = try #require(first["geometry"] as? [String: Any])
+        let coordinates = try #require(geometry["coordinates"] as? [Double])
         #expect(coordinates[0] > 132 && coordinates[0] < 133)  // longitude first
         #expect(coordinates[1] > 33 && coordinates[1] < 34)
-        let properties = first["properties"] as! [String: Any]
+        let properties = try #require(first["properties"] as? [String: Any])
         #expect(Set(properties.keys) == Set(reader.outputColumns))
         #expect(properties["全国地方公共団体コード"] as? String == "382019")
     }
@@ -43,7 +43,7 @@ import Testing
         #expect(lines.count == records.count)
         for line in lines {
             #expect(line.first == 0x1E)
-            let feature = try JSONSerialization.jsonObject(with: Data(line.dropFirst())) as! [String: Any]
+            let feature = try #require(try JSONSerialization.jsonObject(with: Data(line.dropFirst())) as? [String: Any])
             #expect(feature["type"] as? String == "Feature")
             #expect(feature["id"] is String)
         }
@@ -90,11 +90,11 @@ import Testing
         while try reader.next(reportingTo: report) != nil {}
         try report.finish()
         let summary = report.summary
-        let object = try JSONSerialization.jsonObject(with: Data(output.bytes)) as! [String: Any]
-        let findings = object["findings"] as! [[String: Any]]
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(output.bytes)) as? [String: Any])
+        let findings = try #require(object["findings"] as? [[String: Any]])
         #expect(findings.count == summary.totals.errors + summary.totals.warnings + summary.totals.fixed + summary.totals.info)
         #expect(findings.allSatisfy { $0["before"] == nil && $0["after"] == nil })
-        #expect((object["recognition"] as! [String: Any])["dataset"] as? String == "aed")
+        #expect((object["recognition"] as? [String: Any])?["dataset"] as? String == "aed")
         #expect(object["valid"] is Bool)
         // And the same report decodes as `Report` once the findings are in.
         let decoded = try JSONDecoder().decode(Report.self, from: Data(output.bytes))

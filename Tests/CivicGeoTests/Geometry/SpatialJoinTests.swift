@@ -38,9 +38,9 @@ import Testing
         )
         #expect(layer.problems.first?.repaired == true)
         #expect(layer.features.allSatisfy { $0.geometry.validity.isValid })
-        let output = try JSONSerialization.jsonObject(with: Data(layer.geoJSON().utf8)) as! [String: Any]
-        let first = (output["features"] as! [[String: Any]])[0]
-        let ring = ((first["geometry"] as! [String: Any])["coordinates"] as! [[[Double]]])[0]
+        let output = try #require(try JSONSerialization.jsonObject(with: Data(layer.geoJSON().utf8)) as? [String: Any])
+        let first = try #require((output["features"] as? [[String: Any]])?.first)
+        let ring = try #require(((first["geometry"] as? [String: Any])?["coordinates"] as? [[[Double]]])?.first)
         #expect(GeometryTests.signedArea(ring) > 0)
     }
 

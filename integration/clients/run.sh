@@ -2,10 +2,10 @@
 # Real clients against `civic serve` on the bundled datasets: GDAL's OGC API Features driver (pyogrio), the CKAN
 # project's Python client (ckanapi) and plain HTTP, and schemathesis fuzzing the OpenAPI definition at /api.
 #
-# Usage: tests/clients/run.sh [pytest arguments, e.g. -k ckan]
+# Usage: integration/clients/run.sh [pytest arguments, e.g. -k ckan]
 #   CIVIC=path/to/civic   the binary to serve with (default .build/debug/civic; this script never builds it)
 #   CLIENTS_LOG_DIR=dir   server log, JUnit XML and schemathesis output (default .build/clients)
-# The Python packages (tests/clients/requirements.txt, from PyPI) go into .venv-clients, reused while the
+# The Python packages (integration/clients/requirements.txt, from PyPI) go into .venv-clients, reused while the
 # requirements file is unchanged. The last line is `clients: N passed, M failed`; the exit status is 0 only if
 # every check passed.
 set -euo pipefail
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.."
 root=$(pwd)
 civic=${CIVIC:-.build/debug/civic}
 venv=.venv-clients
-requirements=tests/clients/requirements.txt
+requirements=integration/clients/requirements.txt
 log_dir=${CLIENTS_LOG_DIR:-.build/clients}
 server_pid=
 
@@ -88,7 +88,7 @@ fi
 rc=0
 CIVIC_URL=$url CLIENTS_LOG_DIR=$log_dir PYTHONDONTWRITEBYTECODE=1 \
     "$python" -m pytest -p no:cacheprovider -q -rfE --tb=short \
-    --junitxml="$log_dir/junit.xml" tests/clients "$@" || rc=$?
+    --junitxml="$log_dir/junit.xml" integration/clients "$@" || rc=$?
 
 stop_server
 

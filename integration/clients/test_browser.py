@@ -2,7 +2,7 @@
 Debian's libjs-leaflet, served by `civic serve` at /static/leaflet) and the test reads the rendered DOM: one circle
 marker per feature with coordinates. Background tiles are not needed (and not reachable offline): markers are SVG.
 
-Run by tests/clients/run.sh, which starts the server and sets CIVIC_URL.
+Run by integration/clients/run.sh, which starts the server and sets CIVIC_URL.
 """
 
 import json

@@ -2,7 +2,7 @@
 
 ckanapi.RemoteCKAN POSTs a JSON body (ASCII, non-ASCII as \\uXXXX escapes) to /api/action/{name} and turns
 `{"success": false, "error": {"__type": …}}` back into exceptions; a 404 with any other body becomes a plain
-CKANAPIError. Run by tests/clients/run.sh, which starts the server and sets CIVIC_URL.
+CKANAPIError. Run by integration/clients/run.sh, which starts the server and sets CIVIC_URL.
 """
 
 import csv

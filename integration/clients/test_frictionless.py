@@ -1,7 +1,7 @@
 """Frictionless' CKAN adapter (frictionless[ckan]) reads a package from `civic serve` unchanged: it calls
 package_show through the CKAN Action API, then reads the CSV resource and its rows.
 
-Run by tests/clients/run.sh, which starts the server and sets CIVIC_URL.
+Run by integration/clients/run.sh, which starts the server and sets CIVIC_URL.
 """
 
 import os

@@ -1,6 +1,6 @@
 """GDAL's OGC API Features client (the OAPIF driver, through pyogrio's bundled GDAL) against `civic serve`.
 
-Run by tests/clients/run.sh, which starts the server and sets CIVIC_URL (e.g. http://127.0.0.1:PORT).
+Run by integration/clients/run.sh, which starts the server and sets CIVIC_URL (e.g. http://127.0.0.1:PORT).
 """
 
 import json

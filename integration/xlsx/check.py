@@ -4,7 +4,7 @@
 Civic's CSV (numbers compared as numbers: a workbook stores 138.309570 as the number 138.30957); openpyxl opens each
 .xlsx and finds codes and IDs stored as text (leading zeros kept), 緯度/経度 as numbers, and the header in row 1.
 
-Usage: tests/xlsx/check.py CIVIC_BINARY [DATASETS_DIR]   (needs soffice on PATH and openpyxl)
+Usage: integration/xlsx/check.py CIVIC_BINARY [DATASETS_DIR]   (needs soffice on PATH and openpyxl)
 The last line is `xlsx: N passed, M failed`; the exit status is 0 only if every check passed.
 """
 import csv
