@@ -80,12 +80,4 @@ extension Store {
     static func reportFileName(_ id: String) -> String {
         id.map { $0 == "/" || $0 == "\\" ? "_" : String($0) }.joined()
     }
-
-    static func day(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "Asia/Tokyo")
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.string(from: date)
-    }
 }

@@ -1,3 +1,5 @@
+public import CivicData
+
 /// What the store keeps about a version besides its records: the dataset's descriptor and where the data came from.
 public struct VersionMetadata: Sendable, Equatable {
     public var datasetID: String
@@ -42,5 +44,23 @@ public struct VersionMetadata: Sendable, Equatable {
         self.file = file
         self.fingerprint = fingerprint
         self.origin = origin
+    }
+
+    /// A dataset.json's metadata for a version of its file.
+    public init(descriptor: DatasetDescriptor, updated: String, file: String, fingerprint: String, origin: String) {
+        self.init(
+            datasetID: descriptor.id,
+            title: descriptor.title,
+            municipalityCode: descriptor.municipalityCode,
+            municipality: descriptor.municipality,
+            license: descriptor.license,
+            licenseNote: descriptor.licenseNote,
+            attribution: descriptor.attribution,
+            source: descriptor.source,
+            updated: descriptor.updated ?? updated,
+            file: file,
+            fingerprint: fingerprint,
+            origin: origin
+        )
     }
 }

@@ -1,9 +1,112 @@
 import CivicData
+import CivicExcel
+import CivicGeo
 import Foundation
 import Testing
 
 @testable import CivicIngest
 
+/// The pipeline: one run hands the same records to every sink, builds the report as the stages go, and reads CSV and
+/// workbooks alike.
 @Suite struct IngestTests {
     static let fixtures: URL = Bundle.module.resourceURL!.appendingPathComponent("Fixtures")
+
+    static func url(_ name: String) -> URL { fixtures.appendingPathComponent(name) }
+
+    @Test func everySinkGetsTheSameLayoutAndRecords() throws {
+        let csvOut = ByteWriter()
+        let geoOut = ByteWriter()
+        let reportOut = ByteWriter()
+        let collector = RecordCollector()
+        let report = try Ingest.run(
+            .file(Self.url("yaizu_aed.csv")),
+            findings: JSONReportWriter(output: reportOut),
+            into: [try CSVRecordSink(output: csvOut), GeoJSONRecordSink(output: geoOut), collector]
+        )
+        #expect(report.summary.records == 82 && report.summary.features == 82 && report.isValid)
+        #expect(report.recognition.dataset == "aed" && report.coordinates?.sources.first?.records == 82)
+        let layout = try #require(collector.layout)
+        let csv = String(decoding: csvOut.bytes, as: UTF8.self)
+        #expect(csv.hasPrefix(layout.columns.joined(separator: ",") + "\r\n"))
+        #expect(csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 83)
+        let geo = try #require(try JSONSerialization.jsonObject(with: Data(geoOut.bytes)) as? [String: Any])
+        #expect((geo["features"] as? [Any])?.count == 82)
+        // The streamed report is the whole report: its summary is the run's.
+        let written = try JSONDecoder().decode(Report.self, from: Data(reportOut.bytes))
+        #expect(written.summary == report.summary && written.coordinates == report.coordinates)
+        #expect(written.findings.count == report.summary.totals.errors + report.summary.totals.warnings + report.summary.totals.fixed + report.summary.totals.info)
+        #expect(collector.records.count == 82 && collector.records.allSatisfy { $0.longitude != nil })
+    }
+
+    @Test func aWorkbookGivesTheSameRecordsAsItsCSV() throws {
+        let (fromCSV, csvReport) = try Ingest.readAll(.file(Self.url("yaizu_aed.csv")))
+        let (fromWorkbook, workbookReport) = try Ingest.readAll(.file(Self.url("yaizu_aed.xlsx")))
+        #expect(fromCSV.map(\.values) == fromWorkbook.map(\.values))
+        #expect(csvReport.source.format == "csv" && workbookReport.source.format == "xlsx")
+        #expect(csvReport.summary.totals == workbookReport.summary.totals)
+    }
+
+    @Test func planeCoordinatesAreGeoreferencedAndProjectedColumnsAdded() throws {
+        let (records, report) = try Ingest.readAll(.file(Self.url("yaizu_aed_plane.csv")))
+        #expect(records.count == 82 && records.allSatisfy { $0.longitude != nil && $0.latitude != nil })
+        #expect(report.coordinates?.sources.first?.basis == "detected")
+
+        let collector = RecordCollector()
+        var options = IngestOptions(georeferencing: Georeferencer.Options(target: .jgd2011))
+        options.projection = try CRS(parsing: "EPSG:6676")
+        try Ingest.run(.file(Self.url("yaizu_aed.csv")), options: options, findings: FindingCollector(), into: [collector])
+        let layout = try #require(collector.layout)
+        #expect(layout.columns.suffix(2) == ["X座標(EPSG:6676)", "Y座標(EPSG:6676)"])
+        #expect(layout.kinds.suffix(2) == [.number, .number])
+        let first = try #require(collector.records.first)
+        #expect(first.values.count == layout.columns.count)
+        #expect(Double(first.values[first.values.count - 2]) != nil && Double(first.values[first.values.count - 1]) != nil)
+    }
+
+    @Test func withoutGeoreferencingCoordinatesStayAsRead() throws {
+        let (records, report) = try Ingest.readAll(.file(Self.url("yaizu_aed_plane.csv")), options: IngestOptions(georeferencing: nil))
+        #expect(records.allSatisfy { $0.longitude == nil } && report.coordinates == nil)
+    }
+
+    @Test func aSinkThatFailsStopsTheRun() throws {
+        // CP932 cannot hold 😀: the CSV sink's error names the line and column, and the run stops with it.
+        let text = try String(contentsOf: Self.url("yaizu_aed.csv"), encoding: .utf8).replacingOccurrences(of: "市役所本館", with: "市役所本館😀")
+        #expect(throws: CSVWriteError.self) {
+            try Ingest.run(
+                .bytes(Array(text.utf8), name: "emoji.csv"),
+                findings: FindingCollector(),
+                into: [try CSVRecordSink(output: ByteWriter(), encoding: .cp932)]
+            )
+        }
+    }
+
+    @Test func aDescriptorsSettingsBecomeOptions() throws {
+        let descriptor = try JSONDecoder().decode(
+            DatasetDescriptor.self,
+            from: Data(#"{"id": "x", "title": "x", "file": "data.csv", "dataset": "aed", "encoding": "cp932", "crs": "EPSG:6676", "sheet": "2", "municipalityCode": "222127"}"#.utf8)
+        )
+        let options = try IngestOptions(descriptor: descriptor, directory: Self.fixtures)
+        #expect(options.read.dataset == "aed" && options.read.encoding == TextEncoding(name: "cp932"))
+        #expect(options.georeferencing?.declared == (try CRS(parsing: "EPSG:6676")) && options.georeferencing?.declaredBy == "dataset.json")
+        #expect(options.georeferencing?.municipalityCode == "222127" && options.sheet == Workbook.SheetSelector("2"))
+
+        let bad = try JSONDecoder().decode(DatasetDescriptor.self, from: Data(#"{"id": "x", "title": "x", "file": "data.csv", "encoding": "latin-9"}"#.utf8))
+        #expect(throws: IngestError.self) { try IngestOptions(descriptor: bad, directory: Self.fixtures) }
+        let missingSchema = try JSONDecoder().decode(
+            DatasetDescriptor.self,
+            from: Data(#"{"id": "x", "title": "x", "file": "data.csv", "schema": "nope.schema.json"}"#.utf8)
+        )
+        #expect(throws: IngestError.self) { try IngestOptions(descriptor: missingSchema, directory: Self.fixtures) }
+    }
+
+    @Test func aFileThatIsNotADatasetSaysWhichSettingWouldHelp() throws {
+        let text = "色,形\n赤,丸\n"
+        do {
+            _ = try Ingest.readAll(.bytes(Array(text.utf8), name: "shapes.csv"))
+            Issue.record("expected an error")
+        } catch let error as DatasetError {
+            #expect(error.code == .unrecognized && error.remedy?.setting == .dataset)
+            #expect(error.remedy?.choices.contains("aed") == true)
+        }
+    }
 }

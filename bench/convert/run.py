@@ -33,6 +33,16 @@ def feature_count(path: str) -> int:
         return sum(1 for line in f if line.startswith(b'{"type":"Feature"'))
 
 
+def benchmark_file(rows: int) -> str:
+    """The synthetic AED file of `rows` rows (made from 焼津市's real one on first use) in bench/work."""
+    work = os.path.join(ROOT, "bench", "work")
+    os.makedirs(work, exist_ok=True)
+    data = os.path.join(work, f"aed_{rows}.csv")
+    if not os.path.exists(data):
+        subprocess.run([sys.executable, os.path.join(HERE, "make_aed.py"), os.path.join(HERE, "seed_yaizu_aed.csv"), data, str(rows)], check=True)
+    return data
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -41,10 +51,7 @@ def main() -> None:
     args = parser.parse_args()
 
     work = os.path.join(ROOT, "bench", "work")
-    os.makedirs(work, exist_ok=True)
-    data = os.path.join(work, f"aed_{args.rows}.csv")
-    if not os.path.exists(data):
-        subprocess.run([sys.executable, os.path.join(HERE, "make_aed.py"), os.path.join(HERE, "seed_yaizu_aed.csv"), data, str(args.rows)], check=True)
+    data = benchmark_file(args.rows)
     size = os.path.getsize(data)
 
     civic_out = os.path.join(work, "civic.geojson")

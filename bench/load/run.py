@@ -18,7 +18,7 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "bench", "convert"))
-from run import timed  # noqa: E402  (the same /usr/bin/time wrapper as bench/convert)
+from run import benchmark_file, timed  # noqa: E402  (the same file and /usr/bin/time wrapper as bench/convert)
 
 
 def free_port() -> int:
@@ -35,11 +35,7 @@ def main() -> None:
     args = parser.parse_args()
 
     work = os.path.join(ROOT, "bench", "work")
-    os.makedirs(work, exist_ok=True)
-    data = os.path.join(work, f"aed_{args.rows}.csv")
-    if not os.path.exists(data):
-        subprocess.run([sys.executable, os.path.join(ROOT, "bench", "convert", "make_aed.py"),
-                        os.path.join(ROOT, "bench", "convert", "seed_yaizu_aed.csv"), data, str(args.rows)], check=True)
+    data = benchmark_file(args.rows)
     folder = os.path.join(work, "load-data")
     dataset = os.path.join(folder, "bench-aed")
     os.makedirs(dataset, exist_ok=True)

@@ -62,11 +62,11 @@ url="http://127.0.0.1:$port"
 "$civic" serve --data datasets --host 127.0.0.1 --port "$port" > "$log_dir/server.log" 2>&1 &
 server_pid=$!
 
-# /health answers once every dataset is loaded; give it 30 s at most.
+# /health answers at once; the datasets load in the background until it says "loading": false. 60 s at most.
 if ! "$python" - "$url/health" "$server_pid" << 'EOF'; then
 import json, os, sys, time, urllib.request
 url, pid = sys.argv[1], int(sys.argv[2])
-deadline = time.monotonic() + 30
+deadline = time.monotonic() + 60
 while time.monotonic() < deadline:
     try:
         os.kill(pid, 0)
@@ -75,11 +75,16 @@ while time.monotonic() < deadline:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             health = json.load(response)
-            print(f"clients: server up at {url.rsplit('/', 1)[0]}: {health}")
-            sys.exit(0)
+        if health.get("loading"):
+            time.sleep(0.2)
+            continue
+        if health.get("status") != "ok":
+            sys.exit(f"the datasets did not all load: {health}")
+        print(f"clients: server up at {url.rsplit('/', 1)[0]}: {health}")
+        sys.exit(0)
     except OSError:
         time.sleep(0.2)
-sys.exit(f"no answer from {url} within 30 s")
+sys.exit(f"no answer from {url}, or still loading, after 60 s")
 EOF
     tail -n 30 "$log_dir/server.log" >&2 || true
     give_up "civic serve did not start (log: $log_dir/server.log)"

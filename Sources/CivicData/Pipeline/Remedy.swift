@@ -43,6 +43,17 @@ public struct Remedy: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+extension Remedy {
+    /// The remedy in a caller's words: `names` gives its name for each setting (a flag, a descriptor key), `value`
+    /// how it says "set this to that", `choices` how it says "set this to one of these".
+    public func phrased(names: [Setting: String], value: (String, String) -> String, choices: (String, [String]) -> String) -> String {
+        let name = names[setting] ?? setting.description
+        if let known = self.value { return value(name, known) }
+        if !self.choices.isEmpty { return choices(name, self.choices) }
+        return value(name, "…")
+    }
+}
+
 /// An error that says which setting would let the read go through.
 public protocol RemedySuggesting: Error {
     var remedy: Remedy? { get }

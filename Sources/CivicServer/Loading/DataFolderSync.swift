@@ -145,20 +145,7 @@ struct DataFolderSync {
         let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
         let modified = (attributes?[.modificationDate] as? Date) ?? Date()
         let version = try store.beginVersion(
-            VersionMetadata(
-                datasetID: descriptor.id,
-                title: descriptor.title,
-                municipalityCode: descriptor.municipalityCode,
-                municipality: descriptor.municipality,
-                license: descriptor.license,
-                licenseNote: descriptor.licenseNote,
-                attribution: descriptor.attribution,
-                source: descriptor.source,
-                updated: descriptor.updated ?? DataFolderSync.day(modified),
-                file: file.path,
-                fingerprint: fingerprint,
-                origin: origin
-            )
+            VersionMetadata(descriptor: descriptor, updated: DataFolderSync.day(modified), file: file.path, fingerprint: fingerprint, origin: origin)
         )
         do {
             let output = try ByteWriter(url: version.reportURL)
@@ -212,16 +199,12 @@ struct DataFolderSync {
     /// A remedy as a `dataset.json` key: "set \"encoding\": \"cp932\" in dataset.json".
     static func descriptorPhrase(_ error: any Error) -> String {
         guard let suggesting = error as? any RemedySuggesting, let remedy = suggesting.remedy else { return "" }
-        let key: String
-        switch remedy.setting {
-        case .dataset: key = "dataset"
-        case .encoding: key = "encoding"
-        case .sourceCRS: key = "crs"
-        default: key = "sheet"
-        }
-        if let value = remedy.value { return "; set \"\(key)\": \"\(value)\" in dataset.json" }
-        if !remedy.choices.isEmpty { return "; set \"\(key)\" in dataset.json to one of \(remedy.choices.joined(separator: ", "))" }
-        return "; set \"\(key)\" in dataset.json"
+        return "; "
+            + remedy.phrased(
+                names: [.dataset: "dataset", .encoding: "encoding", .sourceCRS: "crs", .sheet: "sheet"],
+                value: { #"set "\#($0)": "\#($1)" in dataset.json"# },
+                choices: { #"set "\#($0)" in dataset.json to one of \#($1.joined(separator: ", "))"# }
+            )
     }
 
     /// Size, modification time and the descriptor's bytes, plus the store format: what decides a reload.

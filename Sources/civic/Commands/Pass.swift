@@ -46,16 +46,11 @@ func describeFailure(_ error: any Error) -> String {
 
 /// A remedy as the command line's flag: "pass --encoding cp932".
 func flagPhrase(_ remedy: Remedy) -> String {
-    let flag: String
-    switch remedy.setting {
-    case .dataset: flag = "--dataset"
-    case .encoding: flag = "--encoding"
-    case .sourceCRS: flag = "--from-crs"
-    default: flag = "--sheet"
-    }
-    if let value = remedy.value { return "pass \(flag) \(value)" }
-    if !remedy.choices.isEmpty { return "name one with \(flag) (\(remedy.choices.joined(separator: ", ")))" }
-    return "pass \(flag)"
+    remedy.phrased(
+        names: [.dataset: "--dataset", .encoding: "--encoding", .sourceCRS: "--from-crs", .sheet: "--sheet"],
+        value: { "pass \($0) \($1)" },
+        choices: { "name one with \($0) (\($1.joined(separator: ", ")))" }
+    )
 }
 
 func printError(_ text: String) {

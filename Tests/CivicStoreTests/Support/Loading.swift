@@ -18,16 +18,7 @@ enum Loading {
         let file = file ?? folder(id).appendingPathComponent(descriptor.file)
         let options = try IngestOptions(descriptor: descriptor, directory: folder(id))
         let version = try store.beginVersion(
-            VersionMetadata(
-                datasetID: descriptor.id,
-                title: descriptor.title,
-                municipalityCode: descriptor.municipalityCode,
-                municipality: descriptor.municipality,
-                updated: descriptor.updated ?? "2026-12-01",
-                file: file.path,
-                fingerprint: UUID().uuidString,
-                origin: id
-            )
+            VersionMetadata(descriptor: descriptor, updated: "2026-12-01", file: file.path, fingerprint: UUID().uuidString, origin: id)
         )
         let report = try Ingest.run(.file(file), options: options, findings: JSONReportWriter(output: try ByteWriter(url: version.reportURL)), into: [version])
         return (version, report)
