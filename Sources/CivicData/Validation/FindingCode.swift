@@ -23,6 +23,8 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible,
     public static let headerRenamed = FindingCode("header.renamed")
     public static let columnJoined = FindingCode("column.joined")
     public static let columnPackedCoordinates = FindingCode("column.packedCoordinates")
+    /// A field of the schema names a `civic.kind` Civic does not know (checked as text).
+    public static let schemaUnknownKind = FindingCode("schema.unknownKind")
     // Rows
     public static let rowBlank = FindingCode("row.blank")
     public static let rowTooFewCells = FindingCode("row.tooFewCells")
