@@ -4,7 +4,7 @@ import Foundation
 /// recognises the dataset and layout, and hands out normalised records in the current layout with every finding.
 ///
 /// Streams: memory is bounded by the chunk size and the longest record, whatever the file size (the ID
-/// uniqueness check keeps one hash per ID). Not Sendable: it owns its input.
+/// uniqueness checks keep one hash per value). Not Sendable: it owns its input.
 ///
 /// ```swift
 /// let reader = try DatasetReader(source: .file(url))
@@ -56,7 +56,6 @@ public final class DatasetReader {
     private var pendingFindings: [Finding]
     private var pendingRow: CSVRow?
     private var findingBuffer: [Finding] = []
-    private var seenIDs: [Int: Int] = [:]
     /// The input column feeding each output column (the first, for joined ones).
     private let inputColumns: [String?]
     /// The standard fields' names, and the required ones present in the file (looked up per row).
@@ -127,10 +126,10 @@ public final class DatasetReader {
         self.plan = plan
         outputColumns = plan.outputColumns
         columnMappings = plan.mappings
-        normalizers = plan.targets.enumerated().map { position, target in
+        normalizers = try plan.targets.enumerated().map { position, target in
             switch target {
             case .field(_, let field), .join(_, let field):
-                CellNormalizer(field: schema.fields[field], column: header.cells[position])
+                try CellNormalizer(field: schema.fields[field], column: header.cells[position], schema: schema.id)
             case .packedCoordinates, .extra:
                 nil
             }
@@ -380,7 +379,7 @@ public final class DatasetReader {
         if plan.planeXColumn != nil { readPlanePoint(row, into: &record, &findingBuffer) }
         checkCoordinates(&record, &findingBuffer)
         checkRequired(record, &findingBuffer)
-        checkUniqueID(record, &findingBuffer)
+        uniqueValues.check(record, into: &findingBuffer)
         return record
     }
 
@@ -594,26 +593,8 @@ public final class DatasetReader {
         }
     }
 
-    private func checkUniqueID(_ record: NormalizedRecord, _ findingBuffer: inout [Finding]) {
-        guard let index = plan.idOutput, plan.presentFields.contains(index) else { return }
-        let id = record.values[index]
-        guard !id.isEmpty else { return }
-        if let first = seenIDs[id.hashValue] {
-            findingBuffer.append(
-                Finding(
-                    .idDuplicate,
-                    .error,
-                    line: record.line,
-                    column: inputColumn(for: index),
-                    field: fieldNames[index],
-                    message: "the same \(fieldNames[index]) as the record on line \(first)",
-                    before: id
-                )
-            )
-        } else {
-            seenIDs[id.hashValue] = record.line
-        }
-    }
+    /// The ID column and the `constraints.unique` columns: one hash per value seen.
+    private lazy var uniqueValues = UniqueValues(plan: plan, fields: schema.fields, inputColumns: inputColumns)
 
     private func inputColumn(for output: Int) -> String? { inputColumns[output] }
 }

@@ -35,6 +35,8 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible,
     public static let cellRequired = FindingCode("cell.required")
     public static let cellPattern = FindingCode("cell.pattern")
     public static let cellEnum = FindingCode("cell.enum")
+    /// The same value as an earlier record in a field with `constraints.unique` (the ID field: `id.duplicate`).
+    public static let cellUnique = FindingCode("cell.unique")
     public static let cellNarrowed = FindingCode("cell.narrowed")
     public static let cellHalfWidthKana = FindingCode("cell.halfWidthKana")
     // Kinds
@@ -81,6 +83,7 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible,
     public static let numberFormat = FindingCode("number.format")
     public static let numberInvalid = FindingCode("number.invalid")
     public static let numberBelowMinimum = FindingCode("number.belowMinimum")
+    public static let numberAboveMaximum = FindingCode("number.aboveMaximum")
     public static let multiValueSeparator = FindingCode("multiValue.separator")
     public static let multiValueEmptyPart = FindingCode("multiValue.emptyPart")
     // Workbooks (.xlsx, CivicExcel): the デジタル庁 machine-readability rules
