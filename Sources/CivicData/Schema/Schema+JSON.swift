@@ -60,8 +60,9 @@ extension SchemaError {
                 if let (line, column) = SchemaError.position(in: detail, json: json) {
                     (self.line, self.column) = (line, column)
                 }
-                let reason = detail.components(separatedBy: " around ").first ?? ""
-                if !reason.isEmpty { message += ": " + reason.trimmingCharacters(in: CharacterSet(charactersIn: ".")).lowercased() }
+                // "Invalid value around character 15." → "invalid value"
+                let reason = (detail.components(separatedBy: " around ").first ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "."))
+                if let first = reason.first { message += ": " + first.lowercased() + reason.dropFirst() }
             }
         case .dataCorrupted(let context), .typeMismatch(_, let context), .valueNotFound(_, let context):
             message = "at \(SchemaError.path(context.codingPath)): \(context.debugDescription)"

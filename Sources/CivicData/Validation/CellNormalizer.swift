@@ -15,6 +15,8 @@ final class CellNormalizer: Sendable {
     /// `constraints.minimum`/`maximum` of a numeric field, unless the kind's own check already enforces them.
     private let minimum: Double?
     private let maximum: Double?
+    /// Any of `pattern`, `minimum`, `maximum`: one test per cell on the common path.
+    private let checksConstraints: Bool
 
     /// - Throws: `SchemaError.invalidPattern` when the field's pattern is not a regular expression.
     init(field: Field, column: String, schema: String) throws {
@@ -39,6 +41,7 @@ final class CellNormalizer: Sendable {
             }
         minimum = constraints?.minimum.flatMap { numeric && $0 > (coordinateBounds?.lowerBound ?? -.infinity) ? $0 : nil }
         maximum = constraints?.maximum.flatMap { numeric && $0 < (coordinateBounds?.upperBound ?? .infinity) ? $0 : nil }
+        checksConstraints = pattern != nil || minimum != nil || maximum != nil
     }
 
     /// Patterns that a kind's own check enforces (or a stricter rule), as the bundled schemas carry them: no regular
@@ -101,7 +104,7 @@ final class CellNormalizer: Sendable {
         case .altitudeType, .text: text(&value, line, &findings)
         }
 
-        if pattern != nil || minimum != nil || maximum != nil, !value.isEmpty {
+        if checksConstraints, !value.isEmpty {
             // A value the kind already found wrong is not reported again by a constraint.
             let kindFoundProblem = findings[firstFinding...].contains { $0.severity == .error || $0.severity == .warning }
             if !kindFoundProblem { checkConstraints(value, line, &findings) }
@@ -119,7 +122,10 @@ final class CellNormalizer: Sendable {
         if let pattern, !pattern.matches(value) {
             problem(.cellPattern, .error, "\(field.name) does not match the pattern \(pattern.pattern)", value, line, &findings)
         }
-        guard minimum != nil || maximum != nil, NumberValue.isDecimal(value), let number = Double(value) else { return }
+        guard minimum != nil || maximum != nil else { return }
+        // Counts (`minimum: 0`, no maximum): a value without a minus sign cannot be below, and needs no parsing.
+        if maximum == nil, let minimum, minimum <= 0, value.utf8.first != 0x2D { return }
+        guard NumberValue.isDecimal(value), let number = Double(value) else { return }
         // A 緯度 in Japan's 経度 range (or the reverse) is the pair check's: it exchanges a swapped pair, or reports it.
         if kind == .latitude && DatasetReader.japanLongitudes.contains(number) { return }
         if kind == .longitude && DatasetReader.japanLatitudes.contains(number) { return }

@@ -46,6 +46,12 @@ import Testing
         #expect(error.description == "x.schema.json:3:12: malformed: not valid JSON: invalid value")
     }
 
+    @Test func anUnfinishedFileSaysSo() throws {
+        let error = try #require(throws: SchemaError.self) { try Schema.decode(json: Data(#"{"name": "x", "fields": ["#.utf8)) }
+        #expect(error.code == .malformed)
+        #expect(error.description.hasPrefix("malformed: not valid JSON"))
+    }
+
     @Test func aMistypedValueSaysItsPath() throws {
         let json = #"{"name": "x", "title": "x", "fields": [{"name": "a", "type": "integer", "constraints": {"minimum": "zero"}}], "civic": {}}"#
         let error = try #require(throws: SchemaError.self) { try Schema.decode(json: Data(json.utf8), file: "x.schema.json") }
