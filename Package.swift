@@ -135,7 +135,7 @@ let package = Package(
         ),
         .testTarget(
             name: "civicTests",
-            dependencies: ["civic", "CivicStore"],
+            dependencies: ["civic", "CivicStore", "CivicData"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -1121,12 +1121,13 @@ Two column layouts exist for most datasets, and a reader must accept both:
 | `name` | Frictionless | the Japanese item name (項目名) exactly as in the definition or the real header; the key of the column |
 | `title` | Frictionless | same as `name` |
 | `description` | Frictionless | the Japanese definition (説明) when the spec has it, else an English gloss |
-| `type` | Frictionless | `string`, `integer`, `number`, `date` or `time` — decided by the kind (below) |
+| `type` | Frictionless | `string`, `integer`, `number`, `date` or `time` — decided by the kind (below). In a schema without `civic.kind` on a field, `integer` and `number` give that kind, any other type `text`; a field without `type` is a `string` |
 | `format` | Frictionless | `default`; `%H:%M` for `time` (Frictionless' default time format would be `HH:MM:SS`). `date` uses `default` = `YYYY-MM-DD` |
 | `constraints.required` | Frictionless | `true` only when `civic.requiredLevel` is `required` (◎ 必須). In `legacyFields`: `true` when the legacy definition lists the column as required — except where the legacy code list itself admits an empty cell (災害種別_*, 指定避難所との重複: "1" or empty), which stay `false` with `requiredLevel: required` (the column must exist, a value need not) |
-| `constraints.pattern` | Frictionless | regular expression matched against the whole value, on string fields only (Frictionless v1 defines `pattern` for strings): municipality codes, ID, カナ, 郵便番号, 法人番号. `time` and `date` values are checked through `format` |
+| `constraints.pattern` | Frictionless | regular expression matched against the whole value. The generated schemas put it on string fields only (Frictionless v1 defines `pattern` for strings): municipality codes, ID, カナ, 郵便番号, 法人番号; `time` and `date` values are checked through `format`. Civic enforces a pattern on any field ([Constraints](#constraints)) |
 | `constraints.enum` | Frictionless | allowed values; how a value outside the list is reported is `civic.enumLevel` |
-| `constraints.minimum` / `maximum` | Frictionless | counts ≥ 0; 緯度 −90…90; 経度 −180…180 |
+| `constraints.minimum` / `maximum` | Frictionless | counts ≥ 0; 緯度 −90…90; 経度 −180…180. Numbers, on numeric fields ([Constraints](#constraints)) |
+| `constraints.unique` | Frictionless | not in the generated schemas (the `civic.idField` column is unique anyway); in a user schema `true` means no two records of a file have the same value |
 | `civic` | extension | see below |
 
 `civic` (per field):
@@ -1136,7 +1137,7 @@ Two column layouts exist for most datasets, and a reader must accept both:
 | `english` | string | | current fields: the official English name (from the 公衆トイレ一覧 正式版 sheet, reused for the same template column in other datasets, e.g. `localGovernmentCode`), else an English gloss. Legacy fields: an English gloss |
 | `requiredLevel` | string | `required` / `recommended` / `optional` | 区分: ◎ 必須 / ○ 推奨 (also written 〇 U+3007) / blank 任意 |
 | `requiredLevelSource` | string | `confirmed` / `inferred` | `confirmed`: read in the official sheet (公衆トイレ一覧) or the legacy 必須 list. `inferred`: taken by analogy from 公衆トイレ一覧 正式版, or unknown and set to `optional`, or a legacy column outside the 必須 list (the legacy definition does not tell 推奨 from 任意). **Validators should report a missing value in an inferred `required` field as a warning, not an error** |
-| `kind` | string | see [Kinds](#kinds) | what the column holds; decides checking and normalisation |
+| `kind` | string | see [Kinds](#kinds) | what the column holds; decides checking and normalisation. A kind Civic does not know is read as `text` (and kept when the schema is written back); the reader reports it once per file (`schema.unknownKind`, a warning at the header line) |
 | `aliases` | [string] | | other header spellings that mean this column (real headers: 高松市's English property names, 松山市's 名称かな / 所在地, …); compared after header normalisation (`HeaderKey`: NFKC, dash family → `-`, blanks removed, ASCII lower-cased, （必須） suffixes dropped). One alias belongs to one field per dataset, and never equals another field's name. Aliases are only on current fields |
 | `currentName` | string or `null` | | **legacyFields only**: the current field this legacy column maps to, or `null` when it has none (the column is kept as an extra column) |
 | `separator` | string | `;` | only on multi-value columns: values are split on 「;」(半角セミコロン) |
@@ -1212,6 +1213,74 @@ Official English names from the 公衆トイレ一覧 sheet (`english_official` 
 dataset with that template column. The spec reports the sheet's English names as shifted for some rows; those
 ({misaligned}) are used neither as aliases nor as `english`.
 
+## Constraints
+
+The reader checks the constraints of every field of the schema — bundled or a user's, whatever the field's kind — on
+each cell *after* the kind has normalised it (trimmed, narrowed, reformatted), so a constraint judges the value that
+is written out. An empty cell is a missing value: only `required` looks at it.
+
+| constraint | what is checked | finding |
+|---|---|---|
+| `required` | the column exists (header) and the value is not empty (each record) | `header.missingRequired`, `cell.required`: errors, warnings where `requiredLevelSource` is `inferred` |
+| `pattern` | the whole value matches: patterns are implicitly anchored as in Frictionless (`[A-Z]{{2}}[0-9]{{4}}` accepts `AB1234`, not `AB12345`). ICU regular expressions, compiled once per column | `cell.pattern`, error |
+| `enum` | the value is one of the list (`flag` columns: their kind checks it) | `cell.enum`, at `civic.enumLevel` |
+| `minimum` / `maximum` | on a numeric field — kind `integer`, `number`, `latitude`, `longitude`, or type `integer` / `number` — the value as a number | `number.belowMinimum`, `number.aboveMaximum`, errors |
+| `unique` | no two records of the file have the same value (the reader keeps one hash per value, not the values) | `cell.unique`, error; `id.duplicate` for the `civic.idField` column, which is always unique |
+
+Nothing is reported twice:
+
+- A value its kind already found wrong (an error or a warning: an ID that is not 半角英数字, a count that is not a
+  number) is not also checked against `pattern`, `minimum` and `maximum`.
+- A pattern that a kind's own check enforces runs no regular expression: the generated schemas' patterns on
+  `municipalityCode`, `identifier`, `kana`, `postalCode` and `corporateNumber` fields (so reading a standard dataset
+  runs none; the カナ check reports `kana.notKatakana`, a warning, and also admits ヷ–ヺ and ヽヾ). Any other
+  pattern — a user's, or one on a field of another kind — is run.
+- A count is an `integer` field with `minimum: 0`: a negative count is `number.belowMinimum`, from the constraint (the
+  `integer` kind itself admits a sign).
+- 緯度 / 経度 bounds of ±90 / ±180 (or wider) are the coordinate check's, which exchanges a swapped pair before it
+  judges the range. Narrower bounds are checked on the cell, except on a value in the other coordinate's range for
+  Japan (a 緯度 of 122–154, a 経度 of 20–46), which the coordinate check exchanges or reports.
+- `minimum` / `maximum` on a field that is not numeric are ignored. They are JSON numbers (a Frictionless date bound
+  such as `"2020-01-01"` does not decode).
+
+A pattern that is not a regular expression makes the schema fail to load: `SchemaError` `invalidPattern`, naming the
+schema and the field.
+
+## User schemas
+
+A user extends the bundled schemas with a folder of `*.schema.json` files in this format:
+`SchemaCatalog.bundled.merging(directory:)` (one schema in code: `adding(_:)`).
+
+- A file whose `name` is a bundled dataset id replaces that schema (in its place in the catalogue); a new `name` adds a
+  dataset, recognised from headers (and file names, `civic.fileNameHints`) like the bundled ones.
+- Every `*.schema.json` of the folder is read, in file-name order; other files are ignored. Two files with the same
+  `name` are an error (`duplicateDataset`).
+- A folder that does not exist, or that has no `*.schema.json`, is an error (`directoryNotFound`, `noSchemaFiles`): a
+  mistyped path must not mean "no overrides".
+- A file that is not JSON, or not a schema, is an error naming the file (`malformed`): the line and column of a JSON
+  syntax error, the path of a missing or mistyped value (`fields[3].constraints.minimum`).
+- Only `name` and `fields` (each with a `name`) are required: `title` defaults to the `name`, `type` to `string`,
+  `civic` to nothing. Without `civic.latitudeField` / `longitudeField` a dataset has no coordinates; without
+  `civic.idField`, no ID column.
+- `Schema.encodedJSON()` writes a schema back (keys sorted); decoding that gives the same schema. Keys the format does
+  not model, and keys whose value is `null`, are not written.
+
+For example, `playground.schema.json`:
+
+```json
+{{
+  "name": "playground",
+  "title": "遊び場一覧",
+  "fields": [
+    {{"name": "名称", "type": "string", "constraints": {{"required": true}}}},
+    {{"name": "管理番号", "type": "string", "constraints": {{"pattern": "[A-Z]{{2}}[0-9]{{4}}", "unique": true}}}},
+    {{"name": "遊具の数", "type": "integer", "constraints": {{"minimum": 0, "maximum": 50}}}},
+    {{"name": "砂場の有無", "type": "string", "constraints": {{"enum": ["有", "無"]}}, "civic": {{"kind": "yesNo"}}}}
+  ],
+  "civic": {{"fileNameHints": ["playground"]}}
+}}
+```
+
 ## How a reader uses a schema
 
 1. Compare headers by their normalised form (`HeaderKey`), never verbatim: real headers differ in width, dashes
@@ -1223,7 +1292,8 @@ dataset with that template column. The spec reports the sheet's English names as
    the official example of 地方公共団体名 (`北海道札幌市`) is a plain concatenation of 都道府県名 and 市区町村名.
 4. Keep columns that match nothing (local extras such as 画像2, 外部利用不可 in other datasets, UTMポイント) as
    extra columns, and say so in the report.
-5. Report values outside `constraints.enum` at `enumLevel`, and missing values of inferred requirements as warnings.
+5. Enforce the [constraints](#constraints): values outside `constraints.enum` at `enumLevel`, missing values of
+   inferred requirements as warnings.
 
 ## Sources and confidence
 

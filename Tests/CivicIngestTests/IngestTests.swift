@@ -43,7 +43,8 @@ import Testing
         let (fromWorkbook, workbookReport) = try Ingest.readAll(.file(Self.url("yaizu_aed.xlsx")))
         #expect(fromCSV.map(\.values) == fromWorkbook.map(\.values))
         #expect(csvReport.source.format == "csv" && workbookReport.source.format == "xlsx")
-        #expect(csvReport.summary.totals == workbookReport.summary.totals)
+        // The same findings, apart from the workbook's own (numbers stored as text in 緯度/経度).
+        #expect(csvReport.summary.byCode == workbookReport.summary.byCode.filter { !$0.key.hasPrefix("workbook.") })
     }
 
     @Test func planeCoordinatesAreGeoreferencedAndProjectedColumnsAdded() throws {

@@ -138,17 +138,25 @@ import Testing
         let site = try Site(configuration: ServerConfiguration(dataDirectory: folder), store: store, status: status)
         let sync = DataFolderSync(directory: folder, store: store, catalog: .bundled, status: status, logger: Self.quiet)
         let done = Mutex(false)
+        // The load starts once the server has answered (so a fast machine cannot finish it first).
+        let go = DispatchSemaphore(value: 0)
         let thread = Thread {
+            go.wait()
             sync.run { try? site.refresh() }
             done.withLock { $0 = true }
         }
         thread.start()
         try await buildApplication(site: site, logger: Self.quiet).test(.router) { client in
             var answeredWhileLoading = 0
+            var started = false
             while !done.withLock({ $0 }) {
                 try await client.execute(uri: "/health", method: .get) { response in
                     #expect(response.status == .ok)
                     if try Self.json(response)["loading"] as? Bool == true { answeredWhileLoading += 1 }
+                }
+                if !started {
+                    go.signal()
+                    started = true
                 }
                 try await Task.sleep(for: .milliseconds(20))
             }

@@ -1,3 +1,4 @@
+import CivicData
 import Foundation
 import Testing
 

@@ -6,7 +6,7 @@ import Foundation
 /// pipeline — opening workbooks, georeferencing, writing — and is what most callers want.
 ///
 /// Streams: memory is bounded by the chunk size and the longest record, whatever the file size (the ID
-/// uniqueness check keeps one hash per ID). Not Sendable: it owns its input.
+/// uniqueness checks keep one hash per value). Not Sendable: it owns its input.
 ///
 /// ```swift
 /// let reader = try DatasetReader(source: .file(url))
@@ -52,12 +52,15 @@ public final class DatasetReader {
     private let headerLine: Int
     private let metadata: [[String]]
     private let normalizers: [CellNormalizer?]
+    /// Joined fields: the output column, and the position of the first input column feeding it (its normaliser checks
+    /// the joined value).
+    private let joinedOutputs: [(output: Int, position: Int)]
+    private let joinedOutputSet: Set<Int>
     private let displayName: String
     /// Findings about the file and its header, sent before the first record's.
     private var pendingFindings: [Finding]
     private var pendingRow: CSVRow?
     private var findingBuffer: [Finding] = []
-    private var seenIDs: [Int: Int] = [:]
     /// The standard fields' names, and the required ones present in the file (looked up per row).
     private let fieldNames: [String]
     private let requiredFields: [(index: Int, severity: Severity)]
@@ -95,14 +98,22 @@ public final class DatasetReader {
         let schema = try options.catalog.schema(id: recognition.dataset)
         let plan = ColumnPlan(header: header.cells, schema: schema)
         self.plan = plan
-        normalizers = plan.targets.enumerated().map { position, target in
+        normalizers = try plan.targets.enumerated().map { position, target in
             switch target {
             case .field(_, let field), .join(_, let field):
-                CellNormalizer(field: schema.fields[field], column: header.cells[position])
+                try CellNormalizer(field: schema.fields[field], column: header.cells[position], schema: schema.id)
             case .packedCoordinates, .extra:
                 nil
             }
         }
+        var joined: [Int: Int] = [:]
+        for target in plan.targets {
+            guard case .join(let output, _) = target, joined[output] == nil else { continue }
+            // The first column feeding it is its `.field` target.
+            joined[output] = plan.targets.firstIndex { $0 == .field(output: output, field: output) || $0 == target }
+        }
+        joinedOutputs = joined.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        joinedOutputSet = Set(joined.keys)
         let inputColumns = plan.inputColumns(header: header.cells)
         layout = RecordLayout(
             file: name,
@@ -285,7 +296,7 @@ public final class DatasetReader {
         if plan.planeXColumn != nil { readPlanePoint(row, into: &record, &findingBuffer) }
         checkCoordinates(&record, &findingBuffer)
         checkRequired(record, &findingBuffer)
-        checkUniqueID(record, &findingBuffer)
+        uniqueValues.check(record, into: &findingBuffer)
         return record
     }
 
@@ -298,9 +309,14 @@ public final class DatasetReader {
             let raw = row.cells[position]
             switch target {
             case .field(let output, _):
-                record.values[output] = normalizers[position]!.normalize(raw, line: line, into: &findingBuffer)
+                record.values[output] = normalizers[position]!.normalize(
+                    raw,
+                    line: line,
+                    into: &findingBuffer,
+                    checkingConstraints: !joinedOutputSet.contains(output)
+                )
             case .join(let output, _):
-                let part = normalizers[position]!.normalize(raw, line: line, into: &findingBuffer)
+                let part = normalizers[position]!.normalize(raw, line: line, into: &findingBuffer, checkingConstraints: false)
                 if !record.values[output].hasSuffix(part) { record.values[output] += part }
             case .extra(let output):
                 let trimmed = Whitespace.trimmed(raw)
@@ -321,6 +337,9 @@ public final class DatasetReader {
             case .packedCoordinates:
                 packed = raw
             }
+        }
+        for (output, position) in joinedOutputs {
+            normalizers[position]!.checkJoined(record.values[output], line: line, into: &findingBuffer)
         }
         return packed
     }
@@ -441,26 +460,8 @@ public final class DatasetReader {
         }
     }
 
-    private func checkUniqueID(_ record: NormalizedRecord, _ findingBuffer: inout [Finding]) {
-        guard let index = plan.idOutput, plan.presentFields.contains(index) else { return }
-        let id = record.values[index]
-        guard !id.isEmpty else { return }
-        if let first = seenIDs[id.hashValue] {
-            findingBuffer.append(
-                Finding(
-                    .idDuplicate,
-                    .error,
-                    line: record.line,
-                    column: inputColumn(feeding: index),
-                    field: fieldNames[index],
-                    message: "the same \(fieldNames[index]) as the record on line \(first)",
-                    before: id
-                )
-            )
-        } else {
-            seenIDs[id.hashValue] = record.line
-        }
-    }
+    /// The ID column and the `constraints.unique` columns: one hash per value seen.
+    private lazy var uniqueValues = UniqueValues(plan: plan, fields: schema.fields, inputColumns: layout.inputColumns)
 }
 
 @available(*, unavailable)

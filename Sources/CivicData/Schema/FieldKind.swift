@@ -42,4 +42,13 @@ public enum FieldKind: String, Sendable, Codable, Hashable, CaseIterable {
         default: false
         }
     }
+
+    /// The kind of a field without `civic.kind`: `integer` and `number` from the Frictionless type, `text` otherwise.
+    public init(frictionlessType type: String) {
+        switch type {
+        case "integer": self = .integer
+        case "number": self = .number
+        default: self = .text
+        }
+    }
 }

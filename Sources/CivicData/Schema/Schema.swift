@@ -1,5 +1,3 @@
-public import Foundation
-
 /// A standard dataset's schema: the current (2022+) layout and, where one exists, the legacy (2019) layout.
 ///
 /// The JSON form is a Frictionless Table Schema with a `civic` extension block; see `docs/schema-format.md`.
@@ -58,6 +56,20 @@ public struct Schema: Sendable, Codable, Hashable {
     }
 }
 
+extension Schema {
+    /// Decodes a schema; `title` (default: the `name`) and `civic` (default: empty) may be left out, as in a plain
+    /// Frictionless Table Schema.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        title = try container.decodeIfPresent(String.self, forKey: .title) ?? name
+        description = try container.decodeIfPresent(String.self, forKey: .description)
+        missingValues = try container.decodeIfPresent([String].self, forKey: .missingValues)
+        fields = try container.decode([Field].self, forKey: .fields)
+        civic = try container.decodeIfPresent(Extension.self, forKey: .civic) ?? Extension()
+    }
+}
+
 /// Which column layout a file follows.
 public enum Layout: String, Sendable, Codable, Hashable, CaseIterable {
     /// The 2022+ template (自治体標準オープンデータセット).
@@ -66,15 +78,4 @@ public enum Layout: String, Sendable, Codable, Hashable, CaseIterable {
     case legacy
     /// Neither: columns matched by name and alias to the closest dataset.
     case nonStandard
-}
-
-extension Schema {
-    /// Decodes one schema from its JSON text.
-    public static func decode(json: Data) throws -> Schema {
-        do {
-            return try JSONDecoder().decode(Schema.self, from: json)
-        } catch {
-            throw SchemaError(code: .malformed, message: "the schema is not valid: \(error)", cause: error)
-        }
-    }
 }

@@ -2,7 +2,7 @@ public import Foundation
 
 /// The schemas Civic knows, looked up by dataset id.
 public struct SchemaCatalog: Sendable {
-    /// Schemas in dataset-number order.
+    /// Schemas in dataset-number order (the bundled ones; datasets a merged folder adds come after them).
     public let schemas: [Schema]
     private let byID: [String: Schema]
 
@@ -16,18 +16,18 @@ public struct SchemaCatalog: Sendable {
     /// The schemas shipped with Civic (`schemas/*.schema.json`, compiled in).
     public static let bundled: SchemaCatalog = {
         do {
-            return SchemaCatalog(schemas: try bundledSchemaJSON.map { try Schema.decode(json: Data($0.json.utf8)) })
+            return SchemaCatalog(schemas: try bundledSchemaJSON.map { try Schema.decode(json: Data($0.json.utf8), file: "\($0.id).schema.json") })
         } catch {
             preconditionFailure("a bundled schema does not decode: \(error)")
         }
     }()
 
-    /// Loads every `*.schema.json` in a directory (for schemas edited outside the binary).
+    /// The schemas of every `*.schema.json` in a directory alone, in dataset-number order (for schemas edited
+    /// outside the binary). To extend the bundled set, use `merging(directory:)`.
+    ///
+    /// - Throws: `SchemaError`, as `merging(directory:)`.
     public static func load(directory: URL) throws -> SchemaCatalog {
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-            .filter { $0.hasSuffix(".schema.json") }
-            .sorted()
-        let schemas = try names.map { try Schema.decode(json: Data(contentsOf: directory.appendingPathComponent($0))) }
+        let schemas = try SchemaCatalog.schemas(inDirectory: directory)
         return SchemaCatalog(schemas: schemas.sorted { ($0.civic.number ?? "") < ($1.civic.number ?? "") })
     }
 

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Checks one cell against its field and rewrites what is unambiguous, appending a finding for every fix and
-/// problem. The rules per kind are listed in `docs/schema-format.md`.
+/// problem. The rules per kind, and how the constraints (`enum`, `pattern`, `minimum`, `maximum`) are enforced,
+/// are listed in `docs/schema-format.md`.
 final class CellNormalizer: Sendable {
     let field: Field
     /// The input column as written.
@@ -9,17 +10,60 @@ final class CellNormalizer: Sendable {
     private let kind: FieldKind
     private let allowedValues: [String]?
     private let separator: Character?
+    /// `constraints.pattern`, unless the kind's own check already enforces it.
+    private let pattern: ValuePattern?
+    /// `constraints.minimum`/`maximum` of a numeric field, unless the kind's own check already enforces them.
+    private let minimum: Double?
+    private let maximum: Double?
+    /// Any of `pattern`, `minimum`, `maximum`: one test per cell on the common path.
+    private let checksConstraints: Bool
 
-    init(field: Field, column: String) {
+    /// - Throws: `SchemaError.invalidPattern` when the field's pattern is not a regular expression.
+    init(field: Field, column: String, schema: String) throws {
         self.field = field
         self.column = column
         kind = field.kind
         allowedValues = field.allowedValues
         separator = field.civic?.separator.flatMap { $0.count == 1 ? Character($0) : nil }
+        let constraints = field.constraints
+        if let pattern = constraints?.pattern, !CellNormalizer.kindEnforces(pattern: pattern, kind: field.kind) {
+            self.pattern = try ValuePattern(pattern, schema: schema, field: field.name)
+        } else {
+            self.pattern = nil
+        }
+        let numeric = kind.isNumeric || field.type == "integer" || field.type == "number"
+        // 緯度/経度 within ±90/±180 are checked with the pair (which may be swapped) after the cells.
+        let coordinateBounds: ClosedRange<Double>? =
+            switch kind {
+            case .latitude: -90...90
+            case .longitude: -180...180
+            default: nil
+            }
+        minimum = constraints?.minimum.flatMap { numeric && $0 > (coordinateBounds?.lowerBound ?? -.infinity) ? $0 : nil }
+        maximum = constraints?.maximum.flatMap { numeric && $0 < (coordinateBounds?.upperBound ?? .infinity) ? $0 : nil }
+        checksConstraints = pattern != nil || minimum != nil || maximum != nil
     }
 
-    func normalize(_ raw: String, line: Int, into findings: inout [Finding]) -> String {
+    /// Patterns that a kind's own check enforces (or a stricter rule), as the bundled schemas carry them: no regular
+    /// expression runs for them. A カナ column's check reports a warning, `kana.notKatakana`, and also admits
+    /// ヷ–ヺ and ヽヾ.
+    static let patternsEnforcedByKind: [FieldKind: Set<String>] = [
+        .municipalityCode: ["^[0-9]{6}$", "^[0-9]{2}$|^[0-9]{5,6}$"],
+        .identifier: ["^[0-9A-Za-z]+$"],
+        .kana: [#"^[ァ-ヶー・\u3000 0-9０-９A-Za-zＡ-Ｚａ-ｚ（）()]+$"#],
+        .postalCode: ["^[0-9]{3}-[0-9]{4}$"],
+        .corporateNumber: ["^[0-9]{13}$"],
+    ]
+
+    static func kindEnforces(pattern: String, kind: FieldKind) -> Bool {
+        patternsEnforcedByKind[kind]?.contains(pattern) == true
+    }
+
+    /// - Parameter checkingConstraints: false for a part of a joined field (都道府県名 + 市区町村名): the enum and
+    ///   constraints apply to the joined value (`checkJoined`).
+    func normalize(_ raw: String, line: Int, into findings: inout [Finding], checkingConstraints: Bool = true) -> String {
         guard !raw.isEmpty else { return raw }
+        let firstFinding = findings.count
         var value = raw
         let trimmed = Whitespace.trimmed(value)
         if trimmed.utf8.count != value.utf8.count {
@@ -62,10 +106,53 @@ final class CellNormalizer: Sendable {
         case .altitudeType, .text: text(&value, line, &findings)
         }
 
+        guard checkingConstraints else { return value }
+        if checksConstraints, !value.isEmpty {
+            // A value the kind already found wrong is not reported again by a constraint.
+            let kindFoundProblem = findings[firstFinding...].contains { $0.severity == .error || $0.severity == .warning }
+            if !kindFoundProblem { checkConstraints(value, line, &findings) }
+        }
+        checkEnum(value, line, &findings)
+        return value
+    }
+
+    /// The constraints and the enum on a joined field's whole value.
+    func checkJoined(_ value: String, line: Int, into findings: inout [Finding]) {
+        guard !value.isEmpty else { return }
+        if checksConstraints { checkConstraints(value, line, &findings) }
+        checkEnum(value, line, &findings)
+    }
+
+    private func checkEnum(_ value: String, _ line: Int, _ findings: inout [Finding]) {
         if let allowed = allowedValues, kind != .flag, !value.isEmpty, !allowed.contains(value) {
             problem(.cellEnum, field.enumSeverity, "not one of \(allowed.joined(separator: " / "))", value, line, &findings)
         }
-        return value
+    }
+
+    // MARK: Constraints
+
+    /// `pattern` on the whole value; `minimum`/`maximum` on a number (a value that is not one is the kind's to report).
+    private func checkConstraints(_ value: String, _ line: Int, _ findings: inout [Finding]) {
+        if let pattern, !pattern.matches(value) {
+            problem(.cellPattern, .error, "\(field.name) does not match the pattern \(pattern.pattern)", value, line, &findings)
+        }
+        guard minimum != nil || maximum != nil else { return }
+        // Counts (`minimum: 0`, no maximum): a value without a minus sign cannot be below, and needs no parsing.
+        if maximum == nil, let minimum, minimum <= 0, value.utf8.first != 0x2D { return }
+        guard NumberValue.isDecimal(value), let number = Double(value) else { return }
+        // A 緯度 in Japan's 経度 range (or the reverse) is the pair check's: it exchanges a swapped pair, or reports it.
+        if kind == .latitude && CoordinateCheck.japanLongitudes.contains(number) { return }
+        if kind == .longitude && CoordinateCheck.japanLatitudes.contains(number) { return }
+        if let minimum, number < minimum {
+            problem(.numberBelowMinimum, .error, "\(field.name) is below the minimum \(CellNormalizer.boundText(minimum))", value, line, &findings)
+        } else if let maximum, number > maximum {
+            problem(.numberAboveMaximum, .error, "\(field.name) is above the maximum \(CellNormalizer.boundText(maximum))", value, line, &findings)
+        }
+    }
+
+    /// A bound as the schema would write it: `0`, `5000`, `-12.5`.
+    static func boundText(_ bound: Double) -> String {
+        bound == bound.rounded() && abs(bound) < 1e15 ? String(Int(bound)) : String(bound)
     }
 
     // MARK: Kinds
@@ -182,18 +269,15 @@ final class CellNormalizer: Sendable {
         }
     }
 
+    /// The bounds (counts ≥ 0: `minimum: 0` in the schemas) are constraints, checked after the kind.
     private func number(_ value: inout String, integer: Bool, _ line: Int, _ findings: inout [Finding]) {
-        let valid = integer ? NumberValue.isNonNegativeInteger(value) : NumberValue.isDecimal(value)
+        let valid = integer ? NumberValue.isInteger(value) : NumberValue.isDecimal(value)
         if valid { return }
         if let normalized = NumberValue.normalizedDecimal(value) {
             fix(.numberFormat, "number written with half-width digits and no separators", &value, normalized, line, &findings)
         }
-        if integer, !NumberValue.isNonNegativeInteger(value) {
-            if NumberValue.isDecimal(value), value.hasPrefix("-") {
-                problem(.numberBelowMinimum, .error, "\(field.name) cannot be negative", value, line, &findings)
-            } else {
-                problem(.numberInvalid, .error, "not a whole number", value, line, &findings)
-            }
+        if integer, !NumberValue.isInteger(value) {
+            problem(.numberInvalid, .error, "not a whole number", value, line, &findings)
         } else if !integer, !NumberValue.isDecimal(value) {
             problem(.numberInvalid, .error, "not a number", value, line, &findings)
         }

@@ -23,6 +23,8 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible,
     public static let headerRenamed = FindingCode("header.renamed")
     public static let columnJoined = FindingCode("column.joined")
     public static let columnPackedCoordinates = FindingCode("column.packedCoordinates")
+    /// A field of the schema names a `civic.kind` Civic does not know (checked as text).
+    public static let schemaUnknownKind = FindingCode("schema.unknownKind")
     // Rows
     public static let rowBlank = FindingCode("row.blank")
     public static let rowTooFewCells = FindingCode("row.tooFewCells")
@@ -33,6 +35,8 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible,
     public static let cellRequired = FindingCode("cell.required")
     public static let cellPattern = FindingCode("cell.pattern")
     public static let cellEnum = FindingCode("cell.enum")
+    /// The same value as an earlier record in a field with `constraints.unique` (the ID field: `id.duplicate`).
+    public static let cellUnique = FindingCode("cell.unique")
     public static let cellNarrowed = FindingCode("cell.narrowed")
     public static let cellHalfWidthKana = FindingCode("cell.halfWidthKana")
     // Kinds
@@ -79,6 +83,7 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible,
     public static let numberFormat = FindingCode("number.format")
     public static let numberInvalid = FindingCode("number.invalid")
     public static let numberBelowMinimum = FindingCode("number.belowMinimum")
+    public static let numberAboveMaximum = FindingCode("number.aboveMaximum")
     public static let multiValueSeparator = FindingCode("multiValue.separator")
     public static let multiValueEmptyPart = FindingCode("multiValue.emptyPart")
     // Workbooks (.xlsx, CivicExcel): the デジタル庁 machine-readability rules

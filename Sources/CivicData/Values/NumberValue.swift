@@ -22,6 +22,13 @@ public enum NumberValue {
         return state == .integer || state == .fraction
     }
 
+    /// A whole number: ASCII digits with an optional sign ("12", "-3", "+7").
+    public static func isInteger(_ s: String) -> Bool {
+        var digits = s.utf8[...]
+        if let first = digits.first, first == 0x2B || first == 0x2D { digits = digits.dropFirst() }
+        return !digits.isEmpty && digits.allSatisfy(ValueScan.isDigit)
+    }
+
     /// One or more ASCII digits, nothing else.
     public static func isNonNegativeInteger(_ s: String) -> Bool {
         let utf8 = s.utf8

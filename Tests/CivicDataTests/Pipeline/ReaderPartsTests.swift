@@ -10,10 +10,10 @@ import Testing
     }
 
     @Test(arguments: [
-        // text, header line, header first cell, metadata rows, first data line
-        ("名称,住所\na,b\n", 1, "名称", 0, 2),
-        ("\n\n名称,住所\na,b\n", 3, "名称", 0, 4),
-        ("#title,焼津市\n#note\n名称,住所\na,b\n", 3, "名称", 2, 4),
+        // text, header line, header first cell, metadata rows, the first data row read ahead (only past # rows)
+        ("名称,住所\na,b\n", 1, "名称", 0, 0),
+        ("\n\n名称,住所\na,b\n", 3, "名称", 0, 0),
+        ("#title,焼津市\n#note\n名称,住所\na,b\n", 3, "名称", 2, 0),
         ("#タイトル\n#property,名称\n#description,x\na,b\n", 2, "#property", 2, 4),
         ("名称,住所\n", 1, "名称", 0, 0),
     ])
