@@ -50,7 +50,12 @@ public struct IngestOptions: Sendable {
             do {
                 schema = try Schema.decode(json: Data(contentsOf: url))
             } catch {
-                throw IngestError(code: .badDescriptor, message: "\"schema\": \"\(schemaPath)\": \(error)", file: DatasetDescriptor.fileName, cause: error)
+                throw IngestError(
+                    code: .badDescriptor,
+                    message: "\"schema\": \"\(schemaPath)\": \(error)",
+                    file: DatasetDescriptor.fileName,
+                    cause: error
+                )
             }
             read.catalog = read.catalog.adding(schema)
             if read.dataset == nil { read.dataset = schema.id }

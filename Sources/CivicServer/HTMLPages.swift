@@ -119,7 +119,9 @@ struct HTMLPages: Sendable {
 
     // MARK: Dataset
 
-    func collection(_ collection: Catalogue.Collection, features: [StoredFeature], renderer: FeatureRenderer, failures: [String: String] = [:]) -> String {
+    func collection(_ collection: Catalogue.Collection, features: [StoredFeature], renderer: FeatureRenderer, failures: [String: String] = [:])
+        -> String
+    {
         let path = "/collections/" + FeaturesController.escape(collection.id)
         var body = "<h1>\(HTMLPages.escape(collection.title))</h1>\n<p>\(HTMLPages.escape(collection.description))</p>\n"
         body += "<table><caption>\(t("概要", "About"))</caption><tbody>\n"

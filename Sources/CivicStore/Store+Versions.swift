@@ -39,7 +39,9 @@ extension Store {
     @discardableResult
     public func collectGarbage(chunk: Int = 20_000) throws -> Int {
         let dead = try read { db in
-            try Row.fetchAll(db, sql: "SELECT key, report_file FROM version WHERE state = 'retired'").map { (key: $0[0] as Int64, report: $0[1] as String) }
+            try Row.fetchAll(db, sql: "SELECT key, report_file FROM version WHERE state = 'retired'").map {
+                (key: $0[0] as Int64, report: $0[1] as String)
+            }
         }
         for version in dead {
             while true {

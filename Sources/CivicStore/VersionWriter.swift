@@ -1,6 +1,6 @@
 public import CivicData
-public import Foundation
 import CivicGeo
+public import Foundation
 import GRDB
 import Synchronization
 
@@ -109,7 +109,8 @@ public final class VersionWriter: RecordSink {
         guard let inserter, !committed else { return }
         _ = try? inserter.finish()
         let key = inserter.key
-        _ = try? store.write { db in try db.execute(sql: "UPDATE version SET state = 'retired' WHERE key = ? AND state = 'loading'", arguments: [key]) }
+        _ = try? store.write { db in try db.execute(sql: "UPDATE version SET state = 'retired' WHERE key = ? AND state = 'loading'", arguments: [key])
+        }
     }
 }
 

@@ -34,7 +34,10 @@ import Testing
         // The streamed report is the whole report: its summary is the run's.
         let written = try JSONDecoder().decode(Report.self, from: Data(reportOut.bytes))
         #expect(written.summary == report.summary && written.coordinates == report.coordinates)
-        #expect(written.findings.count == report.summary.totals.errors + report.summary.totals.warnings + report.summary.totals.fixed + report.summary.totals.info)
+        #expect(
+            written.findings.count == report.summary.totals.errors + report.summary.totals.warnings + report.summary.totals.fixed
+                + report.summary.totals.info
+        )
         #expect(collector.records.count == 82 && collector.records.allSatisfy { $0.longitude != nil })
     }
 
@@ -84,14 +87,20 @@ import Testing
     @Test func aDescriptorsSettingsBecomeOptions() throws {
         let descriptor = try JSONDecoder().decode(
             DatasetDescriptor.self,
-            from: Data(#"{"id": "x", "title": "x", "file": "data.csv", "dataset": "aed", "encoding": "cp932", "crs": "EPSG:6676", "sheet": "2", "municipalityCode": "222127"}"#.utf8)
+            from: Data(
+                #"{"id": "x", "title": "x", "file": "data.csv", "dataset": "aed", "encoding": "cp932", "crs": "EPSG:6676", "sheet": "2", "municipalityCode": "222127"}"#
+                    .utf8
+            )
         )
         let options = try IngestOptions(descriptor: descriptor, directory: Self.fixtures)
         #expect(options.read.dataset == "aed" && options.read.encoding == TextEncoding(name: "cp932"))
         #expect(options.georeferencing?.declared == (try CRS(parsing: "EPSG:6676")) && options.georeferencing?.declaredBy == "dataset.json")
         #expect(options.georeferencing?.municipalityCode == "222127" && options.sheet == Workbook.SheetSelector("2"))
 
-        let bad = try JSONDecoder().decode(DatasetDescriptor.self, from: Data(#"{"id": "x", "title": "x", "file": "data.csv", "encoding": "latin-9"}"#.utf8))
+        let bad = try JSONDecoder().decode(
+            DatasetDescriptor.self,
+            from: Data(#"{"id": "x", "title": "x", "file": "data.csv", "encoding": "latin-9"}"#.utf8)
+        )
         #expect(throws: IngestError.self) { try IngestOptions(descriptor: bad, directory: Self.fixtures) }
         let missingSchema = try JSONDecoder().decode(
             DatasetDescriptor.self,

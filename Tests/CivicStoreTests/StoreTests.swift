@@ -45,7 +45,13 @@ import Testing
         #expect(inside.numberMatched == expected.count && expected.count > 0)
         #expect(inside.features.map(\.featureID) == expected.map(\.featureID))
         // 市川市 only, by the merged collection's municipality filter.
-        #expect(try store.features(in: .merged(try store.datasets().filter { $0.municipalityCode == "122033" && $0.standard == "aed" }), limit: 1, offset: 0).numberMatched == 191)
+        #expect(
+            try store.features(
+                in: .merged(try store.datasets().filter { $0.municipalityCode == "122033" && $0.standard == "aed" }),
+                limit: 1,
+                offset: 0
+            ).numberMatched == 191
+        )
         // A property filter on 名称 (column 3).
         let name = try #require(all.features.first { $0.datasetID == "yaizu-aed" }).values[3]
         let named = try store.features(in: Self.dataset("yaizu-aed", store), filters: [3: name], limit: 100, offset: 0)
@@ -66,7 +72,9 @@ import Testing
         #expect(page.features.allSatisfy { ($0.longitude ?? 0) >= east.minX })
         let around = StoredDataset.Envelope(minX: x, minY: y, maxX: x, maxY: y)
         #expect(
-            try store.features(in: Self.dataset("yaizu-aed", store), bbox: around, limit: 10, offset: 0).features.contains { $0.featureID == feature.featureID }
+            try store.features(in: Self.dataset("yaizu-aed", store), bbox: around, limit: 10, offset: 0).features.contains {
+                $0.featureID == feature.featureID
+            }
         )
     }
 

@@ -62,8 +62,10 @@ import Testing
             try Self.dataset("large-b", in: data, data: files[(round + 1) % 2])
             let process = Process()
             process.executableURL = CommandTests.binary
-            process.arguments = ["serve", "--data", data.path, "--db", path, "--port", String(Int.random(in: 20_000...40_000, using: &generator)),
-                "--log-level", "critical"]
+            process.arguments = [
+                "serve", "--data", data.path, "--db", path, "--port", String(Int.random(in: 20_000...40_000, using: &generator)),
+                "--log-level", "critical",
+            ]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()

@@ -55,7 +55,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let dataset = folder.appendingPathComponent("data/yaizu-aed")
         try FileManager.default.createDirectory(at: dataset, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: CommandTests.fixtures.appendingPathComponent("yaizu_aed.csv"), to: dataset.appendingPathComponent("data.csv"))
+        try FileManager.default.copyItem(
+            at: CommandTests.fixtures.appendingPathComponent("yaizu_aed.csv"),
+            to: dataset.appendingPathComponent("data.csv")
+        )
         try Self.aedSchema(title: "AED設置箇所一覧（焼津市版）", allowed: ["静岡県焼津市"]).write(to: dataset.appendingPathComponent("local.schema.json"))
         try Data(#"{"id": "yaizu-aed", "title": "焼津市 AED", "municipalityCode": "222127", "file": "data.csv", "schema": "local.schema.json"}"#.utf8)
             .write(to: dataset.appendingPathComponent("dataset.json"))

@@ -207,7 +207,10 @@ public final class DatasetReader {
             locate: rows.hasCellReferences
                 ? { [headerPositions] finding in
                     guard let line = finding.line else { return nil }
-                    return rows.cellReference(line: line, column: finding.column.flatMap { DatasetReader.position(ofColumn: $0, in: headerPositions) })
+                    return rows.cellReference(
+                        line: line,
+                        column: finding.column.flatMap { DatasetReader.position(ofColumn: $0, in: headerPositions) }
+                    )
                 } : nil
         )
         for finding in pendingFindings { try report.receive(finding) }

@@ -220,7 +220,10 @@ struct DownloadsController: Sendable {
 
     func report(_ dataset: StoredDataset) throws -> Payload {
         do {
-            return Payload(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: dataset.reportFile))), contentType: "application/json; charset=utf-8")
+            return Payload(
+                bytes: Array(try Data(contentsOf: URL(fileURLWithPath: dataset.reportFile))),
+                contentType: "application/json; charset=utf-8"
+            )
         } catch {
             throw APIError.notFound("the report of \(dataset.id) is no longer there (a newer version was loaded); ask again")
         }

@@ -84,7 +84,9 @@ struct FeaturesController: Sendable {
     func html(_ collection: Catalogue.Collection, _ request: Request) throws -> Payload {
         let page = try store.features(in: collection.selector, limit: 100, offset: 0)
         let pages = HTMLPages(configuration: configuration, request: request)
-        return HTMLPages.payload(pages.collection(collection, features: page.features, renderer: FeatureRenderer(collection), failures: catalogue.failures))
+        return HTMLPages.payload(
+            pages.collection(collection, features: page.features, renderer: FeatureRenderer(collection), failures: catalogue.failures)
+        )
     }
 
     func describe(_ collection: Catalogue.Collection, base: String) -> [String: Any] {

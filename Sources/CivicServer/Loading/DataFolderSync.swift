@@ -38,7 +38,9 @@ struct DataFolderSync {
     func scan() throws -> [Entry] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) else {
-            throw FolderError(description: "the data folder \(directory.path) does not exist (mistyped, or not mounted?); nothing was loaded or removed")
+            throw FolderError(
+                description: "the data folder \(directory.path) does not exist (mistyped, or not mounted?); nothing was loaded or removed"
+            )
         }
         guard isDirectory.boolValue else {
             throw FolderError(description: "\(directory.path) is not a folder; nothing was loaded or removed")
@@ -68,7 +70,11 @@ struct DataFolderSync {
     /// live, or a removal), so the server can switch to it at once.
     func run(committed: () -> Void) {
         status.update { $0.syncing = true }
-        defer { status.update { $0.syncing = false; $0.lastSync = Date(); $0.loading = nil } }
+        defer {
+            status.update {
+                $0.syncing = false; $0.lastSync = Date(); $0.loading = nil
+            }
+        }
         let entries: [Entry]
         do {
             entries = try scan()
@@ -171,7 +177,11 @@ struct DataFolderSync {
                     return entry.origin == origin
                 }
                 if !stillDeclared {
-                    fail(id, origin: origin, "\(origin)/dataset.json is missing or no longer declares \(id); the last version stays until the folder is removed")
+                    fail(
+                        id,
+                        origin: origin,
+                        "\(origin)/dataset.json is missing or no longer declares \(id); the last version stays until the folder is removed"
+                    )
                 }
                 continue
             }

@@ -20,7 +20,12 @@ enum Loading {
         let version = try store.beginVersion(
             VersionMetadata(descriptor: descriptor, updated: "2026-12-01", file: file.path, fingerprint: UUID().uuidString, origin: id)
         )
-        let report = try Ingest.run(.file(file), options: options, findings: JSONReportWriter(output: try ByteWriter(url: version.reportURL)), into: [version])
+        let report = try Ingest.run(
+            .file(file),
+            options: options,
+            findings: JSONReportWriter(output: try ByteWriter(url: version.reportURL)),
+            into: [version]
+        )
         return (version, report)
     }
 
