@@ -44,20 +44,19 @@ extension Store {
             }
         }
         for version in dead {
-            while true {
-                let deleted = try write { db -> Int in
-                    let keys = try Int64.fetchAll(
-                        db,
-                        sql: "SELECT key FROM feature WHERE version = ? ORDER BY seq LIMIT ?",
-                        arguments: [version.key, chunk]
-                    )
-                    guard let first = keys.first, let last = keys.last else { return 0 }
-                    // A version's keys are ascending in seq order (inserted so, and by one writer at a time).
-                    try db.execute(sql: "DELETE FROM feature_rtree WHERE key BETWEEN ? AND ?", arguments: [first, last])
-                    try db.execute(sql: "DELETE FROM feature WHERE version = ? AND key BETWEEN ? AND ?", arguments: [version.key, first, last])
-                    return keys.count
-                }
-                if deleted == 0 { break }
+            // The version's records are the keys version × 2³² + 0 … (its size): deleted a window at a time.
+            let last = try read { db in
+                try Int64.fetchOne(
+                    db,
+                    sql: "SELECT MAX(key) FROM feature WHERE key BETWEEN ? AND ?",
+                    arguments: [Store.featureKey(version: version.key, seq: 0), Store.featureKey(version: version.key, seq: Int(UInt32.max))]
+                )
+            }
+            var start = Store.featureKey(version: version.key, seq: 0)
+            while let last, start <= last {
+                let end = start + Int64(chunk)
+                try write { db in try db.execute(sql: "DELETE FROM feature WHERE key >= ? AND key < ?", arguments: [start, end]) }
+                start = end
             }
             try write { db in try db.execute(sql: "DELETE FROM version WHERE key = ?", arguments: [version.key]) }
             try? FileManager.default.removeItem(atPath: version.report)

@@ -75,6 +75,8 @@ public final class Store: Sendable {
         // data folder on the next load.
         migrator.registerMigration("v1") { _ in }
         migrator.registerMigration("v2") { _ in }
+        // v3: versions. A feature's key is its version's key × 2³² + its position (`seq`): a version's records are one
+        // range of the table, in file order, without another index. Points are found by their Z-order code (`z`).
         migrator.registerMigration("v3") { db in
             for table in ["feature_rtree", "feature", "dataset"] { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
             try db.execute(
@@ -121,11 +123,11 @@ public final class Store: Sendable {
                         line INTEGER NOT NULL,
                         lon REAL,
                         lat REAL,
+                        z INTEGER,
                         vals TEXT NOT NULL
                     );
                     CREATE UNIQUE INDEX feature_by_id ON feature(version, feature_id);
-                    CREATE INDEX feature_by_seq ON feature(version, seq);
-                    CREATE VIRTUAL TABLE feature_rtree USING rtree(key, min_x, max_x, min_y, max_y);
+                    CREATE INDEX feature_by_z ON feature(version, z);
                     """
             )
         }
@@ -168,17 +170,25 @@ public final class Store: Sendable {
         guard !selector.members.isEmpty else { return FeaturePage(features: [], numberMatched: 0) }
         var conditions: [String] = []
         var arguments: [any DatabaseValueConvertible] = []
-        // With a box, `+f.version` keeps SQLite from walking the version's whole index: it starts from the R*Tree.
-        let placeholders = Array(repeating: "?", count: selector.members.count).joined(separator: ", ")
-        conditions.append("\(boxes.isEmpty ? "f.version" : "+f.version") IN (\(placeholders))")
-        arguments += selector.members.map(\.version)
-        if !boxes.isEmpty {
-            let test = "(min_x <= ? AND max_x >= ? AND min_y <= ? AND max_y >= ?)"
-            conditions.append(
-                "f.key IN (SELECT key FROM feature_rtree WHERE \(Array(repeating: test, count: boxes.count).joined(separator: " OR ")))"
-            )
-            for box in boxes { arguments += [box.maxX, box.minX, box.maxY, box.minY] }
-            // The R*Tree holds 32-bit floats: re-check the exact coordinates so a point just outside is not matched.
+        // With a box: for each version, the Z-order ranges that cover it, one index range scan each (`r`).
+        var prefix = ""
+        var from = "feature f"
+        if boxes.isEmpty {
+            conditions.append("f.version IN (\(Array(repeating: "?", count: selector.members.count).joined(separator: ", ")))")
+            arguments += selector.members.map(\.version)
+        } else {
+            let ranges = Store.zRanges(boxes)
+            guard !ranges.isEmpty else { return FeaturePage(features: [], numberMatched: 0) }
+            var rows: [String] = []
+            for member in selector.members {
+                for range in ranges {
+                    rows.append("(?, ?, ?)")
+                    arguments += [member.version, range.lowerBound, range.upperBound]
+                }
+            }
+            prefix = "WITH r(v, lo, hi) AS (VALUES \(rows.joined(separator: ", "))) "
+            from = "r JOIN feature f ON f.version = r.v AND f.z BETWEEN r.lo AND r.hi"
+            // The cells are coarser than the coordinates: check the exact ones.
             let exact = "(f.lon >= ? AND f.lon <= ? AND f.lat >= ? AND f.lat <= ?)"
             conditions.append("(" + Array(repeating: exact, count: boxes.count).joined(separator: " OR ") + ")")
             for box in boxes { arguments += [box.minX, box.maxX, box.minY, box.maxY] }
@@ -188,12 +198,12 @@ public final class Store: Sendable {
             arguments.append(value)
         }
         let whereClause = conditions.joined(separator: " AND ")
-        // Members in dataset id order: the version keys in that order give "dataset" sorting and file order.
+        // Members in dataset id order: the version keys in that order give "dataset" sorting; keys give file order.
         let rank =
             "CASE f.version " + selector.members.enumerated().map { "WHEN \($0.element.version) THEN \($0.offset)" }.joined(separator: " ") + " END"
         let order =
             sortBy.map { key in (key.column.map { "json_extract(f.vals, '$[\($0)]')" } ?? rank) + (key.descending ? " DESC" : " ASC") }
-            + [rank, "f.seq"]
+            + [rank, "f.key"]
         let versions = Dictionary(uniqueKeysWithValues: selector.members.map { ($0.version, $0.datasetID) })
         return try read { db in
             // Without a box or a filter the count is the versions' record counts: no COUNT(*) over a million rows.
@@ -202,25 +212,43 @@ public final class Store: Sendable {
                 total = selector.members.reduce(0) { $0 + $1.recordCount }
             } else {
                 total =
-                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM feature f WHERE \(whereClause)", arguments: StatementArguments(arguments)) ?? 0
+                    try Int.fetchOne(db, sql: "\(prefix)SELECT COUNT(*) FROM \(from) WHERE \(whereClause)", arguments: StatementArguments(arguments)) ?? 0
             }
             let rows = try Row.fetchAll(
                 db,
                 sql:
-                    "SELECT version, feature_id, line, lon, lat, vals FROM feature f WHERE \(whereClause) ORDER BY \(order.joined(separator: ", ")) LIMIT ? OFFSET ?",
+                    "\(prefix)SELECT f.version, f.feature_id, f.line, f.lon, f.lat, f.vals FROM \(from) WHERE \(whereClause) ORDER BY \(order.joined(separator: ", ")) LIMIT ? OFFSET ?",
                 arguments: StatementArguments(arguments + [limit, offset])
             )
             return FeaturePage(features: try rows.map { try Store.feature(from: $0, versions: versions) }, numberMatched: total)
         }
     }
 
-    /// A page in file order: the members in order, each from `seq` 0, found by position.
+    /// The Z-order ranges covering one or two boxes (two: a box across the antimeridian), merged so that no code is
+    /// in two ranges (a feature is found once).
+    static func zRanges(_ boxes: [StoredDataset.Envelope]) -> [ClosedRange<Int64>] {
+        let all = boxes.flatMap { ZOrder.ranges(minX: $0.minX, minY: $0.minY, maxX: $0.maxX, maxY: $0.maxY) }.sorted { $0.lowerBound < $1.lowerBound }
+        var merged: [ClosedRange<Int64>] = []
+        for range in all {
+            if let last = merged.last, range.lowerBound <= last.upperBound + 1 {
+                merged[merged.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
+            } else {
+                merged.append(range)
+            }
+        }
+        return merged
+    }
+
+    /// The key of a version's record at a position: the version's records are one range of keys, in file order.
+    static func featureKey(version: Int64, seq: Int) -> Int64 { version << 32 | Int64(seq) }
+
+    /// A page in file order: the members in order, each from position 0, found by key.
     static func filePage(_ selector: CollectionSelector, limit: Int, offset: Int, _ db: Database) throws -> FeaturePage {
         let total = selector.members.reduce(0) { $0 + $1.recordCount }
         var features: [StoredFeature] = []
         var skip = offset
         let statement = try db.cachedStatement(
-            sql: "SELECT version, feature_id, line, lon, lat, vals FROM feature WHERE version = ? AND seq >= ? ORDER BY seq LIMIT ?"
+            sql: "SELECT version, feature_id, line, lon, lat, vals FROM feature WHERE key >= ? AND key <= ? ORDER BY key LIMIT ?"
         )
         for member in selector.members where features.count < limit {
             if skip >= member.recordCount {
@@ -228,7 +256,13 @@ public final class Store: Sendable {
                 continue
             }
             let versions = [member.version: member.datasetID]
-            let rows = try Row.fetchCursor(statement, arguments: [member.version, skip, min(limit - features.count, member.recordCount - skip)])
+            let rows = try Row.fetchCursor(
+                statement,
+                arguments: [
+                    featureKey(version: member.version, seq: skip), featureKey(version: member.version, seq: Int(UInt32.max)),
+                    min(limit - features.count, member.recordCount - skip),
+                ]
+            )
             while let row = try rows.next() { features.append(try feature(from: row, versions: versions)) }
             skip = 0
         }

@@ -230,17 +230,16 @@ struct RecordInserter {
 
     mutating func insert(_ batches: [[NormalizedRecord]], _ db: Database) throws {
         let insertFeature = try db.cachedStatement(
-            sql: "INSERT INTO feature (version, seq, feature_id, line, lon, lat, vals) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            sql: "INSERT INTO feature (key, version, seq, feature_id, line, lon, lat, z, vals) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
         )
-        let insertBox = try db.cachedStatement(sql: "INSERT INTO feature_rtree (key, min_x, max_x, min_y, max_y) VALUES (?, ?, ?, ?, ?)")
         for batch in batches {
             for record in batch {
-                try insert(record, insertFeature, insertBox, db)
+                try insert(record, insertFeature, db)
             }
         }
     }
 
-    private mutating func insert(_ record: NormalizedRecord, _ insertFeature: Statement, _ insertBox: Statement, _ db: Database) throws {
+    private mutating func insert(_ record: NormalizedRecord, _ insertFeature: Statement, _ db: Database) throws {
         // Feature ids: the ID column's values when every record has a distinct one, else line numbers.
         var featureID = String(record.line)
         if let idColumn, idsUsable {
@@ -261,13 +260,15 @@ struct RecordInserter {
             JSONBytes.appendString(value, to: &json)
         }
         json.append(0x5D)
+        var z: Int64?
+        if let x = record.longitude, let y = record.latitude { z = ZOrder.code(x: x, y: y) }
         try insertFeature.execute(arguments: [
-            key, totals.records, featureID, record.line, record.longitude, record.latitude, String(decoding: json, as: UTF8.self),
+            Store.featureKey(version: key, seq: totals.records), key, totals.records, featureID, record.line, record.longitude,
+            record.latitude, z, String(decoding: json, as: UTF8.self),
         ])
         totals.records += 1
         if let x = record.longitude, let y = record.latitude {
             totals.features += 1
-            try insertBox.execute(arguments: [db.lastInsertedRowID, x, x, y, y])
             if var box = totals.extent {
                 box.minX = min(box.minX, x)
                 box.minY = min(box.minY, y)
