@@ -58,6 +58,13 @@ extension Store {
                 try write { db in try db.execute(sql: "DELETE FROM feature WHERE key >= ? AND key < ?", arguments: [start, end]) }
                 start = end
             }
+            while try write({ db -> Bool in
+                try db.execute(
+                    sql: "DELETE FROM point WHERE version = ? AND z IN (SELECT z FROM point WHERE version = ? LIMIT ?)",
+                    arguments: [version.key, version.key, chunk]
+                )
+                return db.changesCount > 0
+            }) {}
             try write { db in try db.execute(sql: "DELETE FROM version WHERE key = ?", arguments: [version.key]) }
             try? FileManager.default.removeItem(atPath: version.report)
         }

@@ -30,7 +30,7 @@ public final class Store: Sendable {
                     // The writer: loads insert into big B-trees and an R*Tree, whose pages must stay in memory (the
                     // default 2 MiB cache made every insert a read from disk); checkpoints in larger steps.
                     try db.execute(sql: "PRAGMA cache_size = -\(Store.writerCacheKiB)")
-                    try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
+                    try db.execute(sql: "PRAGMA wal_autocheckpoint = 32768")
                 }
             }
             writer = try DatabasePool(path: path, configuration: configuration)
@@ -59,7 +59,7 @@ public final class Store: Sendable {
     }
 
     /// The writer connection's page cache.
-    static let writerCacheKiB = 64 << 10
+    static let writerCacheKiB = 16 << 10
 
     /// A store in memory.
     public static func inMemory() throws -> Store {
@@ -76,7 +76,8 @@ public final class Store: Sendable {
         migrator.registerMigration("v1") { _ in }
         migrator.registerMigration("v2") { _ in }
         // v3: versions. A feature's key is its version's key × 2³² + its position (`seq`): a version's records are one
-        // range of the table, in file order, without another index. Points are found by their Z-order code (`z`).
+        // range of the table, in file order, without another index. Points are found by their Z-order code in
+        // `point` (version, code, key), written in code order when a version's records are all in.
         migrator.registerMigration("v3") { db in
             for table in ["feature_rtree", "feature", "dataset"] { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
             try db.execute(
@@ -123,11 +124,15 @@ public final class Store: Sendable {
                         line INTEGER NOT NULL,
                         lon REAL,
                         lat REAL,
-                        z INTEGER,
                         vals TEXT NOT NULL
                     );
                     CREATE UNIQUE INDEX feature_by_id ON feature(version, feature_id);
-                    CREATE INDEX feature_by_z ON feature(version, z);
+                    CREATE TABLE point (
+                        version INTEGER NOT NULL,
+                        z INTEGER NOT NULL,
+                        key INTEGER NOT NULL,
+                        PRIMARY KEY (version, z, key)
+                    ) WITHOUT ROWID;
                     """
             )
         }
@@ -187,7 +192,7 @@ public final class Store: Sendable {
                 }
             }
             prefix = "WITH r(v, lo, hi) AS (VALUES \(rows.joined(separator: ", "))) "
-            from = "r JOIN feature f ON f.version = r.v AND f.z BETWEEN r.lo AND r.hi"
+            from = "r JOIN point p ON p.version = r.v AND p.z BETWEEN r.lo AND r.hi JOIN feature f ON f.key = p.key"
             // The cells are coarser than the coordinates: check the exact ones.
             let exact = "(f.lon >= ? AND f.lon <= ? AND f.lat >= ? AND f.lat <= ?)"
             conditions.append("(" + Array(repeating: exact, count: boxes.count).joined(separator: " OR ") + ")")

@@ -141,8 +141,9 @@ final class Inserter: Sendable {
     private let slots = DispatchSemaphore(value: 8)
     private let items = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
-    /// Batches written per transaction (at most): 16 × 1,024 records.
-    private static let batchesPerTransaction = 16
+    /// Batches written per transaction (at most): 64 × 1,024 records (fewer commits: an index page changed by many
+    /// transactions is written to the WAL once per transaction).
+    private static let batchesPerTransaction = 64
 
     init(store: Store, key: Int64, idColumn: Int?) {
         self.store = store
@@ -191,18 +192,39 @@ final class Inserter: Sendable {
         var sawClose = false
         while !sawClose {
             items.wait()
-            var batches: [[NormalizedRecord]] = []
-            if let batch = pop() { batches.append(batch) } else { sawClose = true }
-            while !sawClose, batches.count < Inserter.batchesPerTransaction, items.wait(timeout: .now()) == .success {
-                if let batch = pop() { batches.append(batch) } else { sawClose = true }
+            guard let first = pop() else {
+                sawClose = true
+                break
             }
-            for _ in batches { slots.signal() }
+            slots.signal()
             // After an error the rest is taken and dropped, so that the producer never blocks on a full queue.
-            guard !failed, !batches.isEmpty else { continue }
+            if failed { continue }
             do {
-                try store.write { db in try writer.insert(batches, db) }
+                // One transaction for this batch and those that follow within a moment, up to a limit: few commits
+                // (each rewrites the index pages it changed), and one batch in memory at a time.
+                try store.write { db in
+                    try writer.insert(first, db)
+                    var count = 1
+                    while count < Inserter.batchesPerTransaction, items.wait(timeout: .now() + .milliseconds(50)) == .success {
+                        guard let batch = pop() else {
+                            sawClose = true
+                            break
+                        }
+                        slots.signal()
+                        try writer.insert(batch, db)
+                        count += 1
+                    }
+                }
             } catch {
                 failed = true
+                let failure = error as? StoreError ?? StoreError(code: .load, message: "\(error)", cause: error)
+                state.withLock { $0.error = failure }
+            }
+        }
+        if !failed {
+            do {
+                try writer.writePoints(store)
+            } catch {
                 let failure = error as? StoreError ?? StoreError(code: .load, message: "\(error)", cause: error)
                 state.withLock { $0.error = failure }
             }
@@ -218,9 +240,12 @@ struct RecordInserter {
     let key: Int64
     let idColumn: Int?
     var totals = Inserter.Totals()
-    private var seenIDs = Set<String>()
+    /// The IDs so far, as hashes (a hash seen before is looked up in the table: equal hashes need not be equal IDs).
+    private var seenIDs = Set<Int>()
     private var idsUsable: Bool
     private var json: [UInt8] = []
+    /// Each point's Z-order code and feature key (16 bytes a point), for `writePoints`.
+    private var points: [(code: Int64, key: Int64)] = []
 
     init(key: Int64, idColumn: Int?) {
         self.key = key
@@ -228,15 +253,31 @@ struct RecordInserter {
         idsUsable = idColumn != nil
     }
 
-    mutating func insert(_ batches: [[NormalizedRecord]], _ db: Database) throws {
-        let insertFeature = try db.cachedStatement(
-            sql: "INSERT INTO feature (key, version, seq, feature_id, line, lon, lat, z, vals) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        )
-        for batch in batches {
-            for record in batch {
-                try insert(record, insertFeature, db)
+    /// True when a record of this version already has `id`.
+    private func isStored(_ id: String, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM feature WHERE version = ? AND feature_id = ?)", arguments: [key, id]) ?? false
+    }
+
+    /// The spatial index of the version's points, sorted by code, a chunk per transaction.
+    mutating func writePoints(_ store: Store) throws {
+        points.sort { $0.code < $1.code || ($0.code == $1.code && $0.key < $1.key) }
+        var start = 0
+        while start < points.count {
+            let end = min(points.count, start + 65_536)
+            try store.write { db in
+                let insert = try db.cachedStatement(sql: "INSERT INTO point (version, z, key) VALUES (?, ?, ?)")
+                for index in start..<end { try insert.execute(arguments: [key, points[index].code, points[index].key]) }
             }
+            start = end
         }
+        points = []
+    }
+
+    mutating func insert(_ batch: [NormalizedRecord], _ db: Database) throws {
+        let insertFeature = try db.cachedStatement(
+            sql: "INSERT INTO feature (key, version, seq, feature_id, line, lon, lat, vals) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        )
+        for record in batch { try insert(record, insertFeature, db) }
     }
 
     private mutating func insert(_ record: NormalizedRecord, _ insertFeature: Statement, _ db: Database) throws {
@@ -244,7 +285,8 @@ struct RecordInserter {
         var featureID = String(record.line)
         if let idColumn, idsUsable {
             let value = record.values[idColumn]
-            if value.isEmpty || !seenIDs.insert(value).inserted {
+            let repeated = try value.isEmpty || (!seenIDs.insert(value.hashValue).inserted && isStored(value, db))
+            if repeated {
                 // Not usable after all: every feature so far (and from now on) is named by its line.
                 idsUsable = false
                 seenIDs = []
@@ -260,14 +302,14 @@ struct RecordInserter {
             JSONBytes.appendString(value, to: &json)
         }
         json.append(0x5D)
-        var z: Int64?
-        if let x = record.longitude, let y = record.latitude { z = ZOrder.code(x: x, y: y) }
+        let featureKey = Store.featureKey(version: key, seq: totals.records)
         try insertFeature.execute(arguments: [
-            Store.featureKey(version: key, seq: totals.records), key, totals.records, featureID, record.line, record.longitude,
-            record.latitude, z, String(decoding: json, as: UTF8.self),
+            featureKey, key, totals.records, featureID, record.line, record.longitude, record.latitude, String(decoding: json, as: UTF8.self),
         ])
         totals.records += 1
         if let x = record.longitude, let y = record.latitude {
+            // Indexed at the end, in code order (appends to the index instead of inserts all over it).
+            points.append((ZOrder.code(x: x, y: y), featureKey))
             totals.features += 1
             if var box = totals.extent {
                 box.minX = min(box.minX, x)
