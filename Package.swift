@@ -55,7 +55,11 @@ let package = Package(
         // sink of the pipeline; it does not read files itself.
         .target(
             name: "CivicStore",
-            dependencies: ["CivicData", "CivicGeo", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "CivicData", "CivicGeo", .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for the one statement on the load's hot path (binding without boxing each value).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The feed server: OGC API Features, downloads, CKAN API, DCAT, HTML (Hummingbird 2).

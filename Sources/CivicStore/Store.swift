@@ -217,7 +217,8 @@ public final class Store: Sendable {
                 total = selector.members.reduce(0) { $0 + $1.recordCount }
             } else {
                 total =
-                    try Int.fetchOne(db, sql: "\(prefix)SELECT COUNT(*) FROM \(from) WHERE \(whereClause)", arguments: StatementArguments(arguments)) ?? 0
+                    try Int.fetchOne(db, sql: "\(prefix)SELECT COUNT(*) FROM \(from) WHERE \(whereClause)", arguments: StatementArguments(arguments))
+                    ?? 0
             }
             let rows = try Row.fetchAll(
                 db,

@@ -274,13 +274,11 @@ struct RecordInserter {
     }
 
     mutating func insert(_ batch: [NormalizedRecord], _ db: Database) throws {
-        let insertFeature = try db.cachedStatement(
-            sql: "INSERT INTO feature (key, version, seq, feature_id, line, lon, lat, vals) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-        )
+        let insertFeature = try FeatureInsert(db)
         for record in batch { try insert(record, insertFeature, db) }
     }
 
-    private mutating func insert(_ record: NormalizedRecord, _ insertFeature: Statement, _ db: Database) throws {
+    private mutating func insert(_ record: NormalizedRecord, _ insertFeature: FeatureInsert, _ db: Database) throws {
         // Feature ids: the ID column's values when every record has a distinct one, else line numbers.
         var featureID = String(record.line)
         if let idColumn, idsUsable {
@@ -297,15 +295,23 @@ struct RecordInserter {
         }
         json.removeAll(keepingCapacity: true)
         json.append(0x5B)
-        for (index, value) in record.values.enumerated() {
+        let values = record.values
+        for index in values.indices {
             if index > 0 { json.append(0x2C) }
-            JSONBytes.appendString(value, to: &json)
+            JSONBytes.appendString(values[index], to: &json)
         }
         json.append(0x5D)
         let featureKey = Store.featureKey(version: key, seq: totals.records)
-        try insertFeature.execute(arguments: [
-            featureKey, key, totals.records, featureID, record.line, record.longitude, record.latitude, String(decoding: json, as: UTF8.self),
-        ])
+        try insertFeature.insert(
+            key: featureKey,
+            version: key,
+            seq: totals.records,
+            featureID: featureID,
+            line: record.line,
+            longitude: record.longitude,
+            latitude: record.latitude,
+            values: json
+        )
         totals.records += 1
         if let x = record.longitude, let y = record.latitude {
             // Indexed at the end, in code order (appends to the index instead of inserts all over it).

@@ -59,7 +59,14 @@ enum ZOrder {
 
     /// The quadtree cell at `level` whose lower corner is (x, y) in grid cells: its codes if it lies in the box (or
     /// is as deep as allowed and touches it), else its children's.
-    private static func cover(level: Int, x: UInt64, y: UInt64, deepest: Int, box: (UInt64, UInt64, UInt64, UInt64), into ranges: inout [(UInt64, UInt64)]) {
+    private static func cover(
+        level: Int,
+        x: UInt64,
+        y: UInt64,
+        deepest: Int,
+        box: (UInt64, UInt64, UInt64, UInt64),
+        into ranges: inout [(UInt64, UInt64)]
+    ) {
         let size = side >> UInt64(level)
         let (x0, y0, x1, y1) = box
         guard x + size - 1 >= x0, x <= x1, y + size - 1 >= y0, y <= y1 else { return }
