@@ -171,4 +171,37 @@ import Testing
             }
         }
     }
+
+    /// A schema folder merged over the bundled schemas (as `civic serve --schemas DIR` does): the dataset is read with
+    /// the user's AED schema, stored with it, and served as it: title, queryables.
+    @Test func aUserSchemaIsServedAsItWasLoaded() async throws {
+        let folder = try Self.dataFolder(["yaizu-aed"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let schemas = folder.appendingPathComponent(".schemas")
+        try FileManager.default.createDirectory(at: schemas, withIntermediateDirectories: true)
+        let bundled = try Data(contentsOf: Self.repository.appendingPathComponent("schemas/aed.schema.json"))
+        var schema = try #require(try JSONSerialization.jsonObject(with: bundled) as? [String: Any])
+        schema["title"] = "AED設置箇所一覧（静岡県版）"
+        var fields = try #require(schema["fields"] as? [[String: Any]])
+        let index = try #require(fields.firstIndex { $0["name"] as? String == "地方公共団体名" })
+        fields[index]["constraints"] = ["required": false, "enum": ["静岡県焼津市", "静岡県藤枝市"]]
+        schema["fields"] = fields
+        try JSONSerialization.data(withJSONObject: schema).write(to: schemas.appendingPathComponent("aed.schema.json"))
+
+        let store = try Store.inMemory()
+        let load = loadDataFolder(folder, into: store, catalog: try SchemaCatalog.bundled.merging(directory: schemas), logger: Self.quiet)
+        #expect(load.loaded == ["yaizu-aed"] && load.failed.isEmpty)
+        let app = try buildApplication(configuration: ServerConfiguration(dataDirectory: folder), store: store, logger: Self.quiet)
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/collections/yaizu-aed/queryables", method: .get) { response in
+                let properties = try #require(try Self.json(response)["properties"] as? [String: Any])
+                let name = try #require(properties["地方公共団体名"] as? [String: Any])
+                #expect(name["enum"] as? [String] == ["静岡県焼津市", "静岡県藤枝市"])
+            }
+            try await client.execute(uri: "/collections/aed", method: .get) { response in
+                let title = try Self.json(response)["title"] as? String
+                #expect(title?.hasPrefix("AED設置箇所一覧（静岡県版）") == true)
+            }
+        }
+    }
 }

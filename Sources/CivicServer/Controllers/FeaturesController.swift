@@ -357,6 +357,8 @@ struct FeaturesController: Sendable {
             let field = schema?.fields.first { $0.name == column }
             var property: [String: Any] = ["title": column, "type": collection.numeric[index] ? "number" : "string"]
             if let english = field?.civic?.english { property["description"] = english }
+            // The values the dataset's schema (the one it was loaded with) allows.
+            if let allowed = field?.allowedValues, field?.kind != .flag { property["enum"] = allowed }
             properties[column] = property
         }
         properties["geometry"] = ["format": "geometry-point"]
