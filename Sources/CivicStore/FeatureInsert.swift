@@ -48,3 +48,28 @@ struct FeatureInsert {
         }
     }
 }
+
+/// The spatial index's insert (`point`), bound the same way: a million of them follow a million-record load.
+struct PointInsert {
+    private let statement: Statement
+    private let db: Database
+
+    init(_ db: Database) throws {
+        self.db = db
+        statement = try db.cachedStatement(sql: "INSERT INTO point (version, z, key, lon, lat) VALUES (?, ?, ?, ?, ?)")
+    }
+
+    func insert(version: Int64, code: Int64, key: Int64, longitude: Double, latitude: Double) throws {
+        let handle = statement.sqliteStatement
+        sqlite3_bind_int64(handle, 1, version)
+        sqlite3_bind_int64(handle, 2, code)
+        sqlite3_bind_int64(handle, 3, key)
+        sqlite3_bind_double(handle, 4, longitude)
+        sqlite3_bind_double(handle, 5, latitude)
+        let status = sqlite3_step(handle)
+        sqlite3_reset(handle)
+        guard status == SQLITE_DONE else {
+            throw StoreError(code: .load, message: "cannot index a point: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+        }
+    }
+}

@@ -131,6 +131,8 @@ public final class Store: Sendable {
                         version INTEGER NOT NULL,
                         z INTEGER NOT NULL,
                         key INTEGER NOT NULL,
+                        lon REAL NOT NULL,
+                        lat REAL NOT NULL,
                         PRIMARY KEY (version, z, key)
                     ) WITHOUT ROWID;
                     """
@@ -193,10 +195,14 @@ public final class Store: Sendable {
             }
             prefix = "WITH r(v, lo, hi) AS (VALUES \(rows.joined(separator: ", "))) "
             from = "r JOIN point p ON p.version = r.v AND p.z BETWEEN r.lo AND r.hi JOIN feature f ON f.key = p.key"
-            // The cells are coarser than the coordinates: check the exact ones.
-            let exact = "(f.lon >= ? AND f.lon <= ? AND f.lat >= ? AND f.lat <= ?)"
+            // The cells are coarser than the coordinates: check the exact ones (kept with the index entry).
+            let exact = "(p.lon >= ? AND p.lon <= ? AND p.lat >= ? AND p.lat <= ?)"
             conditions.append("(" + Array(repeating: exact, count: boxes.count).joined(separator: " OR ") + ")")
             for box in boxes { arguments += [box.minX, box.maxX, box.minY, box.maxY] }
+            // Only a box: count and page on the index alone, then read the page's records by key.
+            if filters.isEmpty && sortBy.isEmpty {
+                return try boxPage(selector, prefix: prefix, where: conditions.joined(separator: " AND "), arguments, limit: limit, offset: offset)
+            }
         }
         for (column, value) in filters.sorted(by: { $0.key < $1.key }) {
             conditions.append("json_extract(f.vals, '$[\(column)]') = ?")
@@ -227,6 +233,44 @@ public final class Store: Sendable {
                 arguments: StatementArguments(arguments + [limit, offset])
             )
             return FeaturePage(features: try rows.map { try Store.feature(from: $0, versions: versions) }, numberMatched: total)
+        }
+    }
+
+    /// A page of the features in a box, in file order: counted and paged on the point index (which holds the exact
+    /// coordinates), then only the page's records are read.
+    private func boxPage(
+        _ selector: CollectionSelector,
+        prefix: String,
+        where condition: String,
+        _ arguments: [any DatabaseValueConvertible],
+        limit: Int,
+        offset: Int
+    ) throws -> FeaturePage {
+        let from = "r JOIN point p ON p.version = r.v AND p.z BETWEEN r.lo AND r.hi"
+        let rank =
+            "CASE p.version " + selector.members.enumerated().map { "WHEN \($0.element.version) THEN \($0.offset)" }.joined(separator: " ") + " END"
+        let versions = Dictionary(uniqueKeysWithValues: selector.members.map { ($0.version, $0.datasetID) })
+        return try read { db in
+            let total =
+                try Int.fetchOne(db, sql: "\(prefix)SELECT COUNT(*) FROM \(from) WHERE \(condition)", arguments: StatementArguments(arguments)) ?? 0
+            let keys = try Int64.fetchAll(
+                db,
+                sql: "\(prefix)SELECT p.key FROM \(from) WHERE \(condition) ORDER BY \(rank), p.key LIMIT ? OFFSET ?",
+                arguments: StatementArguments(arguments + [limit, offset])
+            )
+            guard !keys.isEmpty else { return FeaturePage(features: [], numberMatched: total) }
+            let rows = try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT key, version, feature_id, line, lon, lat, vals FROM feature WHERE key IN (\(Array(repeating: "?", count: keys.count).joined(separator: ", ")))",
+                arguments: StatementArguments(keys)
+            )
+            var byKey: [Int64: Row] = [:]
+            for row in rows { byKey[row["key"]] = row }
+            return FeaturePage(
+                features: try keys.compactMap { key in try byKey[key].map { try Store.feature(from: $0, versions: versions) } },
+                numberMatched: total
+            )
         }
     }
 

@@ -244,8 +244,8 @@ struct RecordInserter {
     private var seenIDs = Set<Int>()
     private var idsUsable: Bool
     private var json: [UInt8] = []
-    /// Each point's Z-order code and feature key (16 bytes a point), for `writePoints`.
-    private var points: [(code: Int64, key: Int64)] = []
+    /// Each point's Z-order code, feature key and coordinates (32 bytes a point), for `writePoints`.
+    private var points: [(code: Int64, key: Int64, longitude: Double, latitude: Double)] = []
 
     init(key: Int64, idColumn: Int?) {
         self.key = key
@@ -260,13 +260,17 @@ struct RecordInserter {
 
     /// The spatial index of the version's points, sorted by code, a chunk per transaction.
     mutating func writePoints(_ store: Store) throws {
-        points.sort { $0.code < $1.code || ($0.code == $1.code && $0.key < $1.key) }
+        // Keys are unique, so (code, key) orders the points exactly as the index does.
+        points.sort { ($0.code, $0.key) < ($1.code, $1.key) }
         var start = 0
         while start < points.count {
             let end = min(points.count, start + 65_536)
             try store.write { db in
-                let insert = try db.cachedStatement(sql: "INSERT INTO point (version, z, key) VALUES (?, ?, ?)")
-                for index in start..<end { try insert.execute(arguments: [key, points[index].code, points[index].key]) }
+                let insert = try PointInsert(db)
+                for index in start..<end {
+                    let point = points[index]
+                    try insert.insert(version: key, code: point.code, key: point.key, longitude: point.longitude, latitude: point.latitude)
+                }
             }
             start = end
         }
@@ -315,7 +319,7 @@ struct RecordInserter {
         totals.records += 1
         if let x = record.longitude, let y = record.latitude {
             // Indexed at the end, in code order (appends to the index instead of inserts all over it).
-            points.append((ZOrder.code(x: x, y: y), featureKey))
+            points.append((ZOrder.code(x: x, y: y), featureKey, x, y))
             totals.features += 1
             if var box = totals.extent {
                 box.minX = min(box.minX, x)
