@@ -56,6 +56,8 @@ import Testing
         try Self.dataset("small", in: data, data: try Self.aedFile(copies: 1))
         var generator = SystemRandomNumberGenerator()
         var killed = 0
+        // Rounds in which the kill caught a load in the middle (a version still `loading` before the store recovers).
+        var interrupted = 0
         for round in 0..<12 {
             // Each round changes both large files, so each start loads them again.
             try Self.dataset("large-a", in: data, data: files[round % 2])
@@ -75,11 +77,17 @@ import Testing
                 killed += 1
             }
             process.waitUntilExit()
+            let loading = try DatabaseQueue(path: path).read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM version WHERE state = 'loading'") ?? 0
+            }
+            if loading > 0 { interrupted += 1 }
             let counts = try Self.check(path)
             for id in ["large-a", "large-b"] where counts[id] != nil {
                 #expect(sizes.map { $0 * 82 }.contains(counts[id] ?? 0), "\(id) at \(counts[id] ?? 0) records in round \(round)")
             }
         }
         #expect(killed >= 10)
+        print("kill -9: \(killed) kills, \(interrupted) during a load")
+        #expect(interrupted >= 3, "only \(interrupted) kills landed during a load")
     }
 }

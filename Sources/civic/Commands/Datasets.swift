@@ -7,8 +7,21 @@ struct Datasets: ParsableCommand {
         abstract: "標準データセット一覧 List the standard datasets Civic knows (ids for --dataset)."
     )
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp("スキーマ A folder of *.schema.json merged over the bundled schemas (the same id overrides).", valueName: "dir")
+    )
+    var schemas: String?
+
     func run() throws {
-        for schema in SchemaCatalog.bundled.schemas {
+        let catalog: SchemaCatalog
+        do {
+            catalog = try schemas.map { try SchemaCatalog.bundled.merging(directory: URL(fileURLWithPath: $0)) } ?? .bundled
+        } catch {
+            printError(describeFailure(error))
+            throw Status.unreadable
+        }
+        for schema in catalog.schemas {
             let legacy = schema.hasLegacyLayout ? ", legacy \(schema.legacyFields.count)" : ""
             print(
                 "\(schema.civic.number ?? "--")  \(schema.id.padding(toLength: 20, withPad: " ", startingAt: 0))  \(schema.title)  (current \(schema.fields.count) columns\(legacy))"
