@@ -43,13 +43,17 @@ def benchmark_file(rows: int) -> str:
     return data
 
 
-def main() -> None:
+def arguments() -> argparse.Namespace:
+    """The options of the benchmarks on the synthetic AED file (this one and bench/load)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--civic", default=os.path.join(ROOT, ".build", "release", "civic"))
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def main() -> None:
+    args = arguments()
     work = os.path.join(ROOT, "bench", "work")
     data = benchmark_file(args.rows)
     size = os.path.getsize(data)

@@ -5,7 +5,6 @@ Both read, validate, normalise and georeference every record; convert writes Geo
 version in SQLite with its R*Tree, and the report beside it). Prints rows/s, peak memory (max RSS) and the ratio
 load ÷ convert (the target is ≥ 0.8). Then restarts `civic serve` on the loaded store and times until /health answers.
 """
-import argparse
 import os
 import shutil
 import socket
@@ -18,7 +17,7 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "bench", "convert"))
-from run import benchmark_file, timed  # noqa: E402  (the same file and /usr/bin/time wrapper as bench/convert)
+from run import arguments, benchmark_file, timed  # noqa: E402  (the same file and /usr/bin/time wrapper as bench/convert)
 
 
 def free_port() -> int:
@@ -28,12 +27,7 @@ def free_port() -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--civic", default=os.path.join(ROOT, ".build", "release", "civic"))
-    args = parser.parse_args()
-
+    args = arguments()
     work = os.path.join(ROOT, "bench", "work")
     data = benchmark_file(args.rows)
     folder = os.path.join(work, "load-data")
