@@ -2,6 +2,7 @@ public import CivicData
 public import CivicGeo
 public import Foundation
 import GRDB
+import Synchronization
 
 /// The embedded SQLite store (GRDB): datasets in versions, their records as features with an R*Tree over the points
 /// for bbox queries, and the validation reports as files beside it.
@@ -19,6 +20,8 @@ public final class Store: Sendable {
     /// one in memory (removed with the store).
     public let reportsDirectory: URL
     private let ownsReportsDirectory: Bool
+    /// Decoded schemas by version key.
+    private let schemas = Mutex<[Int64: Schema]>([:])
 
     /// Opens (or creates) the store at `path`, and recovers it: versions left loading by a crash are dropped.
     public init(path: String) throws {
@@ -146,13 +149,13 @@ public final class Store: Sendable {
     /// Every dataset's live version, by id: one consistent snapshot.
     public func datasets() throws -> [StoredDataset] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Store.datasetColumns) \(Store.liveJoin) ORDER BY d.id").map(Store.dataset(from:))
+            try Row.fetchAll(db, sql: "SELECT \(Store.datasetColumns) \(Store.liveJoin) ORDER BY d.id").map(dataset(from:))
         }
     }
 
     public func dataset(id: String) throws -> StoredDataset? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Store.datasetColumns) \(Store.liveJoin) WHERE d.id = ?", arguments: [id]).map(Store.dataset(from:))
+            try Row.fetchOne(db, sql: "SELECT \(Store.datasetColumns) \(Store.liveJoin) WHERE d.id = ?", arguments: [id]).map(dataset(from:))
         }
     }
 
@@ -387,7 +390,18 @@ public final class Store: Sendable {
         v.feature_count, v.min_x, v.min_y, v.max_x, v.max_y, v.valid, v.report_file, v.file, v.fingerprint, v.loaded_at
         """
 
-    static func dataset(from row: Row) throws -> StoredDataset {
+    /// A version's schema, decoded once: versions never change, and the catalogue is read again at every commit.
+    private func schema(of version: Int64, json: String) throws -> Schema {
+        if let known = schemas.withLock({ $0[version] }) { return known }
+        let schema = try Schema.decode(json: Data(json.utf8))
+        schemas.withLock { cache in
+            if cache.count > 4096 { cache.removeAll() }
+            cache[version] = schema
+        }
+        return schema
+    }
+
+    func dataset(from row: Row) throws -> StoredDataset {
         let decoder = JSONDecoder()
         let minX: Double? = row["min_x"]
         let minY: Double? = row["min_y"]
@@ -398,7 +412,7 @@ public final class Store: Sendable {
         return StoredDataset(
             id: row["id"],
             version: row["key"],
-            schema: try Schema.decode(json: Data((row["schema"] as String).utf8)),
+            schema: try schema(of: row["key"], json: row["schema"]),
             origin: row["origin"],
             title: row["title"],
             municipalityCode: row["municipality_code"],
