@@ -120,3 +120,38 @@ import Testing
         }
     }
 }
+
+/// Coordinates and line breaks as municipalities write them, through the whole pipeline.
+@Suite struct IngestFormsTests {
+    /// A line break inside a quoted cell (CR, LF or CRLF) is kept as it was, in the records and in the CSV written.
+    @Test func lineBreaksInQuotedCellsAreKeptAsTheyWere() throws {
+        let text = "ID,名称,備考,緯度,経度\r\n1,\"a\r\nb\",\"x\ny\",34.8,138.3\r\n2,\"c\rd\",z,34.8,138.3\r\n"
+        let out = ByteWriter()
+        var options = IngestOptions()
+        options.read.dataset = "aed"
+        let collector = RecordCollector()
+        try Ingest.run(
+            .bytes(Array(text.utf8), name: "breaks.csv"),
+            options: options,
+            findings: FindingCollector(),
+            into: [collector, try CSVRecordSink(output: out)]
+        )
+        let layout = try #require(collector.layout)
+        let name = try #require(layout.index(of: "名称"))
+        #expect(collector.records.map { $0.values[name] } == ["a\r\nb", "c\rd"])
+        let csv = String(decoding: out.bytes, as: UTF8.self)
+        #expect(csv.contains("\"a\r\nb\"") && csv.contains("\"x\ny\"") && csv.contains("\"c\rd\""))
+    }
+
+    @Test func degreesMinutesSecondsArePlacedAndReported() throws {
+        let text = "ID,名称,緯度,経度\r\n1,市役所,34°52'0.9\"N,138°19'23.4\"E\r\n2,支所,北緯34度52分0.9秒,東経138度19分23.4秒\r\n3,同値,34.8,34.8\r\n"
+        var options = IngestOptions()
+        options.read.dataset = "aed"
+        let (records, report) = try Ingest.readAll(.bytes(Array(text.utf8), name: "dms.csv"), options: options)
+        #expect(records[0].latitude == records[1].latitude && records[0].longitude == records[1].longitude)
+        let latitude = try #require(records[0].latitude)
+        #expect(abs(latitude - (34 + 52.0 / 60 + 0.9 / 3600)) < 1e-6)
+        #expect(report.findings.filter { $0.code == .coordinateDegreesMinutesSeconds }.count == 4)
+        #expect(records[2].latitude == nil && report.findings.contains { $0.code == .coordinatesEqual && $0.line == 4 })
+    }
+}

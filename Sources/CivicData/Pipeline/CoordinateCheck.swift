@@ -70,6 +70,21 @@ struct CoordinateCheck: Sendable {
         }
         guard parsed.count == 2 else { return Outcome() }
         let (latitude, longitude) = (parsed[0], parsed[1])
+        if latitude == longitude {
+            // One value copied into both cells: neither can be trusted, and no guess is made.
+            findings.append(
+                Finding(
+                    .coordinatesEqual,
+                    .error,
+                    line: line,
+                    column: latitudeColumn,
+                    field: latitudeField,
+                    message: "緯度 and 経度 are the same number; the record is left out of GeoJSON",
+                    before: latitudeText
+                )
+            )
+            return Outcome()
+        }
         if CoordinateCheck.japanLatitudes.contains(latitude) && CoordinateCheck.japanLongitudes.contains(longitude) {
             return Outcome(latitude: latitude, longitude: longitude)
         }

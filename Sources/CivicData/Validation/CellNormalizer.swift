@@ -74,7 +74,7 @@ final class CellNormalizer: Sendable {
         switch kind {
         case .municipalityCode: municipalityCode(&value, line, &findings)
         case .identifier: identifier(&value, line, &findings)
-        case .latitude, .longitude: narrow(&value, line, &findings)
+        case .latitude, .longitude: coordinate(&value, line, &findings)
         case .kana: kana(&value, line, &findings)
         case .phone: phone(&value, line, &findings)
         case .extension: phoneExtension(&value, line, &findings)
@@ -202,6 +202,13 @@ final class CellNormalizer: Sendable {
         if Kana.firstNonKatakana(in: value) != nil {
             problem(.kanaNotKatakana, .warning, "\(field.name) should be 全角カナ; a character is not katakana", value, line, &findings)
         }
+    }
+
+    /// 緯度/経度: half-width digits; degrees-minutes-seconds (or spaces inside) written as decimal degrees.
+    private func coordinate(_ value: inout String, _ line: Int, _ findings: inout [Finding]) {
+        narrow(&value, line, &findings)
+        guard !NumberValue.isDecimal(value), let degrees = Degrees.parse(value) else { return }
+        fix(.coordinateDegreesMinutesSeconds, "written as decimal degrees", &value, Degrees.text(degrees), line, &findings)
     }
 
     private func phone(_ value: inout String, _ line: Int, _ findings: inout [Finding]) {

@@ -50,6 +50,10 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible,
     public static let idDuplicate = FindingCode("id.duplicate")
     public static let coordinateNotNumber = FindingCode("coordinate.notNumber")
     public static let coordinateOutOfRange = FindingCode("coordinate.outOfRange")
+    /// Degrees-minutes-seconds (or decimal degrees with spaces inside) written as decimal degrees.
+    public static let coordinateDegreesMinutesSeconds = FindingCode("coordinate.degreesMinutesSeconds")
+    /// 緯度 and 経度 hold the same value: one of them was copied into the other.
+    public static let coordinatesEqual = FindingCode("coordinates.equal")
     public static let coordinatesOutsideJapan = FindingCode("coordinates.outsideJapan")
     public static let coordinatesSwapped = FindingCode("coordinates.swapped")
     public static let coordinatesIncomplete = FindingCode("coordinates.incomplete")

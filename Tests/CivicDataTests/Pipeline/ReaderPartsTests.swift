@@ -63,6 +63,7 @@ import Testing
         ("95", "138.3", false, [Double](), false, ["coordinate.outOfRange"]),
         ("3486.6918", "138.323171", false, [Double](), false, ["coordinate.outOfRange"]),
         ("51.5", "-0.12", false, [Double](), false, ["coordinates.outsideJapan"]),
+        ("34.8", "34.8", false, [Double](), false, ["coordinates.equal"]),
     ])
     func checksCoordinates(latitude: String, longitude: String, plane: Bool, point: [Double], swapped: Bool, codes: [String]) {
         var findings: [Finding] = []
