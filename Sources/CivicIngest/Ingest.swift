@@ -26,9 +26,13 @@ public enum Ingest {
         public var totalBytes: Int?
     }
 
-    /// Opens a CSV file or an .xlsx workbook (by its signature) as a reader: the pipeline's first stage.
+    /// Opens a CSV file or an .xlsx workbook (by its signature) as a reader: the pipeline's first stage. Bytes that
+    /// are not a table at all (a PDF, an image, a ZIP of CSVs, a saved web page …) are an error that says what they are.
     public static func open(_ source: InputSource, options: IngestOptions = IngestOptions()) throws -> DatasetReader {
-        try DatasetReader.open(source, options: options.read, sheet: options.sheet, limits: options.limits)
+        if let what = InputSniffer.notATable(source) {
+            throw DatasetError(code: .notATable, message: "not a table: \(what)", file: source.displayName, line: 1)
+        }
+        return try DatasetReader.open(source, options: options.read, sheet: options.sheet, limits: options.limits)
     }
 
     /// Runs the whole pipeline over `source`. Returns the report without its findings (they went to `findings`,

@@ -155,3 +155,47 @@ import Testing
         #expect(records[2].latitude == nil && report.findings.contains { $0.code == .coordinatesEqual && $0.line == 4 })
     }
 }
+
+/// Files that are not tables say what they are.
+@Suite struct InputSnifferTests {
+    static func zip(_ names: [String]) -> () -> [String]? { { names } }
+
+    @Test(
+        arguments: [
+            (Array("%PDF-1.7\n".utf8), "a PDF document"),
+            ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A], "a PNG image"),
+            ([0xFF, 0xD8, 0xFF, 0xE0], "a JPEG image"),
+            ([0x1F, 0x8B, 0x08], "a gzip-compressed file (decompress it first)"),
+            (Array("<!DOCTYPE html><html>".utf8), "an HTML page (a web page was saved instead of the file?)"),
+            (Array("\u{FEFF}  <html lang=ja>".utf8), "an HTML page (a web page was saved instead of the file?)"),
+            (Array(#"{"type":"FeatureCollection","features":[]}"#.utf8), "a GeoJSON file (GeoJSON is not read as a table yet)"),
+            (Array(#"[{"a":1}]"#.utf8), "a JSON document, not a table"),
+            ([0x41, 0x00, 0x42, 0x00, 0x43], "a binary file, not text"),
+        ] as [([UInt8], String)]
+    )
+    func describes(head: [UInt8], expected: String) {
+        #expect(InputSniffer.describe(head, entries: { nil }) == expected)
+    }
+
+    @Test func tablesPass() {
+        #expect(InputSniffer.describe(Array("名称,住所\r\n".utf8), entries: { nil }) == nil)
+        #expect(InputSniffer.describe([0xFF, 0xFE, 0x41, 0x00], entries: { nil }) == nil)  // UTF-16 text
+        #expect(InputSniffer.describe([0xD0, 0xCF, 0x11, 0xE0], entries: { nil }) == nil)  // an .xls workbook
+        let zip: [UInt8] = [0x50, 0x4B, 0x03, 0x04]
+        #expect(InputSniffer.describe(zip, entries: Self.zip(["[Content_Types].xml", "xl/workbook.xml"])) == nil)
+        #expect(InputSniffer.describe(zip, entries: Self.zip(["word/document.xml"])) == "a Word document (.docx), not a table")
+        #expect(
+            InputSniffer.describe(zip, entries: Self.zip(["aed.csv", "toilet.csv"]))
+                == "a ZIP archive that is not a workbook (it holds aed.csv, toilet.csv); extract it first"
+        )
+    }
+
+    @Test func theErrorNamesTheFile() throws {
+        do {
+            _ = try Ingest.readAll(.bytes(Array("%PDF-1.4 …".utf8), name: "aed.csv"))
+            Issue.record("expected an error")
+        } catch let error as DatasetError {
+            #expect(error.code == .notATable && error.description == "aed.csv:1: notATable: not a table: a PDF document")
+        }
+    }
+}

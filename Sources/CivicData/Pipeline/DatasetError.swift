@@ -1,13 +1,15 @@
 /// A file cannot be read as a dataset at all.
 public struct DatasetError: Error, Sendable, CustomStringConvertible, RemedySuggesting {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Wrapped: String, Hashable, Sendable { case empty, unrecognized }
+        private enum Wrapped: String, Hashable, Sendable { case empty, unrecognized, notATable }
         private let wrapped: Wrapped
         private init(_ wrapped: Wrapped) { self.wrapped = wrapped }
         /// No header row.
         public static let empty = Code(.empty)
         /// The header matches no standard dataset well enough.
         public static let unrecognized = Code(.unrecognized)
+        /// The bytes are not a table at all (a PDF, an image, an archive that is not a workbook …).
+        public static let notATable = Code(.notATable)
         public var description: String { wrapped.rawValue }
     }
 

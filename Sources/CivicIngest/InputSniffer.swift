@@ -1,0 +1,68 @@
+public import CivicData
+import CivicExcel
+import Foundation
+
+/// Tells, from its first bytes, a file that is not a table at all — a PDF, an image, an archive that is not a
+/// workbook, a web page saved instead of the file, GeoJSON — so that the error says what the file is instead of
+/// failing to decode it as text. Tables (CSV/TSV text, .xlsx, .xls) pass.
+public enum InputSniffer {
+    /// What the file is when it is not a table; nil for anything that may be one.
+    public static func notATable(_ source: InputSource) -> String? {
+        switch source {
+        case .file(let url):
+            guard let handle = FileHandle(forReadingAtPath: url.path) else { return nil }
+            defer { try? handle.close() }
+            let head = Array(handle.readData(ofLength: 4096))
+            return describe(head) { ZipListing.names(of: url) }
+        case .bytes(let bytes, _):
+            return describe(Array(bytes.prefix(4096))) { ZipListing.names(of: bytes) }
+        case .standardInput:
+            return nil
+        }
+    }
+
+    /// `head`: the first bytes; `entries`: the names inside, when the bytes are a ZIP archive.
+    static func describe(_ head: [UInt8], entries: () -> [String]?) -> String? {
+        func starts(_ signature: [UInt8]) -> Bool { head.starts(with: signature) }
+        if starts(Array("%PDF".utf8)) { return "a PDF document" }
+        if starts([0x89, 0x50, 0x4E, 0x47]) { return "a PNG image" }
+        if starts([0xFF, 0xD8, 0xFF]) { return "a JPEG image" }
+        if starts(Array("GIF8".utf8)) { return "a GIF image" }
+        if starts([0x1F, 0x8B]) { return "a gzip-compressed file (decompress it first)" }
+        if starts([0x37, 0x7A, 0xBC, 0xAF]) { return "a 7-Zip archive (extract it first)" }
+        if starts(Array("Rar!".utf8)) { return "a RAR archive (extract it first)" }
+        if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) {
+            guard let names = entries() else { return nil }  // damaged: the workbook reader says how
+            let lower = names.map { $0.lowercased() }
+            if lower.contains("xl/workbook.xml") || lower.contains("[content_types].xml") && lower.contains(where: { $0.hasPrefix("xl/") }) {
+                return nil
+            }
+            if lower.contains("word/document.xml") { return "a Word document (.docx), not a table" }
+            if lower.contains(where: { $0.hasPrefix("ppt/") }) { return "a PowerPoint presentation (.pptx), not a table" }
+            if lower.contains("content.xml") && lower.contains("mimetype") {
+                return "an OpenDocument file (.ods/.odt): save it as .xlsx or CSV"
+            }
+            let shown = names.filter { !$0.hasSuffix("/") }.prefix(5).joined(separator: ", ")
+            return
+                "a ZIP archive that is not a workbook (it holds \(shown.isEmpty ? "nothing" : shown)\(names.count > 5 ? ", …" : "")); extract it first"
+        }
+        // Text: skip a UTF-8 byte order mark and white space.
+        var text = head[...]
+        if text.starts(with: [0xEF, 0xBB, 0xBF]) { text = text.dropFirst(3) }
+        let isUTF16 = head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF])
+        text = text.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        let lowered = String(decoding: text.prefix(512), as: UTF8.self).lowercased()
+        if lowered.hasPrefix("<!doctype html") || lowered.hasPrefix("<html") {
+            return "an HTML page (a web page was saved instead of the file?)"
+        }
+        if lowered.hasPrefix("<?xml") || lowered.hasPrefix("<") { return "an XML document, not a table" }
+        if lowered.hasPrefix("{") || lowered.hasPrefix("[") {
+            if lowered.contains("featurecollection") || lowered.contains("\"feature\"") {
+                return "a GeoJSON file (GeoJSON is not read as a table yet)"
+            }
+            return "a JSON document, not a table"
+        }
+        if !isUTF16, head.contains(0) { return "a binary file, not text" }
+        return nil
+    }
+}
