@@ -64,7 +64,8 @@ struct Catalogue: Sendable {
                 )
             )
         }
-        for standard in Set(datasets.map(\.standard)).sorted() {
+        // Datasets that follow no standard (generic) have columns of their own: no merged collection for them.
+        for standard in Set(datasets.map(\.standard)).subtracting([GenericSchema.id]).sorted() {
             let members = datasets.filter { $0.standard == standard }
             guard let first = members.first else { continue }
             let columns = Array(first.columns.prefix(first.standardColumnCount)) + ["dataset"]

@@ -109,15 +109,20 @@ import Testing
         #expect(throws: IngestError.self) { try IngestOptions(descriptor: missingSchema, directory: Self.fixtures) }
     }
 
-    @Test func aFileThatIsNotADatasetSaysWhichSettingWouldHelp() throws {
-        let text = "色,形\n赤,丸\n"
-        do {
-            _ = try Ingest.readAll(.bytes(Array(text.utf8), name: "shapes.csv"))
-            Issue.record("expected an error")
-        } catch let error as DatasetError {
-            #expect(error.code == .unrecognized && error.remedy?.setting == .dataset)
-            #expect(error.remedy?.choices.contains("aed") == true)
-        }
+    /// A table that fits no standard dataset is read as a generic one: every column kept, the knowable ones checked,
+    /// the closest standard datasets named.
+    @Test func aTableOfNoStandardIsReadAsAGenericDataset() throws {
+        let text =
+            "公園名,面積,開園年,電話,緯度,経度,メモ\r\n中央公園,1200,1985,(054)626-1111,34.866918,138.323171,00123\r\n北公園,800,1990,054-626-2222,北緯34度52分,138.32,\r\n"
+        let (records, report) = try Ingest.readAll(.bytes(Array(text.utf8), name: "parks.csv"))
+        #expect(report.recognition.dataset == GenericSchema.id && report.recognition.layout == .nonStandard)
+        #expect(!report.recognition.candidates.isEmpty && report.recognition.reason.contains("closest"))
+        #expect(report.outputColumns == ["公園名", "面積", "開園年", "電話", "緯度", "経度", "メモ"])
+        #expect(report.findings.contains { $0.code == .layoutGeneric && $0.severity == .warning })
+        // Knowable by name: the phone number is normalised, the coordinates are placed, codes stay as written.
+        #expect(records[0].values == ["中央公園", "1200", "1985", "054-626-1111", "34.866918", "138.323171", "00123"])
+        #expect(records[0].longitude == 138.323171 && records[1].latitude.map { abs($0 - (34 + 52.0 / 60)) < 1e-6 } == true)
+        #expect(report.summary.features == nil && report.isValid)
     }
 }
 

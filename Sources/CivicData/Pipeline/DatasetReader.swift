@@ -94,8 +94,7 @@ public final class DatasetReader {
         self.metadata = search.metadata
         self.pendingRow = search.firstData
 
-        let recognition = try DatasetReader.recognize(header: header, name: name, options: options)
-        let schema = try options.catalog.schema(id: recognition.dataset)
+        let (recognition, schema) = try DatasetReader.recognize(header: header, name: name, options: options)
         let plan = ColumnPlan(header: header.cells, schema: schema)
         self.plan = plan
         normalizers = try plan.targets.enumerated().map { position, target in
@@ -146,25 +145,43 @@ public final class DatasetReader {
             }
     }
 
-    /// The dataset a header is: the one named in `options`, else the one recognised (or an error whose remedy is to
-    /// name one).
-    private static func recognize(header: CSVRow, name: String, options: ReadOptions) throws -> Recognition {
+    /// The dataset a header is, and its schema: the one named in `options`, else the one recognised, else — no
+    /// standard dataset fits — a generic dataset of the file's own columns (a readable table is never refused).
+    private static func recognize(header: CSVRow, name: String, options: ReadOptions) throws -> (Recognition, Schema) {
         let recognizer = Recognizer(catalog: options.catalog)
-        if let id = options.dataset { return try recognizer.recognize(header: header.cells, declaredDataset: id) }
-        if let found = recognizer.recognize(header: header.cells, fileName: name) { return found }
-        let ids = options.catalog.schemas.map(\.id)
-        throw DatasetError(
-            code: .unrecognized,
-            message: "the columns match no standard dataset",
-            file: name,
-            line: header.line,
-            remedy: Remedy(.dataset, choices: ids)
-        )
+        let recognized =
+            try options.dataset.flatMap { $0 == GenericSchema.id ? nil : try recognizer.recognize(header: header.cells, declaredDataset: $0) }
+            ?? (options.dataset == nil ? recognizer.recognize(header: header.cells, fileName: name) : nil)
+        guard let recognized else {
+            let candidates = recognizer.closest(header: header.cells)
+            let closest = candidates.compactMap { candidate in
+                options.catalog[candidate.dataset].map { "\($0.title) \(candidate.score)" }
+            }
+            let reason =
+                options.dataset == GenericSchema.id
+                ? "read as a generic dataset, as the caller asked"
+                : "no standard dataset fits these columns (closest: \(closest.isEmpty ? "none" : closest.joined(separator: ", "))); "
+                    + "read as a generic dataset: every column kept, the knowable ones checked"
+            let recognition = Recognition(
+                dataset: GenericSchema.id,
+                title: GenericSchema.title,
+                layout: .nonStandard,
+                score: candidates.first?.score ?? 0,
+                declared: options.dataset == GenericSchema.id,
+                reason: reason,
+                candidates: candidates
+            )
+            return (recognition, GenericSchema.make(header: header.cells, reason: reason))
+        }
+        return (recognized, try options.catalog.schema(id: recognized.dataset))
     }
 
     /// What the layout says about the file.
     private static func layoutFindings(_ recognition: Recognition, schema: Schema, line: Int) -> [Finding] {
-        switch recognition.layout {
+        if recognition.dataset == GenericSchema.id {
+            return [Finding(.layoutGeneric, .warning, line: line, message: recognition.reason)]
+        }
+        return switch recognition.layout {
         case .legacy:
             [Finding(.layoutLegacy, .info, line: line, message: "legacy 2019 layout; written in the current layout")]
         case .nonStandard:

@@ -112,6 +112,21 @@ public struct Recognizer: Sendable {
         )
     }
 
+    /// The datasets that come closest to a header (up to three, best first), by the weighted share of its columns
+    /// each explains: what the report names when no standard dataset fits.
+    public func closest(header: [String]) -> [Recognition.Candidate] {
+        let keys = Recognizer.keys(of: header)
+        let total = keys.reduce(0.0) { $0 + weight($1) }
+        guard total > 0 else { return [] }
+        return
+            profiles.map { profile in
+                (profile, keys.filter { profile.all.contains($0) }.reduce(0.0) { $0 + weight($1) } / total)
+            }
+            .sorted { $0.1 > $1.1 }
+            .prefix(3)
+            .map { Recognition.Candidate(dataset: $0.0.schema.id, layout: .nonStandard, score: Recognizer.rounded($0.1)) }
+    }
+
     /// The layout of a file whose dataset the caller named.
     public func recognize(header: [String], declaredDataset id: String) throws -> Recognition {
         let schema = try catalog.schema(id: id)

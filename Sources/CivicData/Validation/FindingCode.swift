@@ -16,6 +16,8 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible,
     public static let metadataRow = FindingCode("file.metadataRow")
     public static let layoutLegacy = FindingCode("layout.legacy")
     public static let layoutNonStandard = FindingCode("layout.nonStandard")
+    /// No standard dataset fits: the file is read as a generic dataset of its own columns (the closest are named).
+    public static let layoutGeneric = FindingCode("layout.generic")
     public static let headerDuplicate = FindingCode("header.duplicate")
     public static let headerEmpty = FindingCode("header.empty")
     public static let headerExtraColumn = FindingCode("header.extraColumn")

@@ -1,0 +1,81 @@
+import Foundation
+
+/// The schema of a table that fits no standard dataset: every column of its own header kept, in order, and checked
+/// for what its name makes knowable — coordinates, 全国地方公共団体コード (with the check digit), 法人番号, dates,
+/// phone numbers, URLs, e-mail, postal codes. Everything else is text, trimmed, never reinterpreted (codes with leading
+/// zeros stay as written). Plane rectangular X/Y, 座標系/測地系 and packed "lat,lon" columns are read for the
+/// coordinates as in any dataset.
+public enum GenericSchema {
+    /// The dataset id of tables that fit no standard dataset.
+    public static let id = "generic"
+    public static let title = "標準外のデータセット"
+
+    /// Column names (as HeaderKey) and the kind they make knowable.
+    static let kinds: [(names: [String], kind: FieldKind)] = [
+        (["緯度", "lat", "latitude", "geo:lat", "schema:latitude", "ic:緯度", "北緯", "y(緯度)"], .latitude),
+        (["経度", "lon", "lng", "long", "longitude", "geo:long", "schema:longitude", "ic:経度", "東経", "x(経度)"], .longitude),
+        (["全国地方公共団体コード", "地方公共団体コード", "団体コード", "市区町村コード", "都道府県コード又は市区町村コード", "localgovernmentcode"], .municipalityCode),
+        (["法人番号", "corporatenumber"], .corporateNumber),
+        (["電話番号", "電話", "tel", "phone", "telephone", "連絡先電話番号", "schema:telephone"], .phone),
+        (["url", "ホームページ", "homepage", "website", "webサイト", "schema:url"], .url),
+        (["メールアドレス", "電子メール", "email", "e-mail", "mail", "schema:email"], .email),
+        (["郵便番号", "postalcode", "postcode", "〒"], .postalCode),
+        (["年月日", "日付", "date", "更新日", "更新年月日", "登録日", "登録年月日", "指定日", "指定年月日", "開設日", "開設年月日", "公開日"], .date),
+    ]
+
+    private static let kindByName: [HeaderKey: FieldKind] = {
+        var map: [HeaderKey: FieldKind] = [:]
+        for (names, kind) in kinds { for name in names { map[HeaderKey(name)] = kind } }
+        return map
+    }()
+
+    /// The schema for a header: one field per named column (duplicates and coordinate helper columns are left to the
+    /// column plan, which keeps them as extra columns).
+    public static func make(header: [String], reason: String) -> Schema {
+        var fields: [[String: Any]] = []
+        var seen = Set<HeaderKey>()
+        var latitude: String?
+        var longitude: String?
+        var hasPacked = false
+        for name in header {
+            let key = HeaderKey(name)
+            guard !key.value.isEmpty, key.value != "#property", !seen.contains(key) else { continue }
+            if ColumnPlan.packedCoordinateNames.contains(key) { hasPacked = true }
+            if ColumnPlan.planeXNames.contains(key) || ColumnPlan.planeYNames.contains(key) || ColumnPlan.zoneNames.contains(key)
+                || ColumnPlan.datumNames.contains(key) || ColumnPlan.packedCoordinateNames.contains(key)
+            {
+                continue
+            }
+            seen.insert(key)
+            var kind = kindByName[key] ?? .text
+            if kind == .latitude { if latitude == nil { latitude = name } else { kind = .text } }
+            if kind == .longitude { if longitude == nil { longitude = name } else { kind = .text } }
+            fields.append(field(name, kind: kind))
+        }
+        // A packed "lat,lon" column feeds two coordinate fields of their own.
+        if hasPacked && latitude == nil && longitude == nil {
+            latitude = "緯度"
+            longitude = "経度"
+            fields.append(field("緯度", kind: .latitude))
+            fields.append(field("経度", kind: .longitude))
+        }
+        var civic: [String: Any] = ["titleEnglish": "Generic dataset (no standard)"]
+        if let latitude, let longitude {
+            civic["latitudeField"] = latitude
+            civic["longitudeField"] = longitude
+        }
+        let object: [String: Any] = [
+            "name": id, "title": title, "description": "Read as no standard dataset fits: \(reason)", "fields": fields, "civic": civic,
+        ]
+        do {
+            return try Schema.decode(json: try JSONSerialization.data(withJSONObject: object))
+        } catch {
+            preconditionFailure("a generic schema does not decode: \(error)")
+        }
+    }
+
+    private static func field(_ name: String, kind: FieldKind) -> [String: Any] {
+        let type = kind.isNumeric ? "number" : (kind == .date ? "date" : "string")
+        return ["name": name, "type": type, "civic": ["kind": kind.rawValue, "requiredLevel": "optional"]]
+    }
+}
