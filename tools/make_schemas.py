@@ -35,6 +35,9 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SPEC = REPO_ROOT / ".." / "shared" / "reference" / "datasets-spec.json"
 DEFAULT_PROVENANCE = REPO_ROOT / ".." / "shared" / "realdata" / "PROVENANCE.md"
+#: Research kept in the repository (datasets-spec.json lives outside it): one JSON file per dataset, merged into the
+#: spec by `merge_local_sources` — new datasets, or ones the spec names without a column list.
+LOCAL_SOURCES_DIR = REPO_ROOT / "tools" / "schema-sources"
 SCHEMA_DIR = "schemas"
 README_PATH = "schemas/README.md"
 SWIFT_PATH = "Sources/CivicData/Schema/BundledSchemas.swift"
@@ -70,7 +73,10 @@ TITLE_ENGLISH = {
 
 #: Words seen in real file names (the id always comes first).
 FILE_NAME_HINTS = {
-    "evacuation_space": ["hinan", "hinanjo", "hinannjo"],
+    # 避難所 (hinanjo) words belong to `shelter` (tools/schema-sources/shelter.json) since it has a schema.
+    # 避難場所: 【下関市】指定緊急避難場所一覧（csv）.csv and others in third-party code (find_string id 26269523285);
+    # hinanbasho: the 国土地理院 data set's name (geospatial.jp ckan/dataset/hinanbasho).
+    "evacuation_space": ["hinanbasho", "避難場所"],
     "public_toilet": ["toilet"],
     "medical_institution": ["hospital"],     # spec: observed, e.g. 262021_hospital
     "tourist_facility": ["tourism"],         # spec: 焼津市 222127_tourism.csv (unconfirmed)
@@ -95,13 +101,14 @@ FIELD_NOTES = {
 # ---------------------------------------------------------------------------------------------------------------------
 
 MUNICIPALITY_CODE_NAMES = {"全国地方公共団体コード", "所在地_全国地方公共団体コード", "都道府県コード又は市区町村コード", "市区町村コード"}
-IDENTIFIER_NAMES = {"ID", "NO", "データセット_ID"}
+IDENTIFIER_NAMES = {"ID", "NO", "データセット_ID", "学校コード"}
 PHONE_NAMES = {"電話番号", "連絡先電話番号", "FAX番号", "データセット_連絡先電話番号"}
 EXTENSION_NAMES = {"内線番号", "連絡先内線番号", "データセット_連絡先内線番号"}
 URL_NAMES = {"URL", "連絡先FormURL", "画像", "画像1", "画像2"}
 TIME_NAMES = {"開始時間", "終了時間", "利用開始時間", "利用終了時間", "診療開始時間", "診療終了時間",
               "子供預かり開所時間", "子供預かり閉所時間", "参加申込終了時間"}
-DATE_NAMES = {"調査年月日", "認可等年月日", "文化財指定日", "開始日", "終了日", "参加申込終了日", "登録日", "最終更新日"}
+DATE_NAMES = {"調査年月日", "認可等年月日", "文化財指定日", "開始日", "終了日", "参加申込終了日", "登録日", "最終更新日",
+              "属性情報設定年月日", "属性情報廃止年月日"}
 DATE_SUFFIXES = ("公開日", "最終更新日")
 WEEKDAY_NAMES = {"利用可能曜日", "診療曜日"}
 INTEGER_NAMES = {"想定収容人数", "収容定員", "定員", "病床数", "総人口", "男性", "女性", "世帯数"}
@@ -111,6 +118,8 @@ NUMBER_NAMES = {"高度の値", "標高", "口径", "員数（数）"}
 MULTI_VALUE_NAMES = {"診療科目", "文化財分類", "バリアフリー情報", "対象となる町会・自治会"}
 #: yesNo columns whose name does not end in 有無 but whose spec entry gives 有/無 (local extensions).
 YES_NO_EXTRA = {"外部利用不可"}
+#: flag columns besides 災害種別_*: `1` or empty.
+FLAG_NAMES = {"指定避難所との重複", "指定緊急避難場所との重複", "福祉避難所"}
 
 ALTITUDE_TYPES = ["階数", "標高", "地表高"]
 YES_NO = ["有", "無"]
@@ -126,7 +135,7 @@ KINDS = {
                          "`(11 − (6d1+5d2+4d3+3d4+2d5) mod 11) mod 10` (`checkDigit: jisx0402`, checked on 6-digit values). "
                          "Legacy 都道府県コード又は市区町村コード also allows 2 (prefecture) or 5 digits."),
     "identifier": ("string", "ID / NO / データセット_ID: record identifier, unique within the publishing body "
-                   "(current ID: 半角英数字)."),
+                   "(current ID: 半角英数字); 学校コード: the 文部科学省 school code (13 characters)."),
     "latitude": ("number", "緯度: decimal degrees, 世界測地系 (JGD2011/JGD2000), −90…90; published as text."),
     "longitude": ("number", "経度: decimal degrees, 世界測地系, −180…180."),
     "kana": ("string", "…_カナ: reading in 全角カナ (pattern from the spec). Real files also use half-width katakana "
@@ -142,7 +151,8 @@ KINDS = {
              "also has `h:mm`."),
     "date": ("date", "日付 `YYYY-MM-DD` (Frictionless `date`, format `default`); real data also has Excel serial numbers."),
     "weekdays": ("string", "曜日: concatenated 月火水木金土日 (+祝), e.g. `月火水木金` (observed convention)."),
-    "flag": ("string", "災害種別_* / 指定避難所との重複: `1` or empty (legacy definition)."),
+    "flag": ("string", "災害種別_* / 指定避難所との重複: `1` or empty (legacy definition); the shelter list's "
+             "指定緊急避難場所との重複 / 福祉避難所 by analogy (inferred)."),
     "yesNo": ("string", "…有無: controlled vocabulary 有 / 無 (統制語彙)."),
     "integer": ("integer", "counts (トイレ数, 人口, 世帯数, 定員, 病床数, 想定収容人数): whole numbers ≥ 0."),
     "number": ("number", "measures (高度の値, 標高 in m, 口径 in mm, 員数（数））: decimal numbers."),
@@ -256,7 +266,60 @@ def load_spec(path: Path) -> dict:
 
 
 def spec_datasets(spec: dict) -> list[dict]:
-    return sorted(spec["datasets"], key=lambda d: d["number"])
+    """Datasets in national-number order; one whose number is unknown (null) comes last."""
+    return sorted(spec["datasets"], key=lambda d: (d["number"] is None, d["number"] or "", d["id"]))
+
+
+def load_local_sources(directory: Path = LOCAL_SOURCES_DIR) -> list[tuple[str, dict]]:
+    """The repository's own research files (tools/schema-sources/*.json), by path relative to the repository."""
+    if not directory.is_dir():
+        return []
+    out = []
+    for path in sorted(directory.glob("*.json")):
+        with path.open(encoding="utf-8") as handle:
+            out.append((path.relative_to(REPO_ROOT).as_posix(), json.load(handle)))
+    return out
+
+
+def merge_local_sources(spec: dict, sources: list[tuple[str, dict]]) -> dict:
+    """The spec with the local research merged in; the rule tables get the entries' titles, hints and aliases.
+
+    An entry adds a dataset or fills one the spec lists without columns; it must not replace columns the spec has
+    (then the two have to be reconciled by hand). A column `{"from": "<dataset>", "name": …}` is that spec column
+    (`from_name` when it is called differently there), with the entry's other keys laid over it.
+    """
+    merged = dict(spec)
+    datasets = [dict(d) for d in spec["datasets"]]
+    by_id = {d["id"]: i for i, d in enumerate(datasets)}
+    for path, entry in sources:
+        dataset = dict(entry["dataset"])
+        dataset_id = dataset["id"]
+        if dataset_id in by_id and has_columns(datasets[by_id[dataset_id]]):
+            raise SystemExit(f"{path}: the spec already has columns for {dataset_id}; reconcile the two")
+        columns = []
+        for column in dataset.get("columns") or []:
+            if "from" in column:
+                source = next(d for d in spec["datasets"] if d["id"] == column["from"])
+                base_name = column.get("from_name", column["name"])
+                base = next(c for c in source["columns"] if c["name"] == base_name)
+                column = {**base, **{k: v for k, v in column.items() if k not in ("from", "from_name")}}
+            columns.append(column)
+        dataset["columns"] = columns
+        dataset.setdefault("legacy_columns", [])
+        dataset.setdefault("legacy", None)
+        dataset["source_file"] = path
+        if dataset_id in by_id:
+            datasets[by_id[dataset_id]] = dataset
+        else:
+            by_id[dataset_id] = len(datasets)
+            datasets.append(dataset)
+        if columns:
+            TITLE_ENGLISH[dataset_id] = entry["title_english"]
+            FILE_NAME_HINTS[dataset_id] = list(entry.get("file_name_hints") or [])
+            if entry.get("aliases"):
+                DATASET_ALIASES[dataset_id] = dict(entry["aliases"])
+    merged["datasets"] = datasets
+    return merged
 
 
 def has_columns(dataset: dict) -> bool:
@@ -266,6 +329,10 @@ def has_columns(dataset: dict) -> bool:
 def is_inferred_current(dataset: dict) -> bool:
     """A dataset whose spec has no current layout (its `columns` are the legacy ones)."""
     return dataset.get("current") is None and bool(dataset.get("legacy_columns"))
+
+
+def number_text(dataset: dict) -> str:
+    return dataset["number"] if dataset["number"] is not None else "—"
 
 
 def header_key(text: str) -> str:
@@ -344,7 +411,7 @@ def choose_kind(name: str, spec_type: str | None) -> str:
         return "date"
     if name in WEEKDAY_NAMES:
         return "weekdays"
-    if name.startswith("災害種別_") or name == "指定避難所との重複":
+    if name.startswith("災害種別_") or name in FLAG_NAMES:
         return "flag"
     if name.endswith("有無") or name in YES_NO_EXTRA:
         return "yesNo"
@@ -685,8 +752,12 @@ def build_schema(ctx: Context, dataset: dict, template: dict) -> dict:
 
 
 def schema_description(dataset: dict, inferred: bool) -> str:
-    parts = [f"{dataset['name_ja']} ({TITLE_ENGLISH[dataset['id']]}), No. {dataset['number']} of the "
-             f"自治体標準オープンデータセット."]
+    if dataset["number"] is not None:
+        parts = [f"{dataset['name_ja']} ({TITLE_ENGLISH[dataset['id']]}), No. {dataset['number']} of the "
+                 f"自治体標準オープンデータセット."]
+    else:
+        parts = [f"{dataset['name_ja']} ({TITLE_ENGLISH[dataset['id']]}); its number in the 自治体標準オープンデータセット "
+                 f"is not known ({dataset.get('number_note') or 'not found'})."]
     if inferred:
         parts.append("No current (2022+) header was found: the current layout here is inferred from the legacy "
                      "推奨データセット definition.")
@@ -719,7 +790,7 @@ def current_source(dataset: dict, inferred: bool) -> dict:
             "inferred": True,
         }
     return {"source": list(dataset["current"]["source"]), "confidence": dataset["current"]["confidence"],
-            "inferred": False}
+            "inferred": bool(dataset["current"].get("inferred", False))}
 
 
 def legacy_source(dataset: dict) -> dict | None:
@@ -782,7 +853,9 @@ def render_readme(schemas: list[dict], skipped: list[tuple[dict, str]]) -> str:
         "# Dataset schemas",
         "",
         "**Generated files — do not edit by hand.** They are written by `tools/make_schemas.py` from the research "
-        "file `../shared/reference/datasets-spec.json`; the format is described in "
+        "file `../shared/reference/datasets-spec.json` and the repository's own research files "
+        "[`tools/schema-sources/*.json`](../tools/schema-sources/) (datasets the spec has no columns for); the format "
+        "is described in "
         "[`docs/schema-format.md`](../docs/schema-format.md). To regenerate (and to check that the files are up to date):",
         "",
         "```sh",
@@ -800,7 +873,7 @@ def render_readme(schemas: list[dict], skipped: list[tuple[dict, str]]) -> str:
         confidence = c["current"]["confidence"]
         if c["current"]["inferred"]:
             confidence = "**inferred** — " + confidence.removeprefix("inferred: ")
-        out.append(f"| [`{s['name']}.schema.json`]({s['name']}.schema.json) | {c['number']} | {s['title']} | "
+        out.append(f"| [`{s['name']}.schema.json`]({s['name']}.schema.json) | {c['number'] or '—'} | {s['title']} | "
                    f"{md_cell(confidence)} | {'yes' if c['legacy'] else 'no'} | {len(s['fields'])} | "
                    f"{len(c['legacyFields'])} |")
     out += [
@@ -813,7 +886,7 @@ def render_readme(schemas: list[dict], skipped: list[tuple[dict, str]]) -> str:
         "|---|---|---|---|",
     ]
     for dataset, why in skipped:
-        out.append(f"| {dataset['number']} | {dataset['name_ja']} | `{dataset['id']}` | {md_cell(why)} |")
+        out.append(f"| {number_text(dataset)} | {dataset['name_ja']} | `{dataset['id']}` | {md_cell(why)} |")
     out.append("")
     return "\n".join(out)
 
@@ -904,7 +977,7 @@ def validate(spec: dict, files: dict[str, str], schemas: list[dict]) -> list[str
         # column counts against the spec
         d = spec_by_id[sid]
         want_legacy = len(d.get("legacy_columns") or [])
-        if civic["current"]["inferred"]:
+        if is_inferred_current(d):
             want_current = (want_legacy - len(LEGACY_ID_BLOCK) + len(CURRENT_ID_BLOCK) - len(LEGACY_ADDRESS_BLOCK)
                             + len(CURRENT_ADDRESS_BLOCK) + len(CURRENT_ALTITUDE_BLOCK))
         else:
@@ -954,6 +1027,10 @@ def check_field(sid: str, layout: str, f: dict) -> list[str]:
 # Real headers (PROVENANCE.md) — an informational report
 # =====================================================================================================================
 
+#: PROVENANCE.md's names of dataset kinds that are a schema id under another name.
+PROVENANCE_KINDS = {"designated_shelter": "shelter"}
+
+
 def realdata_report(provenance: Path, schemas: list[dict]) -> list[str]:
     by_id = {s["name"]: s for s in schemas}
     lines = []
@@ -964,7 +1041,7 @@ def realdata_report(provenance: Path, schemas: list[dict]) -> list[str]:
         header_match = re.search(r"^- header: `(.*)`$", section, flags=re.M)
         if not kind_match or not header_match:
             continue
-        schema = by_id.get(kind_match.group(1))
+        schema = by_id.get(PROVENANCE_KINDS.get(kind_match.group(1), kind_match.group(1)))
         headers = [h for h in header_match.group(1).split(",") if h and h != "#property"]
         if schema is None:
             lines.append(f"{file_name}: no schema for kind {kind_match.group(1)}")
@@ -1009,7 +1086,7 @@ def main(argv: list[str] | None = None) -> int:
     if not spec_path.exists():
         print(f"error: spec not found: {args.spec}", file=sys.stderr)
         return 2
-    spec = load_spec(spec_path)
+    spec = merge_local_sources(load_spec(spec_path), load_local_sources())
     files, schemas, skipped, ctx = render_all(spec)
 
     errors = validate(spec, files, schemas)
@@ -1079,7 +1156,8 @@ JSON file, `schemas/<id>.schema.json`. The file is a [Frictionless Table Schema]
 (v1) whose extra information lives in `civic` objects — at the top level and in every field. A Frictionless tool
 reads the standard part and ignores `civic`; Civic's `Schema` / `Field` types (`Sources/CivicData/Schema/`) decode
 both. The files are generated by `tools/make_schemas.py` from `../shared/reference/datasets-spec.json` (the
-project's research notes); `schemas/README.md` lists them. The same texts are compiled into the library
+project's research notes) and the research files kept in the repository, `tools/schema-sources/*.json` (see
+[Local research files](#local-research-files)); `schemas/README.md` lists them. The same texts are compiled into the library
 (`BundledSchemas.swift`), so `SchemaCatalog.bundled` needs no resource files.
 
 Two column layouts exist for most datasets, and a reader must accept both:
@@ -1105,10 +1183,10 @@ Two column layouts exist for most datasets, and a reader must accept both:
 
 | key | type | meaning |
 |---|---|---|
-| `number` | string | two-digit number in the definition books (データ項目定義書): `"08"` |
+| `number` | string or `null` | two-digit number in the definition books (データ項目定義書): `"08"`; `null` when the research did not find it (指定避難所一覧) |
 | `titleEnglish` | string | English name |
-| `fileNameHints` | [string] | lower-case words seen in real file names (`<code>_<slug>.csv` is an observed convention, not a rule), e.g. `["evacuation_space", "hinan", "hinanjo", "hinannjo"]` |
-| `current` | object | where the current layout comes from: `source` ([string]), `confidence` (free text from the spec), `inferred` (bool: `true` when no current header was found and the layout was derived, see below) |
+| `fileNameHints` | [string] | lower-case words seen in real file names (`<code>_<slug>.csv` is an observed convention, not a rule), e.g. `["shelter", "hinanjo", "hinannjo", "避難所"]`; they only break a tie between datasets that explain a non-standard header about equally |
+| `current` | object | where the current layout comes from: `source` ([string]), `confidence` (free text from the spec or the local research file: `confirmed-official`, `observed …`, `partial …`, `inferred …`), `inferred` (bool: `true` when no current header was found and the layout was derived, see below) |
 | `legacy` | object or `null` | `source`, `confidence` of the legacy layout; `null` when the dataset has none |
 | `legacyFields` | [field] | the legacy layout in column order (`[]` when none) |
 | `latitudeField`, `longitudeField` | string or `null` | names of the current coordinate columns (緯度 / 経度), `null` when the layout has none |
@@ -1194,6 +1272,22 @@ inferred`): the legacy columns, with
 
 The substituted columns take their definitions from 公共施設一覧; the legacy columns keep their legacy definitions and
 required levels. The 2022+ contact block (連絡先メールアドレス, 連絡先FormURL, …) is not added.
+
+指定避難所一覧 (`shelter`) is inferred too (`civic.current.inferred: true`), but from the local research file, not
+from a legacy definition: see below.
+
+## Local research files
+
+`../shared/reference/datasets-spec.json` is shared and read-only here, so research on datasets it lists without
+columns (or does not list) lives in the repository: one file per dataset in `tools/schema-sources/<id>.json`,
+merged by `merge_local_sources`. Each file holds `dataset` (the spec's dataset format: `id`, `number` — `null` when
+unknown —, `name_ja`, `current` {{`source`, `confidence`, `inferred`}}, `columns`, `notes`), `title_english`,
+`file_name_hints` and per-field `aliases`. A column written `{{"from": "<dataset>", "name": …}}` is that spec
+column (`from_name` when it is called differently there; definition, notes, required level by analogy) with the file's other keys laid over it. A file may only add
+a dataset or fill one the spec lists without columns; if the spec gains columns for it, the generator stops until
+the two are reconciled. A file with `columns: []` only replaces the spec's `current_status` (the reason shown in
+`schemas/README.md` for a dataset without a schema). `--check` covers these files: they are inputs of every
+generated file.
 
 ## Aliases
 

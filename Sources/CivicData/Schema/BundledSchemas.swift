@@ -4149,9 +4149,8 @@ extension SchemaCatalog {
                 "titleEnglish": "Designated emergency evacuation sites",
                 "fileNameHints": [
                   "evacuation_space",
-                  "hinan",
-                  "hinanjo",
-                  "hinannjo"
+                  "hinanbasho",
+                  "避難場所"
                 ],
                 "current": {
                   "source": [
@@ -19603,6 +19602,1211 @@ extension SchemaCatalog {
                     }
                   }
                 ],
+                "latitudeField": "緯度",
+                "longitudeField": "経度",
+                "idField": "ID"
+              }
+            }
+            """#
+        ),
+        (
+            "food_business_license",
+            #"""
+            {
+              "name": "food_business_license",
+              "title": "食品等営業許可・届出一覧",
+              "description": "食品等営業許可・届出一覧 (Food business licences and notifications), No. 15 of the 自治体標準オープンデータセット. Current layout: partial: only the leading 9 columns, as written in a third-party test fixture (not a real file, not the official definition); the columns after 所在地_連結表記 (if any: 許可番号, 営業者, 許可期間 …) were not found; required levels inferred. Layout partial: a real file will usually have more columns than these and be recognised as non-standard.",
+              "missingValues": [
+                ""
+              ],
+              "fields": [
+                {
+                  "name": "全国地方公共団体コード",
+                  "title": "全国地方公共団体コード",
+                  "description": "local government code of the data owner (JIS X 0401/0402, 6 digits incl. check digit)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "pattern": "^[0-9]{6}$"
+                  },
+                  "civic": {
+                    "english": "localGovernmentCode",
+                    "requiredLevel": "recommended",
+                    "requiredLevelSource": "inferred",
+                    "kind": "municipalityCode",
+                    "aliases": [
+                      "prefCode",
+                      "localGovernmentCode"
+                    ],
+                    "checkDigit": "jisx0402",
+                    "status": "observed: third-party test fixture only (find_string id 61417607571); required level inferred by analogy with 公衆トイレ一覧 正式版",
+                    "notes": "6 digits = 5-digit JIS X 0402 code + check digit: d6 = (11 - (6*d1+5*d2+4*d3+3*d4+2*d5) mod 11) mod 10 (source: hkwi/denshijiti README). Keep as text (leading zero for Hokkaido 01…). Real data also has 5-digit codes without check digit."
+                  }
+                },
+                {
+                  "name": "ID",
+                  "title": "ID",
+                  "description": "record identifier, unique within the municipality",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "pattern": "^[0-9A-Za-z]+$"
+                  },
+                  "civic": {
+                    "english": "identifier",
+                    "requiredLevel": "recommended",
+                    "requiredLevelSource": "inferred",
+                    "kind": "identifier",
+                    "aliases": [
+                      "identification",
+                      "identifier"
+                    ],
+                    "status": "observed: third-party test fixture only (find_string id 61417607571); required level inferred by analogy with 公衆トイレ一覧 正式版",
+                    "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
+                  }
+                },
+                {
+                  "name": "地方公共団体名",
+                  "title": "地方公共団体名",
+                  "description": "local government name (e.g. 北海道札幌市)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "localGovernmentName",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "localGovernmentName"
+                    ],
+                    "status": "observed: third-party test fixture only (find_string id 61417607571); required level inferred by analogy with 公衆トイレ一覧 正式版"
+                  }
+                },
+                {
+                  "name": "施設名称",
+                  "title": "施設名称",
+                  "description": "facility (business premises) name",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": true
+                  },
+                  "civic": {
+                    "english": "facility (business premises) name",
+                    "requiredLevel": "required",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [],
+                    "status": "observed: third-party test fixture only (find_string id 61417607571); required level inferred by analogy with 公衆トイレ一覧 正式版"
+                  }
+                },
+                {
+                  "name": "施設名称_カナ",
+                  "title": "施設名称_カナ",
+                  "description": "facility name reading in katakana",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "pattern": "^[ァ-ヶー・\\u3000 0-9０-９A-Za-zＡ-Ｚａ-ｚ（）()]+$"
+                  },
+                  "civic": {
+                    "english": "facility name reading in katakana",
+                    "requiredLevel": "recommended",
+                    "requiredLevelSource": "inferred",
+                    "kind": "kana",
+                    "aliases": [],
+                    "status": "observed: third-party test fixture only (find_string id 61417607571); required level inferred by analogy with 公衆トイレ一覧 正式版",
+                    "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
+                  }
+                },
+                {
+                  "name": "施設名称_英字",
+                  "title": "施設名称_英字",
+                  "description": "facility name in Latin letters",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "facility name in Latin letters",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [],
+                    "status": "observed: third-party test fixture only (find_string id 61417607571); required level unknown (treated as optional)",
+                    "notes": "半角英数字"
+                  }
+                },
+                {
+                  "name": "営業の種類",
+                  "title": "営業の種類",
+                  "description": "kind of business (食品衛生法 licence / notification category, e.g. 飲食店営業)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "kind of business (食品衛生法 licence / notification category, e.g. 飲食店営業)",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [],
+                    "status": "observed: third-party test fixture only (find_string id 61417607571); required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "業態",
+                  "title": "業態",
+                  "description": "business style (e.g. すし屋)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "business style (e.g. すし屋)",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [],
+                    "status": "observed: third-party test fixture only (find_string id 61417607571); required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "所在地_連結表記",
+                  "title": "所在地_連結表記",
+                  "description": "full address string (prefecture … building)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": true
+                  },
+                  "civic": {
+                    "english": "fullAddress",
+                    "requiredLevel": "required",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "所在地",
+                      "住所",
+                      "address",
+                      "fullAddress"
+                    ],
+                    "status": "observed: third-party test fixture only (find_string id 61417607571); required level inferred by analogy with 公衆トイレ一覧 正式版"
+                  }
+                }
+              ],
+              "civic": {
+                "number": "15",
+                "titleEnglish": "Food business licences and notifications",
+                "fileNameHints": [
+                  "food_business_license"
+                ],
+                "current": {
+                  "source": [
+                    "third-party code: a Tokyo 食品等営業許可 list parser's test (find_string ids 61417607571, 61837761555; repository not identified), whose fixture 'modelled on the municipal-standard schema that wards publish' has the header 全国地方公共団体コード,ID,地方公共団体名,施設名称,施設名称_カナ,施設名称_英字,営業の種類,業態,所在地_連結表記",
+                    "number and name: third-party code listing the definition books' numbering (find_string id 69525619308)"
+                  ],
+                  "confidence": "partial: only the leading 9 columns, as written in a third-party test fixture (not a real file, not the official definition); the columns after 所在地_連結表記 (if any: 許可番号, 営業者, 許可期間 …) were not found; required levels inferred",
+                  "inferred": false
+                },
+                "legacy": null,
+                "legacyFields": [],
+                "latitudeField": null,
+                "longitudeField": null,
+                "idField": "ID"
+              }
+            }
+            """#
+        ),
+        (
+            "educational_institution",
+            #"""
+            {
+              "name": "educational_institution",
+              "title": "教育機関一覧",
+              "description": "教育機関一覧 (Educational institutions), No. 24 of the 自治体標準オープンデータセット. Current layout: partial: column names observed only through third-party code reading real files (舞鶴市; Tokyo wards with a 教育機関_ prefix); the column order, any further columns (全国地方公共団体コード, ID, 電話番号 …) and all required levels are not known; the official definition was not seen. Column order here follows the 文部科学省 学校コード list, not a seen file. Tokyo wards prefix every name with 教育機関_ (aliases).",
+              "missingValues": [
+                ""
+              ],
+              "fields": [
+                {
+                  "name": "学校コード",
+                  "title": "学校コード",
+                  "description": "school code (文部科学省 学校コード, 13 characters: school type letter + digits)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "pattern": "^[0-9A-Za-z]+$"
+                  },
+                  "civic": {
+                    "english": "school code (文部科学省 学校コード, 13 characters: school type letter + digits)",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "identifier",
+                    "aliases": [],
+                    "status": "observed: column names in third-party code reading 舞鶴市 262021_educational_institution (find_string id 63444744013); required level unknown (treated as optional)",
+                    "notes": "13 characters, e.g. B113210000019 (first two: the 学校種 code); the pattern is the generic identifier one"
+                  }
+                },
+                {
+                  "name": "学校種",
+                  "title": "学校種",
+                  "description": "school type code (文部科学省: A1 幼稚園, B1 小学校, C1 中学校, C2 義務教育学校, D1 高等学校 …)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "school type code (文部科学省: A1 幼稚園, B1 小学校, C1 中学校, C2 義務教育学校, D1 高等学校 …)",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "教育機関_学校種"
+                    ],
+                    "status": "observed: column names in third-party code reading 舞鶴市 262021_educational_institution (find_string id 63444744013); required level unknown (treated as optional)",
+                    "notes": "real values: codes (B1) or code with name (B1(小学校))"
+                  }
+                },
+                {
+                  "name": "設置者情報",
+                  "title": "設置者情報",
+                  "description": "founder / operating body",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "founder / operating body",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [],
+                    "status": "observed: column names in third-party code reading 舞鶴市 262021_educational_institution (find_string id 63444744013); required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "学校名",
+                  "title": "学校名",
+                  "description": "school name",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": true
+                  },
+                  "civic": {
+                    "english": "school name",
+                    "requiredLevel": "required",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "教育機関_学校名"
+                    ],
+                    "status": "observed: column names in third-party code reading 舞鶴市 262021_educational_institution (find_string id 63444744013); required level inferred by analogy with 公衆トイレ一覧 正式版"
+                  }
+                },
+                {
+                  "name": "学校所在地（市区町村）",
+                  "title": "学校所在地（市区町村）",
+                  "description": "address: municipality",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "address: municipality",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "教育機関_学校所在地（市区町村）"
+                    ],
+                    "status": "observed: column names in third-party code reading 舞鶴市 262021_educational_institution (find_string id 63444744013); required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "学校所在地（町字）",
+                  "title": "学校所在地（町字）",
+                  "description": "address: machiaza",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "address: machiaza",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "教育機関_学校所在地（町字）"
+                    ],
+                    "status": "observed: column names in third-party code reading 舞鶴市 262021_educational_institution (find_string id 63444744013); required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "学校所在地（番地以下）",
+                  "title": "学校所在地（番地以下）",
+                  "description": "address: block/lot number and below",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "address: block/lot number and below",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "教育機関_学校所在地（番地以下）"
+                    ],
+                    "status": "observed: column names in third-party code reading 舞鶴市 262021_educational_institution (find_string id 63444744013); required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "郵便番号",
+                  "title": "郵便番号",
+                  "description": "postal code",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "pattern": "^[0-9]{3}-[0-9]{4}$"
+                  },
+                  "civic": {
+                    "english": "postal code",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "postalCode",
+                    "aliases": [
+                      "教育機関_郵便番号"
+                    ],
+                    "status": "observed: 教育機関_郵便番号 in third-party code reading Tokyo ward files (find_string id 63586386180); required level unknown (treated as optional)",
+                    "notes": "seen only with the 教育機関_ prefix (Tokyo); 文部科学省 lists write 7 digits without hyphen"
+                  }
+                },
+                {
+                  "name": "緯度",
+                  "title": "緯度",
+                  "description": "latitude",
+                  "type": "number",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "minimum": -90,
+                    "maximum": 90
+                  },
+                  "civic": {
+                    "english": "latitude",
+                    "requiredLevel": "recommended",
+                    "requiredLevelSource": "inferred",
+                    "kind": "latitude",
+                    "aliases": [
+                      "latitude",
+                      "lat",
+                      "教育機関_緯度"
+                    ],
+                    "status": "observed: column names in third-party code reading 舞鶴市 262021_educational_institution (find_string id 63444744013); required level inferred by analogy with 公衆トイレ一覧 正式版",
+                    "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
+                  }
+                },
+                {
+                  "name": "経度",
+                  "title": "経度",
+                  "description": "longitude",
+                  "type": "number",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "minimum": -180,
+                    "maximum": 180
+                  },
+                  "civic": {
+                    "english": "longitude",
+                    "requiredLevel": "recommended",
+                    "requiredLevelSource": "inferred",
+                    "kind": "longitude",
+                    "aliases": [
+                      "longitude",
+                      "lon",
+                      "lng",
+                      "教育機関_経度"
+                    ],
+                    "status": "observed: column names in third-party code reading 舞鶴市 262021_educational_institution (find_string id 63444744013); required level inferred by analogy with 公衆トイレ一覧 正式版",
+                    "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
+                  }
+                },
+                {
+                  "name": "属性情報設定年月日",
+                  "title": "属性情報設定年月日",
+                  "description": "date the school's attributes were set (文部科学省 学校コード)",
+                  "type": "date",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "date the school's attributes were set (文部科学省 学校コード)",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "date",
+                    "aliases": [],
+                    "status": "observed: column names in third-party code reading 舞鶴市 262021_educational_institution (find_string id 63444744013); required level unknown (treated as optional)",
+                    "notes": "文部科学省 lists write YYYY/MM/DD"
+                  }
+                },
+                {
+                  "name": "属性情報廃止年月日",
+                  "title": "属性情報廃止年月日",
+                  "description": "date the school was closed (empty while open)",
+                  "type": "date",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "date the school was closed (empty while open)",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "date",
+                    "aliases": [],
+                    "status": "observed: column names in third-party code reading 舞鶴市 262021_educational_institution (find_string id 63444744013); required level unknown (treated as optional)",
+                    "notes": "文部科学省 lists write YYYY/MM/DD"
+                  }
+                }
+              ],
+              "civic": {
+                "number": "24",
+                "titleEnglish": "Educational institutions",
+                "fileNameHints": [
+                  "educational_institution",
+                  "school",
+                  "gakko"
+                ],
+                "current": {
+                  "source": [
+                    "third-party code (find_string id 63444744013, a 舞鶴市 open-data mapping; repository not identified) reading 舞鶴市's 262021_educational_institution: 学校コード, 学校名, 学校種, 設置者情報, 属性情報設定年月日, 属性情報廃止年月日, 学校所在地（市区町村）, 学校所在地（町字）, 学校所在地（番地以下）, 緯度, 経度",
+                    "third-party code (find_string id 63586386180; repository not identified) reading the 教育機関一覧 of Tokyo wards in the 自治体標準データセット form with prefixed names: 教育機関_学校種 (A1 幼稚園, B1 小学校, C1 中学校 …), 教育機関_学校名, 教育機関_学校所在地（市区町村/町字/番地以下）, 教育機関_郵便番号, 教育機関_緯度, 教育機関_経度",
+                    "文部科学省 学校コード list columns (学校コード, 学校種, 都道府県番号, 設置区分, 本分校, 学校名, 学校所在地, 郵便番号, 属性情報設定年月日, 属性情報廃止年月日, …), as read by several third-party tools (find_string ids 59086299203, 32253101239): the 教育機関一覧 columns reuse its names"
+                  ],
+                  "confidence": "partial: column names observed only through third-party code reading real files (舞鶴市; Tokyo wards with a 教育機関_ prefix); the column order, any further columns (全国地方公共団体コード, ID, 電話番号 …) and all required levels are not known; the official definition was not seen",
+                  "inferred": false
+                },
+                "legacy": null,
+                "legacyFields": [],
+                "latitudeField": "緯度",
+                "longitudeField": "経度",
+                "idField": "学校コード"
+              }
+            }
+            """#
+        ),
+        (
+            "shelter",
+            #"""
+            {
+              "name": "shelter",
+              "title": "指定避難所一覧",
+              "description": "指定避難所一覧 (Designated shelters); its number in the 自治体標準オープンデータセット is not known (the research found the numbers 01–17 and 22–31 of the definition books; 18–21 are unknown and 指定避難所一覧 was not among the names seen). Current layout: inferred: no official definition and no real file in a 自治体標準オープンデータセット layout of 指定避難所一覧 was found. The columns are 03 指定緊急避難場所一覧's current layout without its 災害種別_* flags and 市区町村コード, plus the two columns of the 指定避難所 list form that 03 lacks (指定緊急避難場所との重複, 福祉避難所); every required level is inferred. Designated shelters (指定避難所, where evacuees stay) are a list of their own, distinct from 指定緊急避難場所一覧 (evacuation_space, places to flee to, per hazard). A GeoJSON/CSV of both is distributed by 国土地理院 (https://www.gsi.go.jp/bousaichiri/hinanbasho.html); its column layout was not checked. Real 避難所 files are city layouts (焼津市: NO…, UTMポイント, 開設される災害の種類（…）, 避難所面積平方メートル), recognised here as non-standard.",
+              "missingValues": [
+                ""
+              ],
+              "fields": [
+                {
+                  "name": "全国地方公共団体コード",
+                  "title": "全国地方公共団体コード",
+                  "description": "local government code of the data owner (JIS X 0401/0402, 6 digits incl. check digit)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "pattern": "^[0-9]{6}$"
+                  },
+                  "civic": {
+                    "english": "localGovernmentCode",
+                    "requiredLevel": "recommended",
+                    "requiredLevelSource": "inferred",
+                    "kind": "municipalityCode",
+                    "aliases": [
+                      "prefCode",
+                      "localGovernmentCode",
+                      "市区町村コード"
+                    ],
+                    "checkDigit": "jisx0402",
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版",
+                    "notes": "6 digits = 5-digit JIS X 0402 code + check digit: d6 = (11 - (6*d1+5*d2+4*d3+3*d4+2*d5) mod 11) mod 10 (source: hkwi/denshijiti README). Keep as text (leading zero for Hokkaido 01…). Real data also has 5-digit codes without check digit."
+                  }
+                },
+                {
+                  "name": "ID",
+                  "title": "ID",
+                  "description": "record identifier, unique within the municipality",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "pattern": "^[0-9A-Za-z]+$"
+                  },
+                  "civic": {
+                    "english": "identifier",
+                    "requiredLevel": "recommended",
+                    "requiredLevelSource": "inferred",
+                    "kind": "identifier",
+                    "aliases": [
+                      "identification",
+                      "identifier",
+                      "NO"
+                    ],
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版",
+                    "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
+                  }
+                },
+                {
+                  "name": "地方公共団体名",
+                  "title": "地方公共団体名",
+                  "description": "local government name (e.g. 北海道札幌市)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "localGovernmentName",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "市区町村名",
+                      "localGovernmentName"
+                    ],
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版"
+                  }
+                },
+                {
+                  "name": "名称",
+                  "title": "名称",
+                  "description": "name",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": true
+                  },
+                  "civic": {
+                    "english": "name",
+                    "requiredLevel": "required",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "name"
+                    ],
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版"
+                  }
+                },
+                {
+                  "name": "名称_カナ",
+                  "title": "名称_カナ",
+                  "description": "name reading in katakana",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "pattern": "^[ァ-ヶー・\\u3000 0-9０-９A-Za-zＡ-Ｚａ-ｚ（）()]+$"
+                  },
+                  "civic": {
+                    "english": "nameKana",
+                    "requiredLevel": "recommended",
+                    "requiredLevelSource": "inferred",
+                    "kind": "kana",
+                    "aliases": [
+                      "名称かな",
+                      "名称_かな",
+                      "fullNameInKana",
+                      "nameKana"
+                    ],
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版",
+                    "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
+                  }
+                },
+                {
+                  "name": "名称_英字",
+                  "title": "名称_英字",
+                  "description": "name in Latin letters",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "name in Latin letters",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "fullNameInRomaji",
+                      "nameEn"
+                    ],
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level unknown (treated as optional)",
+                    "notes": "半角英数字"
+                  }
+                },
+                {
+                  "name": "所在地_全国地方公共団体コード",
+                  "title": "所在地_全国地方公共団体コード",
+                  "description": "local government code of the location",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "pattern": "^[0-9]{6}$"
+                  },
+                  "civic": {
+                    "english": "locatedLocalGovernmentCode",
+                    "requiredLevel": "recommended",
+                    "requiredLevelSource": "inferred",
+                    "kind": "municipalityCode",
+                    "aliases": [
+                      "locatedLocalGovernmentCode"
+                    ],
+                    "checkDigit": "jisx0402",
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版",
+                    "notes": "6 digits = 5-digit JIS X 0402 code + check digit: d6 = (11 - (6*d1+5*d2+4*d3+3*d4+2*d5) mod 11) mod 10 (source: hkwi/denshijiti README). Keep as text (leading zero for Hokkaido 01…). Real data also has 5-digit codes without check digit."
+                  }
+                },
+                {
+                  "name": "町字ID",
+                  "title": "町字ID",
+                  "description": "machiaza ID (Address Base Registry)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "streetAddressId",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "streetAddressId"
+                    ],
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版"
+                  }
+                },
+                {
+                  "name": "所在地_連結表記",
+                  "title": "所在地_連結表記",
+                  "description": "full address string (prefecture … building)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": true
+                  },
+                  "civic": {
+                    "english": "fullAddress",
+                    "requiredLevel": "required",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "所在地",
+                      "住所",
+                      "address",
+                      "fullAddress"
+                    ],
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版"
+                  }
+                },
+                {
+                  "name": "所在地_都道府県",
+                  "title": "所在地_都道府県",
+                  "description": "address: prefecture",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "prefecture",
+                    "requiredLevel": "recommended",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "都道府県名",
+                      "prefecture"
+                    ],
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版"
+                  }
+                },
+                {
+                  "name": "所在地_市区町村",
+                  "title": "所在地_市区町村",
+                  "description": "address: city/ward/town/village (incl. 郡 and designated-city ward)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "city",
+                    "requiredLevel": "recommended",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "city"
+                    ],
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版"
+                  }
+                },
+                {
+                  "name": "所在地_町字",
+                  "title": "所在地_町字",
+                  "description": "address: machiaza (town/district, 丁目)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "streetAddress",
+                    "requiredLevel": "recommended",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "streetAddress"
+                    ],
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版"
+                  }
+                },
+                {
+                  "name": "所在地_番地以下",
+                  "title": "所在地_番地以下",
+                  "description": "address: block/lot number and below",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "cityBlock",
+                    "requiredLevel": "recommended",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "cityBlock"
+                    ],
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版"
+                  }
+                },
+                {
+                  "name": "建物名等(方書)",
+                  "title": "建物名等(方書)",
+                  "description": "address: building name, floor etc. (katagaki)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "buildingNameEtc",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "方書",
+                      "katagaki",
+                      "buildingNameEtc"
+                    ],
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版"
+                  }
+                },
+                {
+                  "name": "緯度",
+                  "title": "緯度",
+                  "description": "latitude",
+                  "type": "number",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "minimum": -90,
+                    "maximum": 90
+                  },
+                  "civic": {
+                    "english": "latitude",
+                    "requiredLevel": "recommended",
+                    "requiredLevelSource": "inferred",
+                    "kind": "latitude",
+                    "aliases": [
+                      "latitude",
+                      "lat"
+                    ],
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版",
+                    "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
+                  }
+                },
+                {
+                  "name": "経度",
+                  "title": "経度",
+                  "description": "longitude",
+                  "type": "number",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "minimum": -180,
+                    "maximum": 180
+                  },
+                  "civic": {
+                    "english": "longitude",
+                    "requiredLevel": "recommended",
+                    "requiredLevelSource": "inferred",
+                    "kind": "longitude",
+                    "aliases": [
+                      "longitude",
+                      "lon",
+                      "lng"
+                    ],
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版",
+                    "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
+                  }
+                },
+                {
+                  "name": "標高",
+                  "title": "標高",
+                  "description": "elevation (m)",
+                  "type": "number",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "elevation (m)",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "number",
+                    "aliases": [],
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level unknown (treated as optional)",
+                    "notes": "metres (標高: height above Tokyo Bay mean sea level); for 高度の種別=階数 the floor number (B1=-1, mezzanine 2F = 1.5)"
+                  }
+                },
+                {
+                  "name": "電話番号",
+                  "title": "電話番号",
+                  "description": "telephone number",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "telephone number",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "phone",
+                    "aliases": [
+                      "telephoneNumber",
+                      "電話"
+                    ],
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level unknown (treated as optional)",
+                    "notes": "no official pattern confirmed; real data: 000-000-0000 and (000)000-0000; leading 0 sometimes lost by Excel"
+                  }
+                },
+                {
+                  "name": "内線番号",
+                  "title": "内線番号",
+                  "description": "extension number",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "extension number",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "extension",
+                    "aliases": [],
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level unknown (treated as optional)",
+                    "notes": "free text; multiple values seen joined with ・"
+                  }
+                },
+                {
+                  "name": "連絡先メールアドレス",
+                  "title": "連絡先メールアドレス",
+                  "description": "contact e-mail",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "contact e-mail",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "email",
+                    "aliases": [],
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "連絡先FormURL",
+                  "title": "連絡先FormURL",
+                  "description": "contact web-form URL",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "contact web-form URL",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "url",
+                    "aliases": [],
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "連絡先備考（その他、SNSなど）",
+                  "title": "連絡先備考（その他、SNSなど）",
+                  "description": "contact remarks (other, SNS…)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "contact remarks (other, SNS…)",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [],
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "郵便番号",
+                  "title": "郵便番号",
+                  "description": "postal code",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "pattern": "^[0-9]{3}-[0-9]{4}$"
+                  },
+                  "civic": {
+                    "english": "postal code",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "postalCode",
+                    "aliases": [],
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "指定緊急避難場所との重複",
+                  "title": "指定緊急避難場所との重複",
+                  "description": "also a designated emergency evacuation site (指定緊急避難場所)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "enum": [
+                      "1"
+                    ]
+                  },
+                  "civic": {
+                    "english": "also a designated emergency evacuation site (指定緊急避難場所)",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "flag",
+                    "aliases": [],
+                    "enumLevel": "error",
+                    "status": "inferred: column of the 指定避難所 list form (様式) read by third-party code (find_string id 40665129862, 40899353876: 指定緊急避難場所との重複 with 1 / 〇); mirror of 03's 指定避難所との重複; required level unknown (treated as optional)",
+                    "notes": "\"1\" or empty by analogy with 03's 指定避難所との重複 (not confirmed); real lists write 1 or 〇"
+                  }
+                },
+                {
+                  "name": "福祉避難所",
+                  "title": "福祉避難所",
+                  "description": "welfare shelter (for people needing special care)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "enum": [
+                      "1"
+                    ]
+                  },
+                  "civic": {
+                    "english": "welfare shelter (for people needing special care)",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "flag",
+                    "aliases": [],
+                    "enumLevel": "error",
+                    "status": "inferred: column of the 指定避難所 list form (様式) read by third-party code (find_string id 40665129862); required level unknown (treated as optional)",
+                    "notes": "\"1\" or empty assumed by analogy with the flag columns (not confirmed)"
+                  }
+                },
+                {
+                  "name": "想定収容人数",
+                  "title": "想定収容人数",
+                  "description": "expected capacity (persons)",
+                  "type": "integer",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "minimum": 0
+                  },
+                  "civic": {
+                    "english": "expected capacity (persons)",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "integer",
+                    "aliases": [
+                      "capacity",
+                      "収容人数"
+                    ],
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "対象となる町会・自治会",
+                  "title": "対象となる町会・自治会",
+                  "description": "target neighbourhood associations (\";\"-separated)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "target neighbourhood associations (\";\"-separated)",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [],
+                    "separator": ";",
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level unknown (treated as optional)",
+                    "notes": "multiple values separated by \";\" (半角セミコロン) per legacy definition"
+                  }
+                },
+                {
+                  "name": "URL",
+                  "title": "URL",
+                  "description": "URL of the information source",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "URL of the information source",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "url",
+                    "aliases": [],
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "画像",
+                  "title": "画像",
+                  "description": "image URL",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "pictureUrl",
+                    "requiredLevel": "recommended",
+                    "requiredLevelSource": "inferred",
+                    "kind": "url",
+                    "aliases": [
+                      "image",
+                      "pictureUrl"
+                    ],
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版"
+                  }
+                },
+                {
+                  "name": "画像_ライセンス",
+                  "title": "画像_ライセンス",
+                  "description": "image licence",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "pictureLicense",
+                    "requiredLevel": "recommended",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "imageLicense",
+                      "iamgeLicense",
+                      "pictureLicense"
+                    ],
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版"
+                  }
+                },
+                {
+                  "name": "備考",
+                  "title": "備考",
+                  "description": "remarks",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "remarks",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "note",
+                      "remarks"
+                    ],
+                    "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版"
+                  }
+                }
+              ],
+              "civic": {
+                "number": null,
+                "titleEnglish": "Designated shelters",
+                "fileNameHints": [
+                  "shelter",
+                  "hinanjo",
+                  "hinannjo",
+                  "hinanjyo",
+                  "避難所"
+                ],
+                "current": {
+                  "source": [
+                    "tools/schema-sources/shelter.json (Civic research, 2026-12): layout derived from 指定緊急避難場所一覧 (evacuation_space, 市川市 current header, see its schema)",
+                    "third-party code reading the 指定避難所 list form youshiki3-hinanjyo.xlsx (find_string ids 40665129862, 41252045258; repository not identified): 名称, 住所, 管理者電話, 指定緊急避難場所との重複, 福祉避難所, 想定収容人数",
+                    "research note (find_string id 61468194732, third-party design notes) saying 指定緊急避難場所一覧 and 指定避難所一覧 are both in the 推奨データセット, citing https://www.digital.go.jp/resources/open_data/municipal-standard-data-set-test — the definition itself was not seen",
+                    "real non-standard 避難所 files: 焼津市 yaizu-city/opendata data/避難所一覧/222127_hinannjo.csv (commit e2393df49f76c121b65e95650222f99d329e349c); 印西市 codeforinzai/open-data-inzai original/opendata_25.csv (commit d6f936466352f1775afe03c6f7cf68982f3a12d4)"
+                  ],
+                  "confidence": "inferred: no official definition and no real file in a 自治体標準オープンデータセット layout of 指定避難所一覧 was found. The columns are 03 指定緊急避難場所一覧's current layout without its 災害種別_* flags and 市区町村コード, plus the two columns of the 指定避難所 list form that 03 lacks (指定緊急避難場所との重複, 福祉避難所); every required level is inferred",
+                  "inferred": true
+                },
+                "legacy": null,
+                "legacyFields": [],
                 "latitudeField": "緯度",
                 "longitudeField": "経度",
                 "idField": "ID"

@@ -28,7 +28,18 @@ public struct SchemaCatalog: Sendable {
     /// - Throws: `SchemaError`, as `merging(directory:)`.
     public static func load(directory: URL) throws -> SchemaCatalog {
         let schemas = try SchemaCatalog.schemas(inDirectory: directory)
-        return SchemaCatalog(schemas: schemas.sorted { ($0.civic.number ?? "") < ($1.civic.number ?? "") })
+        return SchemaCatalog(schemas: schemas.sorted(by: SchemaCatalog.inNationalOrder))
+    }
+
+    /// The order of the bundled schemas (tools/make_schemas.py): by national number, a schema without one
+    /// (指定避難所一覧) after those with one, ties by id.
+    static func inNationalOrder(_ a: Schema, _ b: Schema) -> Bool {
+        switch (a.civic.number, b.civic.number) {
+        case let (x?, y?): x != y ? x < y : a.id < b.id
+        case (.some, nil): true
+        case (nil, .some): false
+        case (nil, nil): a.id < b.id
+        }
     }
 
     public subscript(id: String) -> Schema? { byID[id] }

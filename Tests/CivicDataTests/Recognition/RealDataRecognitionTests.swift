@@ -25,9 +25,11 @@ import Testing
             encoding: "UTF-8",
             bom: false
         ),
+        // 避難所一覧 (指定避難所): its own dataset since the `shelter` schema; the header fits it and 指定緊急避難場所一覧
+        // about equally, and the file name (hinannjo) decides.
         .init(
             file: "yaizu-222127__222127_hinannjo.csv",
-            dataset: "evacuation_space",
+            dataset: "shelter",
             layout: .nonStandard,
             records: 56,
             encoding: "UTF-8",
