@@ -204,4 +204,32 @@ import Testing
             }
         }
     }
+
+    /// A table of no standard is loaded and served as a dataset of its own columns, in no merged collection.
+    @Test func aTableOfNoStandardIsServed() async throws {
+        let folder = try Self.dataFolder(["yaizu-aed"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let parks = folder.appendingPathComponent("yaizu-parks")
+        try FileManager.default.createDirectory(at: parks, withIntermediateDirectories: true)
+        try Data("公園名,面積,開園年,緯度,経度\r\n中央公園,1200,1985,34.866918,138.323171\r\n北公園,800,1990,34.87,138.32\r\n".utf8)
+            .write(to: parks.appendingPathComponent("data.csv"))
+        try Data(#"{"id": "yaizu-parks", "title": "焼津市 公園", "municipalityCode": "222127", "file": "data.csv"}"#.utf8)
+            .write(to: parks.appendingPathComponent("dataset.json"))
+        let store = try Store.inMemory()
+        let load = loadDataFolder(folder, into: store, logger: Self.quiet)
+        #expect(load.loaded.sorted() == ["yaizu-aed", "yaizu-parks"] && load.failed.isEmpty)
+        let app = try buildApplication(configuration: ServerConfiguration(dataDirectory: folder), store: store, logger: Self.quiet)
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/collections", method: .get) { response in
+                let collections = try #require(try Self.json(response)["collections"] as? [[String: Any]])
+                #expect(collections.compactMap { $0["id"] as? String } == ["yaizu-aed", "yaizu-parks", "aed"])
+            }
+            try await client.execute(uri: "/collections/yaizu-parks/items", method: .get) { response in
+                let features = try #require(try Self.json(response)["features"] as? [[String: Any]])
+                #expect(features.count == 2)
+                let properties = try #require(features.first?["properties"] as? [String: Any])
+                #expect(properties["公園名"] as? String == "中央公園" && properties["開園年"] as? String == "1985")
+            }
+        }
+    }
 }
