@@ -31,6 +31,8 @@ public enum InputSniffer {
         if starts([0x1F, 0x8B]) { return "a gzip-compressed file (decompress it first)" }
         if starts([0x37, 0x7A, 0xBC, 0xAF]) { return "a 7-Zip archive (extract it first)" }
         if starts(Array("Rar!".utf8)) { return "a RAR archive (extract it first)" }
+        // An OLE2 compound file: a legacy Excel workbook (.xls), for the workbook reader.
+        if starts([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return nil }
         if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) {
             guard let names = entries() else { return nil }  // damaged: the workbook reader says how
             let lower = names.map { $0.lowercased() }

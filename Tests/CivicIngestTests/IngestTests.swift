@@ -185,7 +185,7 @@ import Testing
     @Test func tablesPass() {
         #expect(InputSniffer.describe(Array("名称,住所\r\n".utf8), entries: { nil }) == nil)
         #expect(InputSniffer.describe([0xFF, 0xFE, 0x41, 0x00], entries: { nil }) == nil)  // UTF-16 text
-        #expect(InputSniffer.describe([0xD0, 0xCF, 0x11, 0xE0], entries: { nil }) == nil)  // an .xls workbook
+        #expect(InputSniffer.describe([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0x00, 0x00], entries: { nil }) == nil)  // an .xls
         let zip: [UInt8] = [0x50, 0x4B, 0x03, 0x04]
         #expect(InputSniffer.describe(zip, entries: Self.zip(["[Content_Types].xml", "xl/workbook.xml"])) == nil)
         #expect(InputSniffer.describe(zip, entries: Self.zip(["word/document.xml"])) == "a Word document (.docx), not a table")
