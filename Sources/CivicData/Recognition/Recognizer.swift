@@ -80,16 +80,35 @@ public struct Recognizer: Sendable {
             return (profile, total > 0 ? explained / total : 0)
         }
         coverage.sort { $0.score > $1.score }
-        guard let top = coverage.first, top.score >= minimumScore else { return nil }
-
         let lowerName = (fileName.map { ($0 as NSString).lastPathComponent } ?? "").lowercased()
+        func hinted(_ profile: Profile) -> Bool {
+            !lowerName.isEmpty && (profile.schema.civic.fileNameHints ?? [profile.schema.id]).contains { lowerName.contains($0.lowercased()) }
+        }
+        guard let top = coverage.first else { return nil }
+        if top.score < minimumScore {
+            // The columns alone decide nothing; a file name that names exactly one dataset (aed_kobe.csv) does, as long as
+            // some of the columns are that dataset's.
+            let named = coverage.filter { hinted($0.profile) && $0.score > 0 }
+            guard named.count == 1, let only = named.first else { return nil }
+            return Recognition(
+                dataset: only.profile.schema.id,
+                title: only.profile.schema.title,
+                layout: .nonStandard,
+                score: Recognizer.rounded(only.score),
+                declared: false,
+                reason:
+                    "non-standard columns that fit no dataset well (\(only.profile.schema.title) explains \(Int((only.score * 100).rounded())) %); the file name points to \(only.profile.schema.title)",
+                candidates: coverage.prefix(3).map {
+                    Recognition.Candidate(dataset: $0.profile.schema.id, layout: .nonStandard, score: Recognizer.rounded($0.score))
+                }
+            )
+        }
+
         let close = coverage.filter { top.score - $0.score < 0.05 }
         var chosen = top
         var reason = "non-standard columns; \(top.profile.schema.title) explains \(Int((top.score * 100).rounded())) % of them (weighted)"
         if close.count > 1 {
-            let hinted = close.filter { entry in
-                (entry.profile.schema.civic.fileNameHints ?? [entry.profile.schema.id]).contains { lowerName.contains($0.lowercased()) }
-            }
+            let hinted = close.filter { hinted($0.profile) }
             let names = close.map(\.profile.schema.title).joined(separator: ", ")
             if let byName = hinted.first {
                 chosen = byName

@@ -229,3 +229,20 @@ import Testing
         #expect(HeaderKey("0－4歳の男性") == HeaderKey("0-4歳の男性"))
     }
 }
+
+/// The file name decides when the columns alone fit nothing well.
+@Suite struct FileNameRecognitionTests {
+    static let kobeHeader = "交付番号,管轄,管轄入り交付番号,施設名称,郵便番号,設置場所住所,大カテゴリ,小カテゴリ,緯度,経度,２４H使用可能\n"
+
+    @Test func aFileNamedForOneDatasetIsThatDataset() throws {
+        // 神戸市's AED list (2014): its own column names, but the file is named aed_kobe.
+        let (_, report) = try DatasetReader.readAll(source: .bytes(Array(Self.kobeHeader.utf8), name: "aed_kobe_20141128-sjis.csv"))
+        #expect(report.recognition.dataset == "aed" && report.recognition.layout == .nonStandard)
+        #expect(report.recognition.reason.contains("the file name points to AED設置箇所一覧"))
+    }
+
+    @Test func withoutTheNameItIsGeneric() throws {
+        let (_, report) = try DatasetReader.readAll(source: .bytes(Array(Self.kobeHeader.utf8), name: "list.csv"))
+        #expect(report.recognition.dataset == GenericSchema.id)
+    }
+}
