@@ -41,14 +41,16 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
         // zlib's raw inflate (Debian: zlib1g-dev), to inflate workbook parts within their entries' bounds.
         .systemLibrary(name: "CivicZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
-        // Excel workbooks (.xlsx): read as rows for the core's reader (streamed: ZIPFoundation + libxml2), with the
+        // FreeXL from the system (Debian: libfreexl-dev): legacy .xls workbooks (BIFF8), as GDAL's XLS driver reads them.
+        .systemLibrary(name: "CFreeXL", pkgConfig: "freexl", providers: [.apt(["libfreexl-dev"]), .brew(["freexl"])]),
+        // Excel workbooks (.xlsx, and .xls through FreeXL): read as rows for the core's reader (streamed: ZIPFoundation + libxml2), with the
         // machine-readability findings; written with text, numbers and dates typed.
         .target(
             name: "CivicExcel",
-            dependencies: ["CivicData", "CLibXML2", "CivicZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["CivicData", "CLibXML2", "CivicZlib", "CFreeXL", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings
         ),
-        // The pipeline every caller uses: file (CSV/TSV, .xlsx) → records (recognised, validated, normalised,
+        // The pipeline every caller uses: file (CSV/TSV, .xlsx, .xls) → records (recognised, validated, normalised,
         // georeferenced) → sinks (CSV, GeoJSON, .xlsx writers, the store), with the report built as it runs.
         .target(name: "CivicIngest", dependencies: ["CivicData", "CivicGeo", "CivicExcel"], swiftSettings: swiftSettings),
         // The embedded store: datasets in versions, records (with an R*Tree) and reports in SQLite (GRDB). It is a

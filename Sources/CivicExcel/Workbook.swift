@@ -121,6 +121,11 @@ public final class Workbook: Sendable {
 
     /// The sheet `selector` names.
     public func sheet(_ selector: SheetSelector) throws -> Sheet {
+        try Workbook.sheet(selector, in: sheets, file: file)
+    }
+
+    /// The sheet `selector` names among `sheets` (.xlsx and .xls alike).
+    static func sheet(_ selector: SheetSelector, in sheets: [Sheet], file: String) throws -> Sheet {
         switch selector {
         case .first:
             // The first visible sheet (a hidden first sheet is usually a lookup table).

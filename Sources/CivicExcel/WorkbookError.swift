@@ -1,9 +1,13 @@
 /// Why a workbook could not be read: which file and part, and what. Hostile or broken workbooks (not a zip, a zip
-/// bomb, missing parts, malformed XML, a DOCTYPE) end here, never in a crash or a hang.
+/// bomb, missing parts, malformed XML, a DOCTYPE; a damaged .xls) end here, never in a crash or a hang.
 public struct WorkbookError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Code: String, Sendable, Equatable {
         /// Not a ZIP archive (or a damaged one).
         case notAZip
+        /// Not an OLE2 compound file holding a BIFF workbook (a damaged or truncated .xls), as FreeXL reports it.
+        case notAnXLS
+        /// An .xls whose BIFF stream FreeXL does not read (though the compound file is sound).
+        case unsupported
         /// A part the workbook needs is missing.
         case missingPart
         /// No worksheet of that name or number.

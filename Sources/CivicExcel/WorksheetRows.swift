@@ -6,10 +6,18 @@ import Foundation
 /// reference (`Sheet1!B12`) instead of a failure: title rows (their text kept in the report), merged cells, hidden
 /// rows and columns, blank rows, a second table after the first (its cells kept in the report), values outside the
 /// table, numbers stored as text, error values and formulas without a cached value. Nothing is dropped silently.
+///
+/// The rows come from an .xlsx (`Workbook`) or a legacy .xls (`XLSWorkbook`, through FreeXL). FreeXL does not expose
+/// hidden rows and columns, merged cells, error values or formulas, so an .xls gets only the findings judged on the
+/// values: title rows, blank spacer columns, blank rows, other tables, values outside the table, numbers as text.
 public final class WorksheetRows: RowSource {
-    public let workbook: Workbook
+    /// The workbook's file name, as findings and the report name it.
+    public let file: String
+    /// `xlsx` or `xls`, the report's source.format.
+    public let format: String
     public let sheet: Workbook.Sheet
-    private let stream: SheetStream
+    private let stream: any SheetRowSource
+    private let byteCount: Int?
     private let prefix: String
     private var findings: [Finding] = []
     private var ready: [CSVRow] = []
@@ -30,12 +38,30 @@ public final class WorksheetRows: RowSource {
     private let headerNames: Set<String>
 
     /// The rows of `sheet` (the first visible one unless named).
-    public init(workbook: Workbook, sheet selector: Workbook.SheetSelector = .first) throws {
-        self.workbook = workbook
+    public convenience init(workbook: Workbook, sheet selector: Workbook.SheetSelector = .first) throws {
         let sheet = try workbook.sheet(selector)
+        try self.init(
+            file: workbook.file,
+            format: "xlsx",
+            sheet: sheet,
+            stream: try SheetStream(workbook: workbook, sheet: sheet),
+            byteCount: WorksheetRows.fileSize(workbook)
+        )
+    }
+
+    /// The rows of a sheet of a legacy .xls (the first one unless named: FreeXL does not tell hidden sheets).
+    public convenience init(workbook: XLSWorkbook, sheet selector: Workbook.SheetSelector = .first) throws {
+        let sheet = try workbook.sheet(selector)
+        try self.init(file: workbook.file, format: "xls", sheet: sheet, stream: try workbook.rows(of: sheet), byteCount: workbook.byteCount)
+    }
+
+    private init(file: String, format: String, sheet: Workbook.Sheet, stream: any SheetRowSource, byteCount: Int?) throws {
+        self.file = file
+        self.format = format
         self.sheet = sheet
+        self.byteCount = byteCount
         prefix = CellReference.sheetPrefix(sheet.name)
-        stream = try SheetStream(workbook: workbook, sheet: sheet)
+        self.stream = stream
 
         // The header: among the first rows, the first with at least half as many cells as the widest of them
         // (and at least two). Rows above it are title rows.
@@ -44,7 +70,7 @@ public final class WorksheetRows: RowSource {
         let widest = rows.map(\.cells.count).max() ?? 0
         let headerIndex = rows.firstIndex { $0.cells.count >= max(2, (widest + 1) / 2) } ?? rows.firstIndex { !$0.cells.isEmpty }
         guard let headerIndex else {
-            throw DatasetError(code: .empty, message: "the sheet '\(sheet.name)' is empty", file: workbook.file, line: 1)
+            throw DatasetError(code: .empty, message: "the sheet '\(sheet.name)' is empty", file: file, line: 1)
         }
         let header = rows[headerIndex]
         headerRow = header.number
@@ -138,10 +164,10 @@ public final class WorksheetRows: RowSource {
 
     public func describe(headerLine: Int, metadata: [[String]]) -> SourceDescription {
         SourceDescription(
-            file: workbook.file,
-            format: "xlsx",
+            file: file,
+            format: format,
             sheet: sheet.name,
-            bytes: WorksheetRows.fileSize(workbook),
+            bytes: byteCount,
             encoding: "UTF-8",
             byteOrderMark: false,
             encodingBasis: "workbook",

@@ -6,9 +6,9 @@ import Foundation
 /// The pipeline: file → records → sinks. Every caller — the command line, the store's loader, the tests — reads
 /// files through here, so they all see the same records and the same report.
 ///
-/// Opens the source (CSV/TSV in any of the encodings municipalities use, or an .xlsx workbook by its signature),
-/// recognises the dataset and validates and normalises every cell (`DatasetReader`), georeferences the coordinates
-/// in batches (`Georeferencer`, PROJ), optionally adds X/Y in a projected CRS, and hands each batch to every sink
+/// Opens the source (CSV/TSV in any of the encodings municipalities use, an .xlsx or legacy .xls workbook by its
+/// signature), recognises the dataset and validates and normalises every cell (`DatasetReader`), georeferences the
+/// coordinates in batches (`Georeferencer`, PROJ), optionally adds X/Y in a projected CRS, and hands each batch to every sink
 /// (CSV, GeoJSON, .xlsx writers, the store). The report is built as the stages run (`ReportBuilder`): findings
 /// stream to `findings`, which finally gets the rest of the report.
 ///
@@ -26,8 +26,9 @@ public enum Ingest {
         public var totalBytes: Int?
     }
 
-    /// Opens a CSV file or an .xlsx workbook (by its signature) as a reader: the pipeline's first stage. Bytes that
-    /// are not a table at all (a PDF, an image, a ZIP of CSVs, a saved web page …) are an error that says what they are.
+    /// Opens a CSV file or an .xlsx/.xls workbook (by its signature) as a reader: the pipeline's first stage. Bytes
+    /// that are not a table at all (a PDF, an image, a ZIP of CSVs, a saved web page …) are an error that says what
+    /// they are.
     public static func open(_ source: InputSource, options: IngestOptions = IngestOptions()) throws -> DatasetReader {
         if let what = InputSniffer.notATable(source) {
             throw DatasetError(code: .notATable, message: "not a table: \(what)", file: source.displayName, line: 1)

@@ -118,6 +118,24 @@ import Testing
         #expect(try #require(report["findings"] as? [[String: Any]]).contains { $0["cell"] as? String == "Sheet1!L2" })
     }
 
+    /// A legacy .xls (焼津市 AED saved by LibreOffice; CivicExcelTests' fixture) through FreeXL, and a damaged one.
+    @Test func validateALegacyWorkbook() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("CivicExcelTests/Fixtures/xls")
+        let file = folder.appendingPathComponent("libreoffice/yaizu-222127__222127_aed.xls").path
+        let run = try civic(["validate", file])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("  'yaizu-222127__222127_aed'!L2, 電話番号: fixed phone.format: phone number written as 000-000-0000\n"))
+        #expect(run.stdout.contains("  read:     .xls workbook sheet yaizu-222127__222127_aed, header in row 1\n"))
+        #expect(run.stdout.contains("  records:  82, 0 with errors"))
+        let json = try civic(["validate", "--format", "json", file])
+        let report = try #require(try JSONSerialization.jsonObject(with: json.stdoutBytes) as? [String: Any])
+        #expect((report["source"] as? [String: Any])?["format"] as? String == "xls")
+        let truncated = try civic(["validate", folder.appendingPathComponent("hostile/truncated.xls").path])
+        #expect(truncated.status == 2)
+        #expect(truncated.stderr.contains("truncated.xls: not a readable .xls workbook: the file is truncated or damaged (read error)"))
+    }
+
     @Test func normalizeToAWorkbookAndBack() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -50,8 +50,8 @@ public final class TextReportWriter: FindingSink {
         let source = report.source
         let summary = report.summary
         let read =
-            source.format == "xlsx"
-            ? "workbook sheet \(source.sheet ?? "?"), header in row \(source.headerLine)\(source.metadata.isEmpty ? "" : ", \(source.metadata.count) title rows")"
+            source.format == "xlsx" || source.format == "xls"
+            ? "\(source.format == "xls" ? ".xls workbook" : "workbook") sheet \(source.sheet ?? "?"), header in row \(source.headerLine)\(source.metadata.isEmpty ? "" : ", \(source.metadata.count) title rows")"
             : "\(source.encoding)\(source.byteOrderMark ? " with BOM" : "") (\(source.encodingBasis)), \(source.delimiter)-separated, \(source.lineEndings) line endings, header on line \(source.headerLine)\(source.metadata.isEmpty ? "" : ", \(source.metadata.count) # metadata rows")"
         var text = """
               read:     \(read)

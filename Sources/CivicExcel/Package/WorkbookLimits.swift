@@ -3,7 +3,8 @@
 public struct WorkbookLimits: Sendable, Equatable {
     /// The largest a worksheet part may inflate to (it is streamed, so this bounds time, not memory).
     public var maximumSheetBytes: Int = 4 << 30
-    /// The largest any other part may inflate to (read whole: workbook, relationships, styles, shared strings).
+    /// The largest any other part may inflate to (read whole: workbook, relationships, styles, shared strings), and
+    /// the largest .xls file (FreeXL reads it whole).
     public var maximumPartBytes: Int = 512 << 20
     /// Inflated : compressed beyond which a part is a zip bomb, once it has passed `ratioThresholdBytes`.
     public var maximumRatio: Int = 200

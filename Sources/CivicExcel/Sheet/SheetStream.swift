@@ -3,7 +3,7 @@ import Foundation
 /// A worksheet's rows, streamed: a thread of its own inflates the part (ZIPFoundation) and parses it (libxml2)
 /// into a bounded queue that `next()` drains, so memory stays flat whatever the sheet's size and the parsing runs
 /// beside the validation on a second core. Dropping the stream stops the thread.
-final class SheetStream: @unchecked Sendable {
+final class SheetStream: SheetRowSource, @unchecked Sendable {
     // Everything below is guarded by `condition`.
     private let condition = NSCondition()
     private var queue: [SheetRow] = []

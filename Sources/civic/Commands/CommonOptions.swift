@@ -33,7 +33,10 @@ struct InputOptions: ParsableArguments {
 
     @Option(
         name: .long,
-        help: ArgumentHelp("シート For .xlsx workbooks: the worksheet's name or number (default: the first visible sheet).", valueName: "name|index")
+        help: ArgumentHelp(
+            "シート For .xlsx/.xls workbooks: the worksheet's name or number (default: the first visible sheet).",
+            valueName: "name|index"
+        )
     )
     var sheet: String?
 

@@ -20,7 +20,7 @@ struct Convert: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("CSV or .xlsx file (- for standard input) 入力ファイル", valueName: "file"))
+    @Argument(help: ArgumentHelp("CSV, .xlsx or .xls file (- for standard input) 入力ファイル", valueName: "file"))
     var file: String
 
     @Option(name: .shortAndLong, help: ArgumentHelp("出力 Output file (default: standard output).", valueName: "out.geojson"))

@@ -17,7 +17,7 @@ struct Validate: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("CSV or .xlsx files (- for standard input) 検証するファイル", valueName: "file"))
+    @Argument(help: ArgumentHelp("CSV, .xlsx or .xls files (- for standard input) 検証するファイル", valueName: "file"))
     var files: [String]
 
     @OptionGroup var input: InputOptions
