@@ -81,21 +81,7 @@ import Testing
         let workbook = try Self.read(Self.fixtures.appendingPathComponent("realdata/" + file))
         #expect(workbook.reader.schema.id == csv.reader.schema.id)
         #expect(workbook.reader.recognition.layout == csv.reader.recognition.layout)
-        #expect(workbook.reader.outputColumns == csv.reader.outputColumns)
-        #expect(workbook.records.count == csv.records.count)
-        for (a, b) in zip(workbook.records, csv.records) where a.values != b.values {
-            let columns = a.values.indices.filter { a.values[$0] != b.values[$0] }
-            Issue.record("line \(b.line): \(columns.map { "\(csv.reader.outputColumns[$0]): \(a.values[$0]) ≠ \(b.values[$0])" })")
-        }
-        #expect(zip(workbook.records, csv.records).allSatisfy { $0.latitude == $1.latitude && $0.longitude == $1.longitude })
-        let fromWorkbook = Self.what(workbook.findings)
-        let fromCSV = Self.what(csv.findings)
-        for (what, count) in fromCSV where fromWorkbook[what] != count {
-            Issue.record("CSV has \(count) × \(what), workbook \(fromWorkbook[what] ?? 0)")
-        }
-        for (what, count) in fromWorkbook where fromCSV[what] == nil {
-            Issue.record("workbook only: \(count) × \(what)")
-        }
+        Self.expectSame(workbook, csv)
         // Every finding of a workbook names its cell or row.
         #expect(workbook.findings.filter { $0.line != nil }.allSatisfy { $0.cell?.contains("!") == true })
         #expect(workbook.reader.sourceDescription.format == "xlsx")
@@ -127,5 +113,27 @@ import Testing
         let asText = findings.filter { $0.code == .workbookNumberAsText }
         #expect(!asText.isEmpty)
         #expect(asText.allSatisfy { $0.cell?.hasPrefix("Sheet1!J") == true && $0.column == "経度" })
+    }
+
+    /// A workbook read gives the CSV's columns, records, coordinates and findings (apart from workbook-only ones).
+    static func expectSame(
+        _ workbook: (records: [NormalizedRecord], findings: [Finding], reader: DatasetReader),
+        _ csv: (records: [NormalizedRecord], findings: [Finding], reader: DatasetReader)
+    ) {
+        #expect(workbook.reader.outputColumns == csv.reader.outputColumns)
+        #expect(workbook.records.count == csv.records.count)
+        for (a, b) in zip(workbook.records, csv.records) where a.values != b.values {
+            let columns = a.values.indices.filter { a.values[$0] != b.values[$0] }
+            Issue.record("line \(b.line): \(columns.map { "\(csv.reader.outputColumns[$0]): \(a.values[$0]) ≠ \(b.values[$0])" })")
+        }
+        #expect(zip(workbook.records, csv.records).allSatisfy { $0.latitude == $1.latitude && $0.longitude == $1.longitude })
+        let fromWorkbook = what(workbook.findings)
+        let fromCSV = what(csv.findings)
+        for (what, count) in fromCSV where fromWorkbook[what] != count {
+            Issue.record("CSV has \(count) × \(what), workbook \(fromWorkbook[what] ?? 0)")
+        }
+        for (what, count) in fromWorkbook where fromCSV[what] == nil {
+            Issue.record("workbook only: \(count) × \(what)")
+        }
     }
 }

@@ -64,21 +64,7 @@ import Testing
         let xls = try RealWorkbookTests.read(Self.folder.appendingPathComponent("libreoffice/" + file))
         #expect(xls.reader.sourceDescription.format == "xls")
         #expect(xls.reader.schema.id == csv.reader.schema.id)
-        #expect(xls.reader.outputColumns == csv.reader.outputColumns)
-        #expect(xls.records.count == csv.records.count)
-        for (a, b) in zip(xls.records, csv.records) where a.values != b.values {
-            let columns = a.values.indices.filter { a.values[$0] != b.values[$0] }
-            Issue.record("line \(b.line): \(columns.map { "\(csv.reader.outputColumns[$0]): \(a.values[$0]) ≠ \(b.values[$0])" })")
-        }
-        #expect(zip(xls.records, csv.records).allSatisfy { $0.latitude == $1.latitude && $0.longitude == $1.longitude })
-        let fromXLS = RealWorkbookTests.what(xls.findings)
-        let fromCSV = RealWorkbookTests.what(csv.findings)
-        for (what, count) in fromCSV where fromXLS[what] != count {
-            Issue.record("CSV has \(count) × \(what), xls \(fromXLS[what] ?? 0)")
-        }
-        for (what, count) in fromXLS where fromCSV[what] == nil {
-            Issue.record("xls only: \(count) × \(what)")
-        }
+        RealWorkbookTests.expectSame(xls, csv)
         #expect(xls.findings.filter { $0.line != nil }.allSatisfy { $0.cell?.contains("!") == true })
     }
 
