@@ -71,6 +71,18 @@ final class CellNormalizer: Sendable {
             if value.isEmpty { return value }
         }
 
+        if CellNormalizer.codeKinds.contains(kind), CellNormalizer.isExponentNotation(value) {
+            // 7.25001E+12 in a code column: Excel turned the code into a number and rounded it. Never "fixed".
+            problem(
+                .cellExponentNotation,
+                .error,
+                "\(field.name): a code that Excel turned into a number in exponent notation; its digits are lost (keep the column as text)",
+                value,
+                line,
+                &findings
+            )
+            return value
+        }
         switch kind {
         case .municipalityCode: municipalityCode(&value, line, &findings)
         case .identifier: identifier(&value, line, &findings)
@@ -236,10 +248,33 @@ final class CellNormalizer: Sendable {
         }
     }
 
+    /// Kinds whose values are codes: digits that must survive exactly.
+    static let codeKinds: Set<FieldKind> = [.municipalityCode, .identifier, .corporateNumber, .phone, .extension, .postalCode]
+
+    /// `7.25001E+12`, `1E+05`: a number as Excel shows a long one.
+    static func isExponentNotation(_ value: String) -> Bool {
+        let parts = value.uppercased().split(separator: "E", omittingEmptySubsequences: false)
+        guard parts.count == 2, NumberValue.isDecimal(String(parts[0])) else { return false }
+        var exponent = parts[1]
+        if exponent.first == "+" { exponent = exponent.dropFirst() }
+        return !exponent.isEmpty && exponent.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
     private func time(_ value: inout String, _ line: Int, _ findings: inout [Finding]) {
         if TimeValue.isValid(value) { return }
         if let normalized = TimeValue.normalized(value) {
             fix(.timeFormat, "time written as hh:mm", &value, normalized, line, &findings)
+        } else if NumberValue.isDecimal(value), value.contains("."), let fraction = Double(value), (0...1).contains(fraction) {
+            // Excel keeps a time as the fraction of a day (0.375 is 09:00).
+            let minutes = Int((fraction * 1440).rounded())
+            fix(
+                .timeDayFraction,
+                "a fraction of a day (Excel's time) written as hh:mm",
+                &value,
+                String(format: "%02d:%02d", minutes / 60, minutes % 60),
+                line,
+                &findings
+            )
         } else {
             problem(.timeInvalid, .error, "not a time (hh:mm)", value, line, &findings)
         }

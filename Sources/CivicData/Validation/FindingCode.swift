@@ -37,6 +37,10 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible,
     public static let cellRequired = FindingCode("cell.required")
     public static let cellPattern = FindingCode("cell.pattern")
     public static let cellEnum = FindingCode("cell.enum")
+    /// A code (ID, 全国地方公共団体コード, 法人番号, phone…) that Excel turned into a number in exponent notation.
+    public static let cellExponentNotation = FindingCode("cell.exponentNotation")
+    /// A time written as Excel's fraction of a day (0.375), rewritten as hh:mm.
+    public static let timeDayFraction = FindingCode("time.dayFraction")
     /// The same value as an earlier record in a field with `constraints.unique` (the ID field: `id.duplicate`).
     public static let cellUnique = FindingCode("cell.unique")
     public static let cellNarrowed = FindingCode("cell.narrowed")
