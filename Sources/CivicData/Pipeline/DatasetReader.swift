@@ -254,6 +254,13 @@ public final class DatasetReader {
                 try report.receive(Finding(.rowBlank, .info, line: row.line, message: "blank row skipped"))
                 continue
             }
+            if let (code, message) = DatasetReader.notARecord(row) {
+                // Its cells stay in the report (shown with --show-values); it is not data.
+                try report.receive(
+                    Finding(code, .info, line: row.line, message: message, before: row.cells.filter { !$0.isEmpty }.joined(separator: " | "))
+                )
+                continue
+            }
             var record = process(row)
             for finding in findingBuffer {
                 if finding.severity == .error { record.hasErrors = true }
@@ -275,6 +282,19 @@ public final class DatasetReader {
             ownReport = report
         }
         return try next(reportingTo: report)
+    }
+
+    /// A 合計/total row (its first filled cell says so) or a note (one filled cell, starting ※ or 注…) among the rows.
+    static func notARecord(_ row: CSVRow) -> (FindingCode, String)? {
+        let filled = row.cells.filter { !$0.isEmpty }
+        guard let first = filled.first.map(Whitespace.trimmed) else { return nil }
+        if ["合計", "総計", "計", "小計", "total", "Total", "TOTAL", "合 計"].contains(first) {
+            return (.rowTotal, "a total row (\(first)), not a record; its cells are kept only in this report")
+        }
+        if filled.count == 1, ["※", "＊", "*", "注", "(注)", "（注）", "出典", "備考："].contains(where: { first.hasPrefix($0) }) {
+            return (.rowNote, "a note below or among the rows, not a record; kept only in this report")
+        }
+        return nil
     }
 
     /// The input position of a finding's column: a header name, or "列N" for the Nth cell beyond the header.

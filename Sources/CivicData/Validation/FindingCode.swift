@@ -14,6 +14,11 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible,
 
     // File and header
     public static let metadataRow = FindingCode("file.metadataRow")
+    /// A title above the table (one filled cell before the header), kept in source.metadata.
+    public static let titleRow = FindingCode("file.titleRow")
+    /// A 合計/total row or a ※ note among the rows: not a record, its cells kept in the report.
+    public static let rowTotal = FindingCode("row.total")
+    public static let rowNote = FindingCode("row.note")
     public static let layoutLegacy = FindingCode("layout.legacy")
     public static let layoutNonStandard = FindingCode("layout.nonStandard")
     /// No standard dataset fits: the file is read as a generic dataset of its own columns (the closest are named).

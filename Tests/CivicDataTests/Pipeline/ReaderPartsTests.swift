@@ -94,3 +94,35 @@ import Testing
         #expect(CoordinateCheck.unpack("1,2,3") == nil)
     }
 }
+
+/// Titles, totals and notes around a CSV's table, as in a workbook.
+@Suite struct TableAroundTests {
+    static func read(_ text: String) throws -> (records: [NormalizedRecord], report: Report) {
+        try DatasetReader.readAll(source: .bytes(Array(text.utf8), name: "aed.csv"), options: ReadOptions(dataset: "aed"))
+    }
+
+    @Test func aTitleAboveTheHeaderIsKeptAsMetadata() throws {
+        let text = "焼津市 AED設置箇所一覧（令和6年4月1日現在）,,,\r\n\r\nID,名称,緯度,経度\r\n1,市役所,34.866918,138.323171\r\n"
+        let (records, report) = try Self.read(text)
+        #expect(report.source.headerLine == 3 && records.count == 1)
+        #expect(report.source.metadata == [["焼津市 AED設置箇所一覧（令和6年4月1日現在）"]])
+        #expect(report.findings.contains { $0.code == .titleRow && $0.line == 1 })
+    }
+
+    @Test func aShortSingleNameIsStillAHeader() throws {
+        // A one-column file: the header has one name, and the rows one value.
+        let (records, report) = try DatasetReader.readAll(
+            source: .bytes(Array("名称\r\n市役所\r\n".utf8), name: "x.csv"),
+            options: ReadOptions(dataset: "aed")
+        )
+        #expect(report.source.headerLine == 1 && records.count == 1)
+    }
+
+    @Test func totalsAndNotesAreNotRecords() throws {
+        let text = "ID,名称,緯度,経度\r\n1,市役所,34.866918,138.323171\r\n合計,1,,\r\n※ 休館日は設置場所にお問い合わせください,,,\r\n"
+        let (records, report) = try Self.read(text)
+        #expect(records.count == 1)
+        #expect(report.findings.contains { $0.code == .rowTotal && $0.line == 3 && $0.before == "合計 | 1" })
+        #expect(report.findings.contains { $0.code == .rowNote && $0.line == 4 })
+    }
+}
