@@ -89,7 +89,8 @@ import Testing
 
     /// The same file saved again by LibreOffice: the `#` metadata rows (#LINK, #lang, #attribution_name, #license…)
     /// come first, as a CSV's would, then the #property row as the header and the records. Its RDF columns match no
-    /// standard dataset, so it is read as a generic dataset of its own columns, as the CSV would be.
+    /// standard dataset well, but the file name (ube_cultural_property) names 文化財一覧, so it is read as that, in a
+    /// non-standard layout, as the CSV would be.
     @Test func linkDataTemplate() throws {
         let url = Self.folder.appendingPathComponent("real/ube-352021__ube_cultural_property.resaved.xls")
         let workbook = try XLSWorkbook(url: url, name: "ube.xls")
@@ -103,7 +104,8 @@ import Testing
         #expect(all.rows[10].cells[2] == "33.958126")
         #expect(all.findings.allSatisfy { $0.contains("Sheet0!") })
         let reader = try DatasetReader.open(.file(url))
-        #expect(reader.recognition.dataset == GenericSchema.id && reader.sourceDescription.headerLine == 8)
+        #expect(reader.recognition.dataset == "cultural_property" && reader.recognition.layout == .nonStandard)
+        #expect(reader.sourceDescription.headerLine == 8)
     }
 
     @Test func anXLSNamedCSVIsReadAsXLS() throws {

@@ -29,7 +29,7 @@ extension ColumnPlan {
                 return
             }
             seenHeaders[key] = position
-            if let (field, how) = matcher.match(key) {
+            if let (field, how) = matcher.match(header: rawName, key: key) {
                 addField(field, how: how, column: rawName, name: name, at: position)
             } else if !addPackedCoordinates(rawName, key: key, at: position) {
                 notePlaneCoordinate(key, at: position)

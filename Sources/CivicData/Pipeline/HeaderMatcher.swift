@@ -24,6 +24,16 @@ struct HeaderMatcher: Sendable {
         self.byAlias = byAlias
     }
 
+    /// The field a header cell means: by its whole name, else by one of its readings (a bilingual cell's parts, a
+    /// vocabulary term's local name) — reported as an alias.
+    func match(header: String, key: HeaderKey) -> (field: Int, how: ColumnMapping.How)? {
+        if let found = match(key) { return found }
+        for variant in HeaderKey.variants(of: header) {
+            if let (field, how) = match(variant) { return (field, how == .same ? .alias : how) }
+        }
+        return nil
+    }
+
     /// The field (index in the schema's fields) a header means, or nil. A legacy name that maps to no current field
     /// matches nothing: it is not tried as an alias.
     func match(_ key: HeaderKey) -> (field: Int, how: ColumnMapping.How)? {

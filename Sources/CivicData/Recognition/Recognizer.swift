@@ -19,6 +19,8 @@ public struct Recognizer: Sendable {
     }
 
     private let profiles: [Profile]
+    /// Every name any dataset knows: a header cell is read by the first of its readings found here.
+    private let known: Set<HeaderKey>
     private let weights: [HeaderKey: Double]
     private let unknownWeight: Double
 
@@ -38,13 +40,14 @@ public struct Recognizer: Sendable {
         }
         let count = Double(max(catalog.schemas.count, 1))
         self.profiles = profiles
+        known = profiles.reduce(into: Set<HeaderKey>()) { $0.formUnion($1.all) }
         self.weights = documentFrequency.mapValues { log(1 + count / Double($0)) }
         self.unknownWeight = log(1 + count)
     }
 
     /// Recognises the dataset from the header alone; nil when nothing matches well enough.
     public func recognize(header: [String], fileName: String? = nil) -> Recognition? {
-        let keys = Recognizer.keys(of: header)
+        let keys = self.keys(of: header)
         guard !keys.isEmpty else { return nil }
 
         // A standard layout?
@@ -134,7 +137,7 @@ public struct Recognizer: Sendable {
     /// The datasets that come closest to a header (up to three, best first), by the weighted share of its columns
     /// each explains: what the report names when no standard dataset fits.
     public func closest(header: [String]) -> [Recognition.Candidate] {
-        let keys = Recognizer.keys(of: header)
+        let keys = self.keys(of: header)
         let total = keys.reduce(0.0) { $0 + weight($1) }
         guard total > 0 else { return [] }
         return
@@ -149,7 +152,7 @@ public struct Recognizer: Sendable {
     /// The layout of a file whose dataset the caller named.
     public func recognize(header: [String], declaredDataset id: String) throws -> Recognition {
         let schema = try catalog.schema(id: id)
-        let keys = Recognizer.keys(of: header)
+        let keys = self.keys(of: header)
         let current = Recognizer.jaccard(keys, Set(schema.fields.map { HeaderKey($0.name) }))
         let legacy = Recognizer.jaccard(keys, Set(schema.legacyFields.map { HeaderKey($0.name) }))
         let layout: Layout
@@ -172,8 +175,16 @@ public struct Recognizer: Sendable {
 
     private func weight(_ key: HeaderKey) -> Double { weights[key] ?? unknownWeight }
 
-    static func keys(of header: [String]) -> Set<HeaderKey> {
-        Set(header.map(HeaderKey.init).filter { !$0.value.isEmpty && $0.value != "#property" })
+    /// The header's keys: each cell's whole name, or, when no dataset knows it, the first of its readings that one
+    /// does (`名称/name` → 名称, `http://schema.org/name` → name).
+    func keys(of header: [String]) -> Set<HeaderKey> {
+        Set(
+            header.map { cell in
+                let key = HeaderKey(cell)
+                return known.contains(key) ? key : HeaderKey.variants(of: cell).first(where: known.contains) ?? key
+            }
+            .filter { !$0.value.isEmpty && $0.value != "#property" }
+        )
     }
 
     static func jaccard(_ a: Set<HeaderKey>, _ b: Set<HeaderKey>) -> Double {

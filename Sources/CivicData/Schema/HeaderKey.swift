@@ -37,3 +37,26 @@ public struct HeaderKey: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { value }
 }
+
+extension HeaderKey {
+    /// Other readings of a header cell than the whole of it, best first: the parts of a bilingual or two-line name
+    /// (`名称/name`, `name／名称`, `名称|Name`, `名称\nめいしょう`), and the local name of a vocabulary term
+    /// (`http://schema.org/name`, `http://www.w3.org/2003/01/geo/wgs84_pos#lat`, `schema:name`, `geo:lat`,
+    /// `ic:名称`). Empty when there is nothing to split.
+    public static func variants(of header: String) -> [HeaderKey] {
+        var texts: [String] = []
+        let trimmed = header.trimmingCharacters(in: .whitespacesAndNewlines)
+        // A vocabulary term: what follows the last # or /, or a prefix like schema: (not a time like 9:00).
+        if trimmed.contains("://") {
+            if let cut = trimmed.lastIndex(where: { $0 == "#" || $0 == "/" }) { texts.append(String(trimmed[trimmed.index(after: cut)...])) }
+        } else if let colon = trimmed.firstIndex(of: ":"), trimmed[..<colon].allSatisfy({ $0.isASCII && $0.isLetter }), !trimmed[..<colon].isEmpty {
+            texts.append(String(trimmed[trimmed.index(after: colon)...]))
+        }
+        // Two names in one cell.
+        let separators: Set<Character> = ["/", "／", "|", "｜", "\n", "\r\n", "\r"]
+        if !trimmed.contains("://"), trimmed.contains(where: { separators.contains($0) }) {
+            texts += trimmed.split(whereSeparator: { separators.contains($0) }).map(String.init)
+        }
+        return texts.map(HeaderKey.init).filter { !$0.value.isEmpty && $0 != HeaderKey(header) }
+    }
+}

@@ -246,3 +246,26 @@ import Testing
         #expect(report.recognition.dataset == GenericSchema.id)
     }
 }
+
+/// Headers with two names in a cell, or vocabulary terms, are read by the part a dataset knows.
+@Suite struct HeaderReadingsTests {
+    @Test func readingsOfACell() {
+        #expect(HeaderKey.variants(of: "名称/name") == [HeaderKey("名称"), HeaderKey("name")])
+        #expect(HeaderKey.variants(of: "http://www.w3.org/2003/01/geo/wgs84_pos#lat") == [HeaderKey("lat")])
+        #expect(HeaderKey.variants(of: "http://schema.org/name") == [HeaderKey("name")])
+        #expect(HeaderKey.variants(of: "schema:telephone") == [HeaderKey("telephone")])
+        #expect(HeaderKey.variants(of: "名称\nめいしょう") == [HeaderKey("名称"), HeaderKey("めいしょう")])
+        #expect(HeaderKey.variants(of: "名称").isEmpty && HeaderKey.variants(of: "開始時間").isEmpty)
+    }
+
+    @Test func aBilingualHeaderIsRecognisedAndMapped() throws {
+        let text =
+            "全国地方公共団体コード/localGovernmentCode,ID/identifier,名称/name,緯度/latitude,経度/longitude,設置位置/installationPosition\r\n"
+            + "222127,1,市役所,34.866918,138.323171,1階\r\n"
+        let (records, report) = try DatasetReader.readAll(source: .bytes(Array(text.utf8), name: "list.csv"))
+        #expect(report.recognition.dataset == "aed")
+        let name = try #require(report.outputColumns.firstIndex(of: "名称"))
+        #expect(records[0].values[name] == "市役所" && records[0].latitude == 34.866918)
+        #expect(report.columns.first { $0.column == "名称/name" }?.output == ["名称"])
+    }
+}
