@@ -77,9 +77,17 @@ FILE_NAME_HINTS = {
     # 避難場所: 【下関市】指定緊急避難場所一覧（csv）.csv and others in third-party code (find_string id 26269523285);
     # hinanbasho: the 国土地理院 data set's name (geospatial.jp ckan/dataset/hinanbasho).
     "evacuation_space": ["hinanbasho", "避難場所"],
-    "public_toilet": ["toilet"],
-    "medical_institution": ["hospital"],     # spec: observed, e.g. 262021_hospital
-    "tourist_facility": ["tourism"],         # spec: 焼津市 222127_tourism.csv (unconfirmed)
+    "public_toilet": ["toilet", "トイレ"],
+    "medical_institution": ["hospital", "医療機関", "病院"],     # spec: observed, e.g. 262021_hospital
+    "tourist_facility": ["tourism", "kanko", "kankou", "観光", "sightseeing"],  # spec: 焼津市 222127_tourism.csv
+    # Words the issue names and real file names use (越前市 freespot.csv, hoikuen.csv; 八丈町 hachijo_sightseeing.csv).
+    "public_wireless_lan": ["wifi", "wi-fi", "freespot", "無線lan", "公衆無線"],
+    "preschool": ["hoikuen", "保育", "子育て"],
+    "fire_hydrant": ["hydrant", "消火栓", "消防水利"],
+    "cultural_property": ["bunkazai", "文化財"],
+    "population": ["jinko", "人口", "setai", "世帯", "jumin", "住民"],
+    "public_facility": ["shisetsu", "公共施設"],
+    "care_service": ["kaigo", "介護"],
 }
 
 #: Real header spellings of one dataset's column noted in the spec (beyond the ALIASES tables below).

@@ -1132,7 +1132,9 @@ extension SchemaCatalog {
                 "number": "01",
                 "titleEnglish": "Public facilities",
                 "fileNameHints": [
-                  "public_facility"
+                  "public_facility",
+                  "shisetsu",
+                  "公共施設"
                 ],
                 "current": {
                   "source": [
@@ -2577,7 +2579,9 @@ extension SchemaCatalog {
                 "number": "02",
                 "titleEnglish": "Cultural properties",
                 "fileNameHints": [
-                  "cultural_property"
+                  "cultural_property",
+                  "bunkazai",
+                  "文化財"
                 ],
                 "current": {
                   "source": [
@@ -5627,7 +5631,13 @@ extension SchemaCatalog {
                 "number": "04",
                 "titleEnglish": "Population by area and age",
                 "fileNameHints": [
-                  "population"
+                  "population",
+                  "jinko",
+                  "人口",
+                  "setai",
+                  "世帯",
+                  "jumin",
+                  "住民"
                 ],
                 "current": {
                   "source": [
@@ -7692,7 +7702,10 @@ extension SchemaCatalog {
                 "number": "05",
                 "titleEnglish": "Child-care facilities",
                 "fileNameHints": [
-                  "preschool"
+                  "preschool",
+                  "hoikuen",
+                  "保育",
+                  "子育て"
                 ],
                 "current": {
                   "source": [
@@ -10032,7 +10045,12 @@ extension SchemaCatalog {
                 "number": "07",
                 "titleEnglish": "Public wireless LAN access points",
                 "fileNameHints": [
-                  "public_wireless_lan"
+                  "public_wireless_lan",
+                  "wifi",
+                  "wi-fi",
+                  "freespot",
+                  "無線lan",
+                  "公衆無線"
                 ],
                 "current": {
                   "source": [
@@ -12467,7 +12485,9 @@ extension SchemaCatalog {
                 "number": "09",
                 "titleEnglish": "Long-term care service offices",
                 "fileNameHints": [
-                  "care_service"
+                  "care_service",
+                  "kaigo",
+                  "介護"
                 ],
                 "current": {
                   "source": [
@@ -13633,7 +13653,9 @@ extension SchemaCatalog {
                 "titleEnglish": "Medical institutions",
                 "fileNameHints": [
                   "medical_institution",
-                  "hospital"
+                  "hospital",
+                  "医療機関",
+                  "病院"
                 ],
                 "current": {
                   "source": [
@@ -15344,7 +15366,11 @@ extension SchemaCatalog {
                 "titleEnglish": "Tourist facilities",
                 "fileNameHints": [
                   "tourist_facility",
-                  "tourism"
+                  "tourism",
+                  "kanko",
+                  "kankou",
+                  "観光",
+                  "sightseeing"
                 ],
                 "current": {
                   "source": [
@@ -18302,7 +18328,8 @@ extension SchemaCatalog {
                 "titleEnglish": "Public toilets",
                 "fileNameHints": [
                   "public_toilet",
-                  "toilet"
+                  "toilet",
+                  "トイレ"
                 ],
                 "current": {
                   "source": [
@@ -19351,7 +19378,10 @@ extension SchemaCatalog {
                 "number": "14",
                 "titleEnglish": "Fire-fighting water supplies",
                 "fileNameHints": [
-                  "fire_hydrant"
+                  "fire_hydrant",
+                  "hydrant",
+                  "消火栓",
+                  "消防水利"
                 ],
                 "current": {
                   "source": [

@@ -241,6 +241,15 @@ import Testing
         #expect(report.recognition.reason.contains("the file name points to AED設置箇所一覧"))
     }
 
+    /// 越前市's files: vocabulary-URI headers that fit no dataset well, named freespot and hoikuen.
+    @Test(arguments: [("freespot.csv", "public_wireless_lan"), ("hoikuen.csv", "preschool"), ("hachijo_sightseeing.csv", "tourist_facility")])
+    func wordsOfTheFileName(name: String, dataset: String) throws {
+        let header =
+            "https://schema.org/name,https://schema.org/address,http://www.w3.org/2003/01/geo/wgs84_pos#lat,http://www.w3.org/2003/01/geo/wgs84_pos#long\n"
+        let (_, report) = try DatasetReader.readAll(source: .bytes(Array(header.utf8), name: name))
+        #expect(report.recognition.dataset == dataset)
+    }
+
     @Test func withoutTheNameItIsGeneric() throws {
         let (_, report) = try DatasetReader.readAll(source: .bytes(Array(Self.kobeHeader.utf8), name: "list.csv"))
         #expect(report.recognition.dataset == GenericSchema.id)
