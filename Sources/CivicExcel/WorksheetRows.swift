@@ -16,6 +16,7 @@ public final class WorksheetRows: RowSource {
     /// `xlsx` or `xls`, the report's source.format.
     public let format: String
     public let sheet: Workbook.Sheet
+    public var sheetName: String? { sheet.name }
     private let stream: any SheetRowSource
     private let byteCount: Int?
     private let prefix: String

@@ -74,3 +74,15 @@ import Testing
         #expect(second.cells.map(\.kind) == [.text, .text, .text])
     }
 }
+
+/// The worksheet's name is a signal like the file's.
+@Suite struct SheetNameRecognitionTests {
+    @Test func aSheetNamedForADatasetDecidesWhenTheColumnsCannot() throws {
+        let columns = ["交付番号", "施設名称", "設置場所住所", "緯度", "経度"]
+        let writer = try XLSXWriter(columns: columns, types: columns.map { _ in .text }, sheetName: "AED設置場所")
+        try writer.writeRow(["1", "住吉駅", "神戸市東灘区住吉本町1-2", "34.719504", "135.262343"])
+        let reader = try DatasetReader.open(.bytes(try writer.finishBytes(), name: "list.xlsx"))
+        #expect(reader.recognition.dataset == "aed" && reader.recognition.layout == .nonStandard)
+        #expect(reader.recognition.reason.contains("the file (or sheet) name points to"))
+    }
+}

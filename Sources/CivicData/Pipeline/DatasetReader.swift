@@ -94,7 +94,9 @@ public final class DatasetReader {
         self.metadata = search.metadata
         self.pendingRow = search.firstData
 
-        let (recognition, schema) = try DatasetReader.recognize(header: header, name: name, options: options)
+        // The sheet's name counts with the file's (a sheet named AED設置場所 in data.xlsx).
+        let names = [name, rows.sheetName].compactMap { $0 }.joined(separator: " ")
+        let (recognition, schema) = try DatasetReader.recognize(header: header, name: names, options: options)
         let plan = ColumnPlan(header: header.cells, schema: schema)
         self.plan = plan
         normalizers = try plan.targets.enumerated().map { position, target in

@@ -15,6 +15,12 @@ public protocol RowSource: AnyObject {
     /// The reference of the cell on `line` in input column `column` (0-based), e.g. `Sheet1!B12`; the row
     /// (`Sheet1!12:12`) when the column is nil.
     func cellReference(line: Int, column: Int?) -> String?
+    /// The worksheet's name, for workbooks: like the file name, a signal of which dataset the table is.
+    var sheetName: String? { get }
+}
+
+extension RowSource {
+    public var sheetName: String? { nil }
 }
 
 extension CSVReader: RowSource {

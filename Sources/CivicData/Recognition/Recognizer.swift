@@ -100,7 +100,7 @@ public struct Recognizer: Sendable {
                 score: Recognizer.rounded(only.score),
                 declared: false,
                 reason:
-                    "non-standard columns that fit no dataset well (\(only.profile.schema.title) explains \(Int((only.score * 100).rounded())) %); the file name points to \(only.profile.schema.title)",
+                    "non-standard columns that fit no dataset well (\(only.profile.schema.title) explains \(Int((only.score * 100).rounded())) %); the file (or sheet) name points to \(only.profile.schema.title)",
                 candidates: coverage.prefix(3).map {
                     Recognition.Candidate(dataset: $0.profile.schema.id, layout: .nonStandard, score: Recognizer.rounded($0.score))
                 }
@@ -115,7 +115,7 @@ public struct Recognizer: Sendable {
             let names = close.map(\.profile.schema.title).joined(separator: ", ")
             if let byName = hinted.first {
                 chosen = byName
-                reason = "non-standard columns that fit \(names) about equally; the file name points to \(byName.profile.schema.title)"
+                reason = "non-standard columns that fit \(names) about equally; the file (or sheet) name points to \(byName.profile.schema.title)"
             } else {
                 reason =
                     "non-standard columns that fit \(names) about equally; took the first in the national numbering, \(top.profile.schema.title) (pass --dataset to choose)"

@@ -202,7 +202,7 @@ import Testing
 
     @Test func matsuyamaTieIsBrokenByTheFileName() throws {
         let (_, report) = try DatasetReader.readAll(source: .file(Fixture.url("realdata/matsuyama-382019__382019_aed.csv")))
-        #expect(report.recognition.reason.contains("file name"))
+        #expect(report.recognition.reason.contains("file (or sheet) name"))
     }
 
     @Test func declaredDatasetWins() throws {
@@ -238,7 +238,7 @@ import Testing
         // 神戸市's AED list (2014): its own column names, but the file is named aed_kobe.
         let (_, report) = try DatasetReader.readAll(source: .bytes(Array(Self.kobeHeader.utf8), name: "aed_kobe_20141128-sjis.csv"))
         #expect(report.recognition.dataset == "aed" && report.recognition.layout == .nonStandard)
-        #expect(report.recognition.reason.contains("the file name points to AED設置箇所一覧"))
+        #expect(report.recognition.reason.contains("the file (or sheet) name points to AED設置箇所一覧"))
     }
 
     /// 越前市's files: vocabulary-URI headers that fit no dataset well, named freespot and hoikuen.
