@@ -77,12 +77,7 @@ public struct Recognizer: Sendable {
         }
 
         // The closest dataset.
-        let total = keys.reduce(0.0) { $0 + weight($1) }
-        var coverage = profiles.map { profile -> (profile: Profile, score: Double) in
-            let explained = keys.filter { profile.all.contains($0) }.reduce(0.0) { $0 + weight($1) }
-            return (profile, total > 0 ? explained / total : 0)
-        }
-        coverage.sort { $0.score > $1.score }
+        let coverage = self.coverage(keys)
         let lowerName = (fileName.map { ($0 as NSString).lastPathComponent } ?? "").lowercased()
         func hinted(_ profile: Profile) -> Bool {
             !lowerName.isEmpty && (profile.schema.civic.fileNameHints ?? [profile.schema.id]).contains { lowerName.contains($0.lowercased()) }
@@ -101,9 +96,7 @@ public struct Recognizer: Sendable {
                 declared: false,
                 reason:
                     "non-standard columns that fit no dataset well (\(only.profile.schema.title) explains \(Int((only.score * 100).rounded())) %); the file (or sheet) name points to \(only.profile.schema.title)",
-                candidates: coverage.prefix(3).map {
-                    Recognition.Candidate(dataset: $0.profile.schema.id, layout: .nonStandard, score: Recognizer.rounded($0.score))
-                }
+                candidates: Recognizer.candidates(coverage)
             )
         }
 
@@ -128,9 +121,7 @@ public struct Recognizer: Sendable {
             score: Recognizer.rounded(chosen.score),
             declared: false,
             reason: reason,
-            candidates: coverage.prefix(3).map {
-                Recognition.Candidate(dataset: $0.profile.schema.id, layout: .nonStandard, score: Recognizer.rounded($0.score))
-            }
+            candidates: Recognizer.candidates(coverage)
         )
     }
 
@@ -138,15 +129,22 @@ public struct Recognizer: Sendable {
     /// each explains: what the report names when no standard dataset fits.
     public func closest(header: [String]) -> [Recognition.Candidate] {
         let keys = self.keys(of: header)
+        return keys.isEmpty ? [] : Recognizer.candidates(coverage(keys))
+    }
+
+    /// Every dataset with the weighted share of the columns it explains, best first.
+    private func coverage(_ keys: Set<HeaderKey>) -> [(profile: Profile, score: Double)] {
         let total = keys.reduce(0.0) { $0 + weight($1) }
-        guard total > 0 else { return [] }
-        return
-            profiles.map { profile in
-                (profile, keys.filter { profile.all.contains($0) }.reduce(0.0) { $0 + weight($1) } / total)
-            }
-            .sorted { $0.1 > $1.1 }
-            .prefix(3)
-            .map { Recognition.Candidate(dataset: $0.0.schema.id, layout: .nonStandard, score: Recognizer.rounded($0.1)) }
+        return profiles.map { profile in
+            let explained = keys.filter { profile.all.contains($0) }.reduce(0.0) { $0 + weight($1) }
+            return (profile, total > 0 ? explained / total : 0)
+        }
+        .sorted { $0.score > $1.score }
+    }
+
+    /// The three best of a coverage, as the report's candidates.
+    private static func candidates(_ coverage: [(profile: Profile, score: Double)]) -> [Recognition.Candidate] {
+        coverage.prefix(3).map { Recognition.Candidate(dataset: $0.profile.schema.id, layout: .nonStandard, score: rounded($0.score)) }
     }
 
     /// The layout of a file whose dataset the caller named.
