@@ -118,6 +118,7 @@ struct DataFolderSync {
             let fingerprint = try DataFolderSync.fingerprint(
                 file: file,
                 descriptor: entry.folder.appendingPathComponent(DatasetDescriptor.fileName),
+                schema: descriptor.schema,
                 schemas: catalogDigest
             )
             if try store.fingerprint(of: id) == fingerprint {
@@ -218,15 +219,15 @@ struct DataFolderSync {
     }
 
     /// Size, modification time and the descriptor's bytes, plus the store format: what decides a reload.
-    static func fingerprint(file: URL, descriptor: URL, schemas: String = "") throws -> String {
+    /// `schema`: the descriptor's own schema file (relative to it), whose text counts too.
+    static func fingerprint(file: URL, descriptor: URL, schema: String? = nil, schemas: String = "") throws -> String {
         let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
         let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
         let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         var hasher = FNV1a()
         hasher.add(try String(contentsOf: descriptor, encoding: .utf8))
         hasher.add(schemas)
-        // A dataset's own schema file counts too.
-        if let schema = try? DatasetDescriptor.load(descriptor).schema,
+        if let schema,
             let text = try? String(contentsOf: descriptor.deletingLastPathComponent().appendingPathComponent(schema), encoding: .utf8)
         {
             hasher.add(text)
