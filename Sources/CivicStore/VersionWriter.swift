@@ -14,7 +14,6 @@ public final class VersionWriter: RecordSink {
     public let metadata: VersionMetadata
     private let store: Store
     private var inserter: Inserter?
-    private var layout: RecordLayout?
     private var committed = false
 
     init(store: Store, metadata: VersionMetadata, reportURL: URL) throws {
@@ -27,9 +26,8 @@ public final class VersionWriter: RecordSink {
     public var key: Int64? { inserter?.key }
 
     public func begin(_ layout: RecordLayout) throws {
-        self.layout = layout
-        let schemaJSON = String(decoding: try JSONEncoder().encode(layout.schema), as: UTF8.self)
         let encoder = JSONEncoder()
+        let schemaJSON = String(decoding: try encoder.encode(layout.schema), as: UTF8.self)
         let numeric = layout.kinds.map { $0?.isNumeric == true }
         let metadata = self.metadata
         let key = try store.write { db -> Int64 in
@@ -107,7 +105,7 @@ public final class VersionWriter: RecordSink {
     /// Gives the version up (the load failed): it is retired, for garbage collection; the live version stays.
     public func abandon() {
         guard let inserter, !committed else { return }
-        _ = try? inserter.finish()
+        _ = try? inserter.finish(indexingPoints: false)
         let key = inserter.key
         _ = try? store.write { db in try db.execute(sql: "UPDATE version SET state = 'retired' WHERE key = ? AND state = 'loading'", arguments: [key])
         }
@@ -129,6 +127,8 @@ final class Inserter: Sendable {
     private struct State: Sendable {
         var queue: [[NormalizedRecord]] = []
         var closed = false
+        /// False when the version is given up: its points are not worth indexing.
+        var indexesPoints = true
         var error: StoreError?
         var totals = Totals()
     }
@@ -164,10 +164,12 @@ final class Inserter: Sendable {
         items.signal()
     }
 
-    /// Closes the queue and waits for the thread; the totals, or the error that stopped it.
-    func finish() throws -> Totals {
+    /// Closes the queue and waits for the thread; the totals, or the error that stopped it. Without
+    /// `indexingPoints` (a version given up) the thread ends without writing the spatial index.
+    func finish(indexingPoints: Bool = true) throws -> Totals {
         let first = state.withLock { state -> Bool in
             defer { state.closed = true }
+            if !state.closed { state.indexesPoints = indexingPoints }
             return !state.closed
         }
         if first {
@@ -221,7 +223,7 @@ final class Inserter: Sendable {
                 state.withLock { $0.error = failure }
             }
         }
-        if !failed {
+        if !failed, state.withLock({ $0.indexesPoints }) {
             do {
                 try writer.writePoints(store)
             } catch {
