@@ -1,3 +1,4 @@
+import CivicStore
 import Foundation
 import Hummingbird
 import Logging
@@ -27,6 +28,9 @@ struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             throw error
+        } catch let error as StoreError where error.code == .versionGone {
+            // A dataset switched to a new version while this request read the old one.
+            throw APIError.notFound(error.message)
         } catch let error as HTTPError where error.status == .notFound {
             throw APIError.notFound("no such path: \(request.uri.path) (see /api for the paths served)")
         } catch let error as HTTPError where error.status == .methodNotAllowed {

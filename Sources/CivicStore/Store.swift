@@ -213,12 +213,11 @@ public final class Store: Sendable {
         }
         let whereClause = conditions.joined(separator: " AND ")
         // Members in dataset id order: the version keys in that order give "dataset" sorting; keys give file order.
-        let rank =
-            "CASE f.version " + selector.members.enumerated().map { "WHEN \($0.element.version) THEN \($0.offset)" }.joined(separator: " ") + " END"
+        let rank = Store.rank(selector, column: "f.version")
         let order =
             sortBy.map { key in (key.column.map { "json_extract(f.vals, '$[\($0)]')" } ?? rank) + (key.descending ? " DESC" : " ASC") }
             + [rank, "f.key"]
-        let versions = Dictionary(uniqueKeysWithValues: selector.members.map { ($0.version, $0.datasetID) })
+        let versions = selector.datasetsByVersion
         return try read { db in
             // Without a box or a filter the count is the versions' record counts: no COUNT(*) over a million rows.
             let total: Int
@@ -250,9 +249,8 @@ public final class Store: Sendable {
         offset: Int
     ) throws -> FeaturePage {
         let from = "r JOIN point p ON p.version = r.v AND p.z BETWEEN r.lo AND r.hi"
-        let rank =
-            "CASE p.version " + selector.members.enumerated().map { "WHEN \($0.element.version) THEN \($0.offset)" }.joined(separator: " ") + " END"
-        let versions = Dictionary(uniqueKeysWithValues: selector.members.map { ($0.version, $0.datasetID) })
+        let rank = Store.rank(selector, column: "p.version")
+        let versions = selector.datasetsByVersion
         return try read { db in
             let total =
                 try Int.fetchOne(db, sql: "\(prefix)SELECT COUNT(*) FROM \(from) WHERE \(condition)", arguments: StatementArguments(arguments)) ?? 0
@@ -275,6 +273,12 @@ public final class Store: Sendable {
                 numberMatched: total
             )
         }
+    }
+
+    /// The position of a row's version among the selector's members (dataset id order), as SQL on `column`: sorting by
+    /// it, then by key, is file order across datasets.
+    static func rank(_ selector: CollectionSelector, column: String) -> String {
+        "CASE \(column) " + selector.members.enumerated().map { "WHEN \($0.element.version) THEN \($0.offset)" }.joined(separator: " ") + " END"
     }
 
     /// The Z-order ranges covering one or two boxes (two: a box across the antimeridian), merged so that no code is
@@ -309,14 +313,23 @@ public final class Store: Sendable {
                 continue
             }
             let versions = [member.version: member.datasetID]
+            let wanted = min(limit - features.count, member.recordCount - skip)
             let rows = try Row.fetchCursor(
                 statement,
                 arguments: [
-                    featureKey(version: member.version, seq: skip), featureKey(version: member.version, seq: Int(UInt32.max)),
-                    min(limit - features.count, member.recordCount - skip),
+                    featureKey(version: member.version, seq: skip), featureKey(version: member.version, seq: Int(UInt32.max)), wanted,
                 ]
             )
+            let before = features.count
             while let row = try rows.next() { features.append(try feature(from: row, versions: versions)) }
+            // Fewer rows than the version holds: it was replaced and collected under a reader of an old snapshot (a
+            // very long download). Fail rather than answer short.
+            if features.count - before < wanted {
+                throw StoreError(
+                    code: .versionGone,
+                    message: "dataset \(member.datasetID) changed while it was being read (version \(member.version) is gone); ask again"
+                )
+            }
             skip = 0
         }
         return FeaturePage(features: features, numberMatched: total)

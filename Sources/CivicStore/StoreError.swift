@@ -1,12 +1,14 @@
 /// The store cannot be opened or a dataset cannot be loaded.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Wrapped: String, Hashable, Sendable { case open, load, query }
+        private enum Wrapped: String, Hashable, Sendable { case open, load, query, versionGone }
         private let wrapped: Wrapped
         private init(_ wrapped: Wrapped) { self.wrapped = wrapped }
         public static let open = Code(.open)
         public static let load = Code(.load)
         public static let query = Code(.query)
+        /// The version a reader's snapshot named was replaced and collected meanwhile.
+        public static let versionGone = Code(.versionGone)
         public var description: String { wrapped.rawValue }
     }
 

@@ -85,6 +85,9 @@ public struct CollectionSelector: Sendable, Hashable {
         self.isMerged = isMerged
     }
 
+    /// The dataset id of each member's version (a stored row names its version).
+    var datasetsByVersion: [Int64: String] { Dictionary(uniqueKeysWithValues: members.map { ($0.version, $0.datasetID) }) }
+
     /// One dataset's live version.
     public static func dataset(_ dataset: StoredDataset) -> CollectionSelector {
         CollectionSelector(members: [Member(datasetID: dataset.id, version: dataset.version, recordCount: dataset.recordCount)], isMerged: false)

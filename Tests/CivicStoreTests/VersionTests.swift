@@ -44,6 +44,9 @@ import Testing
         #expect(try store.versionCounts() == ["live": 1, "retired": 1])
         #expect(try store.collectGarbage(chunk: 7) == 1)
         #expect(try Self.rows(old.version, store) == 0)
+        // A reader still holding the old snapshot is told, not answered short.
+        let gone = try #require(throws: StoreError.self) { try store.features(in: .dataset(old), limit: 10, offset: 0) }
+        #expect(gone.code == .versionGone)
         #expect(!FileManager.default.fileExists(atPath: old.reportFile))
         #expect(FileManager.default.fileExists(atPath: new.reportFile))
         #expect(try store.integrityCheck() == "ok")
