@@ -57,7 +57,7 @@ public enum InputSniffer {
         if lowered.hasPrefix("<!doctype html") || lowered.hasPrefix("<html") {
             return "an HTML page (a web page was saved instead of the file?)"
         }
-        if lowered.hasPrefix("<?xml") || lowered.hasPrefix("<") { return "an XML document, not a table" }
+        if lowered.hasPrefix("<") { return "an XML document, not a table" }
         if lowered.hasPrefix("{") || lowered.hasPrefix("[") {
             if lowered.contains("featurecollection") || lowered.contains("\"feature\"") {
                 return "a GeoJSON file (GeoJSON is not read as a table yet)"

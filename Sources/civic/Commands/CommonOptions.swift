@@ -40,28 +40,15 @@ struct InputOptions: ParsableArguments {
     )
     var sheet: String?
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "スキーマ A folder of *.schema.json merged over the bundled schemas (the same id overrides): local datasets, stricter rules.",
-            valueName: "dir"
-        )
-    )
-    var schemas: String?
+    @OptionGroup var schemaOptions: SchemaOptions
 
     @Flag(name: .long, help: "セルの値をレポートに含める Put cell values in the report (they may hold personal data).")
     var showValues = false
 
-    /// The schemas to recognise files with: the bundled ones, with --schemas merged over them.
-    func catalog() throws -> SchemaCatalog {
-        guard let schemas else { return .bundled }
-        return try SchemaCatalog.bundled.merging(directory: URL(fileURLWithPath: schemas))
-    }
-
     /// How to read `path`: its `dataset.json` (when one in its folder names it), with the flags over it. `target`
     /// is the CRS coordinates are georeferenced into.
     func ingestOptions(for path: String, target: CRS = .crs84) throws -> IngestOptions {
-        let catalog = try catalog()
+        let catalog = try schemaOptions.catalog()
         var options = IngestOptions(read: ReadOptions(catalog: catalog))
         if path != "-" {
             let url = URL(fileURLWithPath: path)
@@ -85,6 +72,26 @@ struct InputOptions: ParsableArguments {
         }
         options.georeferencing = georeferencing
         return options
+    }
+}
+
+/// `--schemas DIR`, on every command that reads or serves datasets.
+struct SchemaOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "スキーマ A folder of *.schema.json merged over the bundled schemas (the same id overrides): local datasets, stricter rules.",
+            valueName: "dir"
+        )
+    )
+    var schemas: String?
+
+    /// The folder, when given.
+    var directory: URL? { schemas.map { URL(fileURLWithPath: $0) } }
+
+    /// The schemas to recognise files with: the bundled ones, with --schemas merged over them.
+    func catalog() throws -> SchemaCatalog {
+        try directory.map { try SchemaCatalog.bundled.merging(directory: $0) } ?? .bundled
     }
 }
 

@@ -7,16 +7,12 @@ struct Datasets: ParsableCommand {
         abstract: "標準データセット一覧 List the standard datasets Civic knows (ids for --dataset)."
     )
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp("スキーマ A folder of *.schema.json merged over the bundled schemas (the same id overrides).", valueName: "dir")
-    )
-    var schemas: String?
+    @OptionGroup var schemaOptions: SchemaOptions
 
     func run() throws {
         let catalog: SchemaCatalog
         do {
-            catalog = try schemas.map { try SchemaCatalog.bundled.merging(directory: URL(fileURLWithPath: $0)) } ?? .bundled
+            catalog = try schemaOptions.catalog()
         } catch {
             printError(describeFailure(error))
             throw Status.unreadable

@@ -28,16 +28,12 @@ struct Load: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("データベース SQLite store file.", valueName: "file"))
     var db: String
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp("スキーマ A folder of *.schema.json merged over the bundled schemas (the same id overrides).", valueName: "dir")
-    )
-    var schemas: String?
+    @OptionGroup var schemaOptions: SchemaOptions
 
     func run() throws {
         do {
             let store = try Store(path: db)
-            let catalog = try schemas.map { try SchemaCatalog.bundled.merging(directory: URL(fileURLWithPath: $0)) } ?? .bundled
+            let catalog = try schemaOptions.catalog()
             var logger = Logger(label: "civic")
             logger.logLevel = .critical
             let load = loadDataFolder(URL(fileURLWithPath: data), into: store, catalog: catalog, logger: logger)

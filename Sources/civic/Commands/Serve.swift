@@ -30,11 +30,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("データベース SQLite store file (default: in memory).", valueName: "file"))
     var db: String?
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp("スキーマ A folder of *.schema.json merged over the bundled schemas (the same id overrides).", valueName: "dir")
-    )
-    var schemas: String?
+    @OptionGroup var schemaOptions: SchemaOptions
 
     @Option(name: .long, help: "Address to listen on.")
     var host = "127.0.0.1"
@@ -95,7 +91,7 @@ struct Serve: AsyncParsableCommand {
             tileAttribution: tileAttribution,
             logLevel: try level()
         )
-        configuration.schemasDirectory = schemas.map { URL(fileURLWithPath: $0) }
+        configuration.schemasDirectory = schemaOptions.directory
         try await runServer(configuration: configuration)
     }
 }
