@@ -124,7 +124,7 @@ public struct Recognizer: Sendable {
                 candidates: Recognizer.candidates(coverage)
             )
         }
-        let valuesName = byValues.map { "the values name \($0.title) in \($0.cells) of the first \(values.rows.count) rows' cells" }
+        let valuesName = byValues.map { "the values name \($0.title) (in \($0.cells) category cells of the first \(values.rows.count) rows)" }
 
         if top.score < minimumScore || top.named == 0 {
             // The columns alone decide nothing; a file name or values that name one dataset do, as long as some of the
@@ -165,7 +165,7 @@ public struct Recognizer: Sendable {
         guard close.count > 1 else {
             return recognition(top, "non-standard columns; \(top.profile.schema.title) explains \(percent(top.score)) % of them (weighted)")
         }
-        let names = close.map(\.profile.schema.title).joined(separator: ", ")
+        let names = close.prefix(4).map(\.profile.schema.title).joined(separator: ", ") + (close.count > 4 ? " and \(close.count - 4) more" : "")
         let hinted = close.filter { byName.contains($0.profile.schema.id) }
         let fromValues = close.first { $0.profile.schema.id == byValues?.id }
         if let fromValues, hinted.isEmpty || hinted.contains(where: { $0.profile.schema.id == fromValues.profile.schema.id }) {
