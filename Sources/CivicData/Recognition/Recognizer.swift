@@ -96,10 +96,7 @@ public struct Recognizer: Sendable {
         }
 
         // The closest dataset, by the columns' names and, for columns no name explains, what their values are.
-        var typed: [(key: HeaderKey, column: String, kind: FieldKind)] = []
-        for (position, key) in keyed where position < values.kinds.count {
-            if let kind = values.kinds[position], Recognizer.valueCredit[kind] != nil { typed.append((key, header[position], kind)) }
-        }
+        let typed = self.typed(header, values)
         let coverage = self.coverage(keys, typed: typed)
         // Values alone (a column of codes every dataset has) make no dataset: without a name in common, only the file
         // name or the values' words can point to one.
@@ -219,17 +216,25 @@ public struct Recognizer: Sendable {
     /// each explains: what the report names when no standard dataset fits.
     public func closest(header: [String], values: ValueSample = .empty) -> [Recognition.Candidate] {
         let keyed = self.keyed(header)
-        let typed = keyed.compactMap { position, key -> (key: HeaderKey, column: String, kind: FieldKind)? in
-            guard position < values.kinds.count, let kind = values.kinds[position], Recognizer.valueCredit[kind] != nil else { return nil }
-            return (key, header[position], kind)
+        return keyed.isEmpty ? [] : Recognizer.candidates(coverage(Set(keyed.map(\.key)), typed: typed(header, values)))
+    }
+
+    /// The columns whose values have a kind that earns credit, with their key (empty for a column without a name).
+    private func typed(_ header: [String], _ values: ValueSample) -> [(key: HeaderKey, column: String, kind: FieldKind)] {
+        let keys = Dictionary(keyed(header).map { ($0.position, $0.key) }, uniquingKeysWith: { first, _ in first })
+        return header.indices.compactMap { position in
+            guard position < values.kinds.count, let kind = values.kinds[position], Recognizer.valueCredit[kind] != nil,
+                !HeaderSearch.isPropertyMarker(header[position])
+            else { return nil }
+            return (keys[position] ?? HeaderKey(""), header[position], kind)
         }
-        return keyed.isEmpty ? [] : Recognizer.candidates(coverage(Set(keyed.map(\.key)), typed: typed))
     }
 
     /// Every dataset with the weighted share of the columns it explains, best first: by name, and — for columns the
     /// dataset does not know by name — by a field of the kind their values have (partial credit, `valueCredit`).
     private func coverage(_ keys: Set<HeaderKey>, typed: [(key: HeaderKey, column: String, kind: FieldKind)] = []) -> [Coverage] {
-        let total = keys.reduce(0.0) { $0 + weight($1) }
+        // Columns without a name count in the whole as unknown names do.
+        let total = keys.reduce(0.0) { $0 + weight($1) } + Double(typed.filter { $0.key.value.isEmpty }.count) * unknownWeight
         return profiles.map { profile in
             let named = keys.filter { profile.all.contains($0) }.reduce(0.0) { $0 + weight($1) }
             var explained = named

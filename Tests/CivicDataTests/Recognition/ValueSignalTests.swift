@@ -160,3 +160,22 @@ import Testing
         #expect(!report.findings.contains { $0.severity == .error })
     }
 }
+
+/// Columns without a usable name are mapped by their values when the kind means one field.
+@Suite struct ValueMappedColumnTests {
+    @Test func unnamedCoordinateColumnsAreLatitudeAndLongitude() throws {
+        let text = "名称,所在地,電話番号,,\n市役所,焼津市本町2-16-32,054-626-1111,34.866918,138.323171\n図書館,焼津市三ケ名1550,054-629-6847,34.862500,138.298611\n"
+        let (records, report) = try DatasetReader.readAll(source: .bytes(Array(text.utf8), name: "aed.csv"))
+        #expect(report.recognition.dataset == "aed")
+        #expect(report.columns.suffix(2).map(\.output) == [["緯度"], ["経度"]])
+        #expect(report.findings.contains { $0.code == .headerRenamed && $0.column == "" && $0.message.contains("its values are all latitude") })
+        #expect(records.map(\.latitude) == [34.866918, 34.8625] && records.map(\.longitude) == [138.323171, 138.298611])
+    }
+
+    @Test func aNamedColumnIsNeverTakenByValues() throws {
+        // 緯度 is named later in the header: the unnamed column of latitudes stays an extra column.
+        let text = "名称,,緯度,経度\n市役所,34.866918,34.866918,138.323171\n図書館,34.862500,34.862500,138.298611\n"
+        let (_, report) = try DatasetReader.readAll(source: .bytes(Array(text.utf8), name: "aed.csv"))
+        #expect(report.columns.map(\.how) == [.same, .extra, .same, .same])
+    }
+}
