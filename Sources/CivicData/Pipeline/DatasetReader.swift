@@ -97,10 +97,12 @@ public final class DatasetReader {
         // The first data rows are read ahead: their values count in recognition (and type a generic dataset's columns).
         var ahead: [CSVRow] = search.firstData.map { [$0] } ?? []
         var sampled: [[String]] = []
-        for row in ahead where !row.isBlank && DatasetReader.notARecord(row) == nil { sampled.append(row.cells) }
+        // Blank rows, totals, notes and `#` rows (高松市's type rows after #property) are no sample of the values.
+        func isSample(_ row: CSVRow) -> Bool { !row.isBlank && row.cells.first?.hasPrefix("#") != true && DatasetReader.notARecord(row) == nil }
+        for row in ahead where isSample(row) { sampled.append(row.cells) }
         while sampled.count < ValueSample.maximumRows, let row = try rows.nextRow() {
             ahead.append(row)
-            if !row.isBlank && DatasetReader.notARecord(row) == nil { sampled.append(row.cells) }
+            if isSample(row) { sampled.append(row.cells) }
         }
         self.pendingRows = ahead
         let values = ValueSample(columns: header.cells.count, rows: sampled)
