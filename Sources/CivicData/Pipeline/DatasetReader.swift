@@ -239,6 +239,13 @@ public final class DatasetReader {
     /// The next record, sending its findings (and, on the first call, the file's) to `report`. Nil at the end.
     public func next(reportingTo report: ReportBuilder) throws -> NormalizedRecord? {
         if begun !== report { try begin(reportingTo: report) }
+        return try next { event in try report.apply(event) }
+    }
+
+    /// The next record, handing what reading it did to the report (its findings, the blank and note rows before it,
+    /// its count) to `emit`, in the order `next(reportingTo:)` would send them, instead of to a report: for reading
+    /// on another thread than the report's (`Ingest` replays them). `begin(reportingTo:)` must have been called.
+    public func next(emitting emit: (ReadEvent) throws -> Void) throws -> NormalizedRecord? {
         while true {
             let row: CSVRow
             if let pending = pendingRow {
@@ -247,31 +254,37 @@ public final class DatasetReader {
             } else if let next = try rows.nextRow() {
                 row = next
             } else {
-                for finding in rows.takeFindings() { try report.receive(finding) }
+                for finding in rows.takeFindings() { try emit(.finding(finding)) }
                 return nil
             }
-            for finding in rows.takeFindings() { try report.receive(finding) }
+            for finding in rows.takeFindings() { try emit(.finding(finding)) }
             if row.isBlank {
-                report.countBlankRow()
-                try report.receive(Finding(.rowBlank, .info, line: row.line, message: "blank row skipped"))
+                try emit(.blankRow)
+                try emit(.finding(Finding(.rowBlank, .info, line: row.line, message: "blank row skipped")))
                 continue
             }
             if let (code, message) = DatasetReader.notARecord(row) {
                 // Its cells stay in the report (shown with --show-values); it is not data.
-                try report.receive(
-                    Finding(code, .info, line: row.line, message: message, before: row.cells.filter { !$0.isEmpty }.joined(separator: " | "))
+                try emit(
+                    .finding(
+                        Finding(code, .info, line: row.line, message: message, before: row.cells.filter { !$0.isEmpty }.joined(separator: " | "))
+                    )
                 )
                 continue
             }
             var record = process(row)
             for finding in findingBuffer {
                 if finding.severity == .error { record.hasErrors = true }
-                try report.receive(finding)
+                try emit(.finding(finding))
             }
-            report.countRecord(hasErrors: record.hasErrors)
+            try emit(.record(hasErrors: record.hasErrors))
             return record
         }
     }
+
+    /// True when the rows come from a text file (CSV/TSV), which may be read on a thread of its own; workbook rows
+    /// name their cells through the source while the report is written, so they are read on the report's thread.
+    public var isText: Bool { rows is CSVReader }
 
     /// The next record, its findings counted by a report of the reader's own and passed to `sink`: for callers
     /// that only want the findings (the report's counts come with `ReportBuilder`).
