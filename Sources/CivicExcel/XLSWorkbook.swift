@@ -8,7 +8,10 @@ public import Foundation
 ///
 /// What FreeXL does not tell: hidden sheets, rows and columns, merged cells, formulas (only their cached values),
 /// error values and booleans (read as numbers), and number formats other than dates and times. Those findings of the
-/// .xlsx reader cannot be made for an .xls.
+/// .xlsx reader cannot be made for an .xls read by FreeXL.
+///
+/// When FreeXL answers FREEXL_OK without a workbook (its shared-string parser gives up on an empty string), the file
+/// is read by Civic's own BIFF8 reader instead (`BIFFWorkbook`, `readByCivic`), which tells all of the above.
 ///
 /// ```swift
 /// let workbook = try XLSWorkbook(url: url)
@@ -17,7 +20,7 @@ public import Foundation
 /// ```
 public final class XLSWorkbook {
     public let file: String
-    /// The sheets in the workbook's order (`hidden` is always false: FreeXL does not say).
+    /// The sheets in the workbook's order (`hidden` is always false when FreeXL reads the file: it does not say).
     public let sheets: [Workbook.Sheet]
     /// The 1904 date system (FreeXL applies it itself when it turns dates into text).
     public let date1904: Bool

@@ -160,6 +160,12 @@ import Testing
         #expect(reader.sourceDescription.format == "xls")
         #expect(reader.recognition.dataset == "cultural_property" && reader.recognition.layout == .nonStandard)
         #expect(reader.sourceDescription.headerLine == 8)
+        // The W3C geo columns (wgs84_pos#lat / #long) are 緯度 and 経度: all 77 records are placed in 宇部市.
+        let read = try RealWorkbookTests.read(Self.genuine)
+        #expect(read.records.count == 77)
+        #expect(read.records.allSatisfy { ($0.latitude ?? 0) > 33.9 && ($0.latitude ?? 0) < 34.2 })
+        #expect(read.records.allSatisfy { ($0.longitude ?? 0) > 131.1 && ($0.longitude ?? 0) < 131.4 })
+        #expect(read.findings.allSatisfy { $0.severity != .error })
         let bytes = try [UInt8](Data(contentsOf: Self.genuine))
         let fromBytes = try DatasetReader.open(.bytes(bytes, name: "ube_cultural_property.xls"))
         #expect(fromBytes.recognition.dataset == "cultural_property")
