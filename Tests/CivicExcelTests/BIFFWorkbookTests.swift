@@ -171,6 +171,41 @@ import Testing
         #expect(fromBytes.recognition.dataset == "cultural_property")
     }
 
+    /// The SST's string forms ([MS-XLS] 2.5.293): an empty string (the one FreeXL 1.0.6 stops at), 8-bit and UTF-16
+    /// characters, a string whose characters run on into a CONTINUE record that switches from 8-bit to UTF-16,
+    /// rich-text runs and a phonetic block (skipped) that itself runs on into the next record.
+    @Test func sharedStringForms() throws {
+        let record = BIFFRecord(type: 0x00FC, data: [], offset: 0, file: "t.xls")
+        let utf16 = { (text: String) in Array(text.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] } }
+        var first: [UInt8] = [5, 0, 0, 0, 5, 0, 0, 0]  // total, unique
+        first += [0, 0, 0]  // "" (cch 0, 8-bit)
+        first += [2, 0, 0] + Array("ab".utf8)
+        first += [2, 0, 1] + utf16("宇部")
+        first += [4, 0, 0] + Array("cd".utf8)  // runs on: "ef" in UTF-16 in the next record
+        let second: [UInt8] = [1] + utf16("e市")
+        var third: [UInt8] = [3, 0, 0x0D, 1, 0, 6, 0, 0, 0] + utf16("文化財") + [0, 0, 0, 0]  // rich (1 run) + phonetic (6 bytes)
+        third += [1, 2, 3]  // the phonetic block's first 3 bytes…
+        let fourth: [UInt8] = [4, 5, 6] + [1, 0, 0] + Array("z".utf8)  // …its last 3, then "z"
+        let strings = try BIFFWorkbook.sharedStrings([first, second, third, fourth], record: record, limits: WorkbookLimits())
+        #expect(strings == ["", "ab", "宇部", "cde市", "文化財"])
+        let body = Array(first.dropFirst(8))
+        let six = try BIFFWorkbook.sharedStrings([[6, 0, 0, 0, 6, 0, 0, 0] + body, second, third, fourth], record: record, limits: WorkbookLimits())
+        #expect(six == ["", "ab", "宇部", "cde市", "文化財", "z"])
+        let error = try #require(throws: WorkbookError.self) {
+            _ = try BIFFWorkbook.sharedStrings([[7, 0, 0, 0, 7, 0, 0, 0] + body, second, third, fourth], record: record, limits: WorkbookLimits())
+        }
+        #expect(error.message.contains("end too soon"))
+    }
+
+    /// RK numbers ([MS-XLS] 2.5.217): 30-bit integers and the high 30 bits of a double, each perhaps divided by 100.
+    @Test func rkNumbers() {
+        #expect(BIFFWorkbook.rk(0x3FF0_0000) == 1.0)
+        #expect(BIFFWorkbook.rk(0x3FF0_0001) == 0.01)
+        #expect(BIFFWorkbook.rk(UInt32(100 << 2) | 0x02) == 100)
+        #expect(BIFFWorkbook.rk(UInt32(12_345 << 2) | 0x03) == 123.45)
+        #expect(BIFFWorkbook.rk(UInt32(bitPattern: -7 << 2) | 0x02) == -7)
+    }
+
     // MARK: hostile input
 
     static func bytes() throws -> [UInt8] { try [UInt8](Data(contentsOf: genuine)) }
