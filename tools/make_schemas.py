@@ -206,7 +206,7 @@ ALIASES = {
     "建物名等(方書)": ["方書", "katagaki"],
     "名称": ["name"],
     "緯度": ["latitude", "lat"],
-    "経度": ["longitude", "lon", "lng"],
+    "経度": ["longitude", "lon", "lng", "long"],   # long: W3C geo (wgs84_pos#long), as in LinkData templates
     "電話番号": ["telephoneNumber", "電話"],
     "設置位置": ["installationPosition"],
     "利用可能曜日": ["availableDate"],

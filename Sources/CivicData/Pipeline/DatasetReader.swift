@@ -75,7 +75,8 @@ public final class DatasetReader {
     /// Reads a CSV file (any of the encodings and dialects municipalities use).
     public convenience init(source: InputSource, options: ReadOptions = ReadOptions()) throws {
         let chunks = try source.makeChunkReader(encoding: options.encoding)
-        try self.init(rows: try CSVReader(source: chunks, delimiter: options.delimiter), name: source.displayName, options: options)
+        let reader = try CSVReader(source: chunks, delimiter: options.delimiter)
+        try self.init(rows: options.readAhead ? ReadAheadRows(reader) : reader, name: source.displayName, options: options)
     }
 
     /// Reads the rows of any source (a CSV reader, or CivicExcel's worksheet rows); `name` is the file's, for
@@ -252,6 +253,13 @@ public final class DatasetReader {
     /// The next record, sending its findings (and, on the first call, the file's) to `report`. Nil at the end.
     public func next(reportingTo report: ReportBuilder) throws -> NormalizedRecord? {
         if begun !== report { try begin(reportingTo: report) }
+        return try next { event in try report.apply(event) }
+    }
+
+    /// The next record, handing what reading it did to the report (its findings, the blank and note rows before it,
+    /// its count) to `emit`, in the order `next(reportingTo:)` would send them, instead of to a report: for reading
+    /// on another thread than the report's (`Ingest` replays them). `begin(reportingTo:)` must have been called.
+    public func next(emitting emit: (ReadEvent) throws -> Void) throws -> NormalizedRecord? {
         while true {
             let row: CSVRow
             if pendingIndex < pendingRows.count {
@@ -264,31 +272,37 @@ public final class DatasetReader {
             } else if let next = try rows.nextRow() {
                 row = next
             } else {
-                for finding in rows.takeFindings() { try report.receive(finding) }
+                for finding in rows.takeFindings() { try emit(.finding(finding)) }
                 return nil
             }
-            for finding in rows.takeFindings() { try report.receive(finding) }
+            for finding in rows.takeFindings() { try emit(.finding(finding)) }
             if row.isBlank {
-                report.countBlankRow()
-                try report.receive(Finding(.rowBlank, .info, line: row.line, message: "blank row skipped"))
+                try emit(.blankRow)
+                try emit(.finding(Finding(.rowBlank, .info, line: row.line, message: "blank row skipped")))
                 continue
             }
             if let (code, message) = DatasetReader.notARecord(row) {
                 // Its cells stay in the report (shown with --show-values); it is not data.
-                try report.receive(
-                    Finding(code, .info, line: row.line, message: message, before: row.cells.filter { !$0.isEmpty }.joined(separator: " | "))
+                try emit(
+                    .finding(
+                        Finding(code, .info, line: row.line, message: message, before: row.cells.filter { !$0.isEmpty }.joined(separator: " | "))
+                    )
                 )
                 continue
             }
             var record = process(row)
             for finding in findingBuffer {
                 if finding.severity == .error { record.hasErrors = true }
-                try report.receive(finding)
+                try emit(.finding(finding))
             }
-            report.countRecord(hasErrors: record.hasErrors)
+            try emit(.record(hasErrors: record.hasErrors))
             return record
         }
     }
+
+    /// True when the rows come from a text file (CSV/TSV), which may be read on a thread of its own; workbook rows
+    /// name their cells through the source while the report is written, so they are read on the report's thread.
+    public var isText: Bool { rows is CSVReader || rows is ReadAheadRows }
 
     /// The next record, its findings counted by a report of the reader's own and passed to `sink`: for callers
     /// that only want the findings (the report's counts come with `ReportBuilder`).
@@ -305,16 +319,25 @@ public final class DatasetReader {
 
     /// A 合計/total row (its first filled cell says so) or a note (one filled cell, starting ※ or 注…) among the rows.
     static func notARecord(_ row: CSVRow) -> (FindingCode, String)? {
-        let filled = row.cells.filter { !$0.isEmpty }
-        guard let first = filled.first.map(Whitespace.trimmed) else { return nil }
-        if ["合計", "総計", "計", "小計", "total", "Total", "TOTAL", "合 計"].contains(first) {
+        // Once per row: no allocation until the first filled cell looks like a total or a note.
+        guard let index = row.cells.firstIndex(where: { !$0.isEmpty }),
+            let lead = row.cells[index].unicodeScalars.first(where: { $0 != " " && $0 != "\u{3000}" && $0 != "\t" }),
+            leads.contains(lead)
+        else { return nil }
+        let first = Whitespace.trimmed(row.cells[index])
+        if totalWords.contains(first) {
             return (.rowTotal, "a total row (\(first)), not a record; its cells are kept only in this report")
         }
-        if filled.count == 1, ["※", "＊", "*", "注", "(注)", "（注）", "出典", "備考："].contains(where: { first.hasPrefix($0) }) {
+        if noteMarks.contains(where: { first.hasPrefix($0) }), !row.cells[(index + 1)...].contains(where: { !$0.isEmpty }) {
             return (.rowNote, "a note below or among the rows, not a record; kept only in this report")
         }
         return nil
     }
+
+    private static let totalWords: Set<String> = ["合計", "総計", "計", "小計", "total", "Total", "TOTAL", "合 計"]
+    private static let noteMarks = ["※", "＊", "*", "注", "(注)", "（注）", "出典", "備考："]
+    /// The first characters of those words and marks: most rows are told apart by their first character alone.
+    private static let leads: [Unicode.Scalar] = Array(Set((totalWords.map { $0 } + noteMarks).compactMap(\.unicodeScalars.first)))
 
     /// The input position of a finding's column: a header name, or "列N" for the Nth cell beyond the header.
     static func position(ofColumn name: String, in positions: [String: Int]) -> Int? {

@@ -431,7 +431,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "longitude",
                       "lon",
-                      "lng"
+                      "lng",
+                      "long"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -2074,7 +2075,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "longitude",
                       "lon",
-                      "lng"
+                      "lng",
+                      "long"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -3620,7 +3622,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "longitude",
                       "lon",
-                      "lng"
+                      "lng",
+                      "long"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -6985,7 +6988,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "longitude",
                       "lon",
-                      "lng"
+                      "lng",
+                      "long"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -9827,7 +9831,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "longitude",
                       "lon",
-                      "lng"
+                      "lng",
+                      "long"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -10787,7 +10792,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "longitude",
                       "lon",
-                      "lng"
+                      "lng",
+                      "long"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -12097,7 +12103,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "longitude",
                       "lon",
-                      "lng"
+                      "lng",
+                      "long"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -13306,7 +13313,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "longitude",
                       "lon",
-                      "lng"
+                      "lng",
+                      "long"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -14597,7 +14605,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "longitude",
                       "lon",
-                      "lng"
+                      "lng",
+                      "long"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -16576,7 +16585,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "longitude",
                       "lon",
-                      "lng"
+                      "lng",
+                      "long"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -17817,7 +17827,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "longitude",
                       "lon",
-                      "lng"
+                      "lng",
+                      "long"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -19325,7 +19336,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "longitude",
                       "lon",
-                      "lng"
+                      "lng",
+                      "long"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -20074,6 +20086,7 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
+                      "long",
                       "教育機関_経度"
                     ],
                     "status": "observed: column names in third-party code reading 舞鶴市 262021_educational_institution (find_string id 63444744013); required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -20505,7 +20518,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "longitude",
                       "lon",
-                      "lng"
+                      "lng",
+                      "long"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"

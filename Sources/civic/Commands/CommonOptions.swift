@@ -42,6 +42,15 @@ struct InputOptions: ParsableArguments {
 
     @OptionGroup var schemaOptions: SchemaOptions
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "スレッド数 1 reads on one thread; 2 (default) decodes and parses CSV on a second thread, beside validation and writing. The output and the report are the same.",
+            valueName: "n"
+        )
+    )
+    var threads = 2
+
     @Flag(name: .long, help: "セルの値をレポートに含める Put cell values in the report (they may hold personal data).")
     var showValues = false
 
@@ -56,6 +65,8 @@ struct InputOptions: ParsableArguments {
                 options = try IngestOptions(descriptor: descriptor, directory: url.deletingLastPathComponent(), catalog: catalog)
             }
         }
+        guard threads >= 1 else { throw ValidationError("--threads \(threads): give 1 or more") }
+        options.read.readAhead = threads > 1
         if let dataset { options.read.dataset = dataset }
         if let encoding {
             guard let parsed = TextEncoding(name: encoding) else {
