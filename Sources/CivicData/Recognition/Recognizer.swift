@@ -188,10 +188,10 @@ public struct Recognizer: Sendable {
 
     /// How much a column whose name no dataset explains counts when its values have a kind the dataset has a field
     /// for: fully for kinds with one meaning (緯度, 経度, 全国地方公共団体コード, 法人番号), half for kinds several
-    /// fields share (電話番号, URL, dates), a quarter for flags and plain numbers.
+    /// fields share (電話番号, URL, dates), a quarter for flags, 有/無 and plain numbers.
     static let valueCredit: [FieldKind: Double] = [
         .municipalityCode: 1, .corporateNumber: 1, .latitude: 1, .longitude: 1, .phone: 0.5, .postalCode: 0.5, .url: 0.5, .email: 0.5,
-        .date: 0.5, .time: 0.5, .flag: 0.25, .integer: 0.25, .number: 0.25,
+        .date: 0.5, .time: 0.5, .flag: 0.25, .yesNo: 0.25, .integer: 0.25, .number: 0.25,
     ]
 
     /// The dataset the sampled values name most (in at least half as many cells as rows, and more than any other),

@@ -1,6 +1,6 @@
 /// The first data rows of a file, typed column by column: what the values say when the header does not (a column
 /// of 6-digit codes with a valid check digit, of 13-digit 法人番号, of latitudes and longitudes inside Japan, of
-/// phone numbers, URLs, dates …), and which dataset the values name (避難所 in a 分類 column).
+/// phone numbers, URLs, dates, times, ○ flags, 有/無 …), and which dataset the values name (避難所 in a 分類 column).
 ///
 /// A column has a kind when every non-empty sampled cell reads as that kind (at least two cells, so one stray value
 /// decides nothing). Codes with leading zeros are never integers: they stay text.
@@ -41,7 +41,8 @@ public struct ValueSample: Sendable, Equatable {
     static func kind(of cells: [String]) -> FieldKind? {
         let values = cells.map { Width.narrowed(Whitespace.trimmed($0)) }.filter { !$0.isEmpty }
         guard values.count >= 2 else { return nil }
-        // A flag column marks with circles; 1/0 alone is a number.
+        // 有/無 answers; a flag column marks with circles (1/0 alone is a number).
+        if values.allSatisfy({ $0 == "有" || $0 == "無" }) { return .yesNo }
         if values.allSatisfy(isFlagLike), values.contains(where: { FlagValue.normalized($0) == "1" && $0 != "1" }) { return .flag }
         return order.first { kind in kind != .flag && values.allSatisfy { matches($0, kind) } }
     }

@@ -32,7 +32,8 @@ public enum GenericSchema {
     /// The kinds the values of a column can give it when its name gives none: the knowable ones and numbers (codes
     /// with leading zeros are never numbers; flags stay text, as their marks vary).
     static let kindsFromValues: Set<FieldKind> = [
-        .municipalityCode, .corporateNumber, .latitude, .longitude, .phone, .postalCode, .url, .email, .date, .time, .integer, .number,
+        .municipalityCode, .corporateNumber, .latitude, .longitude, .phone, .postalCode, .url, .email, .date, .time, .yesNo, .integer,
+        .number,
     ]
 
     /// The kind a column's name makes knowable: its whole name, else one of its readings (`緯度\n(世界測地系)`).

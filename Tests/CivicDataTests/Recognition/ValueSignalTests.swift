@@ -22,6 +22,11 @@ import Testing
         // 34.9 has too few decimals for a place: that column is a plain number, and so its partner is too.
     }
 
+    @Test func answersAndTimes() {
+        let sample = ValueSample(columns: 3, rows: [["有", "9:00", "○"], ["無", "17:30", "×"], ["有", "08:30", ""]])
+        #expect(sample.kinds == [.yesNo, .time, .flag])
+    }
+
     @Test func latitudeAndLongitudeComeInPairs() {
         let rows = [["35.681236", "139.767125", "35.1234"], ["35.689487", "139.691706", "35.5678"]]
         #expect(ValueSample(columns: 3, rows: rows).kinds == [.latitude, .longitude, .latitude])
