@@ -149,7 +149,9 @@ struct CoordinateCheck: Sendable {
                 line: line,
                 column: latitudeColumn,
                 field: latitudeField,
-                message: "the point is outside Japan (緯度 20–46, 経度 122–154); the record is left out of GeoJSON",
+                message: CoordinateCheck.japanLatitudes.contains(latitude) && CoordinateCheck.japanLatitudes.contains(longitude)
+                    ? "the point is outside Japan: 経度 \(longitudeText) is a latitude, like 緯度 (copied?); the record is left out of GeoJSON"
+                    : "the point is outside Japan (緯度 20–46, 経度 122–154); the record is left out of GeoJSON",
                 before: "\(latitudeText),\(longitudeText)"
             )
         )

@@ -59,6 +59,14 @@ import Testing
         #expect(records[1].values[latitude] == "34.868")
     }
 
+    @Test func aLongitudeThatIsALatitudeIsSaidSo() throws {
+        // 神戸市's AED file, line 1118: 34.764793 and 34.764776.
+        let (records, report) = try Self.read("ID,名称,緯度,経度\r\n1,a,34.764793,34.764776\r\n")
+        #expect(records[0].latitude == nil)
+        let finding = try #require(report.findings.first { $0.code == .coordinatesOutsideJapan })
+        #expect(finding.message.contains("経度 34.764776 is a latitude"))
+    }
+
     @Test func aLostDecimalPointIsReportedNotGuessed() throws {
         let text = """
             ID,名称,緯度,経度\r
