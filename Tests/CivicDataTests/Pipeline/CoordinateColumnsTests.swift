@@ -59,6 +59,37 @@ import Testing
         #expect(records[1].values[latitude] == "34.868")
     }
 
+    @Test func writtenFormsArePlacedAndEachRewriteIsAFinding() throws {
+        // Expected degrees computed outside Swift (Python, exact fractions).
+        let text = """
+            ID,名称,緯度,経度\r
+            1,a,３４．８６６９１８,１３８．３２３１７１\r
+            2,b,34.　866918,138. 323171\r
+            3,c,N34.52.00.9,E138.19.23.4\r
+            4,d,北緯34度52分0.9秒,東経138度19分23.4秒\r
+            5,e,S34°52′0.9″,138.323171\r
+
+            """
+        let (records, report) = try Self.read(text)
+        let expected: [(Double, Double)?] = [
+            (34.866918, 138.323171), (34.866918, 138.323171), (34.86691666666667, 138.32316666666668),
+            (34.86691666666667, 138.32316666666668), nil,
+        ]
+        for (record, point) in zip(records, expected) {
+            if let point {
+                #expect(abs(record.latitude! - point.0) < 1e-7 && abs(record.longitude! - point.1) < 1e-7, "line \(record.line)")
+            } else {
+                #expect(record.latitude == nil, "line \(record.line)")
+            }
+        }
+        // The southern latitude is negative, so outside Japan.
+        #expect(report.findings.contains { $0.code == .coordinatesOutsideJapan && $0.line == 6 })
+        // Row 2's spaces and rows 3–5's degrees-minutes-seconds are rewritten as decimal degrees, the originals kept.
+        let rewritten = report.findings.filter { $0.code == .coordinateDegreesMinutesSeconds }
+        #expect(rewritten.map(\.line) == [3, 3, 4, 4, 5, 5, 6])
+        #expect(rewritten.allSatisfy { $0.severity == .fixed && $0.before != nil && $0.after != nil })
+    }
+
     @Test func aLongitudeThatIsALatitudeIsSaidSo() throws {
         // 神戸市's AED file, line 1118: 34.764793 and 34.764776.
         let (records, report) = try Self.read("ID,名称,緯度,経度\r\n1,a,34.764793,34.764776\r\n")
