@@ -66,6 +66,8 @@ public final class DatasetReader {
     private var pendingFindings: [Finding]
     private var pendingRow: CSVRow?
     private var findingBuffer: [Finding] = []
+    /// 座標系 / 測地系 cell texts already read (most files repeat one or two values).
+    private var systemNames: [String: CoordinateSystemName?] = [:]
     /// The standard fields' names, and the required ones present in the file (looked up per row).
     private let fieldNames: [String]
     private let requiredFields: [(index: Int, severity: Severity)]
@@ -468,13 +470,31 @@ public final class DatasetReader {
     /// `record.coordinateSystem`. False when a cell names nothing readable or the two contradict each other: a
     /// finding names the cell, and the caller keeps the point off the map.
     private func readCoordinateSystem(_ row: CSVRow, into record: inout NormalizedRecord, _ findingBuffer: inout [Finding]) -> Bool {
+        guard plan.zoneColumn != nil || plan.datumColumn != nil else { return true }
+        // A row without coordinates needs no system: a cell such as "-" there is only kept.
+        func filled(_ column: Int?) -> Bool {
+            guard let column, column < row.cells.count else { return false }
+            return !Whitespace.trimmed(row.cells[column]).isEmpty
+        }
+        let hasCoordinates =
+            plan.latitudeOutput.map { !record.values[$0].isEmpty } == true || plan.longitudeOutput.map { !record.values[$0].isEmpty } == true
+            || filled(plan.planeXColumn) || filled(plan.planeYColumn)
+        guard hasCoordinates else { return true }
         var combined: CoordinateSystemName?
         var firstColumn: Int?
         for (column, code) in [(plan.zoneColumn, FindingCode.coordinateZoneInvalid), (plan.datumColumn, FindingCode.coordinateDatumInvalid)] {
             guard let column, column < row.cells.count else { continue }
             let text = Whitespace.trimmed(row.cells[column])
             guard !text.isEmpty else { continue }
-            guard let name = CoordinateSystemName.parse(text) else {
+            let parsed: CoordinateSystemName?
+            if let known = systemNames[text] {
+                parsed = known
+            } else {
+                parsed = CoordinateSystemName.parse(text)
+                // A file writes few distinct values; a bound keeps a hostile one from growing the memo.
+                if systemNames.count < 256 { systemNames[text] = parsed }
+            }
+            guard let name = parsed else {
                 findingBuffer.append(
                     Finding(
                         code,

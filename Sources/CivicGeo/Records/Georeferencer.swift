@@ -52,6 +52,8 @@ public final class Georeferencer {
     private var swapped = 0
     private var outsidePrefecture = 0
     private var farFromMunicipality = 0
+    /// The box of the last municipality code seen (a file's rows mostly share one).
+    private var lastMunicipality: (code: String, extent: MunicipalityExtent?) = ("", nil)
     /// Lines of this batch already reported outside their prefecture (not reported again as far from the
     /// municipality).
     private var outsidePrefectureLines: Set<Int> = []
@@ -105,9 +107,9 @@ public final class Georeferencer {
     /// A placed point farther than `MunicipalityExtent.nearDistance` from the box of the record's municipality (its
     /// 全国地方公共団体コード, or the publisher's) is a warning; the point stays on the map.
     private func checkNearMunicipality(_ record: NormalizedRecord, report: ReportBuilder) throws {
-        guard let longitude = record.longitude, let latitude = record.latitude, let code = municipality(of: record),
-            let extent = MunicipalityExtent.of(code: code)
-        else { return }
+        guard let longitude = record.longitude, let latitude = record.latitude, let code = municipality(of: record) else { return }
+        if code != lastMunicipality.code { lastMunicipality = (code, MunicipalityExtent.of(code: code)) }
+        guard let extent = lastMunicipality.extent else { return }
         let distance = extent.distance(longitude: longitude, latitude: latitude)
         guard distance > MunicipalityExtent.nearDistance else { return }
         farFromMunicipality += 1

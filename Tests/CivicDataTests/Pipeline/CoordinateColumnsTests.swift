@@ -17,17 +17,20 @@ import Testing
             4,d,34.866918,138.323171,,JGD2024\r
             5,e,34.866918,138.323171,9系,日本測地系\r
             6,f,34.866918,138.323171,,\r
+            7,g,,,-,\r
 
             """
         let (records, report) = try Self.read(text)
-        #expect(records.count == 6)
+        #expect(records.count == 7)
         #expect(
             records.map(\.coordinateSystem) == [
-                CoordinateSystemName(datum: .jgd2011), nil, nil, nil, CoordinateSystemName(datum: .tokyo, zone: 9), nil,
+                CoordinateSystemName(datum: .jgd2011), nil, nil, nil, CoordinateSystemName(datum: .tokyo, zone: 9), nil, nil,
             ]
         )
-        // Rows 2–4 are off the map, with a finding naming the cell; the others keep their point.
-        #expect(records.map { $0.latitude != nil } == [true, false, false, false, true, true])
+        // Rows 2–4 are off the map, with a finding naming the cell; the others keep their point. Row 7 has no point,
+        // so its "-" needs no system and is only kept (no finding).
+        #expect(records.map { $0.latitude != nil } == [true, false, false, false, true, true, false])
+        #expect(!report.findings.contains { $0.line == 8 && $0.column == "座標系" })
         let zone = report.findings.filter { $0.code == .coordinateZoneInvalid }
         #expect(zone.count == 1 && zone[0].line == 3 && zone[0].column == "座標系" && zone[0].before == "不明")
         let conflict = report.findings.filter { $0.code == .coordinateSystemConflict }
@@ -38,7 +41,7 @@ import Testing
         #expect(zone.allSatisfy { $0.severity == .error } && conflict[0].severity == .error && datum[0].severity == .error)
         // Every cell is still in the output.
         let system = try #require(report.outputColumns.firstIndex(of: "座標系"))
-        #expect(records.map { $0.values[system] } == ["世界測地系", "不明", "EPSG:6677", "", "9系", ""])
+        #expect(records.map { $0.values[system] } == ["世界測地系", "不明", "EPSG:6677", "", "9系", "", "-"])
     }
 
     @Test func oneSwappedRowAmongStraightOnesIsExchangedAloneAndReported() throws {
