@@ -77,6 +77,8 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible,
     public static let coordinateDatumInvalid = FindingCode("coordinate.datumInvalid")
     /// The 座標系 and 測地系 cells of a row name different systems.
     public static let coordinateSystemConflict = FindingCode("coordinate.systemConflict")
+    /// A row's 座標系 / 測地系 names another datum than the CRS declared for the file (`--from-crs`), which is used.
+    public static let coordinateSystemOverridden = FindingCode("coordinate.systemOverridden")
     /// A lost decimal point is the likely cause of an out-of-range 緯度/経度 (reported, never guessed).
     public static let coordinateDecimalPointLost = FindingCode("coordinate.decimalPointLost")
     // Reprojection (CivicGeo)

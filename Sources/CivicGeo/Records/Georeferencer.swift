@@ -191,6 +191,7 @@ public final class Georeferencer {
         let datumFromColumn = Georeferencer.datum(record.coordinateSystem?.datum)
         if record.latitude != nil, record.longitude != nil {
             if let declared = options.declared {
+                try noteOverride(record, datum: datumFromColumn, declared: declared, report: report)
                 return Source(crs: declared, basis: "declared", reason: "\(options.declaredBy) \(declared.definition)")
             }
             if let datum = datumFromColumn {
@@ -204,6 +205,7 @@ public final class Georeferencer {
         }
         guard let point = record.planePoint else { return nil }
         if let declared = options.declared, point.zone == nil || declared.zone == point.zone {
+            try noteOverride(record, datum: datumFromColumn, declared: declared, report: report)
             return Source(crs: declared, basis: "declared", reason: "\(options.declaredBy) \(declared.definition)")
         }
         let datum = datumFromColumn ?? options.declared?.datum ?? .jgd2011
@@ -243,6 +245,21 @@ public final class Georeferencer {
             failed += 1
             return nil
         }
+    }
+
+    /// A row whose 座標系 / 測地系 cell names another datum than the declared CRS is read in the declared one, and
+    /// the report says so (a warning per row: the declaration may be wrong for some rows).
+    private func noteOverride(_ record: NormalizedRecord, datum: CRS.Datum?, declared: CRS, report: ReportBuilder) throws {
+        guard let datum, let declaredDatum = declared.datum, Georeferencer.frame(datum) != Georeferencer.frame(declaredDatum) else { return }
+        try report.receive(
+            Finding(
+                .coordinateSystemOverridden,
+                .warning,
+                line: record.line,
+                column: systemColumns,
+                message: "the \(systemColumns) column names \(datum.geographic.name), but \(options.declaredBy) \(declared.definition) is used"
+            )
+        )
     }
 
     // MARK: Transforming

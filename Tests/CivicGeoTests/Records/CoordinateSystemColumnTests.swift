@@ -82,6 +82,19 @@ import Testing
         #expect(report.coordinates?.failed == 0)
         #expect(report.coordinates?.farFromMunicipality == 0)
     }
+
+    @Test func aDeclaredCRSWinsAndEachRowNamingAnotherDatumIsAWarning() throws {
+        let (records, report) = try Fixture.georeference(
+            .bytes(Array(try Self.mixedFile().utf8), name: "mixed.csv"),
+            options: Georeferencer.Options(declared: .jgd2011, declaredBy: "--from-crs")
+        )
+        // The 日本測地系 rows (1 in 8) are read as declared, and each says so; WGS84 and JGD2011 rows agree with it.
+        let overridden = report.findings.filter { $0.code == .coordinateSystemOverridden }
+        #expect(overridden.map(\.line) == stride(from: 1, to: 82, by: 8).map { $0 + 2 })
+        #expect(overridden.allSatisfy { $0.severity == .warning && $0.message.contains("Tokyo") && $0.message.contains("--from-crs EPSG:6668") })
+        #expect(report.coordinates?.sources.first { $0.basis == "declared" }?.definition == "EPSG:6668")
+        #expect(records[1].latitude == 34.8636121505)
+    }
 }
 
 /// Points far from the municipality that publishes them (`coordinates.farFromMunicipality`).
