@@ -80,7 +80,9 @@ import Testing
         ]
         for (record, point) in zip(records, expected) {
             if let point {
-                #expect(abs(record.latitude! - point.0) < 1e-7 && abs(record.longitude! - point.1) < 1e-7, "line \(record.line)")
+                let latitude = try #require(record.latitude, "line \(record.line)")
+                let longitude = try #require(record.longitude, "line \(record.line)")
+                #expect(abs(latitude - point.0) < 1e-7 && abs(longitude - point.1) < 1e-7, "line \(record.line)")
             } else {
                 #expect(record.latitude == nil, "line \(record.line)")
             }
