@@ -28,6 +28,11 @@ public final class DatasetReader {
         return (header[x], header[y], plan.zoneColumn.map { header[$0] }, plan.datumColumn.map { header[$0] })
     }
 
+    /// The input columns that name each row's coordinate system (座標系 / 座標系番号, then 測地系), by header.
+    public var coordinateSystemColumns: [String] {
+        [plan.zoneColumn, plan.datumColumn].compactMap { $0.map { header[$0] } }
+    }
+
     /// The input column that feeds an output column (the first, for joined ones).
     public func inputColumn(feeding output: Int) -> String? { layout.inputColumns[output] }
 
@@ -63,6 +68,8 @@ public final class DatasetReader {
     private var pendingRows: [CSVRow]
     private var pendingIndex = 0
     private var findingBuffer: [Finding] = []
+    /// 座標系 / 測地系 cell texts already read (most files repeat one or two values).
+    private var systemNames: [String: CoordinateSystemName?] = [:]
     /// The standard fields' names, and the required ones present in the file (looked up per row).
     private let fieldNames: [String]
     private let requiredFields: [(index: Int, severity: Severity)]
@@ -375,8 +382,15 @@ public final class DatasetReader {
             let text = Whitespace.trimmed(row.cells[datumColumn])
             if !text.isEmpty { record.datumText = text }
         }
+        let systemReadable = readCoordinateSystem(row, into: &record, &findingBuffer)
         if plan.planeXColumn != nil { readPlanePoint(row, into: &record, &findingBuffer) }
         checkCoordinates(&record, &findingBuffer)
+        if !systemReadable {
+            // Which CRS the row is in is unknown: its point is not placed (the finding says so).
+            record.latitude = nil
+            record.longitude = nil
+            record.planePoint = nil
+        }
         checkRequired(record, &findingBuffer)
         uniqueValues.check(record, into: &findingBuffer)
         return record
@@ -489,23 +503,74 @@ public final class DatasetReader {
             }
         }
         guard numbers.count == 2 else { return }
-        var zone: Int?
-        if let zoneColumn = plan.zoneColumn, case let text = cell(zoneColumn), !text.isEmpty {
-            zone = PlanePoint.zone(from: text)
-            if zone == nil {
+        record.planePoint = PlanePoint(x: numbers[0], y: numbers[1], zone: record.coordinateSystem?.zone)
+    }
+
+    /// The row's coordinate system from its 座標系 / 座標系番号 and 測地系 cells (`CoordinateSystemName`), into
+    /// `record.coordinateSystem`. False when a cell names nothing readable or the two contradict each other: a
+    /// finding names the cell, and the caller keeps the point off the map.
+    private func readCoordinateSystem(_ row: CSVRow, into record: inout NormalizedRecord, _ findingBuffer: inout [Finding]) -> Bool {
+        guard plan.zoneColumn != nil || plan.datumColumn != nil else { return true }
+        // A row without coordinates needs no system: a cell such as "-" there is only kept.
+        func filled(_ column: Int?) -> Bool {
+            guard let column, column < row.cells.count else { return false }
+            return !Whitespace.trimmed(row.cells[column]).isEmpty
+        }
+        let hasCoordinates =
+            plan.latitudeOutput.map { !record.values[$0].isEmpty } == true || plan.longitudeOutput.map { !record.values[$0].isEmpty } == true
+            || filled(plan.planeXColumn) || filled(plan.planeYColumn)
+        guard hasCoordinates else { return true }
+        var combined: CoordinateSystemName?
+        var firstColumn: Int?
+        for (column, code) in [(plan.zoneColumn, FindingCode.coordinateZoneInvalid), (plan.datumColumn, FindingCode.coordinateDatumInvalid)] {
+            guard let column, column < row.cells.count else { continue }
+            let text = Whitespace.trimmed(row.cells[column])
+            guard !text.isEmpty else { continue }
+            let parsed: CoordinateSystemName?
+            if let known = systemNames[text] {
+                parsed = known
+            } else {
+                parsed = CoordinateSystemName.parse(text)
+                // A file writes few distinct values; a bound keeps a hostile one from growing the memo.
+                if systemNames.count < 256 { systemNames[text] = parsed }
+            }
+            guard let name = parsed else {
                 findingBuffer.append(
                     Finding(
-                        .coordinateZoneInvalid,
+                        code,
                         .error,
                         line: record.line,
-                        column: header[zoneColumn],
-                        message: "座標系番号 must be a zone 1–19 (I–XIX)",
-                        before: row.cells[zoneColumn]
+                        column: header[column],
+                        message:
+                            "\(header[column]) names no coordinate system Civic knows (世界測地系, JGD2011, JGD2000, 日本測地系, WGS84, a 平面直角座標系 zone 1–19 such as 9系 or IX, or EPSG:6677); the record is left out of GeoJSON",
+                        before: row.cells[column]
                     )
                 )
+                return false
+            }
+            if let known = combined, let firstColumn {
+                guard let both = known.combined(with: name) else {
+                    findingBuffer.append(
+                        Finding(
+                            .coordinateSystemConflict,
+                            .error,
+                            line: record.line,
+                            column: header[column],
+                            message:
+                                "\(header[column]) (\(name)) contradicts \(header[firstColumn]) (\(known)); the record is left out of GeoJSON",
+                            before: row.cells[column]
+                        )
+                    )
+                    return false
+                }
+                combined = both
+            } else {
+                combined = name
+                firstColumn = column
             }
         }
-        record.planePoint = PlanePoint(x: numbers[0], y: numbers[1], zone: zone)
+        record.coordinateSystem = combined
+        return true
     }
 
     private func checkCoordinates(_ record: inout NormalizedRecord, _ findingBuffer: inout [Finding]) {

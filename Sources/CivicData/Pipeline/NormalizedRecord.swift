@@ -13,6 +13,8 @@ public struct NormalizedRecord: Sendable, Equatable {
     public var planePoint: PlanePoint?
     /// The datum a 測地系 column names for this record (e.g. 日本測地系), as written.
     public var datumText: String?
+    /// The coordinate system the row's 座標系 / 座標系番号 / 測地系 cells name together, when they name one.
+    public var coordinateSystem: CoordinateSystemName?
 
     public init(line: Int, values: [String], longitude: Double? = nil, latitude: Double? = nil, hasErrors: Bool = false) {
         self.line = line

@@ -25,7 +25,7 @@ struct InputOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "座標参照系 The coordinates' CRS: EPSG:6668 (JGD2011), EPSG:4301 (日本測地系), EPSG:6669…6687 (平面直角座標系 I–XIX), OGC:CRS84 …. Default: from dataset.json, a 座標系番号/測地系 column, the municipality, else JGD2011.",
+            "座標参照系 The coordinates' CRS: EPSG:6668 (JGD2011), EPSG:4301 (日本測地系), EPSG:6669…6687 (平面直角座標系 I–XIX), OGC:CRS84 …. Default: from dataset.json, a 座標系/測地系 column (row by row), the municipality, else JGD2011.",
             valueName: "crs"
         )
     )
