@@ -31,10 +31,9 @@ public struct ValueSample: Sendable, Equatable {
     /// An empty sample (no rows read yet): types nothing.
     public static let empty = ValueSample(columns: 0, rows: [])
 
-    /// The kinds tried, most specific first: the first that every value has is the column's.
+    /// The kinds tried after 有/無 and flags, most specific first: the first that every value has is the column's.
     static let order: [FieldKind] = [
-        .corporateNumber, .municipalityCode, .latitude, .longitude, .postalCode, .phone, .url, .email, .date, .time, .flag,
-        .integer, .number,
+        .corporateNumber, .municipalityCode, .latitude, .longitude, .postalCode, .phone, .url, .email, .date, .time, .integer, .number,
     ]
 
     /// The kind all of `cells` (the non-empty ones, trimmed and narrowed) have, or nil.
@@ -44,7 +43,7 @@ public struct ValueSample: Sendable, Equatable {
         // 有/無 answers; a flag column marks with circles (1/0 alone is a number).
         if values.allSatisfy({ $0 == "有" || $0 == "無" }) { return .yesNo }
         if values.allSatisfy(isFlagLike), values.contains(where: { FlagValue.normalized($0) == "1" && $0 != "1" }) { return .flag }
-        return order.first { kind in kind != .flag && values.allSatisfy { matches($0, kind) } }
+        return order.first { kind in values.allSatisfy { matches($0, kind) } }
     }
 
     static func isFlagLike(_ value: String) -> Bool {
