@@ -31,7 +31,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -55,7 +58,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -96,7 +100,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
@@ -120,7 +125,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -142,7 +149,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "半角英数字"
@@ -383,6 +393,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -522,7 +533,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -615,7 +629,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "corporateNumber",
-                    "aliases": [],
+                    "aliases": [
+                      "corp_no",
+                      "crop_no",
+                      "corporate_number"
+                    ],
                     "checkDigit": "corporateNumber",
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -634,7 +652,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "organization"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -653,7 +673,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "weekdays",
                     "aliases": [
-                      "availableDate"
+                      "availableDate",
+                      "day_of_week"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "concatenated weekday characters 月火水木金土日 (+祝) e.g. 月火水木金; exact official rule not confirmed"
@@ -674,7 +695,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "startTime"
+                      "startTime",
+                      "available_from"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -695,7 +717,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "endTime"
+                      "endTime",
+                      "available_to"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -717,6 +740,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "availableDateNote",
+                      "available_time_info",
                       "dateTimeRemarks"
                     ],
                     "status": "observed; required level unknown (treated as optional)"
@@ -1102,6 +1126,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "imageLicense",
                       "iamgeLicense",
+                      "image_license",
+                      "image_licencce",
                       "pictureLicense"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -1123,6 +1149,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -1664,7 +1691,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -1688,7 +1718,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -1729,7 +1760,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
@@ -1753,7 +1785,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -1793,7 +1827,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "半角英数字"
@@ -2027,6 +2064,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -2166,7 +2204,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -2295,7 +2336,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "corporateNumber",
-                    "aliases": [],
+                    "aliases": [
+                      "corp_no",
+                      "crop_no",
+                      "corporate_number"
+                    ],
                     "checkDigit": "corporateNumber",
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -2352,7 +2397,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "weekdays",
                     "aliases": [
-                      "availableDate"
+                      "availableDate",
+                      "day_of_week"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "concatenated weekday characters 月火水木金土日 (+祝) e.g. 月火水木金; exact official rule not confirmed"
@@ -2373,7 +2419,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "startTime"
+                      "startTime",
+                      "available_from"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -2394,7 +2441,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "endTime"
+                      "endTime",
+                      "available_to"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -2415,7 +2463,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "availableDateNote"
+                      "availableDateNote",
+                      "available_day_info"
                     ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -2458,6 +2507,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "imageLicense",
                       "iamgeLicense",
+                      "image_license",
+                      "image_licencce",
                       "pictureLicense"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -2571,6 +2622,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -3314,7 +3366,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -3338,7 +3393,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -3359,7 +3415,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
@@ -3383,7 +3440,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -3405,7 +3464,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "半角英数字"
@@ -3574,6 +3636,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -3686,7 +3749,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -4124,6 +4190,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "imageLicense",
                       "iamgeLicense",
+                      "image_license",
+                      "image_licencce",
                       "pictureLicense"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -4145,6 +4213,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -4157,6 +4226,8 @@ extension SchemaCatalog {
                 "fileNameHints": [
                   "evacuation_space",
                   "hinanbasho",
+                  "hinanbasyo",
+                  "hinanbazyo",
                   "避難場所"
                 ],
                 "current": {
@@ -4766,7 +4837,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level unknown (treated as optional)",
@@ -5624,6 +5698,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level unknown (treated as optional)"
@@ -5636,6 +5711,7 @@ extension SchemaCatalog {
                 "fileNameHints": [
                   "population",
                   "jinko",
+                  "jinkou",
                   "人口",
                   "setai",
                   "世帯",
@@ -6629,7 +6705,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -6653,7 +6732,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -6694,7 +6774,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
@@ -6718,7 +6799,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -6740,7 +6823,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "半角英数字"
@@ -6940,6 +7026,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -7057,7 +7144,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "access"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -7075,7 +7164,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "parking"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -7115,7 +7206,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -7134,7 +7228,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "phone",
-                    "aliases": [],
+                    "aliases": [
+                      "fax"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "no official pattern confirmed; real data: 000-000-0000 and (000)000-0000; leading 0 sometimes lost by Excel"
                   }
@@ -7227,7 +7323,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "corporateNumber",
-                    "aliases": [],
+                    "aliases": [
+                      "corp_no",
+                      "crop_no",
+                      "corporate_number"
+                    ],
                     "checkDigit": "corporateNumber",
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -7246,7 +7346,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "organization"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -7264,7 +7366,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "date",
-                    "aliases": [],
+                    "aliases": [
+                      "licensed_date"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "YYYY-MM-DD (v1 JSON-schema format: date); real data has Excel serial numbers (e.g. 45016 = 2023-03-31)"
                   }
@@ -7284,7 +7388,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "integer",
-                    "aliases": [],
+                    "aliases": [
+                      "capacity"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -7302,7 +7408,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "min_age"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -7321,7 +7429,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "weekdays",
                     "aliases": [
-                      "availableDate"
+                      "availableDate",
+                      "day_of_week"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "concatenated weekday characters 月火水木金土日 (+祝) e.g. 月火水木金; exact official rule not confirmed"
@@ -7342,7 +7451,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "startTime"
+                      "startTime",
+                      "available_from"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -7363,7 +7473,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "endTime"
+                      "endTime",
+                      "available_to"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -7384,7 +7495,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "availableDateNote"
+                      "availableDateNote",
+                      "available_day_info"
                     ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -7407,7 +7519,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "yesNo",
-                    "aliases": [],
+                    "aliases": [
+                      "temporary"
+                    ],
                     "enumLevel": "error",
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "有 | 無 (統制語彙)"
@@ -7675,6 +7789,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "imageLicense",
                       "iamgeLicense",
+                      "image_license",
+                      "image_licencce",
                       "pictureLicense"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -7696,6 +7812,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -7708,6 +7825,10 @@ extension SchemaCatalog {
                 "fileNameHints": [
                   "preschool",
                   "hoikuen",
+                  "hoikusho",
+                  "hoikujo",
+                  "nursery",
+                  "kosodate",
                   "保育",
                   "子育て"
                 ],
@@ -8350,7 +8471,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level unknown (treated as optional)",
@@ -9483,7 +9607,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -9505,7 +9632,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "corporateNumber",
-                    "aliases": [],
+                    "aliases": [
+                      "corp_no",
+                      "crop_no",
+                      "corporate_number"
+                    ],
                     "checkDigit": "corporateNumber",
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -9527,7 +9658,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -9568,7 +9700,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
@@ -9592,7 +9725,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -9614,7 +9749,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "半角英数字"
@@ -9783,6 +9921,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -9892,7 +10031,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -10040,6 +10182,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -10464,7 +10607,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "confirmed-official (items 1-7); required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -10488,7 +10634,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "confirmed-official (items 1-7); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -10529,7 +10676,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "confirmed-official (items 1-7); required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
@@ -10553,7 +10701,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "confirmed-official (items 1-7); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -10575,7 +10725,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "confirmed-official (items 1-7); required level unknown (treated as optional)",
                     "notes": "半角英数字"
@@ -10744,6 +10897,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -10863,6 +11017,9 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "installationPosition",
+                      "toilet_position",
+                      "toilet_postion",
+                      "position",
                       "installationLocation"
                     ],
                     "status": "observed; required level unknown (treated as optional)"
@@ -10904,7 +11061,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -10997,7 +11157,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "corporateNumber",
-                    "aliases": [],
+                    "aliases": [
+                      "corp_no",
+                      "crop_no",
+                      "corporate_number"
+                    ],
                     "checkDigit": "corporateNumber",
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -11016,7 +11180,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "organization"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -11035,7 +11201,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "weekdays",
                     "aliases": [
-                      "availableDate"
+                      "availableDate",
+                      "day_of_week"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "concatenated weekday characters 月火水木金土日 (+祝) e.g. 月火水木金; exact official rule not confirmed"
@@ -11056,7 +11223,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "startTime"
+                      "startTime",
+                      "available_from"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -11077,7 +11245,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "endTime"
+                      "endTime",
+                      "available_to"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -11098,7 +11267,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "availableDateNote"
+                      "availableDateNote",
+                      "available_day_info"
                     ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -11263,6 +11433,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -11768,7 +11939,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -11792,7 +11966,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -12055,6 +12230,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -12194,7 +12370,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -12213,7 +12392,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "phone",
-                    "aliases": [],
+                    "aliases": [
+                      "fax"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "no official pattern confirmed; real data: 000-000-0000 and (000)000-0000; leading 0 sometimes lost by Excel"
                   }
@@ -12306,7 +12487,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "corporateNumber",
-                    "aliases": [],
+                    "aliases": [
+                      "corp_no",
+                      "crop_no",
+                      "corporate_number"
+                    ],
                     "checkDigit": "corporateNumber",
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -12362,7 +12547,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "weekdays",
                     "aliases": [
-                      "availableDate"
+                      "availableDate",
+                      "day_of_week"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "concatenated weekday characters 月火水木金土日 (+祝) e.g. 月火水木金; exact official rule not confirmed"
@@ -12461,6 +12647,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "imageLicense",
                       "iamgeLicense",
+                      "image_license",
+                      "image_licencce",
                       "pictureLicense"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -12482,6 +12670,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -12983,7 +13172,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "inferred: 2022+ template column (defined as in 01 公共施設一覧, observed)",
@@ -13007,7 +13199,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "inferred: 2022+ template column (defined as in 01 公共施設一覧, observed)",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -13048,7 +13241,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; 必須 in the legacy definition"
                   }
@@ -13072,7 +13266,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; 必須 in the legacy definition",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -13265,6 +13461,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "inferred: 2022+ template column (defined as in 01 公共施設一覧, observed)"
@@ -13404,7 +13601,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -13423,7 +13623,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "phone",
-                    "aliases": [],
+                    "aliases": [
+                      "fax"
+                    ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition",
                     "notes": "no official pattern confirmed; real data: 000-000-0000 and (000)000-0000; leading 0 sometimes lost by Excel"
                   }
@@ -13443,7 +13645,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "corporateNumber",
-                    "aliases": [],
+                    "aliases": [
+                      "corp_no",
+                      "crop_no",
+                      "corporate_number"
+                    ],
                     "checkDigit": "corporateNumber",
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition"
                   }
@@ -13650,6 +13856,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition"
@@ -13662,8 +13869,12 @@ extension SchemaCatalog {
                 "fileNameHints": [
                   "medical_institution",
                   "hospital",
+                  "byoin",
+                  "byouin",
+                  "iryokikan",
                   "医療機関",
-                  "病院"
+                  "病院",
+                  "診療所"
                 ],
                 "current": {
                   "source": [
@@ -14239,7 +14450,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "confirmed-official (items 1-7); required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -14261,7 +14475,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "corporateNumber",
-                    "aliases": [],
+                    "aliases": [
+                      "corp_no",
+                      "crop_no",
+                      "corporate_number"
+                    ],
                     "checkDigit": "corporateNumber",
                     "status": "confirmed-official (items 1-7); required level unknown (treated as optional)"
                   }
@@ -14283,7 +14501,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "confirmed-official (items 1-7); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -14324,7 +14543,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "confirmed-official (items 1-7); required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
@@ -14348,7 +14568,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "confirmed-official (items 1-7); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -14370,7 +14592,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "confirmed-official (items 1-7); required level unknown (treated as optional)",
                     "notes": "半角英数字"
@@ -14557,6 +14782,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -14675,7 +14901,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "weekdays",
                     "aliases": [
-                      "availableDate"
+                      "availableDate",
+                      "day_of_week"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "concatenated weekday characters 月火水木金土日 (+祝) e.g. 月火水木金; exact official rule not confirmed"
@@ -14696,7 +14923,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "startTime"
+                      "startTime",
+                      "available_from"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -14717,7 +14945,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "endTime"
+                      "endTime",
+                      "available_to"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -14738,7 +14967,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "availableDateNote"
+                      "availableDateNote",
+                      "available_day_info"
                     ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -14830,7 +15060,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "access"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -14848,7 +15080,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "parking"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -15325,6 +15559,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "imageLicense",
                       "iamgeLicense",
+                      "image_license",
+                      "image_licencce",
                       "pictureLicense"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -15364,6 +15600,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -16023,7 +16260,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "inferred: 2022+ template column (defined as in 01 公共施設一覧, observed)",
@@ -16047,7 +16287,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "inferred: 2022+ template column (defined as in 01 公共施設一覧, observed)",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -16183,7 +16424,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "startTime"
+                      "startTime",
+                      "available_from"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; 必須 in the legacy definition",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -16204,7 +16446,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "endTime"
+                      "endTime",
+                      "available_to"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; 必須 in the legacy definition",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -16537,6 +16780,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "inferred: 2022+ template column (defined as in 01 公共施設一覧, observed)"
@@ -16654,7 +16898,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "access"
+                    ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition"
                   }
                 },
@@ -16672,7 +16918,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "parking"
+                    ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition"
                   }
                 },
@@ -16785,6 +17033,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition"
@@ -17478,7 +17727,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "confirmed-official; required level from the official sheet",
@@ -17502,7 +17754,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -17543,7 +17796,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "confirmed-official; required level from the official sheet"
                   }
@@ -17567,7 +17821,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -17589,7 +17845,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
                     "notes": "半角英数字"
@@ -17758,6 +18017,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "confirmed-official; required level from the official sheet"
@@ -17779,6 +18039,9 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "installationPosition",
+                      "toilet_position",
+                      "toilet_postion",
+                      "position",
                       "installationLocation"
                     ],
                     "status": "confirmed-official; required level from the official sheet"
@@ -17898,6 +18161,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_male_total",
                       "totalMensRestroom",
                       "totalMaleToilet"
                     ],
@@ -17920,6 +18184,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_male_urinal",
                       "smallMensRestroom",
                       "urinalMaleToilet"
                     ],
@@ -17942,6 +18207,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_male_jp_style",
                       "japaneseMensRestroom",
                       "japaneseStyleMaleToilet"
                     ],
@@ -17964,6 +18230,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_male_west_style",
                       "westernMensRestroom",
                       "westernStyleMaleToilet"
                     ],
@@ -17986,6 +18253,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_female_total",
                       "totalWomanRestroom",
                       "totalFemaleToilet"
                     ],
@@ -18008,6 +18276,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_female_jp_style",
                       "japaneseWomanRestroom"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
@@ -18030,6 +18299,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_female_west_style",
                       "westernWomanRestroom"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
@@ -18052,6 +18322,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_all",
                       "sharedRestroom"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
@@ -18074,6 +18345,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_jp_style_all",
                       "japaneseSharedRestroom",
                       "japaneseStyleUnisexToilet"
                     ],
@@ -18096,6 +18368,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_west_style_all",
                       "westernSharedRestroom",
                       "westernStyleUnisexToilet"
                     ],
@@ -18118,6 +18391,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_multifunctional",
                       "multifunctionalRestroom",
                       "多機能トイレ数",
                       "numberOfmMultipurposeToilet"
@@ -18144,6 +18418,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "yesNo",
                     "aliases": [
+                      "available_wheelchair",
+                      "available_wheelchairl",
                       "wheelchairRestroom",
                       "multipurposeToilet"
                     ],
@@ -18171,6 +18447,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "yesNo",
                     "aliases": [
+                      "available_baby",
                       "anInfantRestroom",
                       "babyCareToilet"
                     ],
@@ -18198,6 +18475,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "yesNo",
                     "aliases": [
+                      "available_ostomate",
                       "ostomateRestroom",
                       "toiletForOstomates"
                     ],
@@ -18221,7 +18499,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "time",
                     "aliases": [
-                      "startTime"
+                      "startTime",
+                      "available_from"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -18242,7 +18521,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "time",
                     "aliases": [
-                      "endTime"
+                      "endTime",
+                      "available_to"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -18264,6 +18544,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "availableDateNote",
+                      "available_time_info",
                       "dateTimeRemarks"
                     ],
                     "status": "confirmed-official; required level from the official sheet"
@@ -18307,6 +18588,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "imageLicense",
                       "iamgeLicense",
+                      "image_license",
+                      "image_licencce",
                       "pictureLicense"
                     ],
                     "status": "confirmed-official; required level from the official sheet"
@@ -18328,6 +18611,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "confirmed-official; required level from the official sheet"
@@ -18340,6 +18624,7 @@ extension SchemaCatalog {
                 "fileNameHints": [
                   "public_toilet",
                   "toilet",
+                  "toire",
                   "トイレ"
                 ],
                 "current": {
@@ -19043,7 +19328,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -19067,7 +19355,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -19288,6 +19577,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -19380,6 +19670,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -19392,6 +19683,8 @@ extension SchemaCatalog {
                 "fileNameHints": [
                   "fire_hydrant",
                   "hydrant",
+                  "shokasen",
+                  "shoukasen",
                   "消火栓",
                   "消防水利"
                 ],
@@ -19679,7 +19972,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed: third-party test fixture only (find_string id 61417607571); required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -19703,7 +19999,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "observed: third-party test fixture only (find_string id 61417607571); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -20187,6 +20484,9 @@ extension SchemaCatalog {
                     "aliases": [
                       "prefCode",
                       "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code",
                       "市区町村コード"
                     ],
                     "checkDigit": "jisx0402",
@@ -20212,7 +20512,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "identification",
                       "identifier",
-                      "NO"
+                      "no"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -20254,7 +20554,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
@@ -20278,7 +20579,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -20300,7 +20603,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level unknown (treated as optional)",
                     "notes": "半角英数字"
@@ -20470,6 +20776,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -20580,7 +20887,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level unknown (treated as optional)",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -20802,6 +21112,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "imageLicense",
                       "iamgeLicense",
+                      "image_license",
+                      "image_licencce",
                       "pictureLicense"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -20823,6 +21135,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -20837,6 +21150,9 @@ extension SchemaCatalog {
                   "hinanjo",
                   "hinannjo",
                   "hinanjyo",
+                  "hinansho",
+                  "hinanzyo",
+                  "hinansyo",
                   "避難所"
                 ],
                 "current": {
