@@ -123,10 +123,10 @@ public struct Recognizer: Sendable {
         }
         let valuesName = byValues.map { "the values name \($0.title) (in \($0.cells) category cells of the first \(values.rows.count) rows)" }
 
-        if top.score < minimumScore || top.named == 0 {
-            // The columns alone decide nothing; a file name or values that name one dataset do, as long as some of the
-            // columns are that dataset's.
-            let possible = coverage.filter { $0.score > 0 }
+        if top.named < minimumScore {
+            // The column names alone decide nothing (value credits rank datasets but never lift one over the minimum);
+            // a file name or values that name one dataset do, as long as some of the columns are that dataset's by name.
+            let possible = coverage.filter { $0.named > 0 }
             let named = possible.filter { byName.contains($0.profile.schema.id) }
             let fromValues = possible.first { $0.profile.schema.id == byValues?.id }
             let prefix = "non-standard columns that fit no dataset well"

@@ -77,16 +77,33 @@ import Testing
     }
 
     @Test func typedColumnsAreReported() throws {
-        // 越前市's population: vocabulary-URI names no dataset knows, numbers, and a file name that names 人口.
-        let header = [
-            "https://code4fukui.github.io/rdf/#echizen_city_area", "https://code4fukui.github.io/rdf/#number_of_households",
-            "https://code4fukui.github.io/rdf/#population",
-        ]
+        // 町別 households and population: one name 地域・年齢別人口 knows (地域名), two vocabulary URIs no dataset knows,
+        // and a file name that names 住民.
+        let header = ["地域名", "https://code4fukui.github.io/rdf/#number_of_households", "https://code4fukui.github.io/rdf/#population"]
         let values = ValueSample(columns: 3, rows: [["越前市", "31295", "80337"], ["東地区", "2204", "4811"], ["府中一丁目", "63", "128"]])
         let recognition = try #require(Recognizer().recognize(header: header, fileName: "0214machibetsujumin.csv", values: values))
         #expect(recognition.dataset == "population")
-        #expect(recognition.reason.contains("population: integer"))
-        #expect(Recognizer().recognize(header: header, fileName: "0214machibetsujumin.csv") == nil)
+        #expect(recognition.reason.contains("#population: integer"))
+    }
+
+    @Test func valuesAloneNeverMakeADataset() {
+        // Seoul's AED list (a negative control): no column name any dataset knows; its coordinates and numbers fit
+        // every dataset, and the file name says AED. It is generic, not AED設置箇所一覧.
+        let header = ["AED모델명", "우편번호(앞자리)", "관리자연락처", "설치기관명", "경도", "위도"]
+        let values = ValueSample(
+            columns: 6,
+            rows: [
+                ["i-PAD NFK200", "43", "02-2199-8686", "서빙고동주민센터", "126.9943529", "37.5202528"],
+                ["CU-SP1", "44", "02-2199-8687", "용산구청", "126.9901234", "37.5321234"],
+            ]
+        )
+        #expect(Recognizer().recognize(header: header, fileName: "AED.csv", values: values) == nil)
+        // Numbers lift no dataset over the minimum either: 帰宅困難者支援施設 with two ID columns stays generic.
+        let shelterless = ValueSample(
+            columns: 5,
+            rows: [["1", "1", "帰宅困難者支援施設", "本社ビル", "船橋市本町2-7-17"], ["2", "2", "帰宅困難者支援施設", "駅ビル", "船橋市本町7-1-1"]]
+        )
+        #expect(Recognizer().recognize(header: ["_id", "No.", "種別", "施設名", "住所"], fileName: "kitakukonnansya.csv", values: shelterless) == nil)
     }
 }
 
