@@ -158,6 +158,16 @@ public struct Recognizer: Sendable {
             return nil
         }
 
+        // The file name and the values agreeing on one dataset outweigh columns that fit another only moderately.
+        if top.score < agreementOverrides, let byValues, byName.contains(byValues.id), byValues.id != top.profile.schema.id,
+            let agreed = coverage.first(where: { $0.named > 0 && $0.profile.schema.id == byValues.id })
+        {
+            return recognition(
+                agreed,
+                "non-standard columns that fit \(top.profile.schema.title) best (\(percent(top.score)) %) but not well; the file (or sheet) name and \(valuesName ?? "") point to \(agreed.profile.schema.title) (\(percent(agreed.score)) %)"
+            )
+        }
+
         let close = coverage.filter { $0.named > 0 && top.score - $0.score < closeMargin }
         guard close.count > 1 else {
             return recognition(top, "non-standard columns; \(top.profile.schema.title) explains \(percent(top.score)) % of them (weighted)")
@@ -179,6 +189,9 @@ public struct Recognizer: Sendable {
             "non-standard columns that fit \(names) about equally; took the first in the national numbering, \(top.profile.schema.title) (pass --dataset to choose)"
         )
     }
+
+    /// Under this coverage, a dataset that both the file name and the values name is taken over the best fit.
+    public var agreementOverrides = 0.6
 
     /// Datasets closer than this to the best are a tie, broken by the file name or the values.
     public var closeMargin = 0.1

@@ -86,6 +86,19 @@ import Testing
         #expect(recognition.reason.contains("#population: integer"))
     }
 
+    @Test func theFileNameAndTheValuesAgreeingOutweighAModerateFit() throws {
+        // 船橋市's 避難所 list: 種別 and 施設名 fit 子育て施設一覧 best, but the file is hinanjyo and 種別 says 避難所.
+        let header = ["_id", "NO", "種別", "施設名", "住所"]
+        let rows = (1...6).map { ["\($0)", "\($0)", $0 % 2 == 0 ? "福祉避難所" : "宿泊可能避難所", "市民センター\($0)", "船橋市三山8-19-\($0)"] }
+        let values = ValueSample(columns: 5, rows: rows)
+        let recognition = try #require(Recognizer().recognize(header: header, fileName: "hinanjyo.csv", values: values))
+        #expect(recognition.dataset == "shelter")
+        #expect(recognition.reason.contains("the file (or sheet) name and the values name 指定避難所一覧"))
+        // Either alone is not enough against the better fit.
+        #expect(Recognizer().recognize(header: header, fileName: "list.csv", values: values)?.dataset != "shelter")
+        #expect(Recognizer().recognize(header: header, fileName: "hinanjyo.csv")?.dataset != "shelter")
+    }
+
     @Test func valuesAloneNeverMakeADataset() {
         // Seoul's AED list (a negative control): no column name any dataset knows; its coordinates and numbers fit
         // every dataset, and the file name says AED. It is generic, not AED設置箇所一覧.
