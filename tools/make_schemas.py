@@ -76,7 +76,7 @@ FILE_NAME_HINTS = {
     # 避難所 (hinanjo) words belong to `shelter` (tools/schema-sources/shelter.json) since it has a schema.
     # 避難場所: 【下関市】指定緊急避難場所一覧（csv）.csv and others in third-party code (find_string id 26269523285);
     # hinanbasho: the 国土地理院 data set's name (geospatial.jp ckan/dataset/hinanbasho).
-    "evacuation_space": ["hinanbasho", "hinanbasyo", "hinanbazyo", "避難場所"],
+    "evacuation_space": ["hinanbasho", "hinanbasyo", "hinanbazyo", "避難場所", "tsunami", "津波避難"],
     # Romanised words (toire, byoin, shokasen …) as real file names write them (held-out set G).
     "public_toilet": ["toilet", "toire", "トイレ"],
     "medical_institution": ["hospital", "byoin", "byouin", "iryokikan", "医療機関", "病院", "診療所"],     # spec: observed, e.g. 262021_hospital
@@ -272,6 +272,30 @@ APP_ENGLISH_ALIASES = {
 }
 
 DATASET_ALIASES = {
+    # 大分市 sinryousyo.csv (診　療　所　名, 開設者名, 診　療　科　目 — the blanks go with the header key).
+    "medical_institution": {
+        "名称": ["診療所名", "病院名", "医療機関名", "病院・診療所名"],
+        "法人の名称": ["開設者名", "開設者"],
+        "診療科目": ["診療科"],
+    },
+    # 越前市 0214machibetsujumin.csv: vocabulary URIs ending #population, #number_of_households (code4fukui).
+    "population": {
+        "総人口": ["population", "total_population"],
+        "世帯数": ["number_of_households", "households"],
+        "地域名": ["area_name", "district_name"],
+    },
+    # DCAT/CKAN-style English catalogue columns (越前市 opendata_echizen_city.csv: category,title,description,url …).
+    "open_data_list": {
+        "データセット_タイトル": ["title"],
+        "データセット_概要": ["description"],
+        "データセット_URL": ["url", "landing_page", "landingPage"],
+        "データセット_分類": ["category", "theme"],
+        "データセット_キーワード": ["keyword", "keywords", "tags"],
+        "データセット_公開日": ["issued"],
+        "データセット_最終更新日": ["modified"],
+        "ファイル形式": ["format"],
+        "ファイル_ライセンス": ["license"],
+    },
     "public_toilet": {
         "男性トイレ総数": ["totalMensRestroom"],
         "男性トイレ数（小便器）": ["smallMensRestroom"],

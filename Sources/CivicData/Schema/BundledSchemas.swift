@@ -4228,7 +4228,9 @@ extension SchemaCatalog {
                   "hinanbasho",
                   "hinanbasyo",
                   "hinanbazyo",
-                  "避難場所"
+                  "避難場所",
+                  "tsunami",
+                  "津波避難"
                 ],
                 "current": {
                   "source": [
@@ -4918,7 +4920,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "area_name",
+                      "district_name"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -4937,7 +4942,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "integer",
-                    "aliases": [],
+                    "aliases": [
+                      "population",
+                      "total_population"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -5678,7 +5686,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "integer",
-                    "aliases": [],
+                    "aliases": [
+                      "number_of_households",
+                      "households"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -8515,7 +8526,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "title"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -8551,7 +8564,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "description"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -8569,7 +8584,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "keyword",
+                      "keywords",
+                      "tags"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -8606,7 +8625,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "category",
+                      "theme"
+                    ],
                     "enumLevel": "warning",
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "Code list taken from the legacy column 分類 (市川市's current file uses exactly these values)."
@@ -8644,7 +8666,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "date",
-                    "aliases": [],
+                    "aliases": [
+                      "issued"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "YYYY-MM-DD (v1 JSON-schema format: date); real data has Excel serial numbers (e.g. 45016 = 2023-03-31)"
                   }
@@ -8663,7 +8687,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "date",
-                    "aliases": [],
+                    "aliases": [
+                      "modified"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "YYYY-MM-DD (v1 JSON-schema format: date); real data has Excel serial numbers (e.g. 45016 = 2023-03-31)"
                   }
@@ -8718,7 +8744,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "url",
-                    "aliases": [],
+                    "aliases": [
+                      "url",
+                      "landing_page",
+                      "landingPage"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -9042,7 +9072,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "format"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -9060,7 +9092,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "license"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -13242,7 +13276,11 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "name",
-                      "facility_name"
+                      "facility_name",
+                      "診療所名",
+                      "病院名",
+                      "医療機関名",
+                      "病院・診療所名"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; 必須 in the legacy definition"
                   }
@@ -13668,7 +13706,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "開設者名",
+                      "開設者"
+                    ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition"
                   }
                 },
@@ -13797,7 +13838,9 @@ extension SchemaCatalog {
                     "requiredLevel": "required",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "診療科"
+                    ],
                     "separator": ";",
                     "status": "inferred: legacy column carried into the inferred current layout; 必須 in the legacy definition",
                     "notes": "multiple values separated by \";\" (半角セミコロン) per legacy definition"

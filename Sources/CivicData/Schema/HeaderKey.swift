@@ -54,6 +54,10 @@ extension HeaderKey {
         } else if let colon = trimmed.firstIndex(of: ":"), trimmed[..<colon].allSatisfy({ $0.isASCII && $0.isLetter }), !trimmed[..<colon].isEmpty {
             texts.append(String(trimmed[trimmed.index(after: colon)...]))
         }
+        // A GIS export's field prefix (ArcGIS joins write USER_施設名称, USER_住所).
+        for prefix in HeaderKey.exportPrefixes where trimmed.count > prefix.count && trimmed.uppercased().hasPrefix(prefix) {
+            texts.append(String(trimmed.dropFirst(prefix.count)))
+        }
         // Two names in one cell.
         let separators: Set<Character> = ["/", "／", "|", "｜", "\n", "\r\n", "\r"]
         if !trimmed.contains("://"), trimmed.contains(where: { separators.contains($0) }) {
@@ -67,6 +71,9 @@ extension HeaderKey {
         var seen: Set<HeaderKey> = [HeaderKey(header)]
         return texts.map(HeaderKey.init).filter { !$0.value.isEmpty && seen.insert($0).inserted }
     }
+
+    /// Prefixes GIS exports put before every field name.
+    static let exportPrefixes = ["USER_"]
 
     /// IMI 共通語彙基盤 classes whose properties files write as `class_property`.
     static let imiContainers: Set<String> = ["地理座標", "連絡先", "住所", "座標"]

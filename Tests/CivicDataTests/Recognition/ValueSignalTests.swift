@@ -77,13 +77,13 @@ import Testing
     }
 
     @Test func typedColumnsAreReported() throws {
-        // 町別 households and population: one name 地域・年齢別人口 knows (地域名), two vocabulary URIs no dataset knows,
-        // and a file name that names 住民.
-        let header = ["地域名", "https://code4fukui.github.io/rdf/#number_of_households", "https://code4fukui.github.io/rdf/#population"]
+        // 町別 figures: one name 地域・年齢別人口 knows (地域名), two vocabulary URIs no dataset knows (the real file's
+        // #number_of_households and #population are aliases now), and a file name that names 住民.
+        let header = ["地域名", "https://code4fukui.github.io/rdf/#offices", "https://code4fukui.github.io/rdf/#workers"]
         let values = ValueSample(columns: 3, rows: [["越前市", "31295", "80337"], ["東地区", "2204", "4811"], ["府中一丁目", "63", "128"]])
         let recognition = try #require(Recognizer().recognize(header: header, fileName: "0214machibetsujumin.csv", values: values))
         #expect(recognition.dataset == "population")
-        #expect(recognition.reason.contains("#population: integer"))
+        #expect(recognition.reason.contains("#workers: integer"))
     }
 
     @Test func theFileNameAndTheValuesAgreeingOutweighAModerateFit() throws {
