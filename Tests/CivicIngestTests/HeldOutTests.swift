@@ -90,4 +90,21 @@ import Testing
         print("held-out: \(generic.count) of \(none.count) tables of no standard read as generic")
         #expect(generic.count >= none.count - 1)
     }
+
+    /// A file without a header row (千葉労働局's 労災指定医療機関 list): its first row is a record, not lost to a header.
+    @Test func aFileWithoutAHeaderKeepsItsFirstRecord() throws {
+        let (records, report) = try Ingest.readAll(.file(Self.folder.appendingPathComponent("chiba-rodokyoku__rousai_hospital.csv")))
+        #expect(records.count == 10)
+        #expect(records.first?.values.contains("260-0856") == true)
+        #expect(report.findings.contains { $0.code == .headerNone && $0.line == 1 })
+        #expect(report.columns.map(\.column).prefix(3) == ["列1", "列2", "列3"])
+    }
+
+    /// Files with a header never lose it to the rule (a header cell is never a postal code or a phone number).
+    @Test func filesWithAHeaderKeepIt() throws {
+        for name in Self.files where name.hasSuffix(".csv") && name != "chiba-rodokyoku__rousai_hospital.csv" && Self.outcome(name) != "not a table" {
+            let (_, report) = try Ingest.readAll(.file(Self.folder.appendingPathComponent(name)))
+            #expect(!report.findings.contains { $0.code == .headerNone }, "\(name)")
+        }
+    }
 }

@@ -93,14 +93,9 @@ public final class DatasetReader {
         displayName = name
 
         let search = try HeaderSearch(rows: rows)
-        guard let header = search.header else {
+        guard var header = search.header else {
             throw DatasetError(code: .empty, message: "no header row: the file is empty or has only # rows", file: displayName, line: 1)
         }
-        self.header = header.cells
-        var positions: [String: Int] = [:]
-        for (index, name) in header.cells.enumerated() where positions[name] == nil { positions[name] = index }
-        self.headerPositions = positions
-        self.headerLine = header.line
         self.metadata = search.metadata
         // The first data rows are read ahead: their values count in recognition (and type a generic dataset's columns).
         var ahead: [CSVRow] = search.firstData.map { [$0] } ?? []
@@ -112,8 +107,29 @@ public final class DatasetReader {
             ahead.append(row)
             if isSample(row) { sampled.append(row.cells) }
         }
+        var values = ValueSample(columns: header.cells.count, rows: sampled)
+        // A file without a header row: its first row reads like the rows below it (a postal code, a phone number, a
+        // coordinate where the column holds them). It is a record, and the columns are named 列1, 列2 ….
+        var headerless: Finding?
+        if let like = DatasetReader.valuesLikeTheColumns(header.cells, values: values) {
+            headerless = Finding(
+                .headerNone,
+                .warning,
+                line: header.line,
+                message:
+                    "no header row: line \(header.line) is a record (\(like) like the rows below); the columns are named 列1…列\(header.cells.count)"
+            )
+            ahead.insert(header, at: 0)
+            sampled.insert(header.cells, at: 0)
+            header = CSVRow(line: header.line, cells: (1...max(header.cells.count, 1)).map { "列\($0)" })
+            values = ValueSample(columns: header.cells.count, rows: sampled)
+        }
         self.pendingRows = ahead
-        let values = ValueSample(columns: header.cells.count, rows: sampled)
+        self.header = header.cells
+        var positions: [String: Int] = [:]
+        for (index, name) in header.cells.enumerated() where positions[name] == nil { positions[name] = index }
+        self.headerPositions = positions
+        self.headerLine = header.line
 
         // The sheet's name counts with the file's (a sheet named AED設置場所 in data.xlsx).
         let names = [name, rows.sheetName].compactMap { $0 }.joined(separator: " ")
@@ -160,12 +176,28 @@ public final class DatasetReader {
             coordinateCheck = nil
         }
         pendingFindings =
-            rows.takeFindings() + search.findings + DatasetReader.layoutFindings(recognition, schema: schema, line: header.line)
+            rows.takeFindings() + search.findings + (headerless.map { [$0] } ?? [])
+            + DatasetReader.layoutFindings(recognition, schema: schema, line: header.line)
             + plan.findings.map { finding in
                 var finding = finding
                 finding.line = finding.line ?? header.line
                 return finding
             }
+    }
+
+    /// Kinds no column name is written as: a header cell of one of them, in a column whose values are of it, is a
+    /// value, not a name. (Not URLs: vocabulary URIs are names.)
+    static let valueOnlyKinds: [FieldKind] = [.postalCode, .phone, .municipalityCode, .corporateNumber, .latitude, .longitude, .email]
+
+    /// What makes a would-be header row a record ("a postal code, a phone number"), or nil when it reads as names.
+    static func valuesLikeTheColumns(_ cells: [String], values: ValueSample) -> String? {
+        var like: [String] = []
+        for (column, cell) in cells.enumerated() where column < values.kinds.count {
+            guard let kind = values.kinds[column], valueOnlyKinds.contains(kind) else { continue }
+            let value = Width.narrowed(Whitespace.trimmed(cell))
+            if !value.isEmpty, ValueSample.matches(value, kind) { like.append("列\(column + 1) \(kind.rawValue)") }
+        }
+        return like.isEmpty ? nil : like.joined(separator: ", ")
     }
 
     /// The dataset a header is, and its schema: the one named in `options`, else the one recognised, else — no

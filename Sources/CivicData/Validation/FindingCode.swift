@@ -27,6 +27,8 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible,
     public static let headerEmpty = FindingCode("header.empty")
     public static let headerExtraColumn = FindingCode("header.extraColumn")
     public static let headerMissingRequired = FindingCode("header.missingRequired")
+    /// The file has no header row: its first row is a record (its values are like the columns').
+    public static let headerNone = FindingCode("header.none")
     public static let headerRenamed = FindingCode("header.renamed")
     public static let columnJoined = FindingCode("column.joined")
     public static let columnPackedCoordinates = FindingCode("column.packedCoordinates")
