@@ -26,10 +26,15 @@ public enum Ingest {
         public var totalBytes: Int?
     }
 
-    /// Opens a CSV file or an .xlsx/.xls workbook (by its signature) as a reader: the pipeline's first stage. Bytes
+    /// Opens a CSV file, an .xlsx/.xls workbook (by its signature) or a GeoJSON file (by its content) as a reader: the pipeline's first stage. Bytes
     /// that are not a table at all (a PDF, an image, a ZIP of CSVs, a saved web page …) are an error that says what
     /// they are.
     public static func open(_ source: InputSource, options: IngestOptions = IngestOptions()) throws -> DatasetReader {
+        if InputSniffer.isJSON(source) {
+            // GeoJSON: a FeatureCollection is a dataset like a table (other JSON is not a table, and says so).
+            let rows = try GeoJSONRows(source: source)
+            return try DatasetReader(rows: rows, name: source.displayName, options: options.read)
+        }
         if let what = InputSniffer.notATable(source) {
             throw DatasetError(code: .notATable, message: "not a table: \(what)", file: source.displayName, line: 1)
         }
@@ -64,6 +69,15 @@ public enum Ingest {
         let georeferencer = try options.georeferencing.flatMap { georeferencing in
             Georeferencer.applies(to: reader) ? try Georeferencer(reader: reader, options: georeferencing) : nil
         }
+        let geometries =
+            reader.hasGeometry
+            ? try GeometryProcessor(
+                fileCRS: reader.geometryCRSName,
+                declared: options.georeferencing?.declared,
+                declaredBy: options.georeferencing?.declaredBy ?? "--from-crs",
+                target: options.georeferencing?.target,
+                repair: options.repairGeometry
+            ) : nil
         let projection = try options.projection.map { try ProjectedColumns(target: $0) }
         var layout = reader.layout
         projection?.extend(&layout)
@@ -75,6 +89,7 @@ public enum Ingest {
         var count = 0
         func flush() throws {
             if let georeferencer { try georeferencer.process(&batch, reportingTo: report) }
+            if let geometries { try geometries.process(&batch, reportingTo: report) }
             projection?.append(to: &batch)
             for sink in sinks { try sink.write(batch, report: report) }
             count += batch.count
@@ -89,7 +104,11 @@ public enum Ingest {
             if batch.count == batchSize { try flush() }
         }
         try flush()
-        if let georeferencer { report.coordinates = georeferencer.finish() }
+        if let georeferencer {
+            report.coordinates = georeferencer.finish()
+        } else if let geometries {
+            report.coordinates = geometries.finish()
+        }
         for sink in sinks { try sink.finish(report: report) }
         try report.finish()
         return report.makeReport()

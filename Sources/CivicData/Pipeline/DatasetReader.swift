@@ -40,6 +40,12 @@ public final class DatasetReader {
         return plan.presentFields.contains(latitude) || plan.presentFields.contains(longitude)
     }
 
+    /// True when the records carry geometries (GeoJSON).
+    public var hasGeometry: Bool { layout.hasGeometry }
+
+    /// The CRS the file names for its geometries (GeoJSON's legacy `"crs"` member), as written.
+    public var geometryCRSName: String? { rows.geometryCRSName }
+
     /// The output columns the file actually has (a standard field fed by an input column, or an extra column),
     /// in output order. Standard fields the file lacks are always empty.
     public var suppliedColumns: [Int] { layout.suppliedColumns }
@@ -116,7 +122,7 @@ public final class DatasetReader {
         joinedOutputs = joined.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         joinedOutputSet = Set(joined.keys)
         let inputColumns = plan.inputColumns(header: header.cells)
-        layout = RecordLayout(
+        var layout = RecordLayout(
             file: name,
             recognition: recognition,
             schema: schema,
@@ -124,6 +130,8 @@ public final class DatasetReader {
             mappings: plan.mappings,
             inputColumns: inputColumns
         )
+        layout.hasGeometry = rows.hasGeometry
+        self.layout = layout
         fieldNames = schema.fields.map(\.name)
         requiredFields = plan.presentFields.sorted().filter { schema.fields[$0].isRequired }.map { ($0, schema.fields[$0].requiredSeverity) }
         if let latitude = plan.latitudeOutput, let longitude = plan.longitudeOutput,
@@ -251,12 +259,12 @@ public final class DatasetReader {
                 return nil
             }
             for finding in rows.takeFindings() { try report.receive(finding) }
-            if row.isBlank {
+            if row.isBlank && !row.isFeature {
                 report.countBlankRow()
                 try report.receive(Finding(.rowBlank, .info, line: row.line, message: "blank row skipped"))
                 continue
             }
-            if let (code, message) = DatasetReader.notARecord(row) {
+            if !row.isFeature, let (code, message) = DatasetReader.notARecord(row) {
                 // Its cells stay in the report (shown with --show-values); it is not data.
                 try report.receive(
                     Finding(code, .info, line: row.line, message: message, before: row.cells.filter { !$0.isEmpty }.joined(separator: " | "))
@@ -337,6 +345,14 @@ public final class DatasetReader {
         }
         if plan.planeXColumn != nil { readPlanePoint(row, into: &record, &findingBuffer) }
         checkCoordinates(&record, &findingBuffer)
+        if row.isFeature {
+            record.feature = row.feature
+            record.geometry = row.geometry
+            if let geometry = row.geometry, geometry.kind == .point, geometry.x.count == 1 {
+                record.longitude = geometry.x[0]
+                record.latitude = geometry.y[0]
+            }
+        }
         checkRequired(record, &findingBuffer)
         uniqueValues.check(record, into: &findingBuffer)
         return record

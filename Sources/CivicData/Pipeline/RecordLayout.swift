@@ -14,6 +14,9 @@ public struct RecordLayout: Sendable {
     public var inputColumns: [String?]
     /// What each output column holds, by the schema (nil for extra columns), which decides how writers type it.
     public var kinds: [FieldKind?]
+    /// True when records carry geometries (GeoJSON input): the GeoJSON writer writes them, the CSV and workbook
+    /// writers add a `RecordGeometry.wktColumn`, the store keeps them.
+    public var hasGeometry = false
 
     public init(file: String, recognition: Recognition, schema: Schema, columns: [String], mappings: [ColumnMapping], inputColumns: [String?]) {
         self.file = file

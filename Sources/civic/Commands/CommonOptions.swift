@@ -42,6 +42,12 @@ struct InputOptions: ParsableArguments {
 
     @OptionGroup var schemaOptions: SchemaOptions
 
+    @Flag(
+        name: .long,
+        help: "ジオメトリ修復 GeoJSON: make geometries GEOS finds invalid valid (GEOSMakeValid), each repair reported; without it they are only reported."
+    )
+    var repairGeometry = false
+
     @Flag(name: .long, help: "セルの値をレポートに含める Put cell values in the report (they may hold personal data).")
     var showValues = false
 
@@ -71,6 +77,7 @@ struct InputOptions: ParsableArguments {
             georeferencing.declaredBy = "--from-crs"
         }
         options.georeferencing = georeferencing
+        options.repairGeometry = repairGeometry
         return options
     }
 }
