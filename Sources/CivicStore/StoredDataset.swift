@@ -56,6 +56,27 @@ public struct StoredFeature: Sendable, Equatable {
     public var latitude: Double?
     /// One value per column of the dataset.
     public var values: [String]
+    /// The record's geometry as a GeoJSON geometry object (CRS84), when it is not a point (GeoJSON lines,
+    /// polygons …); points are `longitude`/`latitude`.
+    public var geometry: String?
+
+    public init(
+        datasetID: String,
+        featureID: String,
+        line: Int,
+        longitude: Double?,
+        latitude: Double?,
+        values: [String],
+        geometry: String? = nil
+    ) {
+        self.datasetID = datasetID
+        self.featureID = featureID
+        self.line = line
+        self.longitude = longitude
+        self.latitude = latitude
+        self.values = values
+        self.geometry = geometry
+    }
 }
 
 /// What a query reads from: the live versions of one dataset, or of every dataset of a standard (a merged
