@@ -73,6 +73,7 @@ public struct IngestOptions: Sendable {
             georeferencing.declaredBy = "dataset.json"
         }
         self.init(read: read, sheet: descriptor.sheet.map(Workbook.SheetSelector.init) ?? .first, georeferencing: georeferencing)
+        repairGeometry = descriptor.repairGeometry ?? false
     }
 }
 

@@ -41,6 +41,8 @@ public struct StoredDataset: Sendable, Codable, Equatable {
     public var file: String
     public var fingerprint: String
     public var loadedAt: String
+    /// True when records have lines or polygons (GeoJSON input): downloads then add a `geometry (WKT)` column.
+    public var hasShapes: Bool
 
     /// A lon/lat bounding box (CivicGeo's, which the bbox filters and joins share).
     public typealias Envelope = CivicGeo.Envelope

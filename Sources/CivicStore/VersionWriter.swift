@@ -322,7 +322,7 @@ struct RecordInserter {
         if let geometry = record.geometry, geometry.kind != .point, let bounds = geometry.bounds {
             // A line, polygon …: its GeoJSON and its envelope (the R*Tree); not in the point index even when the
             // record has coordinates too.
-            try db.execute(sql: "INSERT INTO shape (key, geometry) VALUES (?, ?)", arguments: [featureKey, geometry.json(precision: 9)])
+            try db.execute(sql: "INSERT INTO shape (key, geometry) VALUES (?, ?)", arguments: [featureKey, geometry.json(precision: nil)])
             try db.execute(
                 sql: "INSERT INTO shape_box (key, min_x, max_x, min_y, max_y) VALUES (?, ?, ?, ?, ?)",
                 arguments: [featureKey, bounds[0], bounds[2], bounds[1], bounds[3]]

@@ -147,6 +147,17 @@ import Testing
         #expect(made.validity.isValid && made.typeName == "MultiPolygon")
     }
 
+    @Test func aDescriptorAsksForRepairs() throws {
+        let descriptor = try JSONDecoder().decode(
+            DatasetDescriptor.self,
+            from: Data(#"{"id":"bow","title":"蝶","file":"bow.geojson","repairGeometry":true}"#.utf8)
+        )
+        let options = try IngestOptions(descriptor: descriptor, directory: FileManager.default.temporaryDirectory)
+        #expect(options.repairGeometry)
+        let (_, report, _) = try Self.run(Self.bowTie, options: options)
+        #expect(report.findings.contains { $0.code == .geometryRepaired } && report.isValid)
+    }
+
     @Test func anUnclosedRingIsInvalid() throws {
         let (_, report, _) = try Self.run(
             #"{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[135.5,34.7],[135.6,34.7],[135.6,34.8],[135.5,34.8]]]}}"#

@@ -173,8 +173,16 @@ public struct RecordGeometry: Sendable, Equatable {
 
     // MARK: Writing
 
-    /// Appends the geometry as a GeoJSON geometry object, coordinates with `precision` decimals (heights with 3).
-    public func appendJSON(to out: inout [UInt8], precision: Int) {
+    /// Appends the geometry as a GeoJSON geometry object, coordinates with `precision` decimals (heights with 3), or
+    /// every digit (shortest round-trip form) when `precision` is nil.
+    public func appendJSON(to out: inout [UInt8], precision: Int?) {
+        func number(_ value: Double, _ decimals: Int?) {
+            if let decimals {
+                JSONBytes.appendFixed(value, precision: decimals, to: &out)
+            } else {
+                out.append(contentsOf: RecordGeometry.number(value).utf8)
+            }
+        }
         JSONBytes.appendASCII(#"{"type":"#, to: &out)
         JSONBytes.appendString(kind.rawValue, to: &out)
         if kind == .geometryCollection {
@@ -190,12 +198,12 @@ public struct RecordGeometry: Sendable, Equatable {
         var next = 0
         func position() {
             out.append(0x5B)
-            JSONBytes.appendFixed(x[next], precision: precision, to: &out)
+            number(x[next], precision)
             out.append(0x2C)
-            JSONBytes.appendFixed(y[next], precision: precision, to: &out)
+            number(y[next], precision)
             if let z {
                 out.append(0x2C)
-                JSONBytes.appendFixed(z[next], precision: 3, to: &out)
+                number(z[next], precision == nil ? nil : 3)
             }
             out.append(0x5D)
             next += 1
@@ -239,7 +247,7 @@ public struct RecordGeometry: Sendable, Equatable {
     }
 
     /// The geometry as a GeoJSON geometry object.
-    public func json(precision: Int = 7) -> String {
+    public func json(precision: Int? = 7) -> String {
         var out: [UInt8] = []
         appendJSON(to: &out, precision: precision)
         return String(decoding: out, as: UTF8.self)
