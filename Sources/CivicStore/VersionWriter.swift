@@ -28,7 +28,7 @@ public final class VersionWriter: RecordSink {
     public func begin(_ layout: RecordLayout) throws {
         let encoder = JSONEncoder()
         let schemaJSON = String(decoding: try encoder.encode(layout.schema), as: UTF8.self)
-        let numeric = layout.kinds.map { $0?.isNumeric == true }
+        let numeric = layout.columns.indices.map(layout.isNumeric)
         let metadata = self.metadata
         let key = try store.write { db -> Int64 in
             try db.execute(

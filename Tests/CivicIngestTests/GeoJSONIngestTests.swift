@@ -82,6 +82,11 @@ import Testing
             }
         }
 
+        // Numbers stay numbers (every value of AREA is a JSON number), codes written as strings stay strings.
+        let properties = try #require(outputFeatures.first?["properties"] as? [String: Any])
+        #expect(properties["AREA"] as? String == nil && (properties["AREA"] as? NSNumber)?.doubleValue == 157798.1)
+        #expect(properties["KIHON1"] as? String == "0140" && properties["KEN"] as? String == "27")
+
         // CSV: every column plus the geometry as WKT, which GEOS reads back with the same vertices.
         let csv = String(decoding: csvOut.bytes, as: UTF8.self)
         let lines = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }

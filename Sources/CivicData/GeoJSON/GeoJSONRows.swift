@@ -127,6 +127,9 @@ public final class GeoJSONRows: RowSource {
             for (index, column) in columns.enumerated() { positions[column] = index }
         }
         var rows = [CSVRow(line: features.first?.line ?? 1, cells: columns)]
+        // Columns whose values are all JSON numbers (nulls aside), so that writers keep them numbers.
+        var numbers = Set<Int>()
+        var notNumbers = Set<Int>()
         func note(_ finding: Finding) { findings.append((rows.count, finding)) }
         if type == "FeatureCollection",
             let topLevelExtras = GeoJSONRows.foreignMembers(json, known: ["type", "features", "crs", "bbox"])
@@ -162,7 +165,15 @@ public final class GeoJSONRows: RowSource {
             var cells = [String](repeating: "", count: columns.count)
             switch feature.value["properties"] {
             case .object(let members)?:
-                for member in members { cells[positions[member.key]!] = GeoJSONRows.cell(member.value) }
+                for member in members {
+                    let position = positions[member.key]!
+                    cells[position] = GeoJSONRows.cell(member.value)
+                    switch member.value {
+                    case .number: numbers.insert(position)
+                    case .null: break
+                    default: notNumbers.insert(position)
+                    }
+                }
             case .null?, nil:
                 break
             case let other?:
@@ -179,6 +190,7 @@ public final class GeoJSONRows: RowSource {
             if let id = feature.value["id"], id != .null {
                 if idIsColumn {
                     cells[0] = GeoJSONRows.cell(id)
+                    if case .number = id { numbers.insert(0) } else { notNumbers.insert(0) }
                 } else {
                     note(
                         Finding(
@@ -233,6 +245,7 @@ public final class GeoJSONRows: RowSource {
         }
         self.rows = rows
         self.findings = findings
+        numberColumns = Set(numbers.subtracting(notNumbers).map { columns[$0] })
     }
 
     /// A cell's text for a property value.
@@ -300,6 +313,7 @@ public final class GeoJSONRows: RowSource {
     public func cellReference(line: Int, column: Int?) -> String? { nil }
     public var hasGeometry: Bool { true }
     public var geometryCRSName: String? { crsName }
+    public private(set) var numberColumns: Set<String> = []
 }
 
 @available(*, unavailable)

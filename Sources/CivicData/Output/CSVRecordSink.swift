@@ -52,7 +52,8 @@ public final class GeoJSONRecordSink: RecordSink {
             schema: layout.schema,
             properties: layout.suppliedColumns,
             framing: framing,
-            precision: precision
+            precision: precision,
+            numberColumns: layout.numberColumns
         )
         writer.writesNullGeometry = layout.hasGeometry
         try writer.begin()

@@ -39,7 +39,8 @@ public final class GeoJSONWriter {
         schema: Schema,
         properties: [Int]? = nil,
         framing: Framing = .featureCollection,
-        precision: Int = 7
+        precision: Int = 7,
+        numberColumns: Set<Int> = []
     ) {
         self.output = output
         self.framing = framing
@@ -52,7 +53,7 @@ public final class GeoJSONWriter {
             key.append(0x3A)
             return key
         }
-        numeric = schema.kinds(of: selected.map { columns[$0] }).map { $0?.isNumeric == true }
+        numeric = zip(selected, schema.kinds(of: selected.map { columns[$0] })).map { $1?.isNumeric == true || numberColumns.contains($0) }
         idColumn = schema.civic.idField.flatMap { columns.firstIndex(of: $0) }
         line.reserveCapacity(4096)
     }

@@ -131,6 +131,10 @@ public final class DatasetReader {
             inputColumns: inputColumns
         )
         layout.hasGeometry = rows.hasGeometry
+        let numberColumns = rows.numberColumns
+        if !numberColumns.isEmpty {
+            layout.numberColumns = Set(inputColumns.indices.filter { inputColumns[$0].map(numberColumns.contains) == true })
+        }
         self.layout = layout
         fieldNames = schema.fields.map(\.name)
         requiredFields = plan.presentFields.sorted().filter { schema.fields[$0].isRequired }.map { ($0, schema.fields[$0].requiredSeverity) }

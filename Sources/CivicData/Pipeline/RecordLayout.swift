@@ -17,6 +17,14 @@ public struct RecordLayout: Sendable {
     /// True when records carry geometries (GeoJSON input): the GeoJSON writer writes them, the CSV and workbook
     /// writers add a `RecordGeometry.wktColumn`, the store keeps them.
     public var hasGeometry = false
+    /// Output columns whose every value was a JSON number in the input (GeoJSON properties of a generic dataset):
+    /// written as numbers like the schema's numeric fields.
+    public var numberColumns: Set<Int> = []
+
+    /// True when a column's values are numbers: by the schema's kind, or as the input typed them.
+    public func isNumeric(_ column: Int) -> Bool {
+        kinds[column]?.isNumeric == true || numberColumns.contains(column)
+    }
 
     public init(file: String, recognition: Recognition, schema: Schema, columns: [String], mappings: [ColumnMapping], inputColumns: [String?]) {
         self.file = file

@@ -21,12 +21,15 @@ public protocol RowSource: AnyObject {
     var hasGeometry: Bool { get }
     /// The CRS the source itself names for its geometries (GeoJSON's legacy `"crs"` member), as written.
     var geometryCRSName: String? { get }
+    /// The columns whose every non-empty value is a number as the source typed it (GeoJSON), by header name.
+    var numberColumns: Set<String> { get }
 }
 
 extension RowSource {
     public var sheetName: String? { nil }
     public var hasGeometry: Bool { false }
     public var geometryCRSName: String? { nil }
+    public var numberColumns: Set<String> { [] }
 }
 
 extension CSVReader: RowSource {

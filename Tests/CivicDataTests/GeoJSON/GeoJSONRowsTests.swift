@@ -41,6 +41,8 @@ import Testing
         #expect(records[1].geometry == nil)
         #expect(records[2].geometry == RecordGeometry(kind: .lineString, x: [135.5, 135.6], y: [34.7, 34.8], z: [3.5, 4]))
         #expect(reader.hasGeometry && reader.recognition.dataset == GenericSchema.id)
+        // 児童数 holds only JSON numbers (412, 1.50); id mixes a number and a string.
+        #expect(reader.layout.numberColumns == [2])
         let absent = findings.filter { $0.code == .geometryAbsent }
         #expect(absent.count == 1 && absent.first?.line == 3 && absent.first?.message.contains("feature 2") == true)
     }
