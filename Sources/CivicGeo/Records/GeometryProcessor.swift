@@ -81,7 +81,7 @@ public final class GeometryProcessor {
                     records[index].geometry = nil
                     records[index].longitude = nil
                     records[index].latitude = nil
-                    records[index].hasErrors = true
+                    GeometryProcessor.markError(&records[index], report)
                     try report.receive(
                         Finding(
                             .coordinatesTransformFailed,
@@ -128,7 +128,7 @@ public final class GeometryProcessor {
             made = try Geometry(wkt: wkt, context: context)
         } catch let error as GeometryError {
             // GEOS refuses to build it at all (an unclosed ring, a ring of fewer than four positions).
-            record.hasErrors = true
+            GeometryProcessor.markError(&record, report)
             try report.receive(
                 Finding(
                     .geometryInvalid,
@@ -164,7 +164,7 @@ public final class GeometryProcessor {
                 }
             } catch {
                 // Reported below as invalid, with why the repair failed.
-                record.hasErrors = true
+                GeometryProcessor.markError(&record, report)
                 try report.receive(
                     Finding(
                         .geometryInvalid,
@@ -176,7 +176,7 @@ public final class GeometryProcessor {
                 return
             }
         }
-        record.hasErrors = true
+        GeometryProcessor.markError(&record, report)
         try report.receive(
             Finding(
                 .geometryInvalid,
@@ -185,6 +185,13 @@ public final class GeometryProcessor {
                 message: "\(feature) is invalid: \(why)\(repair ? "" : "; --repair-geometry makes it valid with GEOS")"
             )
         )
+    }
+
+    /// Marks the record as having an error, counting it when it had none (it was counted as it was read).
+    private static func markError(_ record: inout NormalizedRecord, _ report: ReportBuilder) {
+        guard !record.hasErrors else { return }
+        record.hasErrors = true
+        report.countLaterError()
     }
 
     /// The report's coordinate section for the geometries.
