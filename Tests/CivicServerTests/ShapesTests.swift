@@ -101,7 +101,15 @@ import Testing
                 #expect(lines.count == 48 && lines[0].hasSuffix(",\(RecordGeometry.wktColumn)"))
                 #expect(lines[1].contains("\"POLYGON ((135.526083615924"))
             }
+            try await client.execute(uri: "/collections/miyakojima/items?f=csv&limit=2", method: .get) { response in
+                let text = String(decoding: Data(response.body.readableBytesView), as: UTF8.self)
+                #expect(text.components(separatedBy: "\r\n").first?.hasSuffix(",\(RecordGeometry.wktColumn)") == true)
+            }
             // The map draws shapes.
+            try await client.execute(uri: "/collections/miyakojima/items?f=html", method: .get) { response in
+                let page = String(decoding: Data(response.body.readableBytesView), as: UTF8.self)
+                #expect(response.status == .ok && page.contains("L.geoJSON") && page.contains("fillOpacity: 0.25"))
+            }
             try await client.execute(uri: "/collections/miyakojima/queryables", method: .get) { response in
                 let properties = try #require(try Self.json(response)["properties"] as? [String: Any])
                 #expect((properties["geometry"] as? [String: Any])?["format"] as? String == "geometry-any")

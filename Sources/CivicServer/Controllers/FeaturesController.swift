@@ -244,8 +244,20 @@ struct FeaturesController: Sendable {
         if query.format == "csv" {
             let output = ByteWriter()
             let writer = try CSVWriter(output: output)
-            try writer.writeHeader(collection.columns)
-            for feature in page.features { try writer.writeRow(renderer.values(of: feature), line: feature.line) }
+            // Lines and polygons as WKT in a last column, as in the downloads.
+            let shapes = collection.datasets.contains(where: \.hasShapes)
+            try writer.writeHeader(collection.columns + (shapes ? [RecordGeometry.wktColumn] : []))
+            for feature in page.features {
+                var row = renderer.values(of: feature)
+                if shapes {
+                    if feature.geometry == nil, let x = feature.longitude, let y = feature.latitude {
+                        row.append(RecordGeometry(x: x, y: y).wkt)
+                    } else {
+                        row.append(FeatureRenderer.wkt(feature.geometry))
+                    }
+                }
+                try writer.writeRow(row, line: feature.line)
+            }
             return Payload(bytes: output.bytes, contentType: "text/csv; charset=utf-8")
         }
 
