@@ -11,6 +11,8 @@ public struct CSVRow: Sendable, Equatable {
     public var geometry: RecordGeometry?
     /// GeoJSON features: the feature's 1-based number in the file.
     public var feature: Int?
+    /// The source found an error in the row itself (an unreadable GeoJSON geometry …), reported by the source.
+    public var hasSourceError = false
 
     public init(line: Int, cells: [String], hasUnterminatedQuote: Bool = false) {
         self.line = line

@@ -163,6 +163,7 @@ public final class GeoJSONRows: RowSource {
                 continue
             }
             var cells = [String](repeating: "", count: columns.count)
+            var sourceError = false
             switch feature.value["properties"] {
             case .object(let members)?:
                 for member in members {
@@ -177,6 +178,7 @@ public final class GeoJSONRows: RowSource {
             case .null?, nil:
                 break
             case let other?:
+                sourceError = true
                 note(
                     Finding(
                         .geojsonNotFeature,
@@ -216,6 +218,7 @@ public final class GeoJSONRows: RowSource {
             }
             var row = CSVRow(line: feature.line, cells: cells)
             row.feature = featureNumber
+            row.hasSourceError = sourceError
             let geometryValue = feature.value["geometry"] ?? .null
             do {
                 row.geometry = try RecordGeometry(json: geometryValue)
@@ -231,6 +234,7 @@ public final class GeoJSONRows: RowSource {
                     )
                 }
             } catch {
+                row.hasSourceError = true
                 note(
                     Finding(
                         .geometryUnreadable,

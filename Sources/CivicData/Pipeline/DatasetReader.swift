@@ -349,6 +349,7 @@ public final class DatasetReader {
         }
         if plan.planeXColumn != nil { readPlanePoint(row, into: &record, &findingBuffer) }
         checkCoordinates(&record, &findingBuffer)
+        if row.hasSourceError { record.hasErrors = true }
         if row.isFeature {
             record.feature = row.feature
             record.geometry = row.geometry

@@ -70,7 +70,7 @@ import Testing
         let (_, records, findings) = try Self.read(
             #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"a":1},"geometry":{"type":"Pointy","coordinates":[1,2]}},42]}"#
         )
-        #expect(records.count == 1)
+        #expect(records.count == 1 && records[0].hasErrors)
         #expect(findings.contains { $0.code == .geojsonNotFeature && $0.before == "42" && $0.severity == .error })
         let unreadable = try #require(findings.first { $0.code == .geometryUnreadable })
         #expect(unreadable.message.contains(#""Pointy" is not a GeoJSON geometry type"#))
