@@ -4,9 +4,10 @@ public struct WorkbookError: Error, Sendable, Equatable, CustomStringConvertible
     public enum Code: String, Sendable, Equatable {
         /// Not a ZIP archive (or a damaged one).
         case notAZip
-        /// Not an OLE2 compound file holding a BIFF workbook (a damaged or truncated .xls), as FreeXL reports it.
+        /// Not an OLE2 compound file holding a BIFF workbook (a damaged or truncated .xls).
         case notAnXLS
-        /// An .xls whose BIFF stream FreeXL does not read (though the compound file is sound).
+        /// An .xls neither FreeXL nor Civic's BIFF8 reader reads: encrypted, or a BIFF5 (Excel 95) stream FreeXL gives
+        /// no workbook for.
         case unsupported
         /// A part the workbook needs is missing.
         case missingPart

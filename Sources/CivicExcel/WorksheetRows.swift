@@ -8,8 +8,9 @@ import Foundation
 /// table, numbers stored as text, error values and formulas without a cached value. Nothing is dropped silently.
 ///
 /// The rows come from an .xlsx (`Workbook`) or a legacy .xls (`XLSWorkbook`, through FreeXL). FreeXL does not expose
-/// hidden rows and columns, merged cells, error values or formulas, so an .xls gets only the findings judged on the
-/// values: title rows, blank spacer columns, blank rows, other tables, values outside the table, numbers as text.
+/// hidden rows and columns, merged cells, error values or formulas, so an .xls it reads gets only the findings judged
+/// on the values: title rows, blank spacer columns, blank rows, other tables, values outside the table, numbers as
+/// text. An .xls read by Civic's own BIFF8 reader (where FreeXL gives no workbook) gets them all.
 public final class WorksheetRows: RowSource {
     /// The workbook's file name, as findings and the report name it.
     public let file: String

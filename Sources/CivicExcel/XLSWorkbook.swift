@@ -8,7 +8,10 @@ public import Foundation
 ///
 /// What FreeXL does not tell: hidden sheets, rows and columns, merged cells, formulas (only their cached values),
 /// error values and booleans (read as numbers), and number formats other than dates and times. Those findings of the
-/// .xlsx reader cannot be made for an .xls.
+/// .xlsx reader cannot be made for an .xls read by FreeXL.
+///
+/// When FreeXL answers FREEXL_OK without a workbook (its shared-string parser gives up on an empty string), the file
+/// is read by Civic's own BIFF8 reader instead (`BIFFWorkbook`, `readByCivic`), which tells all of the above.
 ///
 /// ```swift
 /// let workbook = try XLSWorkbook(url: url)
@@ -17,14 +20,26 @@ public import Foundation
 /// ```
 public final class XLSWorkbook {
     public let file: String
-    /// The sheets in the workbook's order (`hidden` is always false: FreeXL does not say).
+    /// The sheets in the workbook's order (`hidden` is always false when FreeXL reads the file: it does not say).
     public let sheets: [Workbook.Sheet]
     /// The 1904 date system (FreeXL applies it itself when it turns dates into text).
     public let date1904: Bool
     /// The size of the file, in bytes.
     public let byteCount: Int
     let limits: WorkbookLimits
-    private let handle: UnsafeRawPointer
+    /// Who reads the cells: FreeXL (its handle), or, for the BIFF8 files FreeXL gives no workbook for, Civic's own
+    /// BIFF8 reader (`BIFFWorkbook`).
+    private let reader: Reader
+    private enum Reader {
+        case freeXL(UnsafeRawPointer)
+        case biff(BIFFWorkbook)
+    }
+
+    /// True when FreeXL gave no workbook and Civic's own BIFF8 reader reads the file (docs/excel.md).
+    public var readByCivic: Bool {
+        if case .biff = reader { return true }
+        return false
+    }
 
     /// The OLE2 compound-file signature every .xls starts with.
     public static let signature: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
@@ -64,15 +79,24 @@ public final class XLSWorkbook {
             throw XLSWorkbook.error(status, file: name, doing: "not a readable .xls workbook")
         }
         guard let opened else {
-            // FreeXL 1.0.6 answers FREEXL_OK without a handle for some BIFF streams it does not take (seen on a
-            // genuine Excel 2016 file from 宇部市 that LibreOffice reads).
-            throw WorkbookError(
-                .unsupported,
-                file: name,
-                message: "FreeXL opened the file but gave no workbook: a BIFF stream it cannot read (save it again as .xlsx or CSV)"
-            )
+            // FreeXL 1.0.6 answers FREEXL_OK without a handle when its BIFF parser gives up half-way (its shared-string
+            // parser does on an empty string, as in a genuine Excel file from 宇部市): Civic's BIFF8 reader takes over.
+            let bytes: [UInt8]
+            do {
+                bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+            } catch {
+                throw WorkbookError(.unreadable, file: name, message: "cannot read the file: \(error)")
+            }
+            let biff = try BIFFWorkbook(bytes: bytes, file: name, limits: limits)
+            reader = .biff(biff)
+            date1904 = biff.date1904
+            sheets = biff.sheets.enumerated().map { index, sheet in
+                Workbook.Sheet(name: sheet.name, part: "sheet \(index + 1)", hidden: sheet.hidden)
+            }
+            guard !sheets.isEmpty else { throw WorkbookError(.invalidContent, file: name, message: "the workbook lists no worksheet") }
+            return
         }
-        handle = opened
+        reader = .freeXL(opened)
 
         var count: UInt32 = 0
         var mode: UInt32 = 0
@@ -90,13 +114,12 @@ public final class XLSWorkbook {
         }
         self.sheets = sheets
         guard !sheets.isEmpty else {
-            freexl_close(opened)
             throw WorkbookError(.invalidContent, file: name, message: "the workbook lists no worksheet")
         }
     }
 
     deinit {
-        freexl_close(handle)
+        if case .freeXL(let handle) = reader { freexl_close(handle) }
     }
 
     /// The sheet `selector` names (the first one by default: FreeXL does not tell hidden sheets).
@@ -112,9 +135,17 @@ public final class XLSWorkbook {
     }
 
     /// The rows of a sheet: selects it (`freexl_select_active_worksheet`) and reads its dimensions.
-    func rows(of sheet: Workbook.Sheet) throws -> XLSSheetRows {
+    func rows(of sheet: Workbook.Sheet) throws -> any SheetRowSource {
         guard let index = sheets.firstIndex(of: sheet) else {
             throw WorkbookError(.noSuchSheet, file: file, message: "no sheet '\(sheet.name)'")
+        }
+        let handle: UnsafeRawPointer
+        switch reader {
+        case .biff(let biff):
+            let (rows, layout) = try biff.cells(of: biff.sheets[index], limits: limits)
+            return BIFFSheetRows(rows: rows, layout: layout, byteCount: byteCount)
+        case .freeXL(let opened):
+            handle = opened
         }
         let status = freexl_select_active_worksheet(handle, UInt16(index))
         guard status == FREEXL_OK else { throw XLSWorkbook.error(status, file: file, doing: "sheet '\(sheet.name)' cannot be selected") }
@@ -130,11 +161,11 @@ public final class XLSWorkbook {
                 message: "the sheet claims \(rows) rows and \(columns) columns, beyond Excel's"
             )
         }
-        return XLSSheetRows(workbook: self, sheet: sheet, rows: Int(rows), columns: Int(columns))
+        return XLSSheetRows(workbook: self, handle: handle, sheet: sheet, rows: Int(rows), columns: Int(columns))
     }
 
     /// One cell of the active sheet (`freexl_get_cell_value`), as the .xlsx reader would give it.
-    func cell(row: Int, column: Int) throws -> SheetCell? {
+    func cell(_ handle: UnsafeRawPointer, row: Int, column: Int) throws -> SheetCell? {
         var value = FreeXL_CellValue()
         let status = freexl_get_cell_value(handle, UInt32(row), UInt16(column), &value)
         guard status == FREEXL_OK else {
@@ -208,13 +239,15 @@ extension XLSWorkbook: Sendable {}
 /// hidden rows or columns and no merged ranges, so `layout` is empty.
 final class XLSSheetRows: SheetRowSource {
     private let workbook: XLSWorkbook
+    private let handle: UnsafeRawPointer
     private let sheet: Workbook.Sheet
     private let rowCount: Int
     private let columnCount: Int
     private var row = 0
 
-    init(workbook: XLSWorkbook, sheet: Workbook.Sheet, rows: Int, columns: Int) {
+    init(workbook: XLSWorkbook, handle: UnsafeRawPointer, sheet: Workbook.Sheet, rows: Int, columns: Int) {
         self.workbook = workbook
+        self.handle = handle
         self.sheet = sheet
         rowCount = rows
         columnCount = columns
@@ -225,7 +258,7 @@ final class XLSSheetRows: SheetRowSource {
             defer { row += 1 }
             var cells: [SheetCell] = []
             for column in 0..<columnCount {
-                if let cell = try workbook.cell(row: row, column: column) { cells.append(cell) }
+                if let cell = try workbook.cell(handle, row: row, column: column) { cells.append(cell) }
             }
             if !cells.isEmpty { return SheetRow(number: row + 1, hidden: false, cells: cells) }
         }
@@ -236,4 +269,30 @@ final class XLSSheetRows: SheetRowSource {
     var bytesRead: Int { rowCount == 0 ? workbook.byteCount : workbook.byteCount * row / rowCount }
     var total: Int? { workbook.byteCount }
     func cancel() {}
+}
+
+/// A sheet's rows read by `BIFFWorkbook` (all at once: an .xls is read whole), with its hidden rows and its layout
+/// (hidden columns, merged ranges).
+final class BIFFSheetRows: SheetRowSource {
+    private let rows: [SheetRow]
+    private let sheetLayout: SheetLayout
+    private let byteCount: Int
+    private var index = 0
+
+    init(rows: [SheetRow], layout: SheetLayout, byteCount: Int) {
+        self.rows = rows
+        sheetLayout = layout
+        self.byteCount = byteCount
+    }
+
+    func next() throws -> SheetRow? {
+        guard index < rows.count else { return nil }
+        defer { index += 1 }
+        return rows[index]
+    }
+
+    var layout: SheetLayout? { index >= rows.count ? sheetLayout : nil }
+    var bytesRead: Int { rows.isEmpty ? byteCount : byteCount * index / rows.count }
+    var total: Int? { byteCount }
+    func cancel() { index = rows.count }
 }

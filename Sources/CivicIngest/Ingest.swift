@@ -84,26 +84,35 @@ public enum Ingest {
 
         try reader.begin(reportingTo: report)
         for sink in sinks { try sink.begin(layout) }
-        var batch: [NormalizedRecord] = []
-        batch.reserveCapacity(batchSize)
         var count = 0
-        func flush() throws {
+        func flush(_ batch: inout [NormalizedRecord], progressed: (read: Int, total: Int?)) throws {
             if let georeferencer { try georeferencer.process(&batch, reportingTo: report) }
             if let geometries { try geometries.process(&batch, reportingTo: report) }
             projection?.append(to: &batch)
             for sink in sinks { try sink.write(batch, report: report) }
             count += batch.count
-            batch.removeAll(keepingCapacity: true)
-            if let progress {
-                let (read, total) = reader.progress
-                progress(Progress(records: count, bytesRead: read, totalBytes: total))
+            progress?(Progress(records: count, bytesRead: progressed.read, totalBytes: progressed.total))
+        }
+        if options.read.readAhead && reader.isText {
+            // Two cores: the reader's thread reads and validates the next batches while this one writes.
+            let ahead = RecordReadAhead(reader, batchSize: batchSize)
+            defer { ahead.stop() }
+            while var batch = try ahead.next() {
+                for event in batch.events { try report.apply(event) }
+                if !batch.failed { try flush(&batch.records, progressed: batch.progress) }
             }
+        } else {
+            var batch: [NormalizedRecord] = []
+            batch.reserveCapacity(batchSize)
+            while let record = try reader.next(reportingTo: report) {
+                batch.append(record)
+                if batch.count == batchSize {
+                    try flush(&batch, progressed: reader.progress)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            try flush(&batch, progressed: reader.progress)
         }
-        while let record = try reader.next(reportingTo: report) {
-            batch.append(record)
-            if batch.count == batchSize { try flush() }
-        }
-        try flush()
         if let georeferencer {
             report.coordinates = georeferencer.finish()
         } else if let geometries {

@@ -78,15 +78,6 @@ import Testing
         #expect(rows.cellReference(line: 12, column: 1) == "'yaizu-222127__222127_aed'!B12")
     }
 
-    /// The genuine BIFF8 file of 宇部市 (Excel, LinkData template): FreeXL 1.0.6 answers FREEXL_OK without a
-    /// workbook, so Civic says so, naming the file, rather than reading nothing.
-    @Test func genuineBIFF8ThatFreeXLDoesNotTake() throws {
-        let url = Self.folder.appendingPathComponent("real/ube-352021__ube_cultural_property.xls")
-        let error = try #require(throws: WorkbookError.self) { _ = try DatasetReader.open(.file(url)) }
-        #expect(error.code == .unsupported)
-        #expect(error.description.hasPrefix(url.relativePath + ": FreeXL opened the file but gave no workbook"))
-    }
-
     /// The same file saved again by LibreOffice: the `#` metadata rows (#LINK, #lang, #attribution_name, #license…)
     /// come first, as a CSV's would, then the #property row as the header and the records. Its RDF columns match no
     /// standard dataset well, but the file name (ube_cultural_property) names 文化財一覧, so it is read as that, in a

@@ -2,9 +2,12 @@
 """civic convert vs ogr2ogr -f GeoJSON on the same 1,000,000-row AED file, in one run.
 
 Prints rows per second, peak memory (max RSS) and the ratios. Each tool runs `--repeat` times (median kept).
-civic validates and normalises every cell as it converts; ogr2ogr only converts.
+civic validates and normalises every cell as it converts; ogr2ogr only converts. civic runs on two threads by
+default (reading and validating beside georeferencing and writing) and once with --threads 1, whose GeoJSON and
+report must be byte for byte the same.
 """
 import argparse
+import filecmp
 import json
 import os
 import statistics
@@ -60,10 +63,15 @@ def main() -> None:
 
     civic_out = os.path.join(work, "civic.geojson")
     civic_report = os.path.join(work, "civic.report.json")
+    single_out = os.path.join(work, "civic-1.geojson")
+    single_report = os.path.join(work, "civic-1.report.json")
     gdal_out = os.path.join(work, "gdal.geojson")
     runs = {
         "civic convert": [args.civic, "convert", "--quiet", data, "-o", civic_out],
         "civic convert + full JSON report": [args.civic, "convert", "--quiet", data, "-o", civic_out, "--report", civic_report],
+        "civic convert --threads 1 + report": [
+            args.civic, "convert", "--quiet", "--threads", "1", data, "-o", single_out, "--report", single_report,
+        ],
         "ogr2ogr -f GeoJSON": [
             "ogr2ogr", "-f", "GeoJSON", gdal_out, data,
             "-oo", "X_POSSIBLE_NAMES=経度", "-oo", "Y_POSSIBLE_NAMES=緯度", "-oo", "KEEP_GEOM_COLUMNS=NO",
@@ -92,7 +100,9 @@ def main() -> None:
     for name, (seconds, rss) in results.items():
         print(f"{name:<36}{seconds:>9.2f}{args.rows / seconds:>12,.0f}{rss / 1024:>10.1f}")
     base = results["ogr2ogr -f GeoJSON"][0]
-    for name in ("civic convert", "civic convert + full JSON report"):
+    same = filecmp.cmp(civic_report, single_report, shallow=False) and filecmp.cmp(civic_out, single_out, shallow=False)
+    print(f"two threads vs --threads 1: GeoJSON and report byte for byte {'identical' if same else 'DIFFERENT'}")
+    for name in ("civic convert", "civic convert + full JSON report", "civic convert --threads 1 + report"):
         print(f"ratio rows/s {name} / ogr2ogr: {base / results[name][0]:.2f}x   peak memory: {results[name][1] / 1024:.1f} MiB")
 
 

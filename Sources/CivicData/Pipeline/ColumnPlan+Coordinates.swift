@@ -7,7 +7,7 @@ extension ColumnPlan {
         ["Y", "Y座標", "座標Y", "Y座標値", "平面直角座標Y", "平面直角座標系Y", "Y(m)", "Y座標(m)", "Y座標(東)"].map(HeaderKey.init)
     )
     static let zoneNames: Set<HeaderKey> = Set(
-        ["座標系番号", "系番号", "座標系", "平面直角座標系", "平面直角座標系番号", "系", "zone"].map(HeaderKey.init)
+        ["座標系番号", "系番号", "座標系", "平面直角座標系", "平面直角座標系番号", "系", "zone", "座標参照系", "CRS", "EPSG", "EPSGコード"].map(HeaderKey.init)
     )
     static let datumNames: Set<HeaderKey> = Set(["測地系", "測地系名", "datum"].map(HeaderKey.init))
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Checks a record's 緯度/経度 as decimal degrees: both present, numbers, inside Japan; a pair given the other way
 /// round (a longitude in 緯度) is exchanged and reported. Points outside Japan are left off the map, never guessed.
 struct CoordinateCheck: Sendable {
@@ -107,6 +109,24 @@ struct CoordinateCheck: Sendable {
             }
             return Outcome(latitude: longitude, longitude: latitude, swapped: true)
         }
+        if let lost = CoordinateCheck.decimalPointLost(latitude: latitude, longitude: longitude) {
+            // A decimal point lost or moved (3503432 for 35.03432, 1355 for 135.5): reported, never guessed.
+            let (column, field, text, name) =
+                lost.isLatitude ? (latitudeColumn, latitudeField, latitudeText, "緯度") : (longitudeColumn, longitudeField, longitudeText, "経度")
+            findings.append(
+                Finding(
+                    .coordinateDecimalPointLost,
+                    .error,
+                    line: line,
+                    column: column,
+                    field: field,
+                    message:
+                        "\(name) \(text) is not in Japan; with its decimal point elsewhere (\(Degrees.text(lost.value))) it would be: a decimal point lost? Not guessed; the record is left out of GeoJSON",
+                    before: text
+                )
+            )
+            return Outcome()
+        }
         if !(-90.0...90.0).contains(latitude) || !(-180.0...180.0).contains(longitude) {
             let badLatitude = !(-90.0...90.0).contains(latitude)
             findings.append(
@@ -129,11 +149,29 @@ struct CoordinateCheck: Sendable {
                 line: line,
                 column: latitudeColumn,
                 field: latitudeField,
-                message: "the point is outside Japan (緯度 20–46, 経度 122–154); the record is left out of GeoJSON",
+                message: CoordinateCheck.japanLatitudes.contains(latitude) && CoordinateCheck.japanLatitudes.contains(longitude)
+                    ? "the point is outside Japan: 経度 \(longitudeText) is a latitude, like 緯度 (copied?); the record is left out of GeoJSON"
+                    : "the point is outside Japan (緯度 20–46, 経度 122–154); the record is left out of GeoJSON",
                 before: "\(latitudeText),\(longitudeText)"
             )
         )
         return Outcome()
+    }
+
+    /// When exactly one of the two is outside Japan's range and moving its decimal point (×10^k, k = −8…8, k ≠ 0)
+    /// alone would put the pair inside Japan: which one, and the value it would have. Nil otherwise (also when
+    /// the other is not in Japan either: then nothing points to a decimal point).
+    static func decimalPointLost(latitude: Double, longitude: Double) -> (isLatitude: Bool, value: Double)? {
+        let latitudeIn = japanLatitudes.contains(latitude)
+        let longitudeIn = japanLongitudes.contains(longitude)
+        guard latitudeIn != longitudeIn else { return nil }
+        let (value, range) = latitudeIn ? (longitude, japanLongitudes) : (latitude, japanLatitudes)
+        guard value.isFinite, value > 0 else { return nil }
+        for exponent in [-1, -2, -3, -4, -5, -6, -7, -8, 1, 2, 3, 4, 5, 6, 7, 8] {
+            let moved = exponent < 0 ? value / pow(10, Double(-exponent)) : value * pow(10, Double(exponent))
+            if range.contains(moved) { return (!latitudeIn, moved) }
+        }
+        return nil
     }
 
     /// Splits a packed "lat,lon" cell (comma, space, semicolon or slash between two decimals) into latitude and

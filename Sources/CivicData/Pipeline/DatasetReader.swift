@@ -28,6 +28,11 @@ public final class DatasetReader {
         return (header[x], header[y], plan.zoneColumn.map { header[$0] }, plan.datumColumn.map { header[$0] })
     }
 
+    /// The input columns that name each row's coordinate system (座標系 / 座標系番号, then 測地系), by header.
+    public var coordinateSystemColumns: [String] {
+        [plan.zoneColumn, plan.datumColumn].compactMap { $0.map { header[$0] } }
+    }
+
     /// The input column that feeds an output column (the first, for joined ones).
     public func inputColumn(feeding output: Int) -> String? { layout.inputColumns[output] }
 
@@ -67,6 +72,8 @@ public final class DatasetReader {
     private var pendingFindings: [Finding]
     private var pendingRow: CSVRow?
     private var findingBuffer: [Finding] = []
+    /// 座標系 / 測地系 cell texts already read (most files repeat one or two values).
+    private var systemNames: [String: CoordinateSystemName?] = [:]
     /// The standard fields' names, and the required ones present in the file (looked up per row).
     private let fieldNames: [String]
     private let requiredFields: [(index: Int, severity: Severity)]
@@ -79,7 +86,8 @@ public final class DatasetReader {
     /// Reads a CSV file (any of the encodings and dialects municipalities use).
     public convenience init(source: InputSource, options: ReadOptions = ReadOptions()) throws {
         let chunks = try source.makeChunkReader(encoding: options.encoding)
-        try self.init(rows: try CSVReader(source: chunks, delimiter: options.delimiter), name: source.displayName, options: options)
+        let reader = try CSVReader(source: chunks, delimiter: options.delimiter)
+        try self.init(rows: options.readAhead ? ReadAheadRows(reader) : reader, name: source.displayName, options: options)
     }
 
     /// Reads the rows of any source (a CSV reader, or CivicExcel's worksheet rows); `name` is the file's, for
@@ -251,6 +259,13 @@ public final class DatasetReader {
     /// The next record, sending its findings (and, on the first call, the file's) to `report`. Nil at the end.
     public func next(reportingTo report: ReportBuilder) throws -> NormalizedRecord? {
         if begun !== report { try begin(reportingTo: report) }
+        return try next { event in try report.apply(event) }
+    }
+
+    /// The next record, handing what reading it did to the report (its findings, the blank and note rows before it,
+    /// its count) to `emit`, in the order `next(reportingTo:)` would send them, instead of to a report: for reading
+    /// on another thread than the report's (`Ingest` replays them). `begin(reportingTo:)` must have been called.
+    public func next(emitting emit: (ReadEvent) throws -> Void) throws -> NormalizedRecord? {
         while true {
             let row: CSVRow
             if let pending = pendingRow {
@@ -259,31 +274,37 @@ public final class DatasetReader {
             } else if let next = try rows.nextRow() {
                 row = next
             } else {
-                for finding in rows.takeFindings() { try report.receive(finding) }
+                for finding in rows.takeFindings() { try emit(.finding(finding)) }
                 return nil
             }
-            for finding in rows.takeFindings() { try report.receive(finding) }
+            for finding in rows.takeFindings() { try emit(.finding(finding)) }
             if row.isBlank && !row.isFeature {
-                report.countBlankRow()
-                try report.receive(Finding(.rowBlank, .info, line: row.line, message: "blank row skipped"))
+                try emit(.blankRow)
+                try emit(.finding(Finding(.rowBlank, .info, line: row.line, message: "blank row skipped")))
                 continue
             }
             if !row.isFeature, let (code, message) = DatasetReader.notARecord(row) {
                 // Its cells stay in the report (shown with --show-values); it is not data.
-                try report.receive(
-                    Finding(code, .info, line: row.line, message: message, before: row.cells.filter { !$0.isEmpty }.joined(separator: " | "))
+                try emit(
+                    .finding(
+                        Finding(code, .info, line: row.line, message: message, before: row.cells.filter { !$0.isEmpty }.joined(separator: " | "))
+                    )
                 )
                 continue
             }
             var record = process(row)
             for finding in findingBuffer {
                 if finding.severity == .error { record.hasErrors = true }
-                try report.receive(finding)
+                try emit(.finding(finding))
             }
-            report.countRecord(hasErrors: record.hasErrors)
+            try emit(.record(hasErrors: record.hasErrors))
             return record
         }
     }
+
+    /// True when the rows come from a text file (CSV/TSV), which may be read on a thread of its own; workbook rows
+    /// name their cells through the source while the report is written, so they are read on the report's thread.
+    public var isText: Bool { rows is CSVReader || rows is ReadAheadRows }
 
     /// The next record, its findings counted by a report of the reader's own and passed to `sink`: for callers
     /// that only want the findings (the report's counts come with `ReportBuilder`).
@@ -300,16 +321,25 @@ public final class DatasetReader {
 
     /// A 合計/total row (its first filled cell says so) or a note (one filled cell, starting ※ or 注…) among the rows.
     static func notARecord(_ row: CSVRow) -> (FindingCode, String)? {
-        let filled = row.cells.filter { !$0.isEmpty }
-        guard let first = filled.first.map(Whitespace.trimmed) else { return nil }
-        if ["合計", "総計", "計", "小計", "total", "Total", "TOTAL", "合 計"].contains(first) {
+        // Once per row: no allocation until the first filled cell looks like a total or a note.
+        guard let index = row.cells.firstIndex(where: { !$0.isEmpty }),
+            let lead = row.cells[index].unicodeScalars.first(where: { $0 != " " && $0 != "\u{3000}" && $0 != "\t" }),
+            leads.contains(lead)
+        else { return nil }
+        let first = Whitespace.trimmed(row.cells[index])
+        if totalWords.contains(first) {
             return (.rowTotal, "a total row (\(first)), not a record; its cells are kept only in this report")
         }
-        if filled.count == 1, ["※", "＊", "*", "注", "(注)", "（注）", "出典", "備考："].contains(where: { first.hasPrefix($0) }) {
+        if noteMarks.contains(where: { first.hasPrefix($0) }), !row.cells[(index + 1)...].contains(where: { !$0.isEmpty }) {
             return (.rowNote, "a note below or among the rows, not a record; kept only in this report")
         }
         return nil
     }
+
+    private static let totalWords: Set<String> = ["合計", "総計", "計", "小計", "total", "Total", "TOTAL", "合 計"]
+    private static let noteMarks = ["※", "＊", "*", "注", "(注)", "（注）", "出典", "備考："]
+    /// The first characters of those words and marks: most rows are told apart by their first character alone.
+    private static let leads: [Unicode.Scalar] = Array(Set((totalWords.map { $0 } + noteMarks).compactMap(\.unicodeScalars.first)))
 
     /// The input position of a finding's column: a header name, or "列N" for the Nth cell beyond the header.
     static func position(ofColumn name: String, in positions: [String: Int]) -> Int? {
@@ -347,8 +377,15 @@ public final class DatasetReader {
             let text = Whitespace.trimmed(row.cells[datumColumn])
             if !text.isEmpty { record.datumText = text }
         }
+        let systemReadable = readCoordinateSystem(row, into: &record, &findingBuffer)
         if plan.planeXColumn != nil { readPlanePoint(row, into: &record, &findingBuffer) }
         checkCoordinates(&record, &findingBuffer)
+        if !systemReadable {
+            // Which CRS the row is in is unknown: its point is not placed (the finding says so).
+            record.latitude = nil
+            record.longitude = nil
+            record.planePoint = nil
+        }
         if row.hasSourceError { record.hasErrors = true }
         if row.isFeature {
             record.feature = row.feature
@@ -470,23 +507,74 @@ public final class DatasetReader {
             }
         }
         guard numbers.count == 2 else { return }
-        var zone: Int?
-        if let zoneColumn = plan.zoneColumn, case let text = cell(zoneColumn), !text.isEmpty {
-            zone = PlanePoint.zone(from: text)
-            if zone == nil {
+        record.planePoint = PlanePoint(x: numbers[0], y: numbers[1], zone: record.coordinateSystem?.zone)
+    }
+
+    /// The row's coordinate system from its 座標系 / 座標系番号 and 測地系 cells (`CoordinateSystemName`), into
+    /// `record.coordinateSystem`. False when a cell names nothing readable or the two contradict each other: a
+    /// finding names the cell, and the caller keeps the point off the map.
+    private func readCoordinateSystem(_ row: CSVRow, into record: inout NormalizedRecord, _ findingBuffer: inout [Finding]) -> Bool {
+        guard plan.zoneColumn != nil || plan.datumColumn != nil else { return true }
+        // A row without coordinates needs no system: a cell such as "-" there is only kept.
+        func filled(_ column: Int?) -> Bool {
+            guard let column, column < row.cells.count else { return false }
+            return !Whitespace.trimmed(row.cells[column]).isEmpty
+        }
+        let hasCoordinates =
+            plan.latitudeOutput.map { !record.values[$0].isEmpty } == true || plan.longitudeOutput.map { !record.values[$0].isEmpty } == true
+            || filled(plan.planeXColumn) || filled(plan.planeYColumn)
+        guard hasCoordinates else { return true }
+        var combined: CoordinateSystemName?
+        var firstColumn: Int?
+        for (column, code) in [(plan.zoneColumn, FindingCode.coordinateZoneInvalid), (plan.datumColumn, FindingCode.coordinateDatumInvalid)] {
+            guard let column, column < row.cells.count else { continue }
+            let text = Whitespace.trimmed(row.cells[column])
+            guard !text.isEmpty else { continue }
+            let parsed: CoordinateSystemName?
+            if let known = systemNames[text] {
+                parsed = known
+            } else {
+                parsed = CoordinateSystemName.parse(text)
+                // A file writes few distinct values; a bound keeps a hostile one from growing the memo.
+                if systemNames.count < 256 { systemNames[text] = parsed }
+            }
+            guard let name = parsed else {
                 findingBuffer.append(
                     Finding(
-                        .coordinateZoneInvalid,
+                        code,
                         .error,
                         line: record.line,
-                        column: header[zoneColumn],
-                        message: "座標系番号 must be a zone 1–19 (I–XIX)",
-                        before: row.cells[zoneColumn]
+                        column: header[column],
+                        message:
+                            "\(header[column]) names no coordinate system Civic knows (世界測地系, JGD2011, JGD2000, 日本測地系, WGS84, a 平面直角座標系 zone 1–19 such as 9系 or IX, or EPSG:6677); the record is left out of GeoJSON",
+                        before: row.cells[column]
                     )
                 )
+                return false
+            }
+            if let known = combined, let firstColumn {
+                guard let both = known.combined(with: name) else {
+                    findingBuffer.append(
+                        Finding(
+                            .coordinateSystemConflict,
+                            .error,
+                            line: record.line,
+                            column: header[column],
+                            message:
+                                "\(header[column]) (\(name)) contradicts \(header[firstColumn]) (\(known)); the record is left out of GeoJSON",
+                            before: row.cells[column]
+                        )
+                    )
+                    return false
+                }
+                combined = both
+            } else {
+                combined = name
+                firstColumn = column
             }
         }
-        record.planePoint = PlanePoint(x: numbers[0], y: numbers[1], zone: zone)
+        record.coordinateSystem = combined
+        return true
     }
 
     private func checkCoordinates(_ record: inout NormalizedRecord, _ findingBuffer: inout [Finding]) {

@@ -17,6 +17,8 @@ public struct NormalizedRecord: Sendable, Equatable {
     public var geometry: RecordGeometry?
     /// The 1-based number of the GeoJSON feature the record is, for messages.
     public var feature: Int?
+    /// The coordinate system the row's 座標系 / 座標系番号 / 測地系 cells name together, when they name one.
+    public var coordinateSystem: CoordinateSystemName?
 
     public init(line: Int, values: [String], longitude: Double? = nil, latitude: Double? = nil, hasErrors: Bool = false) {
         self.line = line

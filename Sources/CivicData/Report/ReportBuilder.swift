@@ -54,6 +54,15 @@ public final class ReportBuilder: FindingSink {
     /// Counts a blank row skipped.
     public func countBlankRow() { summary.blankRows += 1 }
 
+    /// Applies what reading one record did (`DatasetReader.next(emitting:)`).
+    public func apply(_ event: ReadEvent) throws {
+        switch event {
+        case .finding(let finding): try receive(finding)
+        case .blankRow: countBlankRow()
+        case .record(let hasErrors): countRecord(hasErrors: hasErrors)
+        }
+    }
+
     /// Records how many features a writer produced (GeoJSON, the store).
     public func noteFeatures(_ count: Int) { summary.features = count }
 
@@ -80,3 +89,10 @@ public final class ReportBuilder: FindingSink {
 
 @available(*, unavailable)
 extension ReportBuilder: Sendable {}
+
+/// One thing reading a record does to its report, in order: a finding, a blank row skipped, the record counted.
+public enum ReadEvent: Sendable {
+    case finding(Finding)
+    case blankRow
+    case record(hasErrors: Bool)
+}

@@ -65,9 +65,10 @@ public final class TextReportWriter: FindingSink {
                 text += "  coordinates: \(use.crs) → \(coordinates.target) for \(use.records) records (\(use.basis): \(use.reason))\n"
                 text += "               via \(use.operations.joined(separator: " + "))\n"
             }
-            if coordinates.failed + coordinates.swapped + coordinates.outsidePrefecture > 0 {
+            if coordinates.failed + coordinates.swapped + coordinates.outsidePrefecture + coordinates.farFromMunicipality > 0 {
                 text +=
-                    "               \(coordinates.failed) failed, \(coordinates.swapped) with X/Y exchanged, \(coordinates.outsidePrefecture) outside the prefecture\n"
+                    "               \(coordinates.failed) failed, \(coordinates.swapped) with X/Y exchanged, \(coordinates.outsidePrefecture) outside the prefecture, "
+                    + "\(coordinates.farFromMunicipality) far from the municipality\n"
             }
         }
         let columns = summary.byColumn.filter { $0.value.errors + $0.value.warnings + $0.value.fixed > 0 }

@@ -31,7 +31,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -55,7 +58,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -96,7 +100,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
@@ -120,7 +125,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -142,7 +149,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "半角英数字"
@@ -383,6 +393,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -431,7 +442,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "longitude",
                       "lon",
-                      "lng"
+                      "lng",
+                      "long"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -521,7 +533,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -614,7 +629,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "corporateNumber",
-                    "aliases": [],
+                    "aliases": [
+                      "corp_no",
+                      "crop_no",
+                      "corporate_number"
+                    ],
                     "checkDigit": "corporateNumber",
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -633,7 +652,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "organization"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -652,7 +673,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "weekdays",
                     "aliases": [
-                      "availableDate"
+                      "availableDate",
+                      "day_of_week"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "concatenated weekday characters 月火水木金土日 (+祝) e.g. 月火水木金; exact official rule not confirmed"
@@ -673,7 +695,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "startTime"
+                      "startTime",
+                      "available_from"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -694,7 +717,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "endTime"
+                      "endTime",
+                      "available_to"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -716,6 +740,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "availableDateNote",
+                      "available_time_info",
                       "dateTimeRemarks"
                     ],
                     "status": "observed; required level unknown (treated as optional)"
@@ -1101,6 +1126,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "imageLicense",
                       "iamgeLicense",
+                      "image_license",
+                      "image_licencce",
                       "pictureLicense"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -1122,6 +1149,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -1663,7 +1691,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -1687,7 +1718,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -1728,7 +1760,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
@@ -1752,7 +1785,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -1792,7 +1827,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "半角英数字"
@@ -2026,6 +2064,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -2074,7 +2113,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "longitude",
                       "lon",
-                      "lng"
+                      "lng",
+                      "long"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -2164,7 +2204,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -2293,7 +2336,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "corporateNumber",
-                    "aliases": [],
+                    "aliases": [
+                      "corp_no",
+                      "crop_no",
+                      "corporate_number"
+                    ],
                     "checkDigit": "corporateNumber",
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -2350,7 +2397,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "weekdays",
                     "aliases": [
-                      "availableDate"
+                      "availableDate",
+                      "day_of_week"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "concatenated weekday characters 月火水木金土日 (+祝) e.g. 月火水木金; exact official rule not confirmed"
@@ -2371,7 +2419,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "startTime"
+                      "startTime",
+                      "available_from"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -2392,7 +2441,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "endTime"
+                      "endTime",
+                      "available_to"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -2413,7 +2463,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "availableDateNote"
+                      "availableDateNote",
+                      "available_day_info"
                     ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -2456,6 +2507,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "imageLicense",
                       "iamgeLicense",
+                      "image_license",
+                      "image_licencce",
                       "pictureLicense"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -2569,6 +2622,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -3312,7 +3366,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -3336,7 +3393,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -3357,7 +3415,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
@@ -3381,7 +3440,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -3403,7 +3464,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "半角英数字"
@@ -3572,6 +3636,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -3620,7 +3685,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "longitude",
                       "lon",
-                      "lng"
+                      "lng",
+                      "long"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -3683,7 +3749,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -4121,6 +4190,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "imageLicense",
                       "iamgeLicense",
+                      "image_license",
+                      "image_licencce",
                       "pictureLicense"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -4142,6 +4213,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -4154,6 +4226,8 @@ extension SchemaCatalog {
                 "fileNameHints": [
                   "evacuation_space",
                   "hinanbasho",
+                  "hinanbasyo",
+                  "hinanbazyo",
                   "避難場所"
                 ],
                 "current": {
@@ -4763,7 +4837,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level unknown (treated as optional)",
@@ -5621,6 +5698,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level unknown (treated as optional)"
@@ -5633,6 +5711,7 @@ extension SchemaCatalog {
                 "fileNameHints": [
                   "population",
                   "jinko",
+                  "jinkou",
                   "人口",
                   "setai",
                   "世帯",
@@ -6626,7 +6705,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -6650,7 +6732,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -6691,7 +6774,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
@@ -6715,7 +6799,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -6737,7 +6823,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "半角英数字"
@@ -6937,6 +7026,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -6985,7 +7075,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "longitude",
                       "lon",
-                      "lng"
+                      "lng",
+                      "long"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -7053,7 +7144,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "access"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -7071,7 +7164,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "parking"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -7111,7 +7206,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -7130,7 +7228,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "phone",
-                    "aliases": [],
+                    "aliases": [
+                      "fax"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "no official pattern confirmed; real data: 000-000-0000 and (000)000-0000; leading 0 sometimes lost by Excel"
                   }
@@ -7223,7 +7323,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "corporateNumber",
-                    "aliases": [],
+                    "aliases": [
+                      "corp_no",
+                      "crop_no",
+                      "corporate_number"
+                    ],
                     "checkDigit": "corporateNumber",
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -7242,7 +7346,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "organization"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -7260,7 +7366,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "date",
-                    "aliases": [],
+                    "aliases": [
+                      "licensed_date"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "YYYY-MM-DD (v1 JSON-schema format: date); real data has Excel serial numbers (e.g. 45016 = 2023-03-31)"
                   }
@@ -7280,7 +7388,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "integer",
-                    "aliases": [],
+                    "aliases": [
+                      "capacity"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -7298,7 +7408,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "min_age"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -7317,7 +7429,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "weekdays",
                     "aliases": [
-                      "availableDate"
+                      "availableDate",
+                      "day_of_week"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "concatenated weekday characters 月火水木金土日 (+祝) e.g. 月火水木金; exact official rule not confirmed"
@@ -7338,7 +7451,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "startTime"
+                      "startTime",
+                      "available_from"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -7359,7 +7473,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "endTime"
+                      "endTime",
+                      "available_to"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -7380,7 +7495,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "availableDateNote"
+                      "availableDateNote",
+                      "available_day_info"
                     ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -7403,7 +7519,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "yesNo",
-                    "aliases": [],
+                    "aliases": [
+                      "temporary"
+                    ],
                     "enumLevel": "error",
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "有 | 無 (統制語彙)"
@@ -7671,6 +7789,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "imageLicense",
                       "iamgeLicense",
+                      "image_license",
+                      "image_licencce",
                       "pictureLicense"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -7692,6 +7812,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -7704,6 +7825,10 @@ extension SchemaCatalog {
                 "fileNameHints": [
                   "preschool",
                   "hoikuen",
+                  "hoikusho",
+                  "hoikujo",
+                  "nursery",
+                  "kosodate",
                   "保育",
                   "子育て"
                 ],
@@ -8346,7 +8471,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level unknown (treated as optional)",
@@ -9479,7 +9607,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -9501,7 +9632,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "corporateNumber",
-                    "aliases": [],
+                    "aliases": [
+                      "corp_no",
+                      "crop_no",
+                      "corporate_number"
+                    ],
                     "checkDigit": "corporateNumber",
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -9523,7 +9658,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -9564,7 +9700,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
@@ -9588,7 +9725,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -9610,7 +9749,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "半角英数字"
@@ -9779,6 +9921,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -9827,7 +9970,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "longitude",
                       "lon",
-                      "lng"
+                      "lng",
+                      "long"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -9887,7 +10031,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -10035,6 +10182,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -10459,7 +10607,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "confirmed-official (items 1-7); required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -10483,7 +10634,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "confirmed-official (items 1-7); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -10524,7 +10676,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "confirmed-official (items 1-7); required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
@@ -10548,7 +10701,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "confirmed-official (items 1-7); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -10570,7 +10725,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "confirmed-official (items 1-7); required level unknown (treated as optional)",
                     "notes": "半角英数字"
@@ -10739,6 +10897,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -10787,7 +10946,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "longitude",
                       "lon",
-                      "lng"
+                      "lng",
+                      "long"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -10857,6 +11017,9 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "installationPosition",
+                      "toilet_position",
+                      "toilet_postion",
+                      "position",
                       "installationLocation"
                     ],
                     "status": "observed; required level unknown (treated as optional)"
@@ -10898,7 +11061,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -10991,7 +11157,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "corporateNumber",
-                    "aliases": [],
+                    "aliases": [
+                      "corp_no",
+                      "crop_no",
+                      "corporate_number"
+                    ],
                     "checkDigit": "corporateNumber",
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -11010,7 +11180,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "organization"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -11029,7 +11201,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "weekdays",
                     "aliases": [
-                      "availableDate"
+                      "availableDate",
+                      "day_of_week"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "concatenated weekday characters 月火水木金土日 (+祝) e.g. 月火水木金; exact official rule not confirmed"
@@ -11050,7 +11223,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "startTime"
+                      "startTime",
+                      "available_from"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -11071,7 +11245,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "endTime"
+                      "endTime",
+                      "available_to"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -11092,7 +11267,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "availableDateNote"
+                      "availableDateNote",
+                      "available_day_info"
                     ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -11257,6 +11433,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -11762,7 +11939,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -11786,7 +11966,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -12049,6 +12230,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -12097,7 +12279,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "longitude",
                       "lon",
-                      "lng"
+                      "lng",
+                      "long"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -12187,7 +12370,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -12206,7 +12392,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "phone",
-                    "aliases": [],
+                    "aliases": [
+                      "fax"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "no official pattern confirmed; real data: 000-000-0000 and (000)000-0000; leading 0 sometimes lost by Excel"
                   }
@@ -12299,7 +12487,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "corporateNumber",
-                    "aliases": [],
+                    "aliases": [
+                      "corp_no",
+                      "crop_no",
+                      "corporate_number"
+                    ],
                     "checkDigit": "corporateNumber",
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -12355,7 +12547,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "weekdays",
                     "aliases": [
-                      "availableDate"
+                      "availableDate",
+                      "day_of_week"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "concatenated weekday characters 月火水木金土日 (+祝) e.g. 月火水木金; exact official rule not confirmed"
@@ -12454,6 +12647,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "imageLicense",
                       "iamgeLicense",
+                      "image_license",
+                      "image_licencce",
                       "pictureLicense"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -12475,6 +12670,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -12976,7 +13172,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "inferred: 2022+ template column (defined as in 01 公共施設一覧, observed)",
@@ -13000,7 +13199,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "inferred: 2022+ template column (defined as in 01 公共施設一覧, observed)",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -13041,7 +13241,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; 必須 in the legacy definition"
                   }
@@ -13065,7 +13266,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; 必須 in the legacy definition",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -13258,6 +13461,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "inferred: 2022+ template column (defined as in 01 公共施設一覧, observed)"
@@ -13306,7 +13510,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "longitude",
                       "lon",
-                      "lng"
+                      "lng",
+                      "long"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -13396,7 +13601,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -13415,7 +13623,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "phone",
-                    "aliases": [],
+                    "aliases": [
+                      "fax"
+                    ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition",
                     "notes": "no official pattern confirmed; real data: 000-000-0000 and (000)000-0000; leading 0 sometimes lost by Excel"
                   }
@@ -13435,7 +13645,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "corporateNumber",
-                    "aliases": [],
+                    "aliases": [
+                      "corp_no",
+                      "crop_no",
+                      "corporate_number"
+                    ],
                     "checkDigit": "corporateNumber",
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition"
                   }
@@ -13642,6 +13856,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition"
@@ -13654,8 +13869,12 @@ extension SchemaCatalog {
                 "fileNameHints": [
                   "medical_institution",
                   "hospital",
+                  "byoin",
+                  "byouin",
+                  "iryokikan",
                   "医療機関",
-                  "病院"
+                  "病院",
+                  "診療所"
                 ],
                 "current": {
                   "source": [
@@ -14231,7 +14450,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "confirmed-official (items 1-7); required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -14253,7 +14475,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "corporateNumber",
-                    "aliases": [],
+                    "aliases": [
+                      "corp_no",
+                      "crop_no",
+                      "corporate_number"
+                    ],
                     "checkDigit": "corporateNumber",
                     "status": "confirmed-official (items 1-7); required level unknown (treated as optional)"
                   }
@@ -14275,7 +14501,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "confirmed-official (items 1-7); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -14316,7 +14543,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "confirmed-official (items 1-7); required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
@@ -14340,7 +14568,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "confirmed-official (items 1-7); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -14362,7 +14592,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "confirmed-official (items 1-7); required level unknown (treated as optional)",
                     "notes": "半角英数字"
@@ -14549,6 +14782,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -14597,7 +14831,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "longitude",
                       "lon",
-                      "lng"
+                      "lng",
+                      "long"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -14666,7 +14901,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "weekdays",
                     "aliases": [
-                      "availableDate"
+                      "availableDate",
+                      "day_of_week"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "concatenated weekday characters 月火水木金土日 (+祝) e.g. 月火水木金; exact official rule not confirmed"
@@ -14687,7 +14923,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "startTime"
+                      "startTime",
+                      "available_from"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -14708,7 +14945,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "endTime"
+                      "endTime",
+                      "available_to"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -14729,7 +14967,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "availableDateNote"
+                      "availableDateNote",
+                      "available_day_info"
                     ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -14821,7 +15060,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "access"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -14839,7 +15080,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "parking"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -15316,6 +15559,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "imageLicense",
                       "iamgeLicense",
+                      "image_license",
+                      "image_licencce",
                       "pictureLicense"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -15355,6 +15600,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -16014,7 +16260,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "inferred: 2022+ template column (defined as in 01 公共施設一覧, observed)",
@@ -16038,7 +16287,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "inferred: 2022+ template column (defined as in 01 公共施設一覧, observed)",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -16174,7 +16424,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "startTime"
+                      "startTime",
+                      "available_from"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; 必須 in the legacy definition",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -16195,7 +16446,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "endTime"
+                      "endTime",
+                      "available_to"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; 必須 in the legacy definition",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -16528,6 +16780,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "inferred: 2022+ template column (defined as in 01 公共施設一覧, observed)"
@@ -16576,7 +16829,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "longitude",
                       "lon",
-                      "lng"
+                      "lng",
+                      "long"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -16644,7 +16898,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "access"
+                    ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition"
                   }
                 },
@@ -16662,7 +16918,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "parking"
+                    ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition"
                   }
                 },
@@ -16775,6 +17033,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition"
@@ -17468,7 +17727,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "confirmed-official; required level from the official sheet",
@@ -17492,7 +17754,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -17533,7 +17796,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "confirmed-official; required level from the official sheet"
                   }
@@ -17557,7 +17821,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -17579,7 +17845,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
                     "notes": "半角英数字"
@@ -17748,6 +18017,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "confirmed-official; required level from the official sheet"
@@ -17769,6 +18039,9 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "installationPosition",
+                      "toilet_position",
+                      "toilet_postion",
+                      "position",
                       "installationLocation"
                     ],
                     "status": "confirmed-official; required level from the official sheet"
@@ -17817,7 +18090,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "longitude",
                       "lon",
-                      "lng"
+                      "lng",
+                      "long"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -17887,6 +18161,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_male_total",
                       "totalMensRestroom",
                       "totalMaleToilet"
                     ],
@@ -17909,6 +18184,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_male_urinal",
                       "smallMensRestroom",
                       "urinalMaleToilet"
                     ],
@@ -17931,6 +18207,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_male_jp_style",
                       "japaneseMensRestroom",
                       "japaneseStyleMaleToilet"
                     ],
@@ -17953,6 +18230,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_male_west_style",
                       "westernMensRestroom",
                       "westernStyleMaleToilet"
                     ],
@@ -17975,6 +18253,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_female_total",
                       "totalWomanRestroom",
                       "totalFemaleToilet"
                     ],
@@ -17997,6 +18276,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_female_jp_style",
                       "japaneseWomanRestroom"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
@@ -18019,6 +18299,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_female_west_style",
                       "westernWomanRestroom"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
@@ -18041,6 +18322,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_all",
                       "sharedRestroom"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
@@ -18063,6 +18345,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_jp_style_all",
                       "japaneseSharedRestroom",
                       "japaneseStyleUnisexToilet"
                     ],
@@ -18085,6 +18368,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_west_style_all",
                       "westernSharedRestroom",
                       "westernStyleUnisexToilet"
                     ],
@@ -18107,6 +18391,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_multifunctional",
                       "multifunctionalRestroom",
                       "多機能トイレ数",
                       "numberOfmMultipurposeToilet"
@@ -18133,6 +18418,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "yesNo",
                     "aliases": [
+                      "available_wheelchair",
+                      "available_wheelchairl",
                       "wheelchairRestroom",
                       "multipurposeToilet"
                     ],
@@ -18160,6 +18447,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "yesNo",
                     "aliases": [
+                      "available_baby",
                       "anInfantRestroom",
                       "babyCareToilet"
                     ],
@@ -18187,6 +18475,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "yesNo",
                     "aliases": [
+                      "available_ostomate",
                       "ostomateRestroom",
                       "toiletForOstomates"
                     ],
@@ -18210,7 +18499,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "time",
                     "aliases": [
-                      "startTime"
+                      "startTime",
+                      "available_from"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -18231,7 +18521,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "time",
                     "aliases": [
-                      "endTime"
+                      "endTime",
+                      "available_to"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -18253,6 +18544,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "availableDateNote",
+                      "available_time_info",
                       "dateTimeRemarks"
                     ],
                     "status": "confirmed-official; required level from the official sheet"
@@ -18296,6 +18588,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "imageLicense",
                       "iamgeLicense",
+                      "image_license",
+                      "image_licencce",
                       "pictureLicense"
                     ],
                     "status": "confirmed-official; required level from the official sheet"
@@ -18317,6 +18611,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "confirmed-official; required level from the official sheet"
@@ -18329,6 +18624,7 @@ extension SchemaCatalog {
                 "fileNameHints": [
                   "public_toilet",
                   "toilet",
+                  "toire",
                   "トイレ"
                 ],
                 "current": {
@@ -19032,7 +19328,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -19056,7 +19355,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -19277,6 +19577,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -19325,7 +19626,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "longitude",
                       "lon",
-                      "lng"
+                      "lng",
+                      "long"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -19368,6 +19670,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -19380,6 +19683,8 @@ extension SchemaCatalog {
                 "fileNameHints": [
                   "fire_hydrant",
                   "hydrant",
+                  "shokasen",
+                  "shoukasen",
                   "消火栓",
                   "消防水利"
                 ],
@@ -19667,7 +19972,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed: third-party test fixture only (find_string id 61417607571); required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -19691,7 +19999,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "observed: third-party test fixture only (find_string id 61417607571); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -20074,6 +20383,7 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
+                      "long",
                       "教育機関_経度"
                     ],
                     "status": "observed: column names in third-party code reading 舞鶴市 262021_educational_institution (find_string id 63444744013); required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -20174,6 +20484,9 @@ extension SchemaCatalog {
                     "aliases": [
                       "prefCode",
                       "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code",
                       "市区町村コード"
                     ],
                     "checkDigit": "jisx0402",
@@ -20199,7 +20512,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "identification",
                       "identifier",
-                      "NO"
+                      "no"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -20241,7 +20554,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
@@ -20265,7 +20579,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -20287,7 +20603,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level unknown (treated as optional)",
                     "notes": "半角英数字"
@@ -20457,6 +20776,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -20505,7 +20825,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "longitude",
                       "lon",
-                      "lng"
+                      "lng",
+                      "long"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -20566,7 +20887,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level unknown (treated as optional)",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -20788,6 +21112,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "imageLicense",
                       "iamgeLicense",
+                      "image_license",
+                      "image_licencce",
                       "pictureLicense"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -20809,6 +21135,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -20823,6 +21150,9 @@ extension SchemaCatalog {
                   "hinanjo",
                   "hinannjo",
                   "hinanjyo",
+                  "hinansho",
+                  "hinanzyo",
+                  "hinansyo",
                   "避難所"
                 ],
                 "current": {

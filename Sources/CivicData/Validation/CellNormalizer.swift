@@ -253,6 +253,8 @@ final class CellNormalizer: Sendable {
 
     /// `7.25001E+12`, `1E+05`: a number as Excel shows a long one.
     static func isExponentNotation(_ value: String) -> Bool {
+        // Most code cells have no E at all: answered from the bytes, without uppercasing or splitting.
+        guard value.utf8.contains(where: { $0 == 0x45 || $0 == 0x65 }) else { return false }
         let parts = value.uppercased().split(separator: "E", omittingEmptySubsequences: false)
         guard parts.count == 2, NumberValue.isDecimal(String(parts[0])) else { return false }
         var exponent = parts[1]

@@ -37,12 +37,30 @@ public struct CoordinateReport: Sendable, Codable, Equatable {
     public var swapped: Int
     /// Points outside the publishing municipality's prefecture after conversion.
     public var outsidePrefecture: Int
+    /// Points farther than 10 km from the municipality of their record (`coordinates.farFromMunicipality`).
+    public var farFromMunicipality: Int
 
-    public init(target: String, sources: [Use], failed: Int, swapped: Int, outsidePrefecture: Int) {
+    public init(target: String, sources: [Use], failed: Int, swapped: Int, outsidePrefecture: Int, farFromMunicipality: Int = 0) {
         self.target = target
         self.sources = sources
         self.failed = failed
         self.swapped = swapped
         self.outsidePrefecture = outsidePrefecture
+        self.farFromMunicipality = farFromMunicipality
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case target, sources, failed, swapped, outsidePrefecture, farFromMunicipality
+    }
+
+    /// Reports written before `farFromMunicipality` existed read with 0.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        target = try container.decode(String.self, forKey: .target)
+        sources = try container.decode([Use].self, forKey: .sources)
+        failed = try container.decode(Int.self, forKey: .failed)
+        swapped = try container.decode(Int.self, forKey: .swapped)
+        outsidePrefecture = try container.decode(Int.self, forKey: .outsidePrefecture)
+        farFromMunicipality = try container.decodeIfPresent(Int.self, forKey: .farFromMunicipality) ?? 0
     }
 }

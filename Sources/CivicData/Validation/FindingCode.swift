@@ -71,11 +71,22 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible,
     public static let coordinatesMissing = FindingCode("coordinates.missing")
     public static let coordinatesUnpacked = FindingCode("coordinates.unpacked")
     public static let coordinatesUnreadable = FindingCode("coordinates.unreadable")
+    /// A 座標系 / 座標系番号 cell that names no coordinate system (datum or 平面直角座標系 zone) Civic knows.
     public static let coordinateZoneInvalid = FindingCode("coordinate.zoneInvalid")
+    /// A 測地系 cell that names no datum Civic knows.
+    public static let coordinateDatumInvalid = FindingCode("coordinate.datumInvalid")
+    /// The 座標系 and 測地系 cells of a row name different systems.
+    public static let coordinateSystemConflict = FindingCode("coordinate.systemConflict")
+    /// A row's 座標系 / 測地系 names another datum than the CRS declared for the file (`--from-crs`), which is used.
+    public static let coordinateSystemOverridden = FindingCode("coordinate.systemOverridden")
+    /// A lost decimal point is the likely cause of an out-of-range 緯度/経度 (reported, never guessed).
+    public static let coordinateDecimalPointLost = FindingCode("coordinate.decimalPointLost")
     // Reprojection (CivicGeo)
     public static let coordinatesTransformFailed = FindingCode("coordinates.transformFailed")
     public static let coordinatesSwappedXY = FindingCode("coordinates.swappedXY")
     public static let coordinatesOutsidePrefecture = FindingCode("coordinates.outsidePrefecture")
+    /// The point lies farther than 10 km from the municipality the record belongs to.
+    public static let coordinatesFarFromMunicipality = FindingCode("coordinates.farFromMunicipality")
     public static let coordinatesReprojected = FindingCode("coordinates.reprojected")
     public static let phoneFormat = FindingCode("phone.format")
     public static let phoneImplausible = FindingCode("phone.implausible")

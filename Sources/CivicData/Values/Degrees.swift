@@ -23,16 +23,17 @@ public enum Degrees {
             value.removeLast()
         }
         value = value.trimmingCharacters(in: .whitespaces)
-        // Decimal degrees with spaces inside.
-        let compact = value.replacingOccurrences(of: " ", with: "")
+        // Decimal degrees with spaces (of any width) inside.
+        let compact = String(value.filter { !$0.isWhitespace })
         if NumberValue.isDecimal(compact), let number = Double(compact) { return sign * number }
         // D M S with symbols or kanji.
-        let separators: Set<Character> = ["°", "度", "'", "′", "’", "分", "\"", "″", "”", "秒", "˚", "º"]
+        // ° and its look-alikes (˚ º ゜), ′ ’ ＇ for minutes, ″ ” ＂ (or two ') for seconds.
+        let separators: Set<Character> = ["°", "度", "'", "′", "’", "＇", "分", "\"", "″", "”", "＂", "秒", "˚", "º", "゜"]
         if value.contains(where: { separators.contains($0) }) {
             var parts: [String] = []
             var current = ""
             for character in value {
-                if separators.contains(character) || character == " " {
+                if separators.contains(character) || character.isWhitespace {
                     if !current.isEmpty { parts.append(current) }
                     current = ""
                 } else {

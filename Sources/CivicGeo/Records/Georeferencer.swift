@@ -51,6 +51,15 @@ public final class Georeferencer {
     private var failed = 0
     private var swapped = 0
     private var outsidePrefecture = 0
+    private var farFromMunicipality = 0
+    /// The box of the last municipality code seen (a file's rows mostly share one).
+    private var lastMunicipality: (code: String, extent: MunicipalityExtent?) = ("", nil)
+    /// Lines of this batch already reported outside their prefecture (not reported again as far from the
+    /// municipality).
+    private var outsidePrefectureLines: Set<Int> = []
+    /// The input columns naming each row's coordinate system (座標系, 座標系番号, 測地系), for reasons.
+    private let systemColumns: String
+    private let hasSystemColumns: Bool
     /// The output columns, and the input column feeding each (for findings).
     private let layout: RecordLayout
 
@@ -66,6 +75,8 @@ public final class Georeferencer {
         latitudeOutput = reader.schema.civic.latitudeField.flatMap(reader.outputIndex(of:))
         longitudeOutput = reader.schema.civic.longitudeField.flatMap(reader.outputIndex(of:))
         planeColumns = reader.planeColumns
+        hasSystemColumns = !reader.coordinateSystemColumns.isEmpty
+        systemColumns = hasSystemColumns ? reader.coordinateSystemColumns.joined(separator: "/") : "測地系"
         layout = reader.layout
     }
 
@@ -87,12 +98,37 @@ public final class Georeferencer {
             if isNull(order[id].crs) { continue }
             try transform(indices, from: order[id].crs, records: &records, report: report)
         }
+        for index in records.indices where !outsidePrefectureLines.contains(records[index].line) {
+            try checkNearMunicipality(records[index], report: report)
+        }
+        outsidePrefectureLines.removeAll(keepingCapacity: true)
+    }
+
+    /// A placed point farther than `MunicipalityExtent.nearDistance` from the box of the record's municipality (its
+    /// 全国地方公共団体コード, or the publisher's) is a warning; the point stays on the map.
+    private func checkNearMunicipality(_ record: NormalizedRecord, report: ReportBuilder) throws {
+        guard let longitude = record.longitude, let latitude = record.latitude, let code = municipality(of: record) else { return }
+        if code != lastMunicipality.code { lastMunicipality = (code, MunicipalityExtent.of(code: code)) }
+        guard let extent = lastMunicipality.extent else { return }
+        let distance = extent.distance(longitude: longitude, latitude: latitude)
+        guard distance > MunicipalityExtent.nearDistance else { return }
+        farFromMunicipality += 1
+        try report.receive(
+            Finding(
+                .coordinatesFarFromMunicipality,
+                .warning,
+                line: record.line,
+                column: latitudeOutput.flatMap { layout.inputColumns[$0] } ?? planeColumns?.x,
+                message:
+                    "the point (\(Degrees.text(latitude)), \(Degrees.text(longitude))) lies \(Int((distance / 1000).rounded())) km from \(extent.name) (\(code)), farther than \(Int(MunicipalityExtent.nearDistance / 1000)) km: wrong coordinates, datum or 全国地方公共団体コード?"
+            )
+        )
     }
 
     /// The position of the record's source in `order` (deciding and adding it when new); nil when undecidable.
     private func sourceID(for record: NormalizedRecord, report: ReportBuilder) throws -> Int? {
         // The common case, decided once: 緯度/経度 without a 測地系 value.
-        let plain = record.latitude != nil && record.longitude != nil && record.datumText == nil
+        let plain = record.latitude != nil && record.longitude != nil && record.coordinateSystem == nil
         if plain, let plainGeographic { return plainGeographic }
         guard let source = try decideSource(record, report: report) else { return nil }
         let id: Int
@@ -128,7 +164,8 @@ public final class Georeferencer {
             },
             failed: failed,
             swapped: swapped,
-            outsidePrefecture: outsidePrefecture
+            outsidePrefecture: outsidePrefecture,
+            farFromMunicipality: farFromMunicipality
         )
     }
 
@@ -139,38 +176,54 @@ public final class Georeferencer {
         return options.municipalityCode
     }
 
-    private static func datum(from text: String?) -> CRS.Datum? {
-        guard let text else { return nil }
-        if text.contains("日本測地系") || text.contains("旧測地系") || text.uppercased().contains("TOKYO") { return .tokyo }
-        if text.contains("2000") { return .jgd2000 }
-        if text.contains("2011") || text.contains("世界測地系") || text.uppercased().contains("JGD") { return .jgd2011 }
-        return nil
+    /// The datum a row's 座標系 / 測地系 cells name.
+    static func datum(_ datum: CoordinateSystemName.Datum?) -> CRS.Datum? {
+        switch datum {
+        case .jgd2011: .jgd2011
+        case .jgd2000: .jgd2000
+        case .tokyo: .tokyo
+        case .wgs84: .wgs84
+        case nil: nil
+        }
     }
 
     private func decideSource(_ record: NormalizedRecord, report: ReportBuilder) throws -> Source? {
-        let datumFromColumn = Georeferencer.datum(from: record.datumText)
+        let datumFromColumn = Georeferencer.datum(record.coordinateSystem?.datum)
         if record.latitude != nil, record.longitude != nil {
             if let declared = options.declared {
+                try noteOverride(record, datum: datumFromColumn, declared: declared, report: report)
                 return Source(crs: declared, basis: "declared", reason: "\(options.declaredBy) \(declared.definition)")
             }
             if let datum = datumFromColumn {
-                return Source(crs: datum.geographic, basis: "detected", reason: "緯度/経度 with the 測地系 column naming \(datum.geographic.name)")
+                return Source(
+                    crs: datum.geographic,
+                    basis: "detected",
+                    reason: "緯度/経度 with the \(systemColumns) column naming \(datum.geographic.name)"
+                )
             }
             return Source(crs: .jgd2011, basis: "defaulted", reason: "緯度/経度 read as JGD2011, the standard's 世界測地系")
         }
         guard let point = record.planePoint else { return nil }
         if let declared = options.declared, point.zone == nil || declared.zone == point.zone {
+            try noteOverride(record, datum: datumFromColumn, declared: declared, report: report)
             return Source(crs: declared, basis: "declared", reason: "\(options.declaredBy) \(declared.definition)")
         }
         let datum = datumFromColumn ?? options.declared?.datum ?? .jgd2011
+        // One reason per CRS, whichever way each row wrote it (a row naming only the zone and one naming zone and
+        // JGD2011 are one group).
         let datumReason =
-            datumFromColumn != nil
-            ? "datum from the 測地系 column" : (options.declared?.datum != nil ? "datum from \(options.declaredBy)" : "datum JGD2011 (世界測地系) assumed")
+            if datumFromColumn == nil, options.declared?.datum != nil {
+                "datum from \(options.declaredBy)"
+            } else if hasSystemColumns {
+                "datum from the \(systemColumns) column where it names one, else JGD2011 (世界測地系)"
+            } else {
+                "datum JGD2011 (世界測地系) assumed"
+            }
         if let zone = point.zone, let crs = CRS.planeRectangular(zone: zone, datum: datum == .wgs84 ? .jgd2011 : datum) {
             return Source(
                 crs: crs,
                 basis: "detected",
-                reason: "\(planeColumns?.zone ?? "座標系番号") gives \(CRS.romanNumerals[zone - 1])系; \(datumReason)"
+                reason: "\(planeColumns?.zone ?? systemColumns) gives \(CRS.romanNumerals[zone - 1])系; \(datumReason)"
             )
         }
         let code = municipality(of: record)
@@ -192,6 +245,21 @@ public final class Georeferencer {
             failed += 1
             return nil
         }
+    }
+
+    /// A row whose 座標系 / 測地系 cell names another datum than the declared CRS is read in the declared one, and
+    /// the report says so (a warning per row: the declaration may be wrong for some rows).
+    private func noteOverride(_ record: NormalizedRecord, datum: CRS.Datum?, declared: CRS, report: ReportBuilder) throws {
+        guard let datum, let declaredDatum = declared.datum, Georeferencer.frame(datum) != Georeferencer.frame(declaredDatum) else { return }
+        try report.receive(
+            Finding(
+                .coordinateSystemOverridden,
+                .warning,
+                line: record.line,
+                column: systemColumns,
+                message: "the \(systemColumns) column names \(datum.geographic.name), but \(options.declaredBy) \(declared.definition) is used"
+            )
+        )
     }
 
     // MARK: Transforming
@@ -288,6 +356,7 @@ public final class Georeferencer {
             }
             if !lands(longitude, latitude, for: records[index]), let code = municipality(of: records[index]) {
                 outsidePrefecture += 1
+                outsidePrefectureLines.insert(line)
                 let name = PrefectureExtent.all[String(code.prefix(2))]?.name ?? String(code.prefix(2))
                 try report.receive(
                     Finding(

@@ -25,7 +25,7 @@ struct InputOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "座標参照系 The coordinates' CRS: EPSG:6668 (JGD2011), EPSG:4301 (日本測地系), EPSG:6669…6687 (平面直角座標系 I–XIX), OGC:CRS84 …. Default: from dataset.json, a 座標系番号/測地系 column, the municipality, else JGD2011.",
+            "座標参照系 The coordinates' CRS: EPSG:6668 (JGD2011), EPSG:4301 (日本測地系), EPSG:6669…6687 (平面直角座標系 I–XIX), OGC:CRS84 …. Default: from dataset.json, a 座標系/測地系 column (row by row), the municipality, else JGD2011.",
             valueName: "crs"
         )
     )
@@ -47,6 +47,14 @@ struct InputOptions: ParsableArguments {
         help: "ジオメトリ修復 GeoJSON: make geometries GEOS finds invalid valid (GEOSMakeValid), each repair reported; without it they are only reported."
     )
     var repairGeometry = false
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "スレッド数 1 reads on one thread; 2 (default) decodes and parses CSV on a second thread, beside validation and writing. The output and the report are the same.",
+            valueName: "n"
+        )
+    )
+    var threads = 2
 
     @Flag(name: .long, help: "セルの値をレポートに含める Put cell values in the report (they may hold personal data).")
     var showValues = false
@@ -62,6 +70,8 @@ struct InputOptions: ParsableArguments {
                 options = try IngestOptions(descriptor: descriptor, directory: url.deletingLastPathComponent(), catalog: catalog)
             }
         }
+        guard threads >= 1 else { throw ValidationError("--threads \(threads): give 1 or more") }
+        options.read.readAhead = threads > 1
         if let dataset { options.read.dataset = dataset }
         if let encoding {
             guard let parsed = TextEncoding(name: encoding) else {
