@@ -113,11 +113,15 @@ public enum Ingest {
             }
             try flush(&batch, progressed: reader.progress)
         }
-        if let georeferencer {
-            report.coordinates = georeferencer.finish()
-        } else if let geometries {
-            report.coordinates = geometries.finish()
+        // Coordinate columns and geometries (a GeoJSON file can have both): one section, the sources of each.
+        var coordinates = georeferencer?.finish()
+        if let geometries {
+            let shapes = geometries.finish()
+            coordinates?.sources += shapes.sources
+            coordinates?.failed += shapes.failed
+            coordinates = coordinates ?? shapes
         }
+        if let coordinates { report.coordinates = coordinates }
         for sink in sinks { try sink.finish(report: report) }
         try report.finish()
         return report.makeReport()

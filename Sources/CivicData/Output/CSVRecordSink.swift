@@ -53,7 +53,7 @@ public final class GeoJSONRecordSink: RecordSink {
             properties: layout.suppliedColumns,
             framing: framing,
             precision: precision,
-            numberColumns: layout.numberColumns
+            numeric: layout.columns.indices.map(layout.isNumeric)
         )
         writer.writesNullGeometry = layout.hasGeometry
         try writer.begin()

@@ -40,7 +40,7 @@ public final class GeoJSONWriter {
         properties: [Int]? = nil,
         framing: Framing = .featureCollection,
         precision: Int = 7,
-        numberColumns: Set<Int> = []
+        numeric columnsNumeric: [Bool]? = nil
     ) {
         self.output = output
         self.framing = framing
@@ -53,7 +53,9 @@ public final class GeoJSONWriter {
             key.append(0x3A)
             return key
         }
-        numeric = zip(selected, schema.kinds(of: selected.map { columns[$0] })).map { $1?.isNumeric == true || numberColumns.contains($0) }
+        numeric =
+            columnsNumeric.map { flags in selected.map { flags[$0] } }
+            ?? schema.kinds(of: selected.map { columns[$0] }).map { $0?.isNumeric == true }
         idColumn = schema.civic.idField.flatMap { columns.firstIndex(of: $0) }
         line.reserveCapacity(4096)
     }

@@ -70,7 +70,9 @@ public final class DatasetReader {
     private let displayName: String
     /// Findings about the file and its header, sent before the first record's.
     private var pendingFindings: [Finding]
-    private var pendingRow: CSVRow?
+    /// Rows read ahead (the first data rows, sampled for recognition), handed out before the source's next ones.
+    private var pendingRows: [CSVRow]
+    private var pendingIndex = 0
     private var findingBuffer: [Finding] = []
     /// 座標系 / 測地系 cell texts already read (most files repeat one or two values).
     private var systemNames: [String: CoordinateSystemName?] = [:]
@@ -106,12 +108,23 @@ public final class DatasetReader {
         self.headerPositions = positions
         self.headerLine = header.line
         self.metadata = search.metadata
-        self.pendingRow = search.firstData
+        // The first data rows are read ahead: their values count in recognition (and type a generic dataset's columns).
+        var ahead: [CSVRow] = search.firstData.map { [$0] } ?? []
+        var sampled: [[String]] = []
+        // Blank rows, totals, notes and `#` rows (高松市's type rows after #property) are no sample of the values.
+        func isSample(_ row: CSVRow) -> Bool { !row.isBlank && row.cells.first?.hasPrefix("#") != true && DatasetReader.notARecord(row) == nil }
+        for row in ahead where isSample(row) { sampled.append(row.cells) }
+        while sampled.count < ValueSample.maximumRows, let row = try rows.nextRow() {
+            ahead.append(row)
+            if isSample(row) { sampled.append(row.cells) }
+        }
+        self.pendingRows = ahead
+        let values = ValueSample(columns: header.cells.count, rows: sampled)
 
         // The sheet's name counts with the file's (a sheet named AED設置場所 in data.xlsx).
         let names = [name, rows.sheetName].compactMap { $0 }.joined(separator: " ")
-        let (recognition, schema) = try DatasetReader.recognize(header: header, name: names, options: options)
-        let plan = ColumnPlan(header: header.cells, schema: schema)
+        let (recognition, schema) = try DatasetReader.recognize(header: header, name: names, values: values, options: options)
+        let plan = ColumnPlan(header: header.cells, schema: schema, values: values)
         self.plan = plan
         normalizers = try plan.targets.enumerated().map { position, target in
             switch target {
@@ -169,13 +182,13 @@ public final class DatasetReader {
 
     /// The dataset a header is, and its schema: the one named in `options`, else the one recognised, else — no
     /// standard dataset fits — a generic dataset of the file's own columns (a readable table is never refused).
-    private static func recognize(header: CSVRow, name: String, options: ReadOptions) throws -> (Recognition, Schema) {
+    private static func recognize(header: CSVRow, name: String, values: ValueSample, options: ReadOptions) throws -> (Recognition, Schema) {
         let recognizer = Recognizer(catalog: options.catalog)
         let recognized =
             try options.dataset.flatMap { $0 == GenericSchema.id ? nil : try recognizer.recognize(header: header.cells, declaredDataset: $0) }
-            ?? (options.dataset == nil ? recognizer.recognize(header: header.cells, fileName: name) : nil)
+            ?? (options.dataset == nil ? recognizer.recognize(header: header.cells, fileName: name, values: values) : nil)
         guard let recognized else {
-            let candidates = recognizer.closest(header: header.cells)
+            let candidates = recognizer.closest(header: header.cells, values: values)
             let closest = candidates.compactMap { candidate in
                 options.catalog[candidate.dataset].map { "\($0.title) \(candidate.score)" }
             }
@@ -193,7 +206,7 @@ public final class DatasetReader {
                 reason: reason,
                 candidates: candidates
             )
-            return (recognition, GenericSchema.make(header: header.cells, reason: reason))
+            return (recognition, GenericSchema.make(header: header.cells, reason: reason, values: values))
         }
         return (recognized, try options.catalog.schema(id: recognized.dataset))
     }
@@ -268,9 +281,13 @@ public final class DatasetReader {
     public func next(emitting emit: (ReadEvent) throws -> Void) throws -> NormalizedRecord? {
         while true {
             let row: CSVRow
-            if let pending = pendingRow {
-                row = pending
-                pendingRow = nil
+            if pendingIndex < pendingRows.count {
+                row = pendingRows[pendingIndex]
+                pendingIndex += 1
+                if pendingIndex == pendingRows.count {
+                    pendingRows = []
+                    pendingIndex = 0
+                }
             } else if let next = try rows.nextRow() {
                 row = next
             } else {

@@ -21,9 +21,11 @@ public struct RecordLayout: Sendable {
     /// written as numbers like the schema's numeric fields.
     public var numberColumns: Set<Int> = []
 
-    /// True when a column's values are numbers: by the schema's kind, or as the input typed them.
+    /// True when a column's values are numbers: by the schema's kind, or as the input typed them. A generic dataset
+    /// read from GeoJSON keeps the JSON types (a string `"27"` stays a string whatever its column's values look like).
     public func isNumeric(_ column: Int) -> Bool {
-        kinds[column]?.isNumeric == true || numberColumns.contains(column)
+        if hasGeometry && recognition.dataset == GenericSchema.id { return numberColumns.contains(column) }
+        return kinds[column]?.isNumeric == true || numberColumns.contains(column)
     }
 
     public init(file: String, recognition: Recognition, schema: Schema, columns: [String], mappings: [ColumnMapping], inputColumns: [String?]) {
