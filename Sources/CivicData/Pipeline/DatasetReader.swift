@@ -45,6 +45,12 @@ public final class DatasetReader {
         return plan.presentFields.contains(latitude) || plan.presentFields.contains(longitude)
     }
 
+    /// True when the records carry geometries (GeoJSON).
+    public var hasGeometry: Bool { layout.hasGeometry }
+
+    /// The CRS the file names for its geometries (GeoJSON's legacy `"crs"` member), as written.
+    public var geometryCRSName: String? { rows.geometryCRSName }
+
     /// The output columns the file actually has (a standard field fed by an input column, or an extra column),
     /// in output order. Standard fields the file lacks are always empty.
     public var suppliedColumns: [Int] { layout.suppliedColumns }
@@ -153,7 +159,7 @@ public final class DatasetReader {
         joinedOutputs = joined.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         joinedOutputSet = Set(joined.keys)
         let inputColumns = plan.inputColumns(header: header.cells)
-        layout = RecordLayout(
+        var layout = RecordLayout(
             file: name,
             recognition: recognition,
             schema: schema,
@@ -161,6 +167,12 @@ public final class DatasetReader {
             mappings: plan.mappings,
             inputColumns: inputColumns
         )
+        layout.hasGeometry = rows.hasGeometry
+        let numberColumns = rows.numberColumns
+        if !numberColumns.isEmpty {
+            layout.numberColumns = Set(inputColumns.indices.filter { inputColumns[$0].map(numberColumns.contains) == true })
+        }
+        self.layout = layout
         fieldNames = schema.fields.map(\.name)
         requiredFields = plan.presentFields.sorted().filter { schema.fields[$0].isRequired }.map { ($0, schema.fields[$0].requiredSeverity) }
         if let latitude = plan.latitudeOutput, let longitude = plan.longitudeOutput,
@@ -315,12 +327,12 @@ public final class DatasetReader {
                 return nil
             }
             for finding in rows.takeFindings() { try emit(.finding(finding)) }
-            if row.isBlank {
+            if row.isBlank && !row.isFeature {
                 try emit(.blankRow)
                 try emit(.finding(Finding(.rowBlank, .info, line: row.line, message: "blank row skipped")))
                 continue
             }
-            if let (code, message) = DatasetReader.notARecord(row) {
+            if !row.isFeature, let (code, message) = DatasetReader.notARecord(row) {
                 // Its cells stay in the report (shown with --show-values); it is not data.
                 try emit(
                     .finding(
@@ -422,6 +434,15 @@ public final class DatasetReader {
             record.latitude = nil
             record.longitude = nil
             record.planePoint = nil
+        }
+        if row.hasSourceError { record.hasErrors = true }
+        if row.isFeature {
+            record.feature = row.feature
+            record.geometry = row.geometry
+            if let geometry = row.geometry, geometry.kind == .point, geometry.x.count == 1 {
+                record.longitude = geometry.x[0]
+                record.latitude = geometry.y[0]
+            }
         }
         checkRequired(record, &findingBuffer)
         uniqueValues.check(record, into: &findingBuffer)

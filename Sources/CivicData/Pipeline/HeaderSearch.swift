@@ -15,6 +15,12 @@ struct HeaderSearch {
     static let maximumTitleRows = 10
 
     init(rows: any RowSource) throws {
+        // GeoJSON: the first row is the property keys (possibly none), each feature a record even when blank.
+        if rows.hasGeometry {
+            header = try rows.nextRow()
+            firstData = try rows.nextRow()
+            return
+        }
         var lookahead: CSVRow?
         func nextRow() throws -> CSVRow? {
             if let row = lookahead {
