@@ -406,7 +406,9 @@ extension SchemaCatalog {
                     "kind": "latitude",
                     "aliases": [
                       "latitude",
-                      "lat"
+                      "lat",
+                      "ido",
+                      "idou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
@@ -432,7 +434,10 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
-                      "long"
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -2050,7 +2055,9 @@ extension SchemaCatalog {
                     "kind": "latitude",
                     "aliases": [
                       "latitude",
-                      "lat"
+                      "lat",
+                      "ido",
+                      "idou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
@@ -2076,7 +2083,10 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
-                      "long"
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -3597,7 +3607,9 @@ extension SchemaCatalog {
                     "kind": "latitude",
                     "aliases": [
                       "latitude",
-                      "lat"
+                      "lat",
+                      "ido",
+                      "idou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
@@ -3623,7 +3635,10 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
-                      "long"
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -6963,7 +6978,9 @@ extension SchemaCatalog {
                     "kind": "latitude",
                     "aliases": [
                       "latitude",
-                      "lat"
+                      "lat",
+                      "ido",
+                      "idou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
@@ -6989,7 +7006,10 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
-                      "long"
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -9806,7 +9826,9 @@ extension SchemaCatalog {
                     "kind": "latitude",
                     "aliases": [
                       "latitude",
-                      "lat"
+                      "lat",
+                      "ido",
+                      "idou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
@@ -9832,7 +9854,10 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
-                      "long"
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -10767,7 +10792,9 @@ extension SchemaCatalog {
                     "kind": "latitude",
                     "aliases": [
                       "latitude",
-                      "lat"
+                      "lat",
+                      "ido",
+                      "idou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
@@ -10793,7 +10820,10 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
-                      "long"
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -12078,7 +12108,9 @@ extension SchemaCatalog {
                     "kind": "latitude",
                     "aliases": [
                       "latitude",
-                      "lat"
+                      "lat",
+                      "ido",
+                      "idou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
@@ -12104,7 +12136,10 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
-                      "long"
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -13288,7 +13323,9 @@ extension SchemaCatalog {
                     "kind": "latitude",
                     "aliases": [
                       "latitude",
-                      "lat"
+                      "lat",
+                      "ido",
+                      "idou"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition",
                     "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
@@ -13314,7 +13351,10 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
-                      "long"
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -14580,7 +14620,9 @@ extension SchemaCatalog {
                     "kind": "latitude",
                     "aliases": [
                       "latitude",
-                      "lat"
+                      "lat",
+                      "ido",
+                      "idou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
@@ -14606,7 +14648,10 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
-                      "long"
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -16560,7 +16605,9 @@ extension SchemaCatalog {
                     "kind": "latitude",
                     "aliases": [
                       "latitude",
-                      "lat"
+                      "lat",
+                      "ido",
+                      "idou"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition",
                     "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
@@ -16586,7 +16633,10 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
-                      "long"
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -17802,7 +17852,9 @@ extension SchemaCatalog {
                     "kind": "latitude",
                     "aliases": [
                       "latitude",
-                      "lat"
+                      "lat",
+                      "ido",
+                      "idou"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
                     "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
@@ -17828,7 +17880,10 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
-                      "long"
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -19311,7 +19366,9 @@ extension SchemaCatalog {
                     "kind": "latitude",
                     "aliases": [
                       "latitude",
-                      "lat"
+                      "lat",
+                      "ido",
+                      "idou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
@@ -19337,7 +19394,10 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
-                      "long"
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -20060,6 +20120,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "latitude",
                       "lat",
+                      "ido",
+                      "idou",
                       "教育機関_緯度"
                     ],
                     "status": "observed: column names in third-party code reading 舞鶴市 262021_educational_institution (find_string id 63444744013); required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -20087,6 +20149,9 @@ extension SchemaCatalog {
                       "lon",
                       "lng",
                       "long",
+                      "longtitude",
+                      "keido",
+                      "keidou",
                       "教育機関_経度"
                     ],
                     "status": "observed: column names in third-party code reading 舞鶴市 262021_educational_institution (find_string id 63444744013); required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -20493,7 +20558,9 @@ extension SchemaCatalog {
                     "kind": "latitude",
                     "aliases": [
                       "latitude",
-                      "lat"
+                      "lat",
+                      "ido",
+                      "idou"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
@@ -20519,7 +20586,10 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
-                      "long"
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
