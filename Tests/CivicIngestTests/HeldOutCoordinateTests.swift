@@ -182,7 +182,9 @@ import Testing
             for (index, row) in rows.enumerated().dropFirst() where row.cells.count > header.cells.count {
                 for (offset, cell) in row.cells.enumerated().dropFirst(header.cells.count) where !Whitespace.trimmed(cell).isEmpty {
                     let column = "列\(offset + 1)"
-                    let found = report.findings.contains { $0.code == .rowTooManyCells && $0.line == row.line && $0.column == column && $0.before == cell }
+                    let found = report.findings.contains {
+                        $0.code == .rowTooManyCells && $0.line == row.line && $0.column == column && $0.before == cell
+                    }
                     let keptAsNote = report.findings.contains {
                         ($0.code == .rowTotal || $0.code == .rowNote) && $0.line == row.line && $0.before?.contains(cell) == true
                     }

@@ -532,7 +532,13 @@ public final class DatasetReader {
             latitudeColumn: header[yColumn],
             longitudeColumn: header[xColumn]
         )
-        let outcome = check.check(latitudeText: latitudeText, longitudeText: longitudeText, line: record.line, hasPlanePoint: false, into: &findingBuffer)
+        let outcome = check.check(
+            latitudeText: latitudeText,
+            longitudeText: longitudeText,
+            line: record.line,
+            hasPlanePoint: false,
+            into: &findingBuffer
+        )
         guard let latitude = outcome.latitude, let longitude = outcome.longitude else { return }
         record.latitude = latitude
         record.longitude = longitude

@@ -64,7 +64,9 @@ public final class TextReportWriter: FindingSink {
                 text += "  coordinates: \(use.crs) → \(coordinates.target) for \(use.records) records (\(use.basis): \(use.reason))\n"
                 text += "               via \(use.operations.joined(separator: " + "))\n"
             }
-            if coordinates.failed + coordinates.swapped + coordinates.outsidePrefecture + coordinates.farFromMunicipality + coordinates.outsideJapan > 0 {
+            if coordinates.failed + coordinates.swapped + coordinates.outsidePrefecture + coordinates.farFromMunicipality + coordinates.outsideJapan
+                > 0
+            {
                 text +=
                     "               \(coordinates.failed) failed, \(coordinates.outsideJapan) outside Japan, \(coordinates.swapped) with X/Y exchanged, "
                     + "\(coordinates.outsidePrefecture) outside the prefecture, \(coordinates.farFromMunicipality) far from the municipality\n"
