@@ -68,7 +68,7 @@ public enum InputSniffer {
         if !isUTF16, let firstLine = String(decoding: text.prefix(512), as: UTF8.self).split(whereSeparator: \.isNewline).first,
             isJavaScript(String(firstLine))
         {
-            return "a JavaScript file (a script for a web map, saved with a table's name), not a table"
+            return "a JavaScript file (a script for a web map, saved with a table's name)"
         }
         return nil
     }
