@@ -111,6 +111,27 @@ import Testing
         #expect(report.findings.contains { $0.line == 3 && $0.severity == .error && $0.code.rawValue.hasPrefix("coordinate") })
     }
 
+    /// In a standard dataset without 緯度/経度 columns, X/Y in degrees fill its empty 緯度/経度 (X/Y stay as written).
+    @Test func xyInDegreesFillTheStandardFields() throws {
+        let csv = """
+            名称,Y,X
+            大久保第一保育園,35.70838 ,139.70662
+
+            """
+        var options = IngestOptions()
+        options.read = ReadOptions(dataset: "preschool")
+        let source = InputSource.bytes(Array(csv.utf8), name: "nursery.csv")
+        let (records, report) = try Ingest.readAll(source, options: options)
+        #expect(report.recognition.dataset == "preschool")
+        let record = try #require(records.first)
+        let columns = try Ingest.open(source, options: options).outputColumns
+        let value = { (name: String) in columns.firstIndex(of: name).map { record.values[$0] } }
+        #expect(value("緯度") == "35.70838" && value("経度") == "139.70662")
+        #expect(value("Y") == "35.70838" && value("X") == "139.70662")
+        #expect(record.latitude == 35.70838 && record.longitude == 139.70662)
+        #expect(report.findings.filter { $0.code == .coordinatesPlaneColumnsInDegrees }.count == 1)
+    }
+
     /// The rōmaji and misspelt names are aliases of the standard datasets' 緯度/経度.
     @Test func bundledSchemasHaveTheAliases() throws {
         let catalog = SchemaCatalog.bundled
