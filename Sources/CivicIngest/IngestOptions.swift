@@ -15,6 +15,9 @@ public struct IngestOptions: Sendable {
     public var georeferencing: Georeferencer.Options?
     /// When set (a projected CRS), two columns X座標/Y座標 in it are added to every record.
     public var projection: CRS?
+    /// Geometries GEOS finds invalid are made valid (`GEOSMakeValid`) and the repair reported, instead of only being
+    /// reported (`--repair-geometry`).
+    public var repairGeometry = false
 
     public init(
         read: ReadOptions = ReadOptions(),
@@ -70,6 +73,7 @@ public struct IngestOptions: Sendable {
             georeferencing.declaredBy = "dataset.json"
         }
         self.init(read: read, sheet: descriptor.sheet.map(Workbook.SheetSelector.init) ?? .first, georeferencing: georeferencing)
+        repairGeometry = descriptor.repairGeometry ?? false
     }
 }
 

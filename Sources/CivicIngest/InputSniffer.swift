@@ -3,8 +3,9 @@ import CivicExcel
 import Foundation
 
 /// Tells, from its first bytes, a file that is not a table at all — a PDF, an image, an archive that is not a
-/// workbook, a web page saved instead of the file, GeoJSON — so that the error says what the file is instead of
-/// failing to decode it as text. Tables (CSV/TSV text, .xlsx, .xls) pass.
+/// workbook, a web page saved instead of the file — so that the error says what the file is instead of
+/// failing to decode it as text. Tables (CSV/TSV text, .xlsx, .xls) pass; JSON (`isJSON`) is
+/// GeoJSONRows' to read or refuse.
 public enum InputSniffer {
     /// What the file is when it is not a table; nil for anything that may be one.
     public static func notATable(_ source: InputSource) -> String? {
@@ -19,6 +20,26 @@ public enum InputSniffer {
         case .standardInput:
             return nil
         }
+    }
+
+    /// True when the file's text starts with `{` or `[` (after a byte order mark and white space): JSON, which
+    /// `Ingest.open` reads as GeoJSON (standard input is always read as a table).
+    public static func isJSON(_ source: InputSource) -> Bool {
+        let head: [UInt8]
+        switch source {
+        case .file(let url):
+            guard let handle = FileHandle(forReadingAtPath: url.path) else { return false }
+            defer { try? handle.close() }
+            head = Array(handle.readData(ofLength: 512))
+        case .bytes(let bytes, _):
+            head = Array(bytes.prefix(512))
+        case .standardInput:
+            return false
+        }
+        var text = head[...]
+        if text.starts(with: [0xEF, 0xBB, 0xBF]) { text = text.dropFirst(3) }
+        text = text.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        return text.first == 0x7B || text.first == 0x5B
     }
 
     /// `head`: the first bytes; `entries`: the names inside, when the bytes are a ZIP archive.
@@ -58,12 +79,6 @@ public enum InputSniffer {
             return "an HTML page (a web page was saved instead of the file?)"
         }
         if lowered.hasPrefix("<") { return "an XML document, not a table" }
-        if lowered.hasPrefix("{") || lowered.hasPrefix("[") {
-            if lowered.contains("featurecollection") || lowered.contains("\"feature\"") {
-                return "a GeoJSON file (GeoJSON is not read as a table yet)"
-            }
-            return "a JSON document, not a table"
-        }
         if !isUTF16, head.contains(0) { return "a binary file, not text" }
         if !isUTF16, let firstLine = String(decoding: text.prefix(512), as: UTF8.self).split(whereSeparator: \.isNewline).first,
             isJavaScript(String(firstLine))

@@ -1,4 +1,5 @@
 import CivicData
+import CivicGeo
 import CivicStore
 import Foundation
 
@@ -28,13 +29,33 @@ struct FeatureRenderer: Sendable {
         return Array(feature.values.prefix(collection.columns.count - 1)) + [feature.datasetID]
     }
 
-    /// Appends the feature; `point` replaces its CRS84 coordinates (already in the output CRS's axis order).
-    func append(_ feature: StoredFeature, to out: inout [UInt8], point: (Double, Double)?? = nil, precision: Int = 7) {
+    /// Appends the feature; `point` replaces its CRS84 coordinates (already in the output CRS's axis order). A
+    /// line or polygon (GeoJSON input) is written with its `bbox`, converted into `shapes`' CRS when given.
+    func append(
+        _ feature: StoredFeature,
+        to out: inout [UInt8],
+        point: (Double, Double)?? = nil,
+        shapes: ShapeConverter? = nil,
+        precision: Int = 7
+    ) {
         JSONBytes.appendASCII(#"{"type":"Feature","id":"#, to: &out)
         JSONBytes.appendString(id(of: feature), to: &out)
         let coordinates: (Double, Double)? =
             if let point { point } else if let x = feature.longitude, let y = feature.latitude { (x, y) } else { nil }
-        if let (x, y) = coordinates {
+        if let text = feature.geometry {
+            if let shape = FeatureRenderer.shape(text, converter: shapes), let bounds = shape.bounds {
+                JSONBytes.appendASCII(#","bbox":["#, to: &out)
+                for (index, value) in bounds.enumerated() {
+                    if index > 0 { out.append(0x2C) }
+                    JSONBytes.appendFixed(value, precision: precision, to: &out)
+                }
+                JSONBytes.appendASCII(#"],"geometry":"#, to: &out)
+                shape.appendJSON(to: &out, precision: precision)
+            } else {
+                // Stored by the loader from a valid RecordGeometry; a shape that no longer converts is left out.
+                JSONBytes.appendASCII(#","geometry":null"#, to: &out)
+            }
+        } else if let (x, y) = coordinates {
             JSONBytes.appendASCII(#","geometry":{"type":"Point","coordinates":["#, to: &out)
             JSONBytes.appendFixed(x, precision: precision, to: &out)
             out.append(0x2C)
@@ -59,4 +80,41 @@ struct FeatureRenderer: Sendable {
         }
         JSONBytes.appendASCII("}}", to: &out)
     }
+
+    /// A stored shape (GeoJSON text, CRS84), converted when asked.
+    static func shape(_ text: String, converter: ShapeConverter?) -> RecordGeometry? {
+        guard let json = try? JSONParser.parse(Array(text.utf8)), var geometry = try? RecordGeometry(json: json) else { return nil }
+        if let converter, !converter.convert(&geometry) { return nil }
+        return geometry
+    }
+
+    /// The shape as Well-Known Text (CRS84), for CSV.
+    static func wkt(_ text: String?) -> String {
+        text.flatMap { shape($0, converter: nil)?.wkt } ?? ""
+    }
 }
+
+/// Converts stored shapes (CRS84) into an output CRS, in its axis order (OGC API Features Part 2). Not Sendable: it
+/// owns a PROJ transformation; one per response.
+final class ShapeConverter {
+    private let transform: CoordinateTransform
+    private let northFirst: Bool
+
+    init(_ crs: OutputCRS) throws {
+        transform = try CoordinateTransform(from: .crs84, to: crs.crs)
+        northFirst = crs.northFirst
+    }
+
+    /// False when a vertex cannot be transformed.
+    func convert(_ geometry: inout RecordGeometry) -> Bool {
+        var failed = false
+        geometry.transformPositions { x, y in
+            if !transform.transform(x: &x, y: &y).isEmpty { failed = true }
+            if northFirst { swap(&x, &y) }
+        }
+        return !failed
+    }
+}
+
+@available(*, unavailable)
+extension ShapeConverter: Sendable {}

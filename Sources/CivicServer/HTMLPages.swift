@@ -192,7 +192,8 @@ struct HTMLPages: Sendable {
         return page(title: name, path: path + "/items/" + id + "?f=html", body: body, map: true)
     }
 
-    /// Leaflet over the configured tiles; the features are fetched as GeoJSON and drawn as circle markers whose
+    /// Leaflet over the configured tiles; the features are fetched as GeoJSON and drawn as circle markers (lines and
+    /// polygons as outlined shapes) whose
     /// popups are built as text (never HTML from the data).
     func mapScript(itemsURL: String, single: Bool) -> String {
         """
@@ -207,6 +208,7 @@ struct HTMLPages: Sendable {
             .then(function (r) { return r.json(); })
             .then(function (data) {
               var layer = L.geoJSON(data, {
+                style: function () { return { color: '#b00020', weight: 2, fillColor: '#ff5c5c', fillOpacity: 0.25 }; },
                 pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { radius: 7, color: '#b00020', weight: 2, fillColor: '#ff5c5c', fillOpacity: 0.8 }); },
                 onEachFeature: function (f, l) {
                   var p = f.properties || {}; var div = document.createElement('div');

@@ -58,6 +58,12 @@ extension Store {
                 try write { db in try db.execute(sql: "DELETE FROM feature WHERE key >= ? AND key < ?", arguments: [start, end]) }
                 start = end
             }
+            // Shapes (GeoJSON geometries other than points) and their boxes: keyed like the records.
+            try write { db in
+                let range: [Int64] = [Store.featureKey(version: version.key, seq: 0), Store.featureKey(version: version.key, seq: Int(UInt32.max))]
+                try db.execute(sql: "DELETE FROM shape_box WHERE key BETWEEN ? AND ?", arguments: StatementArguments(range))
+                try db.execute(sql: "DELETE FROM shape WHERE key BETWEEN ? AND ?", arguments: StatementArguments(range))
+            }
             while try write({ db -> Bool in
                 try db.execute(
                     sql: "DELETE FROM point WHERE version = ? AND z IN (SELECT z FROM point WHERE version = ? LIMIT ?)",

@@ -141,6 +141,19 @@ public final class Store: Sendable {
                     """
             )
         }
+        // v4: geometries other than points (GeoJSON lines, polygons …), as GeoJSON text keyed like their record, with
+        // their envelopes in an R*Tree; points stay in `point` alone.
+        migrator.registerMigration("v4") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE shape (
+                        key INTEGER PRIMARY KEY,
+                        geometry TEXT NOT NULL
+                    );
+                    CREATE VIRTUAL TABLE shape_box USING rtree(key, min_x, max_x, min_y, max_y);
+                    """
+            )
+        }
         return migrator
     }()
 
@@ -186,6 +199,12 @@ public final class Store: Sendable {
         if boxes.isEmpty {
             conditions.append("f.version IN (\(Array(repeating: "?", count: selector.members.count).joined(separator: ", ")))")
             arguments += selector.members.map(\.version)
+        } else if try read({ db in try Store.hasShapes(selector, db) }) {
+            // Lines and polygons: the records whose point or shape meets a box, then filtered, sorted and paged by key.
+            let keys = try matchingKeys(selector, boxes: boxes)
+            guard !keys.isEmpty else { return FeaturePage(features: [], numberMatched: 0) }
+            conditions.append("f.key IN (SELECT value FROM json_each(?))")
+            arguments.append("[" + keys.map(String.init).joined(separator: ",") + "]")
         } else {
             let ranges = Store.zRanges(boxes)
             guard !ranges.isEmpty else { return FeaturePage(features: [], numberMatched: 0) }
@@ -231,11 +250,79 @@ public final class Store: Sendable {
             let rows = try Row.fetchAll(
                 db,
                 sql:
-                    "\(prefix)SELECT f.version, f.feature_id, f.line, f.lon, f.lat, f.vals FROM \(from) WHERE \(whereClause) ORDER BY \(order.joined(separator: ", ")) LIMIT ? OFFSET ?",
+                    "\(prefix)SELECT f.version, f.feature_id, f.line, f.lon, f.lat, f.vals, \(Store.shapeColumn("f")) FROM \(from) WHERE \(whereClause) ORDER BY \(order.joined(separator: ", ")) LIMIT ? OFFSET ?",
                 arguments: StatementArguments(arguments + [limit, offset])
             )
             return FeaturePage(features: try rows.map { try Store.feature(from: $0, versions: versions) }, numberMatched: total)
         }
+    }
+
+    /// True when a version of the selection has shapes (GeoJSON lines, polygons …): one index probe per version.
+    static func hasShapes(_ selector: CollectionSelector, _ db: Database) throws -> Bool {
+        for member in selector.members {
+            let found = try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM shape WHERE key BETWEEN ? AND ?)",
+                arguments: [featureKey(version: member.version, seq: 0), featureKey(version: member.version, seq: Int(UInt32.max))]
+            )
+            if found == true { return true }
+        }
+        return false
+    }
+
+    /// The keys of the selection's records that meet one of the boxes: points by the Z-order index, shapes by their
+    /// envelope in the R*Tree, then exactly (GEOS intersects), in key order.
+    func matchingKeys(_ selector: CollectionSelector, boxes: [StoredDataset.Envelope]) throws -> [Int64] {
+        let context = try GEOSContext()
+        let boxGeometries = try boxes.map { box in
+            try Geometry(
+                wkt:
+                    "POLYGON ((\(box.minX) \(box.minY), \(box.maxX) \(box.minY), \(box.maxX) \(box.maxY), \(box.minX) \(box.maxY), \(box.minX) \(box.minY)))",
+                context: context
+            )
+        }
+        let ranges = Store.zRanges(boxes)
+        let candidates = try read { db -> [(key: Int64, geometry: String?)] in
+            var found: [(key: Int64, geometry: String?)] = []
+            for member in selector.members {
+                let first = Store.featureKey(version: member.version, seq: 0)
+                let last = Store.featureKey(version: member.version, seq: Int(UInt32.max))
+                for box in boxes {
+                    let rows = try Row.fetchAll(
+                        db,
+                        sql: """
+                            SELECT b.key, s.geometry FROM shape_box b JOIN shape s ON s.key = b.key
+                            WHERE b.max_x >= ? AND b.min_x <= ? AND b.max_y >= ? AND b.min_y <= ? AND b.key BETWEEN ? AND ?
+                            """,
+                        arguments: [box.minX, box.maxX, box.minY, box.maxY, first, last]
+                    )
+                    found += rows.map { (key: $0[0] as Int64, geometry: $0[1] as String?) }
+                }
+                // Points: the same Z-order ranges and exact test as a point dataset's.
+                let exact = Array(repeating: "(lon >= ? AND lon <= ? AND lat >= ? AND lat <= ?)", count: boxes.count).joined(separator: " OR ")
+                for range in ranges {
+                    var arguments: [any DatabaseValueConvertible] = [member.version, range.lowerBound, range.upperBound]
+                    for box in boxes { arguments += [box.minX, box.maxX, box.minY, box.maxY] }
+                    let keys = try Int64.fetchAll(
+                        db,
+                        sql: "SELECT key FROM point WHERE version = ? AND z BETWEEN ? AND ? AND (\(exact))",
+                        arguments: StatementArguments(arguments)
+                    )
+                    found += keys.map { (key: $0, geometry: nil) }
+                }
+            }
+            return found
+        }
+        var keys = Set<Int64>()
+        for candidate in candidates where !keys.contains(candidate.key) {
+            guard let geometry = candidate.geometry else {
+                keys.insert(candidate.key)
+                continue
+            }
+            let shape = try Geometry(geoJSON: geometry, context: context)
+            if boxGeometries.contains(where: { $0.intersects(shape) }) { keys.insert(candidate.key) }
+        }
+        return keys.sorted()
     }
 
     /// A page of the features in a box, in file order: counted and paged on the point index (which holds the exact
@@ -263,7 +350,7 @@ public final class Store: Sendable {
             let rows = try Row.fetchAll(
                 db,
                 sql:
-                    "SELECT key, version, feature_id, line, lon, lat, vals FROM feature WHERE key IN (\(Array(repeating: "?", count: keys.count).joined(separator: ", ")))",
+                    "SELECT key, version, feature_id, line, lon, lat, vals, \(Store.shapeColumn("feature")) FROM feature WHERE key IN (\(Array(repeating: "?", count: keys.count).joined(separator: ", ")))",
                 arguments: StatementArguments(keys)
             )
             var byKey: [Int64: Row] = [:]
@@ -305,7 +392,8 @@ public final class Store: Sendable {
         var features: [StoredFeature] = []
         var skip = offset
         let statement = try db.cachedStatement(
-            sql: "SELECT version, feature_id, line, lon, lat, vals FROM feature WHERE key >= ? AND key <= ? ORDER BY key LIMIT ?"
+            sql:
+                "SELECT version, feature_id, line, lon, lat, vals, \(shapeColumn("feature")) FROM feature WHERE key >= ? AND key <= ? ORDER BY key LIMIT ?"
         )
         for member in selector.members where features.count < limit {
             if skip >= member.recordCount {
@@ -351,7 +439,8 @@ public final class Store: Sendable {
         return try read { db in
             try Row.fetchOne(
                 db,
-                sql: "SELECT version, feature_id, line, lon, lat, vals FROM feature WHERE version = ? AND feature_id = ?",
+                sql:
+                    "SELECT version, feature_id, line, lon, lat, vals, \(Store.shapeColumn("feature")) FROM feature WHERE version = ? AND feature_id = ?",
                 arguments: [member.version, featureID]
             ).map { try Store.feature(from: $0, versions: [member.version: member.datasetID]) }
         }
@@ -400,7 +489,8 @@ public final class Store: Sendable {
     static let datasetColumns = """
         d.id, v.key, v.schema, d.origin, v.title, v.municipality_code, v.municipality, v.standard, v.standard_title, v.license,
         v.license_note, v.attribution, v.source, v.updated, v.columns, v.standard_column_count, v.numeric_columns, v.record_count,
-        v.feature_count, v.min_x, v.min_y, v.max_x, v.max_y, v.valid, v.report_file, v.file, v.fingerprint, v.loaded_at
+        v.feature_count, v.min_x, v.min_y, v.max_x, v.max_y, v.valid, v.report_file, v.file, v.fingerprint, v.loaded_at,
+        EXISTS (SELECT 1 FROM shape WHERE shape.key BETWEEN v.key * 4294967296 AND v.key * 4294967296 + 4294967295) AS has_shapes
         """
 
     /// A version's schema, decoded once: versions never change, and the catalogue is read again at every commit.
@@ -447,7 +537,8 @@ public final class Store: Sendable {
             reportFile: row["report_file"],
             file: row["file"],
             fingerprint: row["fingerprint"],
-            loadedAt: row["loaded_at"]
+            loadedAt: row["loaded_at"],
+            hasShapes: row["has_shapes"]
         )
     }
 
@@ -460,7 +551,13 @@ public final class Store: Sendable {
             line: row["line"],
             longitude: row["lon"],
             latitude: row["lat"],
-            values: values
+            values: values,
+            geometry: row["geometry"]
         )
+    }
+
+    /// The record's shape (GeoJSON geometry text) as a column `geometry`, null for points and records without one.
+    static func shapeColumn(_ table: String) -> String {
+        "(SELECT geometry FROM shape WHERE shape.key = \(table).key) AS geometry"
     }
 }

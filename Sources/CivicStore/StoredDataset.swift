@@ -41,6 +41,8 @@ public struct StoredDataset: Sendable, Codable, Equatable {
     public var file: String
     public var fingerprint: String
     public var loadedAt: String
+    /// True when records have lines or polygons (GeoJSON input): downloads then add a `geometry (WKT)` column.
+    public var hasShapes: Bool
 
     /// A lon/lat bounding box (CivicGeo's, which the bbox filters and joins share).
     public typealias Envelope = CivicGeo.Envelope
@@ -56,6 +58,27 @@ public struct StoredFeature: Sendable, Equatable {
     public var latitude: Double?
     /// One value per column of the dataset.
     public var values: [String]
+    /// The record's geometry as a GeoJSON geometry object (CRS84), when it is not a point (GeoJSON lines,
+    /// polygons …); points are `longitude`/`latitude`.
+    public var geometry: String?
+
+    public init(
+        datasetID: String,
+        featureID: String,
+        line: Int,
+        longitude: Double?,
+        latitude: Double?,
+        values: [String],
+        geometry: String? = nil
+    ) {
+        self.datasetID = datasetID
+        self.featureID = featureID
+        self.line = line
+        self.longitude = longitude
+        self.latitude = latitude
+        self.values = values
+        self.geometry = geometry
+    }
 }
 
 /// What a query reads from: the live versions of one dataset, or of every dataset of a standard (a merged

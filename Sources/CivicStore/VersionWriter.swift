@@ -28,7 +28,7 @@ public final class VersionWriter: RecordSink {
     public func begin(_ layout: RecordLayout) throws {
         let encoder = JSONEncoder()
         let schemaJSON = String(decoding: try encoder.encode(layout.schema), as: UTF8.self)
-        let numeric = layout.kinds.map { $0?.isNumeric == true }
+        let numeric = layout.columns.indices.map(layout.isNumeric)
         let metadata = self.metadata
         let key = try store.write { db -> Int64 in
             try db.execute(
@@ -319,7 +319,18 @@ struct RecordInserter {
             values: json
         )
         totals.records += 1
-        if let x = record.longitude, let y = record.latitude {
+        if let geometry = record.geometry, geometry.kind != .point, let bounds = geometry.bounds {
+            // A line, polygon …: its GeoJSON and its envelope (the R*Tree); not in the point index even when the
+            // record has coordinates too.
+            try db.execute(sql: "INSERT INTO shape (key, geometry) VALUES (?, ?)", arguments: [featureKey, geometry.json(precision: nil)])
+            try db.execute(
+                sql: "INSERT INTO shape_box (key, min_x, max_x, min_y, max_y) VALUES (?, ?, ?, ?, ?)",
+                arguments: [featureKey, bounds[0], bounds[2], bounds[1], bounds[3]]
+            )
+            totals.features += 1
+            let box = StoredDataset.Envelope(minX: bounds[0], minY: bounds[1], maxX: bounds[2], maxY: bounds[3])
+            totals.extent = totals.extent.map { $0.union(box) } ?? box
+        } else if let x = record.longitude, let y = record.latitude {
             // Indexed at the end, in code order (appends to the index instead of inserts all over it).
             points.append((ZOrder.code(x: x, y: y), featureKey, x, y))
             totals.features += 1

@@ -173,8 +173,6 @@ import Testing
             ([0x1F, 0x8B, 0x08], "a gzip-compressed file (decompress it first)"),
             (Array("<!DOCTYPE html><html>".utf8), "an HTML page (a web page was saved instead of the file?)"),
             (Array("\u{FEFF}  <html lang=ja>".utf8), "an HTML page (a web page was saved instead of the file?)"),
-            (Array(#"{"type":"FeatureCollection","features":[]}"#.utf8), "a GeoJSON file (GeoJSON is not read as a table yet)"),
-            (Array(#"[{"a":1}]"#.utf8), "a JSON document, not a table"),
             ([0x41, 0x00, 0x42, 0x00, 0x43], "a binary file, not text"),
         ] as [([UInt8], String)]
     )

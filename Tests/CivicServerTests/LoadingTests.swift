@@ -228,7 +228,8 @@ import Testing
                 let features = try #require(try Self.json(response)["features"] as? [[String: Any]])
                 #expect(features.count == 2)
                 let properties = try #require(features.first?["properties"] as? [String: Any])
-                #expect(properties["公園名"] as? String == "中央公園" && properties["開園年"] as? String == "1985")
+                // Columns of whole numbers are typed by their values (a generic dataset's inferred types).
+                #expect(properties["公園名"] as? String == "中央公園" && properties["開園年"] as? Int == 1985 && properties["面積"] as? Int == 1200)
             }
         }
     }

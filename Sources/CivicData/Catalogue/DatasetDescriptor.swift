@@ -31,6 +31,8 @@ public struct DatasetDescriptor: Sendable, Codable, Equatable {
     public var source: String?
     /// Last update of the data, YYYY-MM-DD.
     public var updated: String?
+    /// GeoJSON: make invalid geometries valid with GEOS (reported), as `--repair-geometry` does.
+    public var repairGeometry: Bool?
 
     public static let fileName = "dataset.json"
 

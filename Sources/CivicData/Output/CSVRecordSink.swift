@@ -2,15 +2,26 @@
 /// without coordinates). Not Sendable.
 public final class CSVRecordSink: RecordSink {
     private let writer: CSVWriter
+    /// GeoJSON input: the geometry is written as WKT in one more column (`RecordGeometry.wktColumn`).
+    private var writesGeometry = false
 
     public init(output: ByteWriter, encoding: CSVWriter.Encoding = .utf8, byteOrderMark: Bool = false) throws {
         writer = try CSVWriter(output: output, encoding: encoding, byteOrderMark: byteOrderMark)
     }
 
-    public func begin(_ layout: RecordLayout) throws { try writer.writeHeader(layout.columns) }
+    public func begin(_ layout: RecordLayout) throws {
+        writesGeometry = layout.hasGeometry
+        try writer.writeHeader(layout.columns + (writesGeometry ? [RecordGeometry.wktColumn] : []))
+    }
 
     public func write(_ records: [NormalizedRecord], report: ReportBuilder) throws {
-        for record in records { try writer.writeRow(record.values, line: record.line) }
+        for record in records {
+            if writesGeometry {
+                try writer.writeRow(record.values + [record.geometry?.wkt ?? ""], line: record.line)
+            } else {
+                try writer.writeRow(record.values, line: record.line)
+            }
+        }
     }
 
     public func finish(report: ReportBuilder) throws { try writer.finish() }
@@ -19,7 +30,8 @@ public final class CSVRecordSink: RecordSink {
 @available(*, unavailable)
 extension CSVRecordSink: Sendable {}
 
-/// The pipeline's GeoJSON output: a Point feature per record with usable coordinates, the columns the file
+/// The pipeline's GeoJSON output: a feature per record with a geometry (GeoJSON input: every record, its geometry
+/// as read or null) or usable coordinates (a Point), the columns the file
 /// supplies as properties; the feature count goes into the report. Not Sendable.
 public final class GeoJSONRecordSink: RecordSink {
     private let output: ByteWriter
@@ -40,8 +52,10 @@ public final class GeoJSONRecordSink: RecordSink {
             schema: layout.schema,
             properties: layout.suppliedColumns,
             framing: framing,
-            precision: precision
+            precision: precision,
+            numeric: layout.columns.indices.map(layout.isNumeric)
         )
+        writer.writesNullGeometry = layout.hasGeometry
         try writer.begin()
         self.writer = writer
     }

@@ -24,6 +24,9 @@ public final class GeoJSONWriter {
     private let properties: [Int]
     private let idColumn: Int?
     private var line: [UInt8] = []
+    /// Records without geometry are written with `"geometry":null` (GeoJSON input: every feature is kept) instead
+    /// of being left out (tables: a record without a point is no feature).
+    public var writesNullGeometry = false
 
     /// - Parameters:
     ///   - columns: the output header (property names, in order).
@@ -36,7 +39,8 @@ public final class GeoJSONWriter {
         schema: Schema,
         properties: [Int]? = nil,
         framing: Framing = .featureCollection,
-        precision: Int = 7
+        precision: Int = 7,
+        numeric columnsNumeric: [Bool]? = nil
     ) {
         self.output = output
         self.framing = framing
@@ -49,7 +53,9 @@ public final class GeoJSONWriter {
             key.append(0x3A)
             return key
         }
-        numeric = schema.kinds(of: selected.map { columns[$0] }).map { $0?.isNumeric == true }
+        numeric =
+            columnsNumeric.map { flags in selected.map { flags[$0] } }
+            ?? schema.kinds(of: selected.map { columns[$0] }).map { $0?.isNumeric == true }
         idColumn = schema.civic.idField.flatMap { columns.firstIndex(of: $0) }
         line.reserveCapacity(4096)
     }
@@ -61,10 +67,12 @@ public final class GeoJSONWriter {
         }
     }
 
-    /// Writes one record as a Point feature; returns false (writing nothing) when it has no usable coordinates.
+    /// Writes one record as a feature: its geometry (GeoJSON input), else a Point from its coordinates. Returns
+    /// false (writing nothing) when it has neither, unless `writesNullGeometry`.
     @discardableResult
     public func write(_ record: NormalizedRecord) throws -> Bool {
-        guard let longitude = record.longitude, let latitude = record.latitude else { return false }
+        let point = record.longitude.flatMap { longitude in record.latitude.map { (longitude, $0) } }
+        guard record.geometry != nil || point != nil || writesNullGeometry else { return false }
         // Built in a local buffer: no exclusivity checks on a class property per byte run.
         var line = self.line
         self.line = []
@@ -83,11 +91,19 @@ public final class GeoJSONWriter {
             JSONBytes.appendString(record.values[idColumn], to: &line)
             line.append(0x2C)
         }
-        JSONBytes.appendASCII(#""geometry":{"type":"Point","coordinates":["#, to: &line)
-        JSONBytes.appendFixed(longitude, precision: precision, to: &line)
-        line.append(0x2C)
-        JSONBytes.appendFixed(latitude, precision: precision, to: &line)
-        JSONBytes.appendASCII(#"]},"properties":{"#, to: &line)
+        JSONBytes.appendASCII(#""geometry":"#, to: &line)
+        if let geometry = record.geometry, !geometry.isEmpty {
+            geometry.appendJSON(to: &line, precision: precision)
+        } else if let (longitude, latitude) = point {
+            JSONBytes.appendASCII(#"{"type":"Point","coordinates":["#, to: &line)
+            JSONBytes.appendFixed(longitude, precision: precision, to: &line)
+            line.append(0x2C)
+            JSONBytes.appendFixed(latitude, precision: precision, to: &line)
+            JSONBytes.appendASCII("]}", to: &line)
+        } else {
+            JSONBytes.appendASCII("null", to: &line)
+        }
+        JSONBytes.appendASCII(#","properties":{"#, to: &line)
         let values = record.values
         for index in 0..<keys.count {
             if index > 0 { line.append(0x2C) }

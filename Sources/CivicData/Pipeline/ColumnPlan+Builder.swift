@@ -11,11 +11,30 @@ extension ColumnPlan {
         /// Output column names in use: an extra column gets a name of its own.
         private var outputNames: Set<String>
 
-        init(schema: Schema) {
+        /// The kind of each input column's sampled values, and the fields some header cell names (never filled by values).
+        private let valueKinds: [FieldKind?]
+        private let namedFields: Set<Int>
+
+        init(schema: Schema, header: [String] = [], values: ValueSample = .empty) {
             plan = ColumnPlan(schema: schema)
             self.schema = schema
-            matcher = HeaderMatcher(schema: schema)
+            let matcher = HeaderMatcher(schema: schema)
+            self.matcher = matcher
             outputNames = Set(plan.outputColumns)
+            valueKinds = values.kinds
+            namedFields = Set(header.compactMap { matcher.match(header: $0, key: HeaderKey($0))?.field })
+        }
+
+        /// Kinds whose values say which field a column is, when the schema has one field of the kind.
+        static let kindsThatName: Set<FieldKind> = [.latitude, .longitude, .municipalityCode, .corporateNumber]
+
+        /// The field a column without a known name is, by its values: the schema's only field of their kind, when no
+        /// header cell names it and no column fills it yet.
+        private func fieldByValues(at position: Int) -> Int? {
+            guard position < valueKinds.count, let kind = valueKinds[position], Builder.kindsThatName.contains(kind) else { return nil }
+            let candidates = fields.indices.filter { fields[$0].kind == kind }
+            guard candidates.count == 1, let field = candidates.first, !namedFields.contains(field), taken[field] == nil else { return nil }
+            return field
         }
 
         var fields: [Field] { schema.fields }
@@ -31,6 +50,8 @@ extension ColumnPlan {
             seenHeaders[key] = position
             if let (field, how) = matcher.match(header: rawName, key: key) {
                 addField(field, how: how, column: rawName, name: name, at: position)
+            } else if !ColumnPlan.packedCoordinateNames.contains(key), !isPlaneCoordinate(key), let field = fieldByValues(at: position) {
+                addField(field, how: .alias, column: rawName, name: name, at: position, byValues: true)
             } else if !addPackedCoordinates(rawName, key: key, at: position) {
                 notePlaneCoordinate(key, at: position)
                 addExtra(named: name, column: rawName, at: position)
@@ -48,6 +69,11 @@ extension ColumnPlan {
             return name
         }
 
+        private func isPlaneCoordinate(_ key: HeaderKey) -> Bool {
+            ColumnPlan.planeXNames.contains(key) || ColumnPlan.planeYNames.contains(key) || ColumnPlan.zoneNames.contains(key)
+                || ColumnPlan.datumNames.contains(key)
+        }
+
         /// A name already in the header: kept as an extra column `name (N)`.
         private mutating func addRepeatedHeader(_ rawName: String, name: String, at position: Int, first: Int) {
             plan.findings.append(
@@ -63,7 +89,14 @@ extension ColumnPlan {
 
         /// A column that means `field`: fills it, is joined to it (a further legacy column), or is kept as an extra
         /// column when the field is already filled.
-        private mutating func addField(_ field: Int, how: ColumnMapping.How, column rawName: String, name: String, at position: Int) {
+        private mutating func addField(
+            _ field: Int,
+            how: ColumnMapping.How,
+            column rawName: String,
+            name: String,
+            at position: Int,
+            byValues: Bool = false
+        ) {
             let fieldName = fields[field].name
             if let earlier = taken[field] {
                 if earlier.how == .legacyName && how == .legacyName {
@@ -86,7 +119,18 @@ extension ColumnPlan {
             plan.presentFields.insert(field)
             plan.targets.append(.field(output: field, field: field))
             plan.mappings.append(ColumnMapping(index: position + 1, column: rawName, output: [fieldName], how: how))
-            if how != .same {
+            if byValues {
+                plan.findings.append(
+                    Finding(
+                        .headerRenamed,
+                        .info,
+                        column: rawName,
+                        field: fieldName,
+                        message:
+                            "column \(name) is not a name \(schema.title) knows, but its values are all \(fields[field].kind.rawValue): written as \(fieldName)"
+                    )
+                )
+            } else if how != .same {
                 plan.findings.append(
                     Finding(
                         .headerRenamed,

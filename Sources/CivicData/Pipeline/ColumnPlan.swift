@@ -36,8 +36,10 @@ struct ColumnPlan: Sendable {
     var zoneColumn: Int?
     var datumColumn: Int?
 
-    init(header: [String], schema: Schema) {
-        var builder = Builder(schema: schema)
+    /// `values`, the first rows sampled, map a column no name explains to the one free field of the kind its values
+    /// have, where that kind means one thing (緯度, 経度, 全国地方公共団体コード, 法人番号).
+    init(header: [String], schema: Schema, values: ValueSample = .empty) {
+        var builder = Builder(schema: schema, header: header, values: values)
         for (position, name) in header.enumerated() { builder.add(name, at: position) }
         builder.settlePackedCoordinates(header: header)
         builder.reportMissingRequired()

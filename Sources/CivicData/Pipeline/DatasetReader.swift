@@ -45,6 +45,12 @@ public final class DatasetReader {
         return plan.presentFields.contains(latitude) || plan.presentFields.contains(longitude)
     }
 
+    /// True when the records carry geometries (GeoJSON).
+    public var hasGeometry: Bool { layout.hasGeometry }
+
+    /// The CRS the file names for its geometries (GeoJSON's legacy `"crs"` member), as written.
+    public var geometryCRSName: String? { rows.geometryCRSName }
+
     /// The output columns the file actually has (a standard field fed by an input column, or an extra column),
     /// in output order. Standard fields the file lacks are always empty.
     public var suppliedColumns: [Int] { layout.suppliedColumns }
@@ -64,7 +70,9 @@ public final class DatasetReader {
     private let displayName: String
     /// Findings about the file and its header, sent before the first record's.
     private var pendingFindings: [Finding]
-    private var pendingRow: CSVRow?
+    /// Rows read ahead (the first data rows, sampled for recognition), handed out before the source's next ones.
+    private var pendingRows: [CSVRow]
+    private var pendingIndex = 0
     private var findingBuffer: [Finding] = []
     /// 座標系 / 測地系 cell texts already read (most files repeat one or two values).
     private var systemNames: [String: CoordinateSystemName?] = [:]
@@ -94,21 +102,48 @@ public final class DatasetReader {
         displayName = name
 
         let search = try HeaderSearch(rows: rows)
-        guard let header = search.header else {
+        guard var header = search.header else {
             throw DatasetError(code: .empty, message: "no header row: the file is empty or has only # rows", file: displayName, line: 1)
         }
+        self.metadata = search.metadata
+        // The first data rows are read ahead: their values count in recognition (and type a generic dataset's columns).
+        var ahead: [CSVRow] = search.firstData.map { [$0] } ?? []
+        var sampled: [[String]] = []
+        // Blank rows, totals, notes and `#` rows (高松市's type rows after #property) are no sample of the values.
+        func isSample(_ row: CSVRow) -> Bool { !row.isBlank && row.cells.first?.hasPrefix("#") != true && DatasetReader.notARecord(row) == nil }
+        for row in ahead where isSample(row) { sampled.append(row.cells) }
+        while sampled.count < ValueSample.maximumRows, let row = try rows.nextRow() {
+            ahead.append(row)
+            if isSample(row) { sampled.append(row.cells) }
+        }
+        var values = ValueSample(columns: header.cells.count, rows: sampled)
+        // A file without a header row: its first row reads like the rows below it (a postal code, a phone number, a
+        // coordinate where the column holds them). It is a record, and the columns are named 列1, 列2 ….
+        var headerless: Finding?
+        if let like = DatasetReader.valuesLikeTheColumns(header.cells, values: values) {
+            headerless = Finding(
+                .headerNone,
+                .warning,
+                line: header.line,
+                message:
+                    "no header row: line \(header.line) is a record (\(like) like the rows below); the columns are named 列1…列\(header.cells.count)"
+            )
+            ahead.insert(header, at: 0)
+            sampled.insert(header.cells, at: 0)
+            header = CSVRow(line: header.line, cells: (1...max(header.cells.count, 1)).map { "列\($0)" })
+            values = ValueSample(columns: header.cells.count, rows: sampled)
+        }
+        self.pendingRows = ahead
         self.header = header.cells
         var positions: [String: Int] = [:]
         for (index, name) in header.cells.enumerated() where positions[name] == nil { positions[name] = index }
         self.headerPositions = positions
         self.headerLine = header.line
-        self.metadata = search.metadata
-        self.pendingRow = search.firstData
 
         // The sheet's name counts with the file's (a sheet named AED設置場所 in data.xlsx).
         let names = [name, rows.sheetName].compactMap { $0 }.joined(separator: " ")
-        let (recognition, schema) = try DatasetReader.recognize(header: header, name: names, options: options)
-        let plan = ColumnPlan(header: header.cells, schema: schema)
+        let (recognition, schema) = try DatasetReader.recognize(header: header, name: names, values: values, options: options)
+        let plan = ColumnPlan(header: header.cells, schema: schema, values: values)
         self.plan = plan
         normalizers = try plan.targets.enumerated().map { position, target in
             switch target {
@@ -127,7 +162,7 @@ public final class DatasetReader {
         joinedOutputs = joined.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         joinedOutputSet = Set(joined.keys)
         let inputColumns = plan.inputColumns(header: header.cells)
-        layout = RecordLayout(
+        var layout = RecordLayout(
             file: name,
             recognition: recognition,
             schema: schema,
@@ -135,6 +170,12 @@ public final class DatasetReader {
             mappings: plan.mappings,
             inputColumns: inputColumns
         )
+        layout.hasGeometry = rows.hasGeometry
+        let numberColumns = rows.numberColumns
+        if !numberColumns.isEmpty {
+            layout.numberColumns = Set(inputColumns.indices.filter { inputColumns[$0].map(numberColumns.contains) == true })
+        }
+        self.layout = layout
         fieldNames = schema.fields.map(\.name)
         requiredFields = plan.presentFields.sorted().filter { schema.fields[$0].isRequired }.map { ($0, schema.fields[$0].requiredSeverity) }
         if let latitude = plan.latitudeOutput, let longitude = plan.longitudeOutput,
@@ -150,7 +191,8 @@ public final class DatasetReader {
             coordinateCheck = nil
         }
         pendingFindings =
-            rows.takeFindings() + search.findings + DatasetReader.layoutFindings(recognition, schema: schema, line: header.line)
+            rows.takeFindings() + search.findings + (headerless.map { [$0] } ?? [])
+            + DatasetReader.layoutFindings(recognition, schema: schema, line: header.line)
             + plan.findings.map { finding in
                 var finding = finding
                 finding.line = finding.line ?? header.line
@@ -158,15 +200,30 @@ public final class DatasetReader {
             }
     }
 
+    /// Kinds no column name is written as: a header cell of one of them, in a column whose values are of it, is a
+    /// value, not a name. (Not URLs: vocabulary URIs are names.)
+    static let valueOnlyKinds: [FieldKind] = [.postalCode, .phone, .municipalityCode, .corporateNumber, .latitude, .longitude, .email]
+
+    /// What makes a would-be header row a record ("a postal code, a phone number"), or nil when it reads as names.
+    static func valuesLikeTheColumns(_ cells: [String], values: ValueSample) -> String? {
+        var like: [String] = []
+        for (column, cell) in cells.enumerated() where column < values.kinds.count {
+            guard let kind = values.kinds[column], valueOnlyKinds.contains(kind) else { continue }
+            let value = Width.narrowed(Whitespace.trimmed(cell))
+            if !value.isEmpty, ValueSample.matches(value, kind) { like.append("列\(column + 1) \(kind.rawValue)") }
+        }
+        return like.isEmpty ? nil : like.joined(separator: ", ")
+    }
+
     /// The dataset a header is, and its schema: the one named in `options`, else the one recognised, else — no
     /// standard dataset fits — a generic dataset of the file's own columns (a readable table is never refused).
-    private static func recognize(header: CSVRow, name: String, options: ReadOptions) throws -> (Recognition, Schema) {
+    private static func recognize(header: CSVRow, name: String, values: ValueSample, options: ReadOptions) throws -> (Recognition, Schema) {
         let recognizer = Recognizer(catalog: options.catalog)
         let recognized =
             try options.dataset.flatMap { $0 == GenericSchema.id ? nil : try recognizer.recognize(header: header.cells, declaredDataset: $0) }
-            ?? (options.dataset == nil ? recognizer.recognize(header: header.cells, fileName: name) : nil)
+            ?? (options.dataset == nil ? recognizer.recognize(header: header.cells, fileName: name, values: values) : nil)
         guard let recognized else {
-            let candidates = recognizer.closest(header: header.cells)
+            let candidates = recognizer.closest(header: header.cells, values: values)
             let closest = candidates.compactMap { candidate in
                 options.catalog[candidate.dataset].map { "\($0.title) \(candidate.score)" }
             }
@@ -184,7 +241,7 @@ public final class DatasetReader {
                 reason: reason,
                 candidates: candidates
             )
-            return (recognition, ColumnPlan.withCoordinateAliases(GenericSchema.make(header: header.cells, reason: reason)))
+            return (recognition, ColumnPlan.withCoordinateAliases(GenericSchema.make(header: header.cells, reason: reason, values: values)))
         }
         return (recognized, try options.catalog.schema(id: recognized.dataset))
     }
@@ -259,9 +316,13 @@ public final class DatasetReader {
     public func next(emitting emit: (ReadEvent) throws -> Void) throws -> NormalizedRecord? {
         while true {
             let row: CSVRow
-            if let pending = pendingRow {
-                row = pending
-                pendingRow = nil
+            if pendingIndex < pendingRows.count {
+                row = pendingRows[pendingIndex]
+                pendingIndex += 1
+                if pendingIndex == pendingRows.count {
+                    pendingRows = []
+                    pendingIndex = 0
+                }
             } else if let next = try rows.nextRow() {
                 row = next
             } else {
@@ -269,12 +330,12 @@ public final class DatasetReader {
                 return nil
             }
             for finding in rows.takeFindings() { try emit(.finding(finding)) }
-            if row.isBlank {
+            if row.isBlank && !row.isFeature {
                 try emit(.blankRow)
                 try emit(.finding(Finding(.rowBlank, .info, line: row.line, message: "blank row skipped")))
                 continue
             }
-            if let (code, message) = DatasetReader.notARecord(row) {
+            if !row.isFeature, let (code, message) = DatasetReader.notARecord(row) {
                 // Its cells stay in the report (shown with --show-values); it is not data.
                 try emit(
                     .finding(
@@ -377,6 +438,15 @@ public final class DatasetReader {
             record.latitude = nil
             record.longitude = nil
             record.planePoint = nil
+        }
+        if row.hasSourceError { record.hasErrors = true }
+        if row.isFeature {
+            record.feature = row.feature
+            record.geometry = row.geometry
+            if let geometry = row.geometry, geometry.kind == .point, geometry.x.count == 1 {
+                record.longitude = geometry.x[0]
+                record.latitude = geometry.y[0]
+            }
         }
         checkRequired(record, &findingBuffer)
         uniqueValues.check(record, into: &findingBuffer)

@@ -15,6 +15,12 @@ struct HeaderSearch {
     static let maximumTitleRows = 10
 
     init(rows: any RowSource) throws {
+        // GeoJSON: the first row is the property keys (possibly none), each feature a record even when blank.
+        if rows.hasGeometry {
+            header = try rows.nextRow()
+            firstData = try rows.nextRow()
+            return
+        }
         var lookahead: CSVRow?
         func nextRow() throws -> CSVRow? {
             if let row = lookahead {
@@ -26,7 +32,7 @@ struct HeaderSearch {
         while let row = try nextRow() {
             if row.isBlank && header == nil { continue }
             if row.cells.first?.hasPrefix("#") == true {
-                if header == nil && row.cells[0].lowercased() == "#property" {
+                if header == nil && HeaderSearch.isPropertyMarker(row.cells[0]) {
                     header = row
                 } else {
                     metadata.append(row.cells.enumerated().map { $0.offset == 0 ? String($0.element.dropFirst()) : $0.element })
@@ -56,6 +62,14 @@ struct HeaderSearch {
             header = row
             break
         }
+    }
+
+    /// `#property`, alone or followed by a note (`#property<-- プロパティの名前またはURI`, LinkData's template).
+    static func isPropertyMarker(_ cell: String) -> Bool {
+        let lower = cell.lowercased()
+        guard lower.hasPrefix("#property") else { return false }
+        let rest = lower.dropFirst("#property".count)
+        return rest.first.map { !$0.isLetter && !$0.isNumber && $0 != "_" } ?? true
     }
 
     static func filled(_ row: CSVRow) -> Int { row.cells.reduce(0) { $0 + ($1.isEmpty ? 0 : 1) } }

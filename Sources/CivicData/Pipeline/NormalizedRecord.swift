@@ -13,6 +13,10 @@ public struct NormalizedRecord: Sendable, Equatable {
     public var planePoint: PlanePoint?
     /// The datum a 測地系 column names for this record (e.g. 日本測地系), as written.
     public var datumText: String?
+    /// The geometry of a GeoJSON feature (a Point's also sets longitude/latitude).
+    public var geometry: RecordGeometry?
+    /// The 1-based number of the GeoJSON feature the record is, for messages.
+    public var feature: Int?
     /// The coordinate system the row's 座標系 / 座標系番号 / 測地系 cells name together, when they name one.
     public var coordinateSystem: CoordinateSystemName?
 

@@ -14,6 +14,19 @@ public struct RecordLayout: Sendable {
     public var inputColumns: [String?]
     /// What each output column holds, by the schema (nil for extra columns), which decides how writers type it.
     public var kinds: [FieldKind?]
+    /// True when records carry geometries (GeoJSON input): the GeoJSON writer writes them, the CSV and workbook
+    /// writers add a `RecordGeometry.wktColumn`, the store keeps them.
+    public var hasGeometry = false
+    /// Output columns whose every value was a JSON number in the input (GeoJSON properties of a generic dataset):
+    /// written as numbers like the schema's numeric fields.
+    public var numberColumns: Set<Int> = []
+
+    /// True when a column's values are numbers: by the schema's kind, or as the input typed them. A generic dataset
+    /// read from GeoJSON keeps the JSON types (a string `"27"` stays a string whatever its column's values look like).
+    public func isNumeric(_ column: Int) -> Bool {
+        if hasGeometry && recognition.dataset == GenericSchema.id { return numberColumns.contains(column) }
+        return kinds[column]?.isNumeric == true || numberColumns.contains(column)
+    }
 
     public init(file: String, recognition: Recognition, schema: Schema, columns: [String], mappings: [ColumnMapping], inputColumns: [String?]) {
         self.file = file

@@ -17,10 +17,19 @@ public protocol RowSource: AnyObject {
     func cellReference(line: Int, column: Int?) -> String?
     /// The worksheet's name, for workbooks: like the file name, a signal of which dataset the table is.
     var sheetName: String? { get }
+    /// True when the rows carry geometries (GeoJSON): sinks then keep them (CSV and workbooks as a WKT column).
+    var hasGeometry: Bool { get }
+    /// The CRS the source itself names for its geometries (GeoJSON's legacy `"crs"` member), as written.
+    var geometryCRSName: String? { get }
+    /// The columns whose every non-empty value is a number as the source typed it (GeoJSON), by header name.
+    var numberColumns: Set<String> { get }
 }
 
 extension RowSource {
     public var sheetName: String? { nil }
+    public var hasGeometry: Bool { false }
+    public var geometryCRSName: String? { nil }
+    public var numberColumns: Set<String> { [] }
 }
 
 extension CSVReader: RowSource {

@@ -5,7 +5,8 @@ public struct Recognition: Sendable, Codable, Equatable {
     public var title: String
     public var layout: Layout
     /// 0…1: for a standard layout the share of columns in common (Jaccard); otherwise the weighted share of the
-    /// file's columns that the dataset explains.
+    /// file's columns that the dataset explains — by name, with partial credit for columns whose values have a kind
+    /// the dataset has a field for. The file name and the values' words choose between datasets; they never raise it.
     public var score: Double
     /// True when the caller named the dataset (`--dataset`).
     public var declared: Bool

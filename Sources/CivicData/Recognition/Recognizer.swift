@@ -16,6 +16,9 @@ public struct Recognizer: Sendable {
         var current: Set<HeaderKey>
         var legacy: Set<HeaderKey>
         var all: Set<HeaderKey>
+        /// The kind of each current field (by name and alias), and how many fields have each kind.
+        var kinds: [HeaderKey: FieldKind]
+        var kindCounts: [FieldKind: Int]
     }
 
     private let profiles: [Profile]
@@ -23,6 +26,8 @@ public struct Recognizer: Sendable {
     private let known: Set<HeaderKey>
     private let weights: [HeaderKey: Double]
     private let unknownWeight: Double
+    /// The words that name each dataset in cell values (its non-ASCII file-name hints).
+    private let valueWords: [String: [String]]
 
     public init(catalog: SchemaCatalog = .bundled) {
         self.catalog = catalog
@@ -36,18 +41,32 @@ public struct Recognizer: Sendable {
                 for alias in field.aliases { all.insert(HeaderKey(alias)) }
             }
             for key in all { documentFrequency[key, default: 0] += 1 }
-            profiles.append(Profile(schema: schema, current: current, legacy: legacy, all: all))
+            var kinds: [HeaderKey: FieldKind] = [:]
+            var kindCounts: [FieldKind: Int] = [:]
+            for field in schema.fields {
+                kindCounts[field.kind, default: 0] += 1
+                for name in [field.name] + field.aliases { kinds[HeaderKey(name)] = field.kind }
+            }
+            profiles.append(Profile(schema: schema, current: current, legacy: legacy, all: all, kinds: kinds, kindCounts: kindCounts))
         }
         let count = Double(max(catalog.schemas.count, 1))
         self.profiles = profiles
         known = profiles.reduce(into: Set<HeaderKey>()) { $0.formUnion($1.all) }
         self.weights = documentFrequency.mapValues { log(1 + count / Double($0)) }
         self.unknownWeight = log(1 + count)
+        var valueWords: [String: [String]] = [:]
+        for schema in catalog.schemas {
+            let words = (schema.civic.fileNameHints ?? []).filter { !ValueScan.isASCII($0) }
+            if !words.isEmpty { valueWords[schema.id] = words }
+        }
+        self.valueWords = valueWords
     }
 
-    /// Recognises the dataset from the header alone; nil when nothing matches well enough.
-    public func recognize(header: [String], fileName: String? = nil) -> Recognition? {
-        let keys = self.keys(of: header)
+    /// Recognises the dataset from the header, the file (or sheet) name and the values of the first rows; nil when
+    /// nothing matches well enough.
+    public func recognize(header: [String], fileName: String? = nil, values: ValueSample = .empty) -> Recognition? {
+        let keyed = self.keyed(header)
+        let keys = Set(keyed.map(\.key))
         guard !keys.isEmpty else { return nil }
 
         // A standard layout?
@@ -76,74 +95,176 @@ public struct Recognizer: Sendable {
             )
         }
 
-        // The closest dataset.
-        let coverage = self.coverage(keys)
+        // The closest dataset, by the columns' names and, for columns no name explains, what their values are.
+        let typed = self.typed(header, values)
+        let coverage = self.coverage(keys, typed: typed)
+        // Values alone (a column of codes every dataset has) make no dataset: without a name in common, only the file
+        // name or the values' words can point to one.
+        guard let top = coverage.first(where: { $0.named > 0 }) ?? coverage.first else { return nil }
         let lowerName = (fileName.map { ($0 as NSString).lastPathComponent } ?? "").lowercased()
-        func hinted(_ profile: Profile) -> Bool {
-            !lowerName.isEmpty && (profile.schema.civic.fileNameHints ?? [profile.schema.id]).contains { lowerName.contains($0.lowercased()) }
-        }
-        guard let top = coverage.first else { return nil }
-        if top.score < minimumScore {
-            // The columns alone decide nothing; a file name that names exactly one dataset (aed_kobe.csv) does, as long as
-            // some of the columns are that dataset's.
-            let named = coverage.filter { hinted($0.profile) && $0.score > 0 }
-            guard named.count == 1, let only = named.first else { return nil }
-            return Recognition(
-                dataset: only.profile.schema.id,
-                title: only.profile.schema.title,
+        let byName = Set(
+            profiles.filter { profile in
+                !lowerName.isEmpty && (profile.schema.civic.fileNameHints ?? [profile.schema.id]).contains { lowerName.contains($0.lowercased()) }
+            }
+            .map(\.schema.id)
+        )
+        let byValues = namedByValues(values)
+        func percent(_ score: Double) -> Int { Int((score * 100).rounded()) }
+        func recognition(_ chosen: Coverage, _ reason: String) -> Recognition {
+            Recognition(
+                dataset: chosen.profile.schema.id,
+                title: chosen.profile.schema.title,
                 layout: .nonStandard,
-                score: Recognizer.rounded(only.score),
+                score: Recognizer.rounded(chosen.score),
                 declared: false,
-                reason:
-                    "non-standard columns that fit no dataset well (\(only.profile.schema.title) explains \(Int((only.score * 100).rounded())) %); the file (or sheet) name points to \(only.profile.schema.title)",
+                reason: reason + Recognizer.valueEvidence(typed.filter { !chosen.profile.all.contains($0.key) }),
                 candidates: Recognizer.candidates(coverage)
             )
         }
+        let valuesName = byValues.map { "the values name \($0.title) (in \($0.cells) category cells of the first \(values.rows.count) rows)" }
 
-        let close = coverage.filter { top.score - $0.score < 0.05 }
-        var chosen = top
-        var reason = "non-standard columns; \(top.profile.schema.title) explains \(Int((top.score * 100).rounded())) % of them (weighted)"
-        if close.count > 1 {
-            let hinted = close.filter { hinted($0.profile) }
-            let names = close.map(\.profile.schema.title).joined(separator: ", ")
-            if let byName = hinted.first {
-                chosen = byName
-                reason = "non-standard columns that fit \(names) about equally; the file (or sheet) name points to \(byName.profile.schema.title)"
-            } else {
-                reason =
-                    "non-standard columns that fit \(names) about equally; took the first in the national numbering, \(top.profile.schema.title) (pass --dataset to choose)"
+        if top.named < minimumScore {
+            // The column names alone decide nothing (value credits rank datasets but never lift one over the minimum);
+            // a file name or values that name one dataset do, as long as some of the columns are that dataset's by name.
+            let possible = coverage.filter { $0.named > 0 }
+            let named = possible.filter { byName.contains($0.profile.schema.id) }
+            let fromValues = possible.first { $0.profile.schema.id == byValues?.id }
+            let prefix = "non-standard columns that fit no dataset well"
+            if let fromValues, named.contains(where: { $0.profile.schema.id == fromValues.profile.schema.id }) {
+                return recognition(
+                    fromValues,
+                    "\(prefix) (\(fromValues.profile.schema.title) explains \(percent(fromValues.score)) %); the file (or sheet) name and \(valuesName ?? "") point to it"
+                )
             }
+            if named.count == 1, let only = named.first {
+                return recognition(
+                    only,
+                    "\(prefix) (\(only.profile.schema.title) explains \(percent(only.score)) %); the file (or sheet) name points to \(only.profile.schema.title)"
+                )
+            }
+            if let fromValues {
+                return recognition(
+                    fromValues,
+                    "\(prefix) (\(fromValues.profile.schema.title) explains \(percent(fromValues.score)) %); \(valuesName ?? "")"
+                )
+            }
+            if let first = named.first {
+                let names = named.map(\.profile.schema.title).joined(separator: ", ")
+                return recognition(
+                    first,
+                    "\(prefix); the file (or sheet) name points to \(names); \(first.profile.schema.title) explains most (\(percent(first.score)) %)"
+                )
+            }
+            return nil
         }
-        return Recognition(
-            dataset: chosen.profile.schema.id,
-            title: chosen.profile.schema.title,
-            layout: .nonStandard,
-            score: Recognizer.rounded(chosen.score),
-            declared: false,
-            reason: reason,
-            candidates: Recognizer.candidates(coverage)
+
+        // The file name and the values agreeing on one dataset outweigh columns that fit another only moderately.
+        if top.score < agreementOverrides, let byValues, byName.contains(byValues.id), byValues.id != top.profile.schema.id,
+            let agreed = coverage.first(where: { $0.named > 0 && $0.profile.schema.id == byValues.id })
+        {
+            return recognition(
+                agreed,
+                "non-standard columns that fit \(top.profile.schema.title) best (\(percent(top.score)) %) but not well; the file (or sheet) name and \(valuesName ?? "") point to \(agreed.profile.schema.title) (\(percent(agreed.score)) %)"
+            )
+        }
+
+        let close = coverage.filter { $0.named > 0 && top.score - $0.score < closeMargin }
+        guard close.count > 1 else {
+            return recognition(top, "non-standard columns; \(top.profile.schema.title) explains \(percent(top.score)) % of them (weighted)")
+        }
+        let names = close.prefix(4).map(\.profile.schema.title).joined(separator: ", ") + (close.count > 4 ? " and \(close.count - 4) more" : "")
+        let hinted = close.filter { byName.contains($0.profile.schema.id) }
+        let fromValues = close.first { $0.profile.schema.id == byValues?.id }
+        if let fromValues, hinted.isEmpty || hinted.contains(where: { $0.profile.schema.id == fromValues.profile.schema.id }) {
+            return recognition(fromValues, "non-standard columns that fit \(names) about equally; \(valuesName ?? "")")
+        }
+        if let first = hinted.first {
+            return recognition(
+                first,
+                "non-standard columns that fit \(names) about equally; the file (or sheet) name points to \(first.profile.schema.title)"
+            )
+        }
+        return recognition(
+            top,
+            "non-standard columns that fit \(names) about equally; took the first in the national numbering, \(top.profile.schema.title) (pass --dataset to choose)"
         )
+    }
+
+    /// Under this coverage, a dataset that both the file name and the values name is taken over the best fit.
+    public var agreementOverrides = 0.6
+
+    /// Datasets closer than this to the best are a tie, broken by the file name or the values.
+    public var closeMargin = 0.1
+
+    /// A dataset's coverage of a file's columns: `score` with the value credits, `named` by the names alone.
+    private typealias Coverage = (profile: Profile, score: Double, named: Double)
+
+    /// How much a column whose name no dataset explains counts when its values have a kind the dataset has a field
+    /// for: fully for kinds with one meaning (緯度, 経度, 全国地方公共団体コード, 法人番号), half for kinds several
+    /// fields share (電話番号, URL, dates), a quarter for flags, 有/無 and plain numbers.
+    static let valueCredit: [FieldKind: Double] = [
+        .municipalityCode: 1, .corporateNumber: 1, .latitude: 1, .longitude: 1, .phone: 0.5, .postalCode: 0.5, .url: 0.5, .email: 0.5,
+        .date: 0.5, .time: 0.5, .flag: 0.25, .yesNo: 0.25, .integer: 0.25, .number: 0.25,
+    ]
+
+    /// The dataset the sampled values name most (in at least half as many cells as rows, and more than any other),
+    /// by the words of its file-name hints that are not ASCII (避難所, 文化財 …).
+    private func namedByValues(_ values: ValueSample) -> (id: String, title: String, cells: Int)? {
+        guard !values.rows.isEmpty else { return nil }
+        let counts = values.mentions(of: valueWords).sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
+        guard let best = counts.first, best.value * 2 >= values.rows.count, counts.dropFirst().first.map({ $0.value < best.value }) ?? true,
+            let schema = catalog[best.key]
+        else { return nil }
+        return (best.key, schema.title, best.value)
+    }
+
+    /// What the values said about columns their names did not explain, for the reason.
+    private static func valueEvidence(_ typed: [(key: HeaderKey, column: String, kind: FieldKind)]) -> String {
+        guard !typed.isEmpty else { return "" }
+        let shown = typed.prefix(6).map { "\($0.column.isEmpty ? "(no name)" : $0.column): \($0.kind.rawValue)" }
+        return "; values of columns not known by name: " + shown.joined(separator: ", ") + (typed.count > 6 ? " …" : "")
     }
 
     /// The datasets that come closest to a header (up to three, best first), by the weighted share of its columns
     /// each explains: what the report names when no standard dataset fits.
-    public func closest(header: [String]) -> [Recognition.Candidate] {
-        let keys = self.keys(of: header)
-        return keys.isEmpty ? [] : Recognizer.candidates(coverage(keys))
+    public func closest(header: [String], values: ValueSample = .empty) -> [Recognition.Candidate] {
+        let keyed = self.keyed(header)
+        return keyed.isEmpty ? [] : Recognizer.candidates(coverage(Set(keyed.map(\.key)), typed: typed(header, values)))
     }
 
-    /// Every dataset with the weighted share of the columns it explains, best first.
-    private func coverage(_ keys: Set<HeaderKey>) -> [(profile: Profile, score: Double)] {
-        let total = keys.reduce(0.0) { $0 + weight($1) }
+    /// The columns whose values have a kind that earns credit, with their key (empty for a column without a name).
+    private func typed(_ header: [String], _ values: ValueSample) -> [(key: HeaderKey, column: String, kind: FieldKind)] {
+        let keys = Dictionary(keyed(header).map { ($0.position, $0.key) }, uniquingKeysWith: { first, _ in first })
+        return header.indices.compactMap { position in
+            guard position < values.kinds.count, let kind = values.kinds[position], Recognizer.valueCredit[kind] != nil,
+                !HeaderSearch.isPropertyMarker(header[position])
+            else { return nil }
+            return (keys[position] ?? HeaderKey(""), header[position], kind)
+        }
+    }
+
+    /// Every dataset with the weighted share of the columns it explains, best first: by name, and — for columns the
+    /// dataset does not know by name — by a field of the kind their values have (partial credit, `valueCredit`).
+    private func coverage(_ keys: Set<HeaderKey>, typed: [(key: HeaderKey, column: String, kind: FieldKind)] = []) -> [Coverage] {
+        // Columns without a name count in the whole as unknown names do.
+        let total = keys.reduce(0.0) { $0 + weight($1) } + Double(typed.filter { $0.key.value.isEmpty }.count) * unknownWeight
         return profiles.map { profile in
-            let explained = keys.filter { profile.all.contains($0) }.reduce(0.0) { $0 + weight($1) }
-            return (profile, total > 0 ? explained / total : 0)
+            let named = keys.filter { profile.all.contains($0) }.reduce(0.0) { $0 + weight($1) }
+            var explained = named
+            var free = profile.kindCounts
+            for key in keys { if let kind = profile.kinds[key] { free[kind, default: 0] -= 1 } }
+            for column in typed where !profile.all.contains(column.key) {
+                guard let credit = Recognizer.valueCredit[column.kind], free[column.kind, default: 0] > 0 else { continue }
+                free[column.kind, default: 0] -= 1
+                explained += credit * weight(column.key)
+            }
+            return total > 0 ? (profile, min(explained / total, 1), named / total) : (profile, 0, 0)
         }
         .sorted { $0.score > $1.score }
     }
 
     /// The three best of a coverage, as the report's candidates.
-    private static func candidates(_ coverage: [(profile: Profile, score: Double)]) -> [Recognition.Candidate] {
+    private static func candidates(_ coverage: [Coverage]) -> [Recognition.Candidate] {
         coverage.prefix(3).map { Recognition.Candidate(dataset: $0.profile.schema.id, layout: .nonStandard, score: rounded($0.score)) }
     }
 
@@ -175,14 +296,15 @@ public struct Recognizer: Sendable {
 
     /// The header's keys: each cell's whole name, or, when no dataset knows it, the first of its readings that one
     /// does (`名称/name` → 名称, `http://schema.org/name` → name).
-    func keys(of header: [String]) -> Set<HeaderKey> {
-        Set(
-            header.map { cell in
-                let key = HeaderKey(cell)
-                return known.contains(key) ? key : HeaderKey.variants(of: cell).first(where: known.contains) ?? key
-            }
-            .filter { !$0.value.isEmpty && $0.value != "#property" }
-        )
+    func keys(of header: [String]) -> Set<HeaderKey> { Set(keyed(header).map(\.key)) }
+
+    /// `keys(of:)` with each key's column position.
+    private func keyed(_ header: [String]) -> [(position: Int, key: HeaderKey)] {
+        header.enumerated().map { position, cell in
+            let key = HeaderKey(cell)
+            return (position, known.contains(key) ? key : HeaderKey.variants(of: cell).first(where: known.contains) ?? key)
+        }
+        .filter { !$0.key.value.isEmpty && !HeaderSearch.isPropertyMarker(header[$0.position]) }
     }
 
     static func jaccard(_ a: Set<HeaderKey>, _ b: Set<HeaderKey>) -> Double {

@@ -48,6 +48,9 @@ public final class ReportBuilder: FindingSink {
         if hasErrors { summary.recordsWithErrors += 1 }
     }
 
+    /// A stage after reading (geometry checks) found an error in a record counted without errors.
+    public func countLaterError() { summary.recordsWithErrors += 1 }
+
     /// Counts a blank row skipped.
     public func countBlankRow() { summary.blankRows += 1 }
 

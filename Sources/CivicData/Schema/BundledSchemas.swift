@@ -31,7 +31,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -55,7 +58,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -96,7 +100,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
@@ -120,7 +125,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -142,7 +149,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "半角英数字"
@@ -383,6 +393,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -527,7 +538,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -620,7 +634,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "corporateNumber",
-                    "aliases": [],
+                    "aliases": [
+                      "corp_no",
+                      "crop_no",
+                      "corporate_number"
+                    ],
                     "checkDigit": "corporateNumber",
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -639,7 +657,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "organization"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -658,7 +678,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "weekdays",
                     "aliases": [
-                      "availableDate"
+                      "availableDate",
+                      "day_of_week"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "concatenated weekday characters 月火水木金土日 (+祝) e.g. 月火水木金; exact official rule not confirmed"
@@ -679,7 +700,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "startTime"
+                      "startTime",
+                      "available_from"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -700,7 +722,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "endTime"
+                      "endTime",
+                      "available_to"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -722,6 +745,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "availableDateNote",
+                      "available_time_info",
                       "dateTimeRemarks"
                     ],
                     "status": "observed; required level unknown (treated as optional)"
@@ -1107,6 +1131,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "imageLicense",
                       "iamgeLicense",
+                      "image_license",
+                      "image_licencce",
                       "pictureLicense"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -1128,6 +1154,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -1669,7 +1696,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -1693,7 +1723,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -1734,7 +1765,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
@@ -1758,7 +1790,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -1798,7 +1832,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "半角英数字"
@@ -2032,6 +2069,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -2176,7 +2214,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -2305,7 +2346,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "corporateNumber",
-                    "aliases": [],
+                    "aliases": [
+                      "corp_no",
+                      "crop_no",
+                      "corporate_number"
+                    ],
                     "checkDigit": "corporateNumber",
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -2362,7 +2407,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "weekdays",
                     "aliases": [
-                      "availableDate"
+                      "availableDate",
+                      "day_of_week"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "concatenated weekday characters 月火水木金土日 (+祝) e.g. 月火水木金; exact official rule not confirmed"
@@ -2383,7 +2429,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "startTime"
+                      "startTime",
+                      "available_from"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -2404,7 +2451,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "endTime"
+                      "endTime",
+                      "available_to"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -2425,7 +2473,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "availableDateNote"
+                      "availableDateNote",
+                      "available_day_info"
                     ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -2468,6 +2517,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "imageLicense",
                       "iamgeLicense",
+                      "image_license",
+                      "image_licencce",
                       "pictureLicense"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -2581,6 +2632,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -3324,7 +3376,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -3348,7 +3403,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -3369,7 +3425,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
@@ -3393,7 +3450,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -3415,7 +3474,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "半角英数字"
@@ -3584,6 +3646,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -3701,7 +3764,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -4139,6 +4205,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "imageLicense",
                       "iamgeLicense",
+                      "image_license",
+                      "image_licencce",
                       "pictureLicense"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -4160,6 +4228,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -4172,7 +4241,11 @@ extension SchemaCatalog {
                 "fileNameHints": [
                   "evacuation_space",
                   "hinanbasho",
-                  "避難場所"
+                  "hinanbasyo",
+                  "hinanbazyo",
+                  "避難場所",
+                  "tsunami",
+                  "津波避難"
                 ],
                 "current": {
                   "source": [
@@ -4781,7 +4854,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level unknown (treated as optional)",
@@ -4859,7 +4935,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "area_name",
+                      "district_name"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -4878,7 +4957,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "integer",
-                    "aliases": [],
+                    "aliases": [
+                      "population",
+                      "total_population"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -5619,7 +5701,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "integer",
-                    "aliases": [],
+                    "aliases": [
+                      "number_of_households",
+                      "households"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -5639,6 +5724,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level unknown (treated as optional)"
@@ -5651,6 +5737,7 @@ extension SchemaCatalog {
                 "fileNameHints": [
                   "population",
                   "jinko",
+                  "jinkou",
                   "人口",
                   "setai",
                   "世帯",
@@ -6644,7 +6731,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -6668,7 +6758,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -6709,7 +6800,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
@@ -6733,7 +6825,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -6755,7 +6849,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "半角英数字"
@@ -6955,6 +7052,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -7077,7 +7175,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "access"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -7095,7 +7195,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "parking"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -7135,7 +7237,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -7154,7 +7259,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "phone",
-                    "aliases": [],
+                    "aliases": [
+                      "fax"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "no official pattern confirmed; real data: 000-000-0000 and (000)000-0000; leading 0 sometimes lost by Excel"
                   }
@@ -7247,7 +7354,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "corporateNumber",
-                    "aliases": [],
+                    "aliases": [
+                      "corp_no",
+                      "crop_no",
+                      "corporate_number"
+                    ],
                     "checkDigit": "corporateNumber",
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -7266,7 +7377,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "organization"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -7284,7 +7397,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "date",
-                    "aliases": [],
+                    "aliases": [
+                      "licensed_date"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "YYYY-MM-DD (v1 JSON-schema format: date); real data has Excel serial numbers (e.g. 45016 = 2023-03-31)"
                   }
@@ -7304,7 +7419,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "integer",
-                    "aliases": [],
+                    "aliases": [
+                      "capacity"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -7322,7 +7439,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "min_age"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -7341,7 +7460,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "weekdays",
                     "aliases": [
-                      "availableDate"
+                      "availableDate",
+                      "day_of_week"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "concatenated weekday characters 月火水木金土日 (+祝) e.g. 月火水木金; exact official rule not confirmed"
@@ -7362,7 +7482,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "startTime"
+                      "startTime",
+                      "available_from"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -7383,7 +7504,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "endTime"
+                      "endTime",
+                      "available_to"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -7404,7 +7526,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "availableDateNote"
+                      "availableDateNote",
+                      "available_day_info"
                     ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -7427,7 +7550,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "yesNo",
-                    "aliases": [],
+                    "aliases": [
+                      "temporary"
+                    ],
                     "enumLevel": "error",
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "有 | 無 (統制語彙)"
@@ -7695,6 +7820,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "imageLicense",
                       "iamgeLicense",
+                      "image_license",
+                      "image_licencce",
                       "pictureLicense"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -7716,6 +7843,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -7728,6 +7856,10 @@ extension SchemaCatalog {
                 "fileNameHints": [
                   "preschool",
                   "hoikuen",
+                  "hoikusho",
+                  "hoikujo",
+                  "nursery",
+                  "kosodate",
                   "保育",
                   "子育て"
                 ],
@@ -8370,7 +8502,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level unknown (treated as optional)",
@@ -8411,7 +8546,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "title"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -8447,7 +8584,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "description"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -8465,7 +8604,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "keyword",
+                      "keywords",
+                      "tags"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -8502,7 +8645,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "category",
+                      "theme"
+                    ],
                     "enumLevel": "warning",
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "Code list taken from the legacy column 分類 (市川市's current file uses exactly these values)."
@@ -8540,7 +8686,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "date",
-                    "aliases": [],
+                    "aliases": [
+                      "issued"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "YYYY-MM-DD (v1 JSON-schema format: date); real data has Excel serial numbers (e.g. 45016 = 2023-03-31)"
                   }
@@ -8559,7 +8707,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "date",
-                    "aliases": [],
+                    "aliases": [
+                      "modified"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "YYYY-MM-DD (v1 JSON-schema format: date); real data has Excel serial numbers (e.g. 45016 = 2023-03-31)"
                   }
@@ -8614,7 +8764,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "url",
-                    "aliases": [],
+                    "aliases": [
+                      "url",
+                      "landing_page",
+                      "landingPage"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -8938,7 +9092,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "format"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -8956,7 +9112,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "license"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -9503,7 +9661,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -9525,7 +9686,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "corporateNumber",
-                    "aliases": [],
+                    "aliases": [
+                      "corp_no",
+                      "crop_no",
+                      "corporate_number"
+                    ],
                     "checkDigit": "corporateNumber",
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -9547,7 +9712,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -9588,7 +9754,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
@@ -9612,7 +9779,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -9634,7 +9803,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "半角英数字"
@@ -9803,6 +9975,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -9917,7 +10090,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -10065,6 +10241,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -10489,7 +10666,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "confirmed-official (items 1-7); required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -10513,7 +10693,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "confirmed-official (items 1-7); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -10554,7 +10735,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "confirmed-official (items 1-7); required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
@@ -10578,7 +10760,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "confirmed-official (items 1-7); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -10600,7 +10784,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "confirmed-official (items 1-7); required level unknown (treated as optional)",
                     "notes": "半角英数字"
@@ -10769,6 +10956,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -10893,6 +11081,9 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "installationPosition",
+                      "toilet_position",
+                      "toilet_postion",
+                      "position",
                       "installationLocation"
                     ],
                     "status": "observed; required level unknown (treated as optional)"
@@ -10934,7 +11125,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -11027,7 +11221,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "corporateNumber",
-                    "aliases": [],
+                    "aliases": [
+                      "corp_no",
+                      "crop_no",
+                      "corporate_number"
+                    ],
                     "checkDigit": "corporateNumber",
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -11046,7 +11244,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "organization"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -11065,7 +11265,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "weekdays",
                     "aliases": [
-                      "availableDate"
+                      "availableDate",
+                      "day_of_week"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "concatenated weekday characters 月火水木金土日 (+祝) e.g. 月火水木金; exact official rule not confirmed"
@@ -11086,7 +11287,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "startTime"
+                      "startTime",
+                      "available_from"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -11107,7 +11309,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "endTime"
+                      "endTime",
+                      "available_to"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -11128,7 +11331,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "availableDateNote"
+                      "availableDateNote",
+                      "available_day_info"
                     ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -11293,6 +11497,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -11798,7 +12003,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -11822,7 +12030,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -12085,6 +12294,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -12229,7 +12439,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -12248,7 +12461,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "phone",
-                    "aliases": [],
+                    "aliases": [
+                      "fax"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "no official pattern confirmed; real data: 000-000-0000 and (000)000-0000; leading 0 sometimes lost by Excel"
                   }
@@ -12341,7 +12556,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "corporateNumber",
-                    "aliases": [],
+                    "aliases": [
+                      "corp_no",
+                      "crop_no",
+                      "corporate_number"
+                    ],
                     "checkDigit": "corporateNumber",
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -12397,7 +12616,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "weekdays",
                     "aliases": [
-                      "availableDate"
+                      "availableDate",
+                      "day_of_week"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "concatenated weekday characters 月火水木金土日 (+祝) e.g. 月火水木金; exact official rule not confirmed"
@@ -12496,6 +12716,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "imageLicense",
                       "iamgeLicense",
+                      "image_license",
+                      "image_licencce",
                       "pictureLicense"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -12517,6 +12739,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -13018,7 +13241,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "inferred: 2022+ template column (defined as in 01 公共施設一覧, observed)",
@@ -13042,7 +13268,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "inferred: 2022+ template column (defined as in 01 公共施設一覧, observed)",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -13083,7 +13310,12 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name",
+                      "診療所名",
+                      "病院名",
+                      "医療機関名",
+                      "病院・診療所名"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; 必須 in the legacy definition"
                   }
@@ -13107,7 +13339,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; 必須 in the legacy definition",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -13300,6 +13534,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "inferred: 2022+ template column (defined as in 01 公共施設一覧, observed)"
@@ -13444,7 +13679,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -13463,7 +13701,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "phone",
-                    "aliases": [],
+                    "aliases": [
+                      "fax"
+                    ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition",
                     "notes": "no official pattern confirmed; real data: 000-000-0000 and (000)000-0000; leading 0 sometimes lost by Excel"
                   }
@@ -13483,7 +13723,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "corporateNumber",
-                    "aliases": [],
+                    "aliases": [
+                      "corp_no",
+                      "crop_no",
+                      "corporate_number"
+                    ],
                     "checkDigit": "corporateNumber",
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition"
                   }
@@ -13502,7 +13746,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "開設者名",
+                      "開設者"
+                    ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition"
                   }
                 },
@@ -13631,7 +13878,9 @@ extension SchemaCatalog {
                     "requiredLevel": "required",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "診療科"
+                    ],
                     "separator": ";",
                     "status": "inferred: legacy column carried into the inferred current layout; 必須 in the legacy definition",
                     "notes": "multiple values separated by \";\" (半角セミコロン) per legacy definition"
@@ -13690,6 +13939,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition"
@@ -13702,8 +13952,12 @@ extension SchemaCatalog {
                 "fileNameHints": [
                   "medical_institution",
                   "hospital",
+                  "byoin",
+                  "byouin",
+                  "iryokikan",
                   "医療機関",
-                  "病院"
+                  "病院",
+                  "診療所"
                 ],
                 "current": {
                   "source": [
@@ -14279,7 +14533,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "confirmed-official (items 1-7); required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -14301,7 +14558,11 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "corporateNumber",
-                    "aliases": [],
+                    "aliases": [
+                      "corp_no",
+                      "crop_no",
+                      "corporate_number"
+                    ],
                     "checkDigit": "corporateNumber",
                     "status": "confirmed-official (items 1-7); required level unknown (treated as optional)"
                   }
@@ -14323,7 +14584,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "confirmed-official (items 1-7); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -14364,7 +14626,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "confirmed-official (items 1-7); required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
@@ -14388,7 +14651,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "confirmed-official (items 1-7); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -14410,7 +14675,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "confirmed-official (items 1-7); required level unknown (treated as optional)",
                     "notes": "半角英数字"
@@ -14597,6 +14865,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -14720,7 +14989,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "weekdays",
                     "aliases": [
-                      "availableDate"
+                      "availableDate",
+                      "day_of_week"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "concatenated weekday characters 月火水木金土日 (+祝) e.g. 月火水木金; exact official rule not confirmed"
@@ -14741,7 +15011,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "startTime"
+                      "startTime",
+                      "available_from"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -14762,7 +15033,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "endTime"
+                      "endTime",
+                      "available_to"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -14783,7 +15055,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "availableDateNote"
+                      "availableDateNote",
+                      "available_day_info"
                     ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -14875,7 +15148,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "access"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -14893,7 +15168,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "parking"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -15370,6 +15647,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "imageLicense",
                       "iamgeLicense",
+                      "image_license",
+                      "image_licencce",
                       "pictureLicense"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -15409,6 +15688,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -16068,7 +16348,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "inferred: 2022+ template column (defined as in 01 公共施設一覧, observed)",
@@ -16092,7 +16375,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "inferred: 2022+ template column (defined as in 01 公共施設一覧, observed)",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -16228,7 +16512,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "startTime"
+                      "startTime",
+                      "available_from"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; 必須 in the legacy definition",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -16249,7 +16534,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "time",
                     "aliases": [
-                      "endTime"
+                      "endTime",
+                      "available_to"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; 必須 in the legacy definition",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -16582,6 +16868,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "inferred: 2022+ template column (defined as in 01 公共施設一覧, observed)"
@@ -16704,7 +16991,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "access"
+                    ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition"
                   }
                 },
@@ -16722,7 +17011,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "parking"
+                    ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition"
                   }
                 },
@@ -16835,6 +17126,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition"
@@ -17528,7 +17820,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "confirmed-official; required level from the official sheet",
@@ -17552,7 +17847,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -17593,7 +17889,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "confirmed-official; required level from the official sheet"
                   }
@@ -17617,7 +17914,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -17639,7 +17938,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
                     "notes": "半角英数字"
@@ -17808,6 +18110,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "confirmed-official; required level from the official sheet"
@@ -17829,6 +18132,9 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "installationPosition",
+                      "toilet_position",
+                      "toilet_postion",
+                      "position",
                       "installationLocation"
                     ],
                     "status": "confirmed-official; required level from the official sheet"
@@ -17953,6 +18259,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_male_total",
                       "totalMensRestroom",
                       "totalMaleToilet"
                     ],
@@ -17975,6 +18282,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_male_urinal",
                       "smallMensRestroom",
                       "urinalMaleToilet"
                     ],
@@ -17997,6 +18305,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_male_jp_style",
                       "japaneseMensRestroom",
                       "japaneseStyleMaleToilet"
                     ],
@@ -18019,6 +18328,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_male_west_style",
                       "westernMensRestroom",
                       "westernStyleMaleToilet"
                     ],
@@ -18041,6 +18351,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_female_total",
                       "totalWomanRestroom",
                       "totalFemaleToilet"
                     ],
@@ -18063,6 +18374,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_female_jp_style",
                       "japaneseWomanRestroom"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
@@ -18085,6 +18397,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_female_west_style",
                       "westernWomanRestroom"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
@@ -18107,6 +18420,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_all",
                       "sharedRestroom"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
@@ -18129,6 +18443,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_jp_style_all",
                       "japaneseSharedRestroom",
                       "japaneseStyleUnisexToilet"
                     ],
@@ -18151,6 +18466,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_west_style_all",
                       "westernSharedRestroom",
                       "westernStyleUnisexToilet"
                     ],
@@ -18173,6 +18489,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "integer",
                     "aliases": [
+                      "count_multifunctional",
                       "multifunctionalRestroom",
                       "多機能トイレ数",
                       "numberOfmMultipurposeToilet"
@@ -18199,6 +18516,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "yesNo",
                     "aliases": [
+                      "available_wheelchair",
+                      "available_wheelchairl",
                       "wheelchairRestroom",
                       "multipurposeToilet"
                     ],
@@ -18226,6 +18545,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "yesNo",
                     "aliases": [
+                      "available_baby",
                       "anInfantRestroom",
                       "babyCareToilet"
                     ],
@@ -18253,6 +18573,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "yesNo",
                     "aliases": [
+                      "available_ostomate",
                       "ostomateRestroom",
                       "toiletForOstomates"
                     ],
@@ -18276,7 +18597,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "time",
                     "aliases": [
-                      "startTime"
+                      "startTime",
+                      "available_from"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -18297,7 +18619,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "confirmed",
                     "kind": "time",
                     "aliases": [
-                      "endTime"
+                      "endTime",
+                      "available_to"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -18319,6 +18642,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "availableDateNote",
+                      "available_time_info",
                       "dateTimeRemarks"
                     ],
                     "status": "confirmed-official; required level from the official sheet"
@@ -18362,6 +18686,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "imageLicense",
                       "iamgeLicense",
+                      "image_license",
+                      "image_licencce",
                       "pictureLicense"
                     ],
                     "status": "confirmed-official; required level from the official sheet"
@@ -18383,6 +18709,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "confirmed-official; required level from the official sheet"
@@ -18395,6 +18722,7 @@ extension SchemaCatalog {
                 "fileNameHints": [
                   "public_toilet",
                   "toilet",
+                  "toire",
                   "トイレ"
                 ],
                 "current": {
@@ -19098,7 +19426,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -19122,7 +19453,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -19343,6 +19675,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -19440,6 +19773,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -19452,6 +19786,8 @@ extension SchemaCatalog {
                 "fileNameHints": [
                   "fire_hydrant",
                   "hydrant",
+                  "shokasen",
+                  "shoukasen",
                   "消火栓",
                   "消防水利"
                 ],
@@ -19739,7 +20075,10 @@ extension SchemaCatalog {
                     "kind": "municipalityCode",
                     "aliases": [
                       "prefCode",
-                      "localGovernmentCode"
+                      "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
                     "status": "observed: third-party test fixture only (find_string id 61417607571); required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -19763,7 +20102,8 @@ extension SchemaCatalog {
                     "kind": "identifier",
                     "aliases": [
                       "identification",
-                      "identifier"
+                      "identifier",
+                      "no"
                     ],
                     "status": "observed: third-party test fixture only (find_string id 61417607571); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -20252,6 +20592,9 @@ extension SchemaCatalog {
                     "aliases": [
                       "prefCode",
                       "localGovernmentCode",
+                      "district_code",
+                      "city_code",
+                      "local_government_code",
                       "市区町村コード"
                     ],
                     "checkDigit": "jisx0402",
@@ -20277,7 +20620,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "identification",
                       "identifier",
-                      "NO"
+                      "no"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
@@ -20319,7 +20662,8 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "name"
+                      "name",
+                      "facility_name"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
@@ -20343,7 +20687,9 @@ extension SchemaCatalog {
                       "名称かな",
                       "名称_かな",
                       "fullNameInKana",
-                      "nameKana"
+                      "nameKana",
+                      "facility_kana",
+                      "name_kana"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
@@ -20365,7 +20711,10 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "fullNameInRomaji",
-                      "nameEn"
+                      "nameEn",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level unknown (treated as optional)",
                     "notes": "半角英数字"
@@ -20535,6 +20884,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "方書",
                       "katagaki",
+                      "facility_other_name",
                       "buildingNameEtc"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -20650,7 +21000,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "extension",
-                    "aliases": [],
+                    "aliases": [
+                      "tel_ext",
+                      "extension"
+                    ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level unknown (treated as optional)",
                     "notes": "free text; multiple values seen joined with ・"
                   }
@@ -20872,6 +21225,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "imageLicense",
                       "iamgeLicense",
+                      "image_license",
+                      "image_licencce",
                       "pictureLicense"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -20893,6 +21248,7 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "note",
+                      "remark",
                       "remarks"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -20907,6 +21263,9 @@ extension SchemaCatalog {
                   "hinanjo",
                   "hinannjo",
                   "hinanjyo",
+                  "hinansho",
+                  "hinanzyo",
+                  "hinansyo",
                   "避難所"
                 ],
                 "current": {

@@ -29,17 +29,33 @@ public enum GenericSchema {
         return map
     }()
 
+    /// The kinds the values of a column can give it when its name gives none: the knowable ones and numbers (codes
+    /// with leading zeros are never numbers; flags stay text, as their marks vary).
+    static let kindsFromValues: Set<FieldKind> = [
+        .municipalityCode, .corporateNumber, .latitude, .longitude, .phone, .postalCode, .url, .email, .date, .time, .yesNo, .integer,
+        .number,
+    ]
+
+    /// The kind a column's name makes knowable: its whole name, else one of its readings (`緯度\n(世界測地系)`).
+    static func kind(named name: String) -> FieldKind? {
+        kindByName[HeaderKey(name)] ?? HeaderKey.variants(of: name).lazy.compactMap { kindByName[$0] }.first
+    }
+
     /// The schema for a header: one field per named column (duplicates and coordinate helper columns are left to the
-    /// column plan, which keeps them as extra columns).
-    public static func make(header: [String], reason: String) -> Schema {
+    /// column plan, which keeps them as extra columns). A column whose name says nothing gets the kind every sampled
+    /// value of it has (`values`); a name with furigana or a second line is read as the name alone (the column plan
+    /// reports the renaming).
+    public static func make(header: [String], reason: String, values: ValueSample = .empty) -> Schema {
         var fields: [[String: Any]] = []
         var seen = Set<HeaderKey>()
         var latitude: String?
         var longitude: String?
         var hasPacked = false
-        for name in header {
+        let namedCoordinates = header.contains { kind(named: $0) == .latitude } && header.contains { kind(named: $0) == .longitude }
+        for (position, cell) in header.enumerated() {
+            let name = HeaderKey.reading(of: cell) ?? cell
             let key = HeaderKey(name)
-            guard !key.value.isEmpty, key.value != "#property", !seen.contains(key) else { continue }
+            guard !key.value.isEmpty, !HeaderSearch.isPropertyMarker(cell), !seen.contains(key) else { continue }
             if ColumnPlan.packedCoordinateNames.contains(key) { hasPacked = true }
             if ColumnPlan.planeXNames.contains(key) || ColumnPlan.planeYNames.contains(key) || ColumnPlan.zoneNames.contains(key)
                 || ColumnPlan.datumNames.contains(key) || ColumnPlan.packedCoordinateNames.contains(key)
@@ -47,7 +63,12 @@ public enum GenericSchema {
                 continue
             }
             seen.insert(key)
-            var kind = kindByName[key] ?? .text
+            var kind = kind(named: cell) ?? .text
+            if kind == .text, position < values.kinds.count, let inferred = values.kinds[position], kindsFromValues.contains(inferred),
+                !(namedCoordinates && (inferred == .latitude || inferred == .longitude))
+            {
+                kind = inferred
+            }
             if kind == .latitude { if latitude == nil { latitude = name } else { kind = .text } }
             if kind == .longitude { if longitude == nil { longitude = name } else { kind = .text } }
             fields.append(field(name, kind: kind))
@@ -75,7 +96,7 @@ public enum GenericSchema {
     }
 
     private static func field(_ name: String, kind: FieldKind) -> [String: Any] {
-        let type = kind.isNumeric ? "number" : (kind == .date ? "date" : "string")
+        let type = kind == .integer ? "integer" : kind.isNumeric ? "number" : (kind == .date ? "date" : "string")
         return ["name": name, "type": type, "civic": ["kind": kind.rawValue, "requiredLevel": "optional"]]
     }
 }

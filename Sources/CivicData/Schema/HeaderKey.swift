@@ -46,17 +46,75 @@ extension HeaderKey {
     public static func variants(of header: String) -> [HeaderKey] {
         var texts: [String] = []
         let trimmed = header.trimmingCharacters(in: .whitespacesAndNewlines)
+        // The name without its furigana or second line: 名称（めいしょう）, 緯度\n(世界測地系).
+        if let reading = reading(of: header) { texts.append(reading) }
         // A vocabulary term: what follows the last # or /, or a prefix like schema: (not a time like 9:00).
         if trimmed.contains("://") {
             if let cut = trimmed.lastIndex(where: { $0 == "#" || $0 == "/" }) { texts.append(String(trimmed[trimmed.index(after: cut)...])) }
         } else if let colon = trimmed.firstIndex(of: ":"), trimmed[..<colon].allSatisfy({ $0.isASCII && $0.isLetter }), !trimmed[..<colon].isEmpty {
             texts.append(String(trimmed[trimmed.index(after: colon)...]))
         }
+        // A GIS export's field prefix (ArcGIS joins write USER_施設名称, USER_住所).
+        for prefix in HeaderKey.exportPrefixes where trimmed.count > prefix.count && trimmed.uppercased().hasPrefix(prefix) {
+            texts.append(String(trimmed.dropFirst(prefix.count)))
+        }
         // Two names in one cell.
         let separators: Set<Character> = ["/", "／", "|", "｜", "\n", "\r\n", "\r"]
         if !trimmed.contains("://"), trimmed.contains(where: { separators.contains($0) }) {
             texts += trimmed.split(whereSeparator: { separators.contains($0) }).map(String.init)
         }
-        return texts.map(HeaderKey.init).filter { !$0.value.isEmpty && $0 != HeaderKey(header) }
+        // An IMI 共通語彙基盤 path (名称_表記, 地理座標_緯度, 連絡先_電話番号): the term without _表記, and the property
+        // of a container class.
+        let term = texts.first { $0.contains("_") } ?? trimmed
+        if term.hasSuffix("_表記") { texts.append(String(term.dropLast(3))) }
+        if let cut = term.firstIndex(of: "_"), imiContainers.contains(String(term[..<cut])) { texts.append(String(term[term.index(after: cut)...])) }
+        var seen: Set<HeaderKey> = [HeaderKey(header)]
+        return texts.map(HeaderKey.init).filter { !$0.value.isEmpty && seen.insert($0).inserted }
+    }
+
+    /// Prefixes GIS exports put before every field name.
+    static let exportPrefixes = ["USER_"]
+
+    /// IMI 共通語彙基盤 classes whose properties files write as `class_property`.
+    static let imiContainers: Set<String> = ["地理座標", "連絡先", "住所", "座標"]
+
+    /// The name a header cell means when it carries its reading or a note on further lines or in kana parentheses:
+    /// `名称（めいしょう）` → 名称, `名称\nメイショウ` → 名称, `緯度\n(世界測地系)` → 緯度, `想定収容\n人数` → 想定収容人数.
+    /// Nil when the cell is already just a name.
+    public static func reading(of header: String) -> String? {
+        let lines = header.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        .filter { !$0.isEmpty }
+        var name: String
+        if lines.count > 1 {
+            // Further lines that are a reading (kana) or a note in parentheses are dropped; others continue the name.
+            name = lines[0]
+            for line in lines.dropFirst() where !isKana(line) && !isParenthesised(line) { name += line }
+        } else {
+            name = lines.first ?? ""
+        }
+        // Furigana in parentheses at the end.
+        for (open, close) in [("（", "）"), ("(", ")")] where name.hasSuffix(close) {
+            if let start = name.range(of: open, options: .backwards), start.lowerBound > name.startIndex {
+                let inside = name[start.upperBound..<name.index(before: name.endIndex)]
+                if isKana(String(inside)) { name = String(name[..<start.lowerBound]).trimmingCharacters(in: .whitespaces) }
+            }
+        }
+        return name.isEmpty || name == header ? nil : name
+    }
+
+    /// Hiragana or katakana only (with ー ・ and spaces): a reading.
+    static func isKana(_ text: String) -> Bool {
+        !text.isEmpty
+            && text.unicodeScalars.allSatisfy { scalar in
+                (0x3041...0x309F).contains(scalar.value) || (0x30A0...0x30FF).contains(scalar.value) || (0xFF66...0xFF9F).contains(scalar.value)
+                    || scalar == " " || scalar == "\u{3000}"
+            }
+    }
+
+    /// `(世界測地系)`, `（任意）`: a note.
+    static func isParenthesised(_ text: String) -> Bool {
+        (text.hasPrefix("(") && text.hasSuffix(")")) || (text.hasPrefix("（") && text.hasSuffix("）"))
     }
 }

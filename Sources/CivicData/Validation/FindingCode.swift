@@ -27,6 +27,8 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible,
     public static let headerEmpty = FindingCode("header.empty")
     public static let headerExtraColumn = FindingCode("header.extraColumn")
     public static let headerMissingRequired = FindingCode("header.missingRequired")
+    /// The file has no header row: its first row is a record (its values are like the columns').
+    public static let headerNone = FindingCode("header.none")
     public static let headerRenamed = FindingCode("header.renamed")
     public static let columnJoined = FindingCode("column.joined")
     public static let columnPackedCoordinates = FindingCode("column.packedCoordinates")
@@ -125,4 +127,23 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible,
     public static let workbookNumberAsText = FindingCode("workbook.numberAsText")
     public static let workbookFormulaWithoutValue = FindingCode("workbook.formulaWithoutValue")
     public static let workbookErrorValue = FindingCode("workbook.errorValue")
+    // GeoJSON input and geometry (CivicData's GeoJSONRows, CivicGeo's GeometryProcessor)
+    /// An element of `features` that is not a Feature, or a Feature whose `properties` are not an object.
+    public static let geojsonNotFeature = FindingCode("geojson.notFeature")
+    /// A feature's `id` when a property is also named `id` (kept in the report).
+    public static let geojsonFeatureID = FindingCode("geojson.featureId")
+    /// Members that are not GeoJSON's (kept in the report).
+    public static let geojsonForeignMember = FindingCode("geojson.foreignMember")
+    /// A feature without geometry (null) or with an empty one.
+    public static let geometryAbsent = FindingCode("geometry.absent")
+    /// A geometry that is not a GeoJSON geometry (kept in the report).
+    public static let geometryUnreadable = FindingCode("geometry.unreadable")
+    /// A geometry GEOS finds invalid (self-intersection, unclosed ring …).
+    public static let geometryInvalid = FindingCode("geometry.invalid")
+    /// An invalid geometry made valid by GEOS (`--repair-geometry`).
+    public static let geometryRepaired = FindingCode("geometry.repaired")
+    /// A geometry (partly) outside Japan.
+    public static let geometryOutsideJapan = FindingCode("geometry.outsideJapan")
+    /// A geometry's WKT longer than a workbook cell holds (the .xlsx cell is left empty).
+    public static let geometryTooLongForCell = FindingCode("geometry.tooLongForCell")
 }

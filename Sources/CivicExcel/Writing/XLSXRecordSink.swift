@@ -9,18 +9,48 @@ public final class XLSXRecordSink: RecordSink {
     private var writer: XLSXWriter?
     /// The finished workbook, when no URL was given.
     public private(set) var bytes: [UInt8]?
+    /// GeoJSON input: the geometry is written as WKT in one more column (`RecordGeometry.wktColumn`).
+    private var writesGeometry = false
 
     /// - Parameter url: where to write the workbook; nil keeps it in `bytes`.
     public init(url: URL?) { self.url = url }
 
     public func begin(_ layout: RecordLayout) throws {
-        writer = try XLSXWriter(columns: layout.columns, types: XLSXWriter.types(for: layout), sheetName: layout.schema.title)
+        writesGeometry = layout.hasGeometry
+        writer = try XLSXWriter(
+            columns: layout.columns + (writesGeometry ? [RecordGeometry.wktColumn] : []),
+            types: XLSXWriter.types(for: layout) + (writesGeometry ? [.text] : []),
+            sheetName: layout.schema.title
+        )
     }
 
     public func write(_ records: [NormalizedRecord], report: ReportBuilder) throws {
         guard let writer else { return }
-        for record in records { try writer.writeRow(record.values) }
+        guard writesGeometry else {
+            for record in records { try writer.writeRow(record.values) }
+            return
+        }
+        for record in records {
+            var wkt = record.geometry?.wkt ?? ""
+            if wkt.utf16.count > XLSXRecordSink.maximumCellCharacters {
+                try report.receive(
+                    Finding(
+                        .geometryTooLongForCell,
+                        .warning,
+                        line: record.line,
+                        column: RecordGeometry.wktColumn,
+                        message:
+                            "the geometry's WKT is \(wkt.utf16.count) characters, more than a workbook cell holds (\(XLSXRecordSink.maximumCellCharacters)); the cell is left empty: use the GeoJSON or CSV output"
+                    )
+                )
+                wkt = ""
+            }
+            try writer.writeRow(record.values + [wkt])
+        }
     }
+
+    /// Excel's limit on a cell's text (UTF-16 code units).
+    public static let maximumCellCharacters = 32767
 
     public func finish(report: ReportBuilder) throws {
         guard let writer else { return }

@@ -59,7 +59,9 @@ public final class XLSXWriter {
     /// The column types for a layout's output columns, from their kinds: numbers (integer, number, 緯度, 経度),
     /// dates, times; everything else (codes, IDs, phone numbers, postal codes, flags…) as text.
     public static func types(for layout: RecordLayout) -> [ColumnType] {
-        types(kinds: layout.kinds)
+        zip(layout.columns.indices, types(kinds: layout.kinds)).map { column, type in
+            layout.isNumeric(column) ? .number : (type == .number ? .text : type)
+        }
     }
 
     /// The column types for `columns` by the schema's field kinds (columns it does not have are text).

@@ -51,9 +51,9 @@ struct DownloadsController: Sendable {
             let (encoding, bom) = try DownloadsController.csvOptions(request)
             let output = ByteWriter()
             let writer = try CSVWriter(output: output, encoding: encoding, byteOrderMark: bom)
-            try writer.writeHeader(dataset.columns)
+            try writer.writeHeader(DownloadsController.columns(dataset))
             do {
-                for feature in page.features { try writer.writeRow(feature.values, line: feature.line) }
+                for feature in page.features { try writer.writeRow(DownloadsController.row(feature, dataset), line: feature.line) }
             } catch let error as CSVWriteError {
                 throw APIError(.unprocessableContent, code: "NotRepresentable", error.message)
             }
@@ -67,7 +67,7 @@ struct DownloadsController: Sendable {
             var out: [UInt8] = []
             JSONBytes.appendASCII(#"{"type":"FeatureCollection","features":["#, to: &out)
             var first = true
-            for feature in page.features where feature.longitude != nil {
+            for feature in page.features where feature.longitude != nil || feature.geometry != nil {
                 if !first { out.append(0x2C) }
                 first = false
                 out.append(0x0A)
@@ -78,7 +78,7 @@ struct DownloadsController: Sendable {
         case "xlsx":
             guard request.uri.queryParameters.isEmpty else { throw APIError.badParameter("\(id).xlsx takes no parameters") }
             let writer = try DownloadsController.workbookWriter(dataset)
-            for feature in page.features { try writer.writeRow(feature.values) }
+            for feature in page.features { try writer.writeRow(DownloadsController.row(feature, dataset)) }
             return Payload(
                 bytes: try writer.finishBytes(),
                 contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -110,7 +110,7 @@ struct DownloadsController: Sendable {
         let etag = "\"data-\(String(hash.value, radix: 16))\""
         let store = self.store
         let renderer = FeatureRenderer(collection)
-        let columns = dataset.columns
+        let columns = DownloadsController.columns(dataset)
         let selector = CollectionSelector.dataset(dataset)
         let contentType = csv ? (encoding == .cp932 ? "text/csv; charset=Shift_JIS" : "text/csv; charset=utf-8") : "application/geo+json"
         return try await delivery.respondStreamed(request, etag: etag, contentType: contentType) {
@@ -126,8 +126,8 @@ struct DownloadsController: Sendable {
                     let page = try store.features(in: selector, limit: 2000, offset: offset)
                     for feature in page.features {
                         if let csvWriter {
-                            try csvWriter.writeRow(feature.values, line: feature.line)
-                        } else if feature.longitude != nil {
+                            try csvWriter.writeRow(DownloadsController.row(feature, dataset), line: feature.line)
+                        } else if feature.longitude != nil || feature.geometry != nil {
                             if !first { out.append(0x2C) }
                             first = false
                             out.append(0x0A)
@@ -159,7 +159,7 @@ struct DownloadsController: Sendable {
             while true {
                 let page = try store.features(in: .dataset(dataset), limit: 2000, offset: offset)
                 if page.features.isEmpty { break }
-                for feature in page.features { try writer.writeRow(feature.values) }
+                for feature in page.features { try writer.writeRow(DownloadsController.row(feature, dataset)) }
                 offset += page.features.count
             }
             let partial = path + ".\(UUID().uuidString).partial"
@@ -187,10 +187,24 @@ struct DownloadsController: Sendable {
     static func workbookWriter(_ dataset: StoredDataset) throws -> XLSXWriter {
         let schema: Schema? = dataset.schema
         return try XLSXWriter(
-            columns: dataset.columns,
-            types: XLSXWriter.types(columns: dataset.columns, schema: schema),
+            columns: columns(dataset),
+            types: XLSXWriter.types(columns: columns(dataset), schema: schema),
             sheetName: dataset.standardTitle
         )
+    }
+
+    /// A download's columns: the dataset's, and the geometry as WKT when it has lines or polygons.
+    static func columns(_ dataset: StoredDataset) -> [String] {
+        dataset.columns + (dataset.hasShapes ? [RecordGeometry.wktColumn] : [])
+    }
+
+    /// A record's download row: its values, and its geometry as WKT when the dataset has lines or polygons.
+    static func row(_ feature: StoredFeature, _ dataset: StoredDataset) -> [String] {
+        guard dataset.hasShapes else { return feature.values }
+        if feature.geometry == nil, let x = feature.longitude, let y = feature.latitude {
+            return feature.values + [RecordGeometry(x: x, y: y).wkt]
+        }
+        return feature.values + [FeatureRenderer.wkt(feature.geometry)]
     }
 
     /// A CSV download's options: `bom=true|false`, `encoding=utf-8|cp932`; anything else is a 400.

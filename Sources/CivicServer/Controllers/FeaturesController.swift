@@ -244,8 +244,20 @@ struct FeaturesController: Sendable {
         if query.format == "csv" {
             let output = ByteWriter()
             let writer = try CSVWriter(output: output)
-            try writer.writeHeader(collection.columns)
-            for feature in page.features { try writer.writeRow(renderer.values(of: feature), line: feature.line) }
+            // Lines and polygons as WKT in a last column, as in the downloads.
+            let shapes = collection.datasets.contains(where: \.hasShapes)
+            try writer.writeHeader(collection.columns + (shapes ? [RecordGeometry.wktColumn] : []))
+            for feature in page.features {
+                var row = renderer.values(of: feature)
+                if shapes {
+                    if feature.geometry == nil, let x = feature.longitude, let y = feature.latitude {
+                        row.append(RecordGeometry(x: x, y: y).wkt)
+                    } else {
+                        row.append(FeatureRenderer.wkt(feature.geometry))
+                    }
+                }
+                try writer.writeRow(row, line: feature.line)
+            }
             return Payload(bytes: output.bytes, contentType: "text/csv; charset=utf-8")
         }
 
@@ -296,9 +308,10 @@ struct FeaturesController: Sendable {
             query.crs.isStorage
             ? nil
             : try FeaturesController.converted(page.features, to: query.crs)
+        let shapes = query.crs.isStorage || !page.features.contains { $0.geometry != nil } ? nil : try ShapeConverter(query.crs)
         for (index, feature) in page.features.enumerated() {
             if index > 0 { out.append(0x2C) }
-            renderer.append(feature, to: &out, point: points.map { $0[index] }, precision: query.crs.precision)
+            renderer.append(feature, to: &out, point: points.map { $0[index] }, shapes: shapes, precision: query.crs.precision)
         }
         JSONBytes.appendASCII("]}", to: &out)
         return Payload(bytes: out, contentType: "application/geo+json", headers: [.contentCRS: "<\(query.crs.uri)>"])
@@ -331,7 +344,8 @@ struct FeaturesController: Sendable {
         }
         var out: [UInt8] = []
         let point = crs.isStorage ? nil : try FeaturesController.converted([feature], to: crs).first
-        renderer.append(feature, to: &out, point: point, precision: crs.precision)
+        let shapes = crs.isStorage || feature.geometry == nil ? nil : try ShapeConverter(crs)
+        renderer.append(feature, to: &out, point: point, shapes: shapes, precision: crs.precision)
         out.removeLast()  // re-open the feature object to add its links
         let base = baseURL(request) + "/collections/" + FeaturesController.escape(collection.id)
         JSONBytes.appendASCII(#","links":"#, to: &out)
@@ -361,7 +375,7 @@ struct FeaturesController: Sendable {
             if let allowed = field?.allowedValues, field?.kind != .flag { property["enum"] = allowed }
             properties[column] = property
         }
-        properties["geometry"] = ["format": "geometry-point"]
+        properties["geometry"] = ["format": collection.datasets.contains(where: \.hasShapes) ? "geometry-any" : "geometry-point"]
         return try jsonPayload(
             [
                 "$schema": "https://json-schema.org/draft/2019-09/schema",

@@ -42,6 +42,11 @@ struct InputOptions: ParsableArguments {
 
     @OptionGroup var schemaOptions: SchemaOptions
 
+    @Flag(
+        name: .long,
+        help: "ジオメトリ修復 GeoJSON: make geometries GEOS finds invalid valid (GEOSMakeValid), each repair reported; without it they are only reported."
+    )
+    var repairGeometry = false
     @Option(
         name: .long,
         help: ArgumentHelp(
@@ -82,6 +87,7 @@ struct InputOptions: ParsableArguments {
             georeferencing.declaredBy = "--from-crs"
         }
         options.georeferencing = georeferencing
+        options.repairGeometry = repairGeometry
         return options
     }
 }

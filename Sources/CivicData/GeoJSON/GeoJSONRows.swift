@@ -1,0 +1,367 @@
+import Foundation
+
+/// Reads a GeoJSON file (RFC 7946, and the 2008 form with a `"crs"` member) as rows, so that a FeatureCollection
+/// is a dataset like a table: the header is the union of the features' property keys in order of first appearance
+/// (with `id` first when features have ids and no property is named so), each feature is a row whose cells are its
+/// property values (strings as they are, numbers as written, `true`/`false`, nested objects and arrays as their
+/// compact JSON text, null as empty), and the row carries the feature's geometry.
+///
+/// A single Feature, or a bare geometry, is read as one row. Any other JSON is not a table
+/// (`DatasetError.notATable`, saying what it is). The whole file is parsed in memory, so it is limited to
+/// `maximumBytes`; malformed JSON is a `GeoJSONError` naming the line and column. A row's line is the line its
+/// feature starts on (in a file written on one line every feature is on line 1, so findings also name the
+/// feature's number).
+///
+/// Not Sendable: it hands out its rows in order.
+public final class GeoJSONRows: RowSource {
+    /// The largest file read (256 MiB): the parsed tree takes several times the file's size in memory.
+    public static let defaultMaximumBytes = 256 << 20
+
+    /// The CRS the file's legacy `"crs"` member names (`urn:ogc:def:crs:EPSG::6668`, `EPSG:4612` …), as written;
+    /// nil when it has none (RFC 7946: CRS84).
+    public let crsName: String?
+    /// What the file is: `FeatureCollection`, `Feature`, or a geometry type.
+    public let topLevelType: String
+    /// The features read.
+    public let featureCount: Int
+
+    private let name: String
+    private let byteCount: Int
+    private let lineEndings: String
+    private var rows: [CSVRow]
+    private var nextIndex = 0
+    /// Findings, each with the index of the row it comes with.
+    private var findings: [(row: Int, finding: Finding)]
+
+    /// Reads and parses the whole source. Throws `GeoJSONError` when it is too large or not JSON, and
+    /// `DatasetError.notATable` when it is JSON but not GeoJSON.
+    public convenience init(source: InputSource, maximumBytes: Int = GeoJSONRows.defaultMaximumBytes) throws {
+        let bytes: [UInt8]
+        switch source {
+        case .file(let url):
+            let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? nil
+            if let size, size > maximumBytes { throw GeoJSONError.tooLarge(file: source.displayName, size: size, limit: maximumBytes) }
+            bytes = Array(try Data(contentsOf: url))
+        case .standardInput:
+            bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
+        case .bytes(let given, _):
+            bytes = given
+        }
+        try self.init(bytes: bytes, name: source.displayName, maximumBytes: maximumBytes)
+    }
+
+    public init(bytes: [UInt8], name: String, maximumBytes: Int = GeoJSONRows.defaultMaximumBytes) throws {
+        guard bytes.count <= maximumBytes else { throw GeoJSONError.tooLarge(file: name, size: bytes.count, limit: maximumBytes) }
+        self.name = name
+        byteCount = bytes.count
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(bytes)
+        } catch {
+            let (line, column) = JSONParser.position(of: error.offset, in: bytes)
+            throw GeoJSONError(code: .malformed, message: "not valid JSON: \(error.message)", file: name, line: line, column: column)
+        }
+        var lineStarts = [0]
+        for (index, byte) in bytes.enumerated() where byte == 0x0A { lineStarts.append(index + 1) }
+        func line(of offset: Int) -> Int {
+            var low = 0
+            var high = lineStarts.count
+            while high - low > 1 {
+                let middle = (low + high) / 2
+                if lineStarts[middle] <= offset { low = middle } else { high = middle }
+            }
+            return low + 1
+        }
+        let crlf = bytes.indices.contains { $0 > 0 && bytes[$0] == 0x0A && bytes[$0 - 1] == 0x0D }
+        lineEndings = lineStarts.count == 1 ? "none" : (crlf ? "CRLF" : "LF")
+
+        guard case .object = json, let type = json["type"]?.stringValue else {
+            let what =
+                if case .object(let members) = json {
+                    "an object with \(members.prefix(5).map { "\"\($0.key)\"" }.joined(separator: ", "))\(members.count > 5 ? ", …" : "") and no GeoJSON \"type\""
+                } else {
+                    json.kindDescription
+                }
+            throw DatasetError(code: .notATable, message: "not a table: a JSON document (\(what)), not GeoJSON", file: name, line: 1)
+        }
+        topLevelType = type
+        crsName = GeoJSONRows.crsName(json["crs"])
+
+        // The features and the line each starts on.
+        var features: [(value: JSONValue, line: Int)] = []
+        switch type {
+        case "FeatureCollection":
+            guard case .array(let elements, let offsets)? = json["features"] else {
+                throw GeoJSONError(code: .notGeoJSON, message: "a FeatureCollection needs \"features\": […]", file: name, line: 1, column: 1)
+            }
+            features = zip(elements, offsets).map { ($0, line(of: $1)) }
+        case "Feature":
+            features = [(json, 1)]
+        case let geometry where RecordGeometry.Kind(rawValue: geometry) != nil:
+            features = [(.object([("type", .string("Feature")), ("geometry", json), ("properties", .null)]), 1)]
+        default:
+            throw DatasetError(
+                code: .notATable,
+                message: "not a table: a JSON document whose \"type\" is \"\(type)\", not a GeoJSON FeatureCollection, Feature or geometry",
+                file: name,
+                line: 1
+            )
+        }
+        featureCount = features.count
+
+        var findings: [(row: Int, finding: Finding)] = []
+        // Columns: the property keys in order of first appearance.
+        var columns: [String] = []
+        var positions: [String: Int] = [:]
+        for feature in features {
+            guard case .object(let members)? = feature.value["properties"] else { continue }
+            for member in members where positions[member.key] == nil {
+                positions[member.key] = columns.count
+                columns.append(member.key)
+            }
+        }
+        let idIsColumn = positions["id"] == nil && features.contains { $0.value["id"] != nil && $0.value["id"] != .null }
+        if idIsColumn {
+            columns.insert("id", at: 0)
+            positions = [:]
+            for (index, column) in columns.enumerated() { positions[column] = index }
+        }
+        var rows = [CSVRow(line: features.first?.line ?? 1, cells: columns)]
+        // Columns whose values are all JSON numbers (nulls aside), so that writers keep them numbers.
+        var numbers = Set<Int>()
+        var notNumbers = Set<Int>()
+        func note(_ finding: Finding) { findings.append((rows.count, finding)) }
+        if type == "FeatureCollection",
+            let topLevelExtras = GeoJSONRows.foreignMembers(json, known: ["type", "features", "crs", "bbox"])
+        {
+            findings.append(
+                (
+                    0,
+                    Finding(
+                        .geojsonForeignMember,
+                        .info,
+                        line: 1,
+                        message: "members of the \(type) that are not GeoJSON's; kept only in this report",
+                        before: topLevelExtras
+                    )
+                )
+            )
+        }
+        for (number, feature) in features.enumerated() {
+            let featureNumber = number + 1
+            let where_ = "feature \(featureNumber)"
+            guard case .object = feature.value, feature.value["type"]?.stringValue == "Feature" else {
+                note(
+                    Finding(
+                        .geojsonNotFeature,
+                        .error,
+                        line: feature.line,
+                        message: "\(where_) is \(feature.value.kindDescription) that is not a GeoJSON Feature; kept only in this report",
+                        before: feature.value.jsonText
+                    )
+                )
+                continue
+            }
+            var cells = [String](repeating: "", count: columns.count)
+            var sourceError = false
+            switch feature.value["properties"] {
+            case .object(let members)?:
+                for member in members {
+                    let position = positions[member.key]!
+                    cells[position] = GeoJSONRows.cell(member.value)
+                    switch member.value {
+                    case .number: numbers.insert(position)
+                    case .null: break
+                    default: notNumbers.insert(position)
+                    }
+                }
+            case .null?, nil:
+                break
+            case let other?:
+                sourceError = true
+                note(
+                    Finding(
+                        .geojsonNotFeature,
+                        .error,
+                        line: feature.line,
+                        message: "the \"properties\" of \(where_) are \(other.kindDescription), not an object; kept only in this report",
+                        before: other.jsonText
+                    )
+                )
+            }
+            if let id = feature.value["id"], id != .null {
+                if idIsColumn {
+                    cells[0] = GeoJSONRows.cell(id)
+                    if case .number = id { numbers.insert(0) } else { notNumbers.insert(0) }
+                } else {
+                    note(
+                        Finding(
+                            .geojsonFeatureID,
+                            .info,
+                            line: feature.line,
+                            message: "the id of \(where_) (a property is also named \"id\"); kept only in this report",
+                            before: id.jsonText
+                        )
+                    )
+                }
+            }
+            if let extras = GeoJSONRows.foreignMembers(feature.value, known: ["type", "id", "geometry", "properties", "bbox"]) {
+                note(
+                    Finding(
+                        .geojsonForeignMember,
+                        .info,
+                        line: feature.line,
+                        message: "members of \(where_) that are not GeoJSON's; kept only in this report",
+                        before: extras
+                    )
+                )
+            }
+            var row = CSVRow(line: feature.line, cells: cells)
+            row.feature = featureNumber
+            row.hasSourceError = sourceError
+            let geometryValue = feature.value["geometry"] ?? .null
+            do {
+                row.geometry = try RecordGeometry(json: geometryValue)
+                if row.geometry == nil || row.geometry?.isEmpty == true {
+                    note(
+                        Finding(
+                            .geometryAbsent,
+                            .warning,
+                            line: feature.line,
+                            message:
+                                "\(where_) has \(row.geometry == nil ? "no geometry (null)" : "an empty geometry"): kept as a record without a place"
+                        )
+                    )
+                }
+            } catch {
+                row.hasSourceError = true
+                note(
+                    Finding(
+                        .geometryUnreadable,
+                        .error,
+                        line: feature.line,
+                        message: "the geometry of \(where_) cannot be read: \(error.message); it is kept only in this report",
+                        before: geometryValue.jsonText
+                    )
+                )
+            }
+            rows.append(row)
+        }
+        self.rows = rows
+        self.findings = findings
+        numberColumns = Set(numbers.subtracting(notNumbers).map { columns[$0] })
+    }
+
+    /// A cell's text for a property value.
+    static func cell(_ value: JSONValue) -> String {
+        switch value {
+        case .null: ""
+        case .string(let text): text
+        case .number(let text): text
+        case .bool(let value): value ? "true" : "false"
+        case .array, .object: value.jsonText
+        }
+    }
+
+    /// The name in a 2008 GeoJSON `"crs"` member: `{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::6668"}}`,
+    /// or the `EPSG` form `{"type":"EPSG","properties":{"code":4612}}`.
+    static func crsName(_ value: JSONValue?) -> String? {
+        guard let value, let properties = value["properties"] else { return nil }
+        if let name = properties["name"]?.stringValue { return name }
+        if case .number(let code)? = properties["code"] { return "EPSG:\(code)" }
+        return nil
+    }
+
+    /// The members of an object other than `known`, as a JSON object text; nil when none.
+    static func foreignMembers(_ value: JSONValue, known: Set<String>) -> String? {
+        guard case .object(let members) = value else { return nil }
+        let extra = members.filter { !known.contains($0.key) }
+        return extra.isEmpty ? nil : JSONValue.object(extra).jsonText
+    }
+
+    public func nextRow() throws -> CSVRow? {
+        guard nextIndex < rows.count else { return nil }
+        defer { nextIndex += 1 }
+        return rows[nextIndex]
+    }
+
+    public func takeFindings() -> [Finding] {
+        // The file's findings come with the header, each feature's with its row, the rest at the end.
+        let handedOut = nextIndex >= rows.count ? Int.max : nextIndex
+        guard let first = findings.first, first.row < handedOut else { return [] }
+        let count = findings.prefix { $0.row < handedOut }.count
+        defer { findings.removeFirst(count) }
+        return findings.prefix(count).map(\.finding)
+    }
+
+    public func describe(headerLine: Int, metadata: [[String]]) -> SourceDescription {
+        SourceDescription(
+            file: name,
+            format: "geojson",
+            bytes: byteCount,
+            encoding: "UTF-8",
+            byteOrderMark: false,
+            encodingBasis: "declared",
+            delimiter: "none",
+            lineEndings: lineEndings,
+            headerLine: max(headerLine, 1),
+            metadata: metadata
+        )
+    }
+
+    public var progress: (read: Int, total: Int?) {
+        (rows.isEmpty ? byteCount : byteCount * nextIndex / rows.count, byteCount)
+    }
+
+    public var hasCellReferences: Bool { false }
+    public func cellReference(line: Int, column: Int?) -> String? { nil }
+    public var hasGeometry: Bool { true }
+    public var geometryCRSName: String? { crsName }
+    public private(set) var numberColumns: Set<String> = []
+}
+
+@available(*, unavailable)
+extension GeoJSONRows: Sendable {}
+
+/// A GeoJSON file cannot be read.
+public struct GeoJSONError: Error, Sendable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Wrapped: String, Hashable, Sendable { case malformed, tooLarge, notGeoJSON }
+        private let wrapped: Wrapped
+        private init(_ wrapped: Wrapped) { self.wrapped = wrapped }
+        /// Not JSON: the position says where it stops being JSON.
+        public static let malformed = Code(.malformed)
+        /// Larger than the reader's limit.
+        public static let tooLarge = Code(.tooLarge)
+        /// JSON with a GeoJSON type but not the members that type needs.
+        public static let notGeoJSON = Code(.notGeoJSON)
+        public var description: String { wrapped.rawValue }
+    }
+
+    public var code: Code
+    public var message: String
+    public var file: String
+    public var line: Int
+    /// 1-based, in characters.
+    public var column: Int
+
+    public init(code: Code, message: String, file: String, line: Int, column: Int) {
+        self.code = code
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    static func tooLarge(file: String, size: Int, limit: Int) -> GeoJSONError {
+        GeoJSONError(
+            code: .tooLarge,
+            message: "the file is \(size) bytes; GeoJSON is read whole, up to \(limit) bytes (split it, or convert it to CSV with WKT first)",
+            file: file,
+            line: 1,
+            column: 1
+        )
+    }
+
+    public var description: String { "\(file):\(line):\(column): \(code): \(message)" }
+}
