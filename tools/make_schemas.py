@@ -206,8 +206,9 @@ ALIASES = {
     "所在地_連結表記": ["所在地", "住所", "address"],
     "建物名等(方書)": ["方書", "katagaki"],
     "名称": ["name"],
-    "緯度": ["latitude", "lat"],
-    "経度": ["longitude", "lon", "lng", "long"],   # long: W3C geo (wgs84_pos#long), as in LinkData templates
+    # ido/idou, keido/keidou: rōmaji (静岡市); longtitude: a common misspelling (北海道 hospital_list.csv)
+    "緯度": ["latitude", "lat", "ido", "idou"],
+    "経度": ["longitude", "lon", "lng", "long", "longtitude", "keido", "keidou"],   # long: W3C geo (wgs84_pos#long), as in LinkData templates
     "電話番号": ["telephoneNumber", "電話"],
     "設置位置": ["installationPosition"],
     "利用可能曜日": ["availableDate"],

@@ -80,6 +80,37 @@ public enum InputSniffer {
         }
         if lowered.hasPrefix("<") { return "an XML document, not a table" }
         if !isUTF16, head.contains(0) { return "a binary file, not text" }
+        if !isUTF16, let firstLine = String(decoding: text.prefix(512), as: UTF8.self).split(whereSeparator: \.isNewline).first,
+            isJavaScript(String(firstLine))
+        {
+            return "a JavaScript file (a script for a web map, saved with a table's name)"
+        }
         return nil
+    }
+
+    /// A first line that opens a script: a declaration (`var mapData = {`, `const x =`), a function, an export,
+    /// a global assignment (`window.data = [`) or "use strict". No header line of a table looks like these: header
+    /// cells hold no `name = ` after a keyword and a space.
+    static func isJavaScript(_ line: String) -> Bool {
+        let text = line.drop { $0.isWhitespace }
+        let openings = [
+            "\"use strict\"", "'use strict'", "module.exports", "export default ", "export const ", "export let ", "export var ",
+            "export function ",
+        ]
+        if openings.contains(where: { text.hasPrefix($0) }) { return true }
+        // `keyword name =`, `object.name =`.
+        for keyword in ["var ", "let ", "const ", "var\t", "let\t", "const\t", "window.", "globalThis.", "self."] where text.hasPrefix(keyword) {
+            let rest = text.dropFirst(keyword.count).drop { $0.isWhitespace }
+            let name = rest.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "$" || $0 == "." }
+            guard let first = name.first, !first.isNumber else { continue }
+            if rest.dropFirst(name.count).drop(while: { $0.isWhitespace }).hasPrefix("=") { return true }
+        }
+        // `function name(`.
+        if text.hasPrefix("function"), let next = text.dropFirst("function".count).first, next.isWhitespace || next == "(" {
+            let rest = text.dropFirst("function".count).drop { $0.isWhitespace }
+            let name = rest.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "$" }
+            if rest.dropFirst(name.count).drop(while: { $0.isWhitespace }).hasPrefix("(") { return true }
+        }
+        return false
     }
 }

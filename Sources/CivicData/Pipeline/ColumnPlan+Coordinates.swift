@@ -11,6 +11,30 @@ extension ColumnPlan {
     )
     static let datumNames: Set<HeaderKey> = Set(["測地系", "測地系名", "datum"].map(HeaderKey.init))
 
+    /// 緯度/経度 spellings the generic dataset reads besides its own (`GenericSchema`): rōmaji (ido/idou,
+    /// keido/keidou) and the common misspelling longtitude. The standard datasets have them as aliases
+    /// (tools/make_schemas.py).
+    static let latitudeAliases: Set<HeaderKey> = Set(["ido", "idou"].map(HeaderKey.init))
+    static let longitudeAliases: Set<HeaderKey> = Set(["longtitude", "keido", "keidou"].map(HeaderKey.init))
+
+    /// A generic schema whose header names 緯度/経度 in one of `latitudeAliases`/`longitudeAliases` (alone or next to
+    /// a spelling `GenericSchema` knows): those columns become its coordinate fields. Unchanged otherwise.
+    static func withCoordinateAliases(_ schema: Schema) -> Schema {
+        guard schema.civic.latitudeField == nil || schema.civic.longitudeField == nil else { return schema }
+        func position(_ kind: FieldKind, _ aliases: Set<HeaderKey>) -> Int? {
+            schema.fields.firstIndex { $0.kind == kind } ?? schema.fields.firstIndex { aliases.contains(HeaderKey($0.name)) }
+        }
+        guard let latitude = position(.latitude, latitudeAliases), let longitude = position(.longitude, longitudeAliases) else { return schema }
+        var schema = schema
+        for (index, kind) in [(latitude, FieldKind.latitude), (longitude, .longitude)] {
+            schema.fields[index].type = "number"
+            schema.fields[index].civic?.kind = kind
+        }
+        schema.civic.latitudeField = schema.fields[latitude].name
+        schema.civic.longitudeField = schema.fields[longitude].name
+        return schema
+    }
+
     /// Column names that hold "lat,lon" in one cell.
     static let packedCoordinateNames: Set<HeaderKey> = Set(
         ["location", "位置", "緯度経度", "緯度・経度", "座標", "latlng", "latlon", "lat,lng", "lat,lon", "緯度,経度"].map(HeaderKey.init)

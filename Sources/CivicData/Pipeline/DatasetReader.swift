@@ -80,6 +80,9 @@ public final class DatasetReader {
     private let fieldNames: [String]
     private let requiredFields: [(index: Int, severity: Severity)]
     private let coordinateCheck: CoordinateCheck?
+    /// Whether the file's X/Y columns hold degrees (経度/緯度) rather than 平面直角座標 metres: decided on the first
+    /// row with two numbers there (`readDegreesFromPlaneColumns`).
+    private var planeColumnsHoldDegrees: Bool?
     /// The report this reader has begun (its findings go there).
     private weak var begun: ReportBuilder?
     /// The report made for `next(reportingTo:)` with a plain sink.
@@ -238,7 +241,7 @@ public final class DatasetReader {
                 reason: reason,
                 candidates: candidates
             )
-            return (recognition, GenericSchema.make(header: header.cells, reason: reason, values: values))
+            return (recognition, ColumnPlan.withCoordinateAliases(GenericSchema.make(header: header.cells, reason: reason, values: values)))
         }
         return (recognized, try options.catalog.schema(id: recognized.dataset))
     }
@@ -429,6 +432,7 @@ public final class DatasetReader {
         let systemReadable = readCoordinateSystem(row, into: &record, &findingBuffer)
         if plan.planeXColumn != nil { readPlanePoint(row, into: &record, &findingBuffer) }
         checkCoordinates(&record, &findingBuffer)
+        if record.planePoint != nil { readDegreesFromPlaneColumns(&record, &findingBuffer) }
         if !systemReadable {
             // Which CRS the row is in is unknown: its point is not placed (the finding says so).
             record.latitude = nil
@@ -557,6 +561,64 @@ public final class DatasetReader {
         }
         guard numbers.count == 2 else { return }
         record.planePoint = PlanePoint(x: numbers[0], y: numbers[1], zone: record.coordinateSystem?.zone)
+    }
+
+    /// X/Y columns that hold degrees — Y 35.70838, X 139.70662, as GIS exports and the 保育園マップ format write
+    /// them — are 経度 (X) and 緯度 (Y), not plane rectangular metres: no 平面直角座標 point lies within 200 m of its
+    /// zone's origin on both axes, where such metres would have to be. Decided once per file, on the first row whose
+    /// X and Y are numbers (a file mixes neither), and reported with the reason; the point is then checked as 緯度/経度
+    /// (a swapped pair exchanged, a point outside Japan left off the map) and fills empty 緯度/経度 fields.
+    private func readDegreesFromPlaneColumns(_ record: inout NormalizedRecord, _ findingBuffer: inout [Finding]) {
+        guard let point = record.planePoint, let xColumn = plan.planeXColumn, let yColumn = plan.planeYColumn,
+            record.latitude == nil, record.longitude == nil
+        else { return }
+        if planeColumnsHoldDegrees == nil {
+            let inRange = { (latitude: Double, longitude: Double) in
+                CoordinateCheck.japanLatitudes.contains(latitude) && CoordinateCheck.japanLongitudes.contains(longitude)
+            }
+            let degrees = inRange(point.y, point.x) || inRange(point.x, point.y)
+            planeColumnsHoldDegrees = degrees
+            if degrees {
+                findingBuffer.append(
+                    Finding(
+                        .coordinatesPlaneColumnsInDegrees,
+                        .info,
+                        line: record.line,
+                        column: header[xColumn],
+                        message:
+                            "\(header[xColumn])/\(header[yColumn]) hold degrees inside Japan's range (緯度 20–46, 経度 122–154), not 平面直角座標 metres (which would put the point within 200 m of its zone's origin): read for the whole file as 経度 (\(header[xColumn])) and 緯度 (\(header[yColumn]))",
+                        before: "\(header[xColumn])=\(Degrees.text(point.x)) \(header[yColumn])=\(Degrees.text(point.y))"
+                    )
+                )
+            }
+        }
+        guard planeColumnsHoldDegrees == true else { return }
+        record.planePoint = nil
+        let latitudeText = Degrees.text(point.y)
+        let longitudeText = Degrees.text(point.x)
+        let check = CoordinateCheck(
+            latitudeField: "緯度",
+            longitudeField: "経度",
+            latitudeColumn: header[yColumn],
+            longitudeColumn: header[xColumn]
+        )
+        let outcome = check.check(
+            latitudeText: latitudeText,
+            longitudeText: longitudeText,
+            line: record.line,
+            hasPlanePoint: false,
+            into: &findingBuffer
+        )
+        guard let latitude = outcome.latitude, let longitude = outcome.longitude else { return }
+        record.latitude = latitude
+        record.longitude = longitude
+        // Empty 緯度/経度 fields are filled from them (X/Y stay as they are, in their own columns).
+        if let latitudeIndex = plan.latitudeOutput, let longitudeIndex = plan.longitudeOutput, record.values[latitudeIndex].isEmpty,
+            record.values[longitudeIndex].isEmpty
+        {
+            record.values[latitudeIndex] = Degrees.text(latitude)
+            record.values[longitudeIndex] = Degrees.text(longitude)
+        }
     }
 
     /// The row's coordinate system from its 座標系 / 座標系番号 and 測地系 cells (`CoordinateSystemName`), into

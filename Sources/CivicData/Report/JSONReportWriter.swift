@@ -2,7 +2,8 @@ import Foundation
 
 /// Streams a report as JSON: findings are written as they arrive, the rest when the file is done, so a report
 /// of millions of findings needs no memory. Keys are those of `Report` (`docs/report.schema.json`).
-/// Values (`before`/`after`) are written only when `showValues` is set. Not Sendable.
+/// Values (`before`/`after`) are written only when `showValues` is set, except the `before` of a finding that is the
+/// only copy of input cells (`Finding.isOnlyCopy`), always written. Not Sendable.
 public final class JSONReportWriter: FindingSink {
     private let output: ByteWriter
     private let showValues: Bool
@@ -95,11 +96,13 @@ public final class JSONReportWriter: FindingSink {
         }
         JSONBytes.appendASCII(#","message":"#, to: &out)
         JSONBytes.appendString(finding.message, to: &out)
-        if showValues {
+        if showValues || finding.isOnlyCopy {
             if let before = finding.before {
                 JSONBytes.appendASCII(#","before":"#, to: &out)
                 JSONBytes.appendString(before, to: &out)
             }
+        }
+        if showValues {
             if let after = finding.after {
                 JSONBytes.appendASCII(#","after":"#, to: &out)
                 JSONBytes.appendString(after, to: &out)

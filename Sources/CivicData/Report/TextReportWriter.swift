@@ -1,5 +1,6 @@
 /// Writes a report for people: a heading about the file, one line per finding as it arrives, then the counts.
-/// Values appear only when `showValues` is set. Not Sendable.
+/// Values appear only when `showValues` is set, except those of findings that are the only copy of input cells
+/// (`Finding.isOnlyCopy`). Not Sendable.
 public final class TextReportWriter: FindingSink {
     private let output: ByteWriter
     private let showValues: Bool
@@ -39,8 +40,8 @@ public final class TextReportWriter: FindingSink {
         if let column = finding.column { text += ", \(column)" }
         if let field = finding.field, field != finding.column { text += " → \(field)" }
         text += ": \(finding.severity.rawValue) \(finding.code): \(finding.message)"
-        if showValues {
-            if let before = finding.before { text += " [\(before)" + (finding.after.map { " → \($0)" } ?? "") + "]" }
+        if showValues || finding.isOnlyCopy {
+            if let before = finding.before { text += " [\(before)" + (showValues ? finding.after.map { " → \($0)" } ?? "" : "") + "]" }
         }
         try output.write(text + "\n")
     }
@@ -65,10 +66,12 @@ public final class TextReportWriter: FindingSink {
                 text += "  coordinates: \(use.crs) → \(coordinates.target) for \(use.records) records (\(use.basis): \(use.reason))\n"
                 text += "               via \(use.operations.joined(separator: " + "))\n"
             }
-            if coordinates.failed + coordinates.swapped + coordinates.outsidePrefecture + coordinates.farFromMunicipality > 0 {
+            if coordinates.failed + coordinates.swapped + coordinates.outsidePrefecture + coordinates.farFromMunicipality + coordinates.outsideJapan
+                > 0
+            {
                 text +=
-                    "               \(coordinates.failed) failed, \(coordinates.swapped) with X/Y exchanged, \(coordinates.outsidePrefecture) outside the prefecture, "
-                    + "\(coordinates.farFromMunicipality) far from the municipality\n"
+                    "               \(coordinates.failed) failed, \(coordinates.outsideJapan) outside Japan, \(coordinates.swapped) with X/Y exchanged, "
+                    + "\(coordinates.outsidePrefecture) outside the prefecture, \(coordinates.farFromMunicipality) far from the municipality\n"
             }
         }
         let columns = summary.byColumn.filter { $0.value.errors + $0.value.warnings + $0.value.fixed > 0 }

@@ -417,7 +417,9 @@ extension SchemaCatalog {
                     "kind": "latitude",
                     "aliases": [
                       "latitude",
-                      "lat"
+                      "lat",
+                      "ido",
+                      "idou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
@@ -443,7 +445,10 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
-                      "long"
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -2088,7 +2093,9 @@ extension SchemaCatalog {
                     "kind": "latitude",
                     "aliases": [
                       "latitude",
-                      "lat"
+                      "lat",
+                      "ido",
+                      "idou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
@@ -2114,7 +2121,10 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
-                      "long"
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -3660,7 +3670,9 @@ extension SchemaCatalog {
                     "kind": "latitude",
                     "aliases": [
                       "latitude",
-                      "lat"
+                      "lat",
+                      "ido",
+                      "idou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
@@ -3686,7 +3698,10 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
-                      "long"
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -7061,7 +7076,9 @@ extension SchemaCatalog {
                     "kind": "latitude",
                     "aliases": [
                       "latitude",
-                      "lat"
+                      "lat",
+                      "ido",
+                      "idou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
@@ -7087,7 +7104,10 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
-                      "long"
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -9979,7 +9999,9 @@ extension SchemaCatalog {
                     "kind": "latitude",
                     "aliases": [
                       "latitude",
-                      "lat"
+                      "lat",
+                      "ido",
+                      "idou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
@@ -10005,7 +10027,10 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
-                      "long"
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -10955,7 +10980,9 @@ extension SchemaCatalog {
                     "kind": "latitude",
                     "aliases": [
                       "latitude",
-                      "lat"
+                      "lat",
+                      "ido",
+                      "idou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
@@ -10981,7 +11008,10 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
-                      "long"
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -12288,7 +12318,9 @@ extension SchemaCatalog {
                     "kind": "latitude",
                     "aliases": [
                       "latitude",
-                      "lat"
+                      "lat",
+                      "ido",
+                      "idou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
@@ -12314,7 +12346,10 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
-                      "long"
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -13523,7 +13558,9 @@ extension SchemaCatalog {
                     "kind": "latitude",
                     "aliases": [
                       "latitude",
-                      "lat"
+                      "lat",
+                      "ido",
+                      "idou"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition",
                     "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
@@ -13549,7 +13586,10 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
-                      "long"
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -14849,7 +14889,9 @@ extension SchemaCatalog {
                     "kind": "latitude",
                     "aliases": [
                       "latitude",
-                      "lat"
+                      "lat",
+                      "ido",
+                      "idou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
@@ -14875,7 +14917,10 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
-                      "long"
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -16847,7 +16892,9 @@ extension SchemaCatalog {
                     "kind": "latitude",
                     "aliases": [
                       "latitude",
-                      "lat"
+                      "lat",
+                      "ido",
+                      "idou"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition",
                     "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
@@ -16873,7 +16920,10 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
-                      "long"
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -18108,7 +18158,9 @@ extension SchemaCatalog {
                     "kind": "latitude",
                     "aliases": [
                       "latitude",
-                      "lat"
+                      "lat",
+                      "ido",
+                      "idou"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
                     "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
@@ -18134,7 +18186,10 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
-                      "long"
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -19644,7 +19699,9 @@ extension SchemaCatalog {
                     "kind": "latitude",
                     "aliases": [
                       "latitude",
-                      "lat"
+                      "lat",
+                      "ido",
+                      "idou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
@@ -19670,7 +19727,10 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
-                      "long"
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
@@ -20400,6 +20460,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "latitude",
                       "lat",
+                      "ido",
+                      "idou",
                       "教育機関_緯度"
                     ],
                     "status": "observed: column names in third-party code reading 舞鶴市 262021_educational_institution (find_string id 63444744013); required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -20427,6 +20489,9 @@ extension SchemaCatalog {
                       "lon",
                       "lng",
                       "long",
+                      "longtitude",
+                      "keido",
+                      "keidou",
                       "教育機関_経度"
                     ],
                     "status": "observed: column names in third-party code reading 舞鶴市 262021_educational_institution (find_string id 63444744013); required level inferred by analogy with 公衆トイレ一覧 正式版",
@@ -20843,7 +20908,9 @@ extension SchemaCatalog {
                     "kind": "latitude",
                     "aliases": [
                       "latitude",
-                      "lat"
+                      "lat",
+                      "ido",
+                      "idou"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
@@ -20869,7 +20936,10 @@ extension SchemaCatalog {
                       "longitude",
                       "lon",
                       "lng",
-                      "long"
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"

@@ -39,21 +39,33 @@ public struct CoordinateReport: Sendable, Codable, Equatable {
     public var outsidePrefecture: Int
     /// Points farther than 10 km from the municipality of their record (`coordinates.farFromMunicipality`).
     public var farFromMunicipality: Int
+    /// Points read or converted that are not in Japan (farther than 5 km from every municipality), left off the map
+    /// (`coordinates.outsideJapan`).
+    public var outsideJapan: Int
 
-    public init(target: String, sources: [Use], failed: Int, swapped: Int, outsidePrefecture: Int, farFromMunicipality: Int = 0) {
+    public init(
+        target: String,
+        sources: [Use],
+        failed: Int,
+        swapped: Int,
+        outsidePrefecture: Int,
+        farFromMunicipality: Int = 0,
+        outsideJapan: Int = 0
+    ) {
         self.target = target
         self.sources = sources
         self.failed = failed
         self.swapped = swapped
         self.outsidePrefecture = outsidePrefecture
         self.farFromMunicipality = farFromMunicipality
+        self.outsideJapan = outsideJapan
     }
 
     private enum CodingKeys: String, CodingKey {
-        case target, sources, failed, swapped, outsidePrefecture, farFromMunicipality
+        case target, sources, failed, swapped, outsidePrefecture, farFromMunicipality, outsideJapan
     }
 
-    /// Reports written before `farFromMunicipality` existed read with 0.
+    /// Reports written before `farFromMunicipality` or `outsideJapan` existed read with 0.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         target = try container.decode(String.self, forKey: .target)
@@ -62,5 +74,6 @@ public struct CoordinateReport: Sendable, Codable, Equatable {
         swapped = try container.decode(Int.self, forKey: .swapped)
         outsidePrefecture = try container.decode(Int.self, forKey: .outsidePrefecture)
         farFromMunicipality = try container.decodeIfPresent(Int.self, forKey: .farFromMunicipality) ?? 0
+        outsideJapan = try container.decodeIfPresent(Int.self, forKey: .outsideJapan) ?? 0
     }
 }

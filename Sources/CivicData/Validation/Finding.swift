@@ -1,7 +1,8 @@
 /// One thing the reader found in a file: where, what, how bad, and (for fixes) before and after.
 ///
 /// Cell values travel in `before`/`after` but are written out only when asked (`--show-values`):
-/// municipal files can hold personal data.
+/// municipal files can hold personal data. The exception is a finding whose `before` is the only copy of input cells
+/// (`isOnlyCopy`): it is always written, or the cells would be lost.
 public struct Finding: Sendable, Codable, Equatable {
     public var code: FindingCode
     public var severity: Severity
@@ -41,6 +42,14 @@ public struct Finding: Sendable, Codable, Equatable {
         self.before = before
         self.after = after
     }
+
+    /// Codes whose `before` holds input cells that no output column holds: a cell beyond the header, a total or note
+    /// row, a workbook value outside the table, a packed "lat,lon" cell that could not be split.
+    public static let onlyCopyCodes: Set<FindingCode> = [.rowTooManyCells, .rowTotal, .rowNote, .workbookOutsideTable, .coordinatesUnreadable]
+
+    /// True when `before` is the only copy of input cells (see `onlyCopyCodes`): reports write it whatever
+    /// `--show-values` says.
+    public var isOnlyCopy: Bool { before != nil && Finding.onlyCopyCodes.contains(code) }
 
     /// The same finding without cell values.
     public var redacted: Finding {

@@ -73,6 +73,8 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible,
     public static let coordinatesMissing = FindingCode("coordinates.missing")
     public static let coordinatesUnpacked = FindingCode("coordinates.unpacked")
     public static let coordinatesUnreadable = FindingCode("coordinates.unreadable")
+    /// X/Y columns hold 経度/緯度 in degrees, not 平面直角座標 metres (decided per file from the values).
+    public static let coordinatesPlaneColumnsInDegrees = FindingCode("coordinates.xyInDegrees")
     /// A 座標系 / 座標系番号 cell that names no coordinate system (datum or 平面直角座標系 zone) Civic knows.
     public static let coordinateZoneInvalid = FindingCode("coordinate.zoneInvalid")
     /// A 測地系 cell that names no datum Civic knows.

@@ -52,6 +52,7 @@ public final class Georeferencer {
     private var swapped = 0
     private var outsidePrefecture = 0
     private var farFromMunicipality = 0
+    private var outsideJapan = 0
     /// The box of the last municipality code seen (a file's rows mostly share one).
     private var lastMunicipality: (code: String, extent: MunicipalityExtent?) = ("", nil)
     /// Lines of this batch already reported outside their prefecture (not reported again as far from the
@@ -95,7 +96,17 @@ public final class Georeferencer {
         }
         for (id, indices) in groups.enumerated() where !indices.isEmpty {
             counts[id] += indices.count
-            if isNull(order[id].crs) { continue }
+            if isNull(order[id].crs) {
+                // 緯度/経度 as read are the output: only whether they are in Japan is left to check.
+                for index in indices {
+                    guard let longitude = records[index].longitude, let latitude = records[index].latitude else { continue }
+                    if try !isInJapan(longitude, latitude, record: records[index], from: order[id].crs, report: report) {
+                        records[index].longitude = nil
+                        records[index].latitude = nil
+                    }
+                }
+                continue
+            }
             try transform(indices, from: order[id].crs, records: &records, report: report)
         }
         for index in records.indices where !outsidePrefectureLines.contains(records[index].line) {
@@ -165,7 +176,8 @@ public final class Georeferencer {
             failed: failed,
             swapped: swapped,
             outsidePrefecture: outsidePrefecture,
-            farFromMunicipality: farFromMunicipality
+            farFromMunicipality: farFromMunicipality,
+            outsideJapan: outsideJapan
         )
     }
 
@@ -339,19 +351,9 @@ public final class Georeferencer {
                 continue
             }
             let (longitude, latitude) = (east[offset], north[offset])
-            if !(20.0...46.0).contains(latitude) || !(122.0...154.0).contains(longitude) {
-                failed += 1
+            if try !isInJapan(longitude, latitude, record: records[index], from: crs, report: report) {
                 records[index].longitude = nil
                 records[index].latitude = nil
-                try report.receive(
-                    Finding(
-                        .coordinatesOutsideJapan,
-                        .error,
-                        line: line,
-                        column: plane ? planeColumns?.x : nil,
-                        message: "after conversion from \(crs.name) the point is outside Japan; the record is left out of GeoJSON"
-                    )
-                )
                 continue
             }
             if !lands(longitude, latitude, for: records[index]), let code = municipality(of: records[index]) {
@@ -401,10 +403,32 @@ public final class Georeferencer {
         }
     }
 
-    /// True when the point is inside the prefecture of the record's municipality (or when that is unknown).
+    /// True when the point (in the target CRS) is in Japan (`JapanExtent`: within 5 km of a municipality's box);
+    /// otherwise reports `coordinates.outsideJapan` and the caller leaves the point off the map. The rough range
+    /// 緯度 20–46 / 経度 122–154 that CivicData checks holds Seoul and Busan; this one does not.
+    private func isInJapan(_ longitude: Double, _ latitude: Double, record: NormalizedRecord, from crs: CRS, report: ReportBuilder) throws -> Bool {
+        if JapanExtent.contains(longitude: longitude, latitude: latitude) { return true }
+        outsideJapan += 1
+        let plane = !crs.isGeographic
+        try report.receive(
+            Finding(
+                .coordinatesOutsideJapan,
+                .error,
+                line: record.line,
+                column: plane ? planeColumns?.x : latitudeOutput.flatMap { layout.inputColumns[$0] },
+                field: plane ? nil : latitudeOutput.map { layout.columns[$0] },
+                message: (plane ? "after conversion from \(crs.name) " : "")
+                    + "the point is not in Japan (farther than \(Int(JapanExtent.margin / 1000)) km from every municipality); the record is left out of GeoJSON",
+                before: "\(Degrees.text(latitude)),\(Degrees.text(longitude))"
+            )
+        )
+        return false
+    }
+
+    /// True when the point is inside the prefecture of the record's municipality (or, when that is unknown, in Japan).
     private func lands(_ longitude: Double, _ latitude: Double, for record: NormalizedRecord) -> Bool {
         guard let code = municipality(of: record), let extent = PrefectureExtent.all[String(code.prefix(2))] else {
-            return (20.0...46.0).contains(latitude) && (122.0...154.0).contains(longitude)
+            return JapanExtent.contains(longitude: longitude, latitude: latitude)
         }
         return extent.contains(longitude: longitude, latitude: latitude)
     }

@@ -100,4 +100,23 @@ import Testing
         let decoded = try JSONDecoder().decode(Report.self, from: Data(output.bytes))
         #expect(decoded.summary == summary)
     }
+
+    /// Without --show-values a report leaves values out, except a `before` that is the only copy of input cells (a
+    /// cell beyond the header, a total or note row …); `after` stays out.
+    @Test func onlyCopiesAreAlwaysWritten() throws {
+        let kept = Finding(.rowTooManyCells, .error, line: 3, column: "列5", message: "beyond the header", before: "葵区呉服町二丁目１－１")
+        let total = Finding(.rowTotal, .info, line: 9, message: "a total row", before: "合計 | 12")
+        let redacted = Finding(.cellTrimmed, .fixed, line: 3, column: "名称", message: "trimmed", before: " 駐輪場", after: "駐輪場")
+        #expect(kept.isOnlyCopy && total.isOnlyCopy && !redacted.isOnlyCopy)
+        var json: [UInt8] = []
+        for finding in [kept, total, redacted] { JSONReportWriter.append(finding, showValues: false, to: &json) }
+        let text = String(decoding: json, as: UTF8.self)
+        #expect(text.contains(#""before":"葵区呉服町二丁目１－１""#) && text.contains(#""before":"合計 | 12""#))
+        #expect(!text.contains("駐輪場"))
+        let output = ByteWriter()
+        let writer = TextReportWriter(output: output, showValues: false, listedSeverity: .info)
+        for finding in [kept, redacted] { try writer.receive(finding) }
+        let lines = String(decoding: output.bytes, as: UTF8.self)
+        #expect(lines.contains("[葵区呉服町二丁目１－１]") && !lines.contains("駐輪場"))
+    }
 }

@@ -71,12 +71,15 @@ import Testing
         #expect(report.coordinates?.sources.first?.reason == "--from-crs EPSG:6676")
     }
 
-    @Test func aWrongZoneLandsOutsideThePrefecture() throws {
-        let (_, report) = try Fixture.georeference(
+    /// 焼津市's VIII系 points read in IX系 land 120 km east, in the sea: not in Japan, so not placed (an error each).
+    @Test func aWrongZoneLandsOutsideJapan() throws {
+        let (records, report) = try Fixture.georeference(
             "records/yaizu_aed_plane.csv",
             options: Georeferencer.Options(declared: CRS.planeRectangular(zone: 9), declaredBy: "--from-crs")
         )
-        #expect(report.coordinates?.outsidePrefecture == 82)
+        #expect(report.coordinates?.outsideJapan == 82 && report.coordinates?.outsidePrefecture == 0)
+        #expect(records.allSatisfy { $0.longitude == nil && $0.latitude == nil })
+        #expect(report.findings.filter { $0.code == .coordinatesOutsideJapan && $0.severity == .error }.count == 82)
     }
 
     @Test func aMunicipalityThatSpansZonesNeedsFromCRS() throws {

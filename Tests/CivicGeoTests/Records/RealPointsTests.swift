@@ -41,14 +41,16 @@ import Testing
         #expect(report.coordinates?.sources.reduce(0) { $0 + $1.records } ?? 0 >= placed)
     }
 
-    @Test func aRealTypoInALongitudeIsFarFromTheMunicipality() throws {
+    /// 長門市's 公衆無線LAN list has 長門市立図書館 at 141.346814°E (about 131.3°E meant): in the Pacific, 917 km east of
+    /// 長門市 and far from any municipality — not in Japan, so not placed (it used to be only far from the municipality).
+    @Test func aRealTypoInALongitudeIsOutsideJapan() throws {
         let (records, report) = try Fixture.georeference("realdata/nagato_public_wireless_lan.csv")
-        let far = report.findings.filter { $0.code == .coordinatesFarFromMunicipality }
-        #expect(far.count == 1 && report.coordinates?.farFromMunicipality == 1)
-        let finding = try #require(far.first)
-        #expect(finding.message.contains("141.346814") && finding.message.contains("長門市 (352110)"))
-        // A warning: the point stays, as published.
-        #expect(records.first { $0.line == finding.line }?.longitude == 141.346814)
+        let outside = report.findings.filter { $0.code == .coordinatesOutsideJapan }
+        #expect(outside.count == 1 && report.coordinates?.outsideJapan == 1)
+        #expect(report.coordinates?.farFromMunicipality == 0)
+        let finding = try #require(outside.first)
+        #expect(finding.severity == .error && finding.before?.contains("141.346814") == true)
+        #expect(records.first { $0.line == finding.line }?.longitude == nil)
     }
 
     @Test func aRealCoordinateSystemColumnIsRead() throws {
