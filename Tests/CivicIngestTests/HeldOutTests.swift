@@ -91,6 +91,13 @@ import Testing
         #expect(generic.count >= none.count - 1)
     }
 
+    /// JavaScript saved as .csv is refused as not a table.
+    @Test func notATableIsRefused() {
+        for (name, judgement) in Self.judged where judgement == "not a table" {
+            #expect(Self.outcome(name) == "not a table", "\(name)")
+        }
+    }
+
     /// A file without a header row (千葉労働局's 労災指定医療機関 list): its first row is a record, not lost to a header.
     @Test func aFileWithoutAHeaderKeepsItsFirstRecord() throws {
         let (records, report) = try Ingest.readAll(.file(Self.folder.appendingPathComponent("chiba-rodokyoku__rousai_hospital.csv")))
