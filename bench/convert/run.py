@@ -52,12 +52,13 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--civic", default=os.path.join(ROOT, ".build", "release", "civic"))
+    parser.add_argument("--out", default=None, help="where the outputs go (default bench/work; /dev/shm keeps disk write-back out)")
     return parser.parse_args()
 
 
 def main() -> None:
     args = arguments()
-    work = os.path.join(ROOT, "bench", "work")
+    work = args.out or os.path.join(ROOT, "bench", "work")
     data = benchmark_file(args.rows)
     size = os.path.getsize(data)
 
@@ -93,7 +94,7 @@ def main() -> None:
     with open(civic_report, encoding="utf-8") as f:
         report = json.load(f)
     findings = len(report["findings"])
-    print(f"input: {args.rows:,} rows, {size / 1e6:.1f} MB ({os.path.basename(data)}); median of {args.repeat} runs")
+    print(f"input: {args.rows:,} rows, {size / 1e6:.1f} MB ({os.path.basename(data)}); outputs in {work}; median of {args.repeat} runs")
     print(f"civic wrote {civic_features:,} features and {findings:,} findings "
           f"({report['summary']['totals']['fixed']:,} fixed, {report['summary']['totals']['errors']:,} errors)")
     print(f"{'tool':<36}{'seconds':>9}{'rows/s':>12}{'peak MiB':>10}")
