@@ -114,6 +114,11 @@ import Testing
         #expect(records.count == 2 && records.map(\.line) == [4, 5])
         #expect(records.allSatisfy { $0.latitude != nil && $0.longitude != nil })
         #expect(report.columns.map(\.column).contains("_id"))
+        // The rest of the document is in the report, not lost.
+        let others = try #require(report.findings.first { $0.code == .jsonOtherMember })
+        let rest = try #require(try JSONSerialization.jsonObject(with: Data((others.before ?? "").utf8)) as? [String: Any])
+        #expect(Set(rest.keys) == ["help", "success", "result"])
+        #expect(Set((rest["result"] as? [String: Any])?.keys.map { $0 } ?? []) == ["resource_id", "fields", "total"])
         // The text report says which member was read.
         let out = ByteWriter()
         let writer = TextReportWriter(output: out)
@@ -127,6 +132,7 @@ import Testing
             let rows = try GeoJSONRows(bytes: Array(text.utf8), name: "\(member).json")
             #expect(rows.member == member && rows.isRecordArray && !rows.hasGeometry)
             #expect(try Self.rows(rows).rows.map(\.cells) == [["A"], ["B"]])
+            #expect(rows.takeFindings().map(\.before) == [#"{"count":1}"#])
         }
     }
 

@@ -86,6 +86,7 @@ public final class GeoJSONRows: RowSource {
         lineEndings = lineStarts.count == 1 ? "none" : (crlf ? "CRLF" : "LF")
 
         // The features (or records) and the line each starts on.
+        var wrapper: Finding?
         var features: [(value: JSONValue, line: Int)] = []
         let type: String
         if case .object = json, let written = json["type"]?.stringValue,
@@ -96,7 +97,7 @@ public final class GeoJSONRows: RowSource {
             member = nil
         } else {
             // Not GeoJSON: a table only as an array of records.
-            let found: (elements: [JSONValue], offsets: [Int], member: String?)
+            let found: (elements: [JSONValue], offsets: [Int], member: String?, others: JSONValue?)
             switch GeoJSONRows.recordArray(in: json) {
             case .success(let records): found = records
             case .failure(let refusal):
@@ -112,6 +113,15 @@ public final class GeoJSONRows: RowSource {
             isRecordArray = true
             member = found.member
             features = zip(found.elements, found.offsets).map { ($0, line(of: $1)) }
+            if let member, let others = found.others {
+                wrapper = Finding(
+                    .jsonOtherMember,
+                    .info,
+                    line: 1,
+                    message: "members of the document besides the records in \"\(member)\"; kept only in this report",
+                    before: others.jsonText
+                )
+            }
         }
         topLevelType = type
         crsName = isRecordArray ? nil : GeoJSONRows.crsName(json["crs"])
@@ -138,7 +148,7 @@ public final class GeoJSONRows: RowSource {
         }
         featureCount = features.count
 
-        var findings: [(row: Int, finding: Finding)] = []
+        var findings: [(row: Int, finding: Finding)] = wrapper.map { [(0, $0)] } ?? []
         // Columns: the property keys in order of first appearance.
         var columns: [String] = []
         var positions: [String: Int] = [:]
@@ -317,7 +327,8 @@ public final class GeoJSONRows: RowSource {
 
     /// The array of records a document is or holds: a top-level array of objects, or the one array of objects an
     /// object holds as `records`, `data`, `result`, `items` or `result.records`.
-    static func recordArray(in json: JSONValue) -> Result<(elements: [JSONValue], offsets: [Int], member: String?), NotRecords> {
+    /// `others`: the object's other members (for `result.records`, `result`'s too), nil when none.
+    static func recordArray(in json: JSONValue) -> Result<(elements: [JSONValue], offsets: [Int], member: String?, others: JSONValue?), NotRecords> {
         /// Nil when `value` is a non-empty array of objects; else what it is, and where the first non-object starts.
         func refusal(_ value: JSONValue) -> NotRecords? {
             guard case .array(let elements, let offsets) = value else {
@@ -345,7 +356,7 @@ public final class GeoJSONRows: RowSource {
         switch json {
         case .array(let elements, let offsets):
             if let refused = refusal(json) { return .failure(refused) }
-            return .success((elements, offsets, nil))
+            return .success((elements, offsets, nil, nil))
         case .object(let members):
             var found: [(elements: [JSONValue], offsets: [Int], member: String)] = []
             var refused: [(member: String, why: NotRecords)] = []
@@ -361,7 +372,17 @@ public final class GeoJSONRows: RowSource {
                     }
                 }
             }
-            if found.count == 1 { return .success((found[0].elements, found[0].offsets, found[0].member)) }
+            if let only = found.first, found.count == 1 {
+                var rest = members.filter { $0.key != only.member }
+                if only.member == "result.records" {
+                    rest = members.compactMap { member in
+                        guard member.key == "result", case .object(let inner) = member.value else { return member }
+                        let innerRest = inner.filter { $0.key != "records" }
+                        return innerRest.isEmpty ? nil : (member.key, .object(innerRest))
+                    }
+                }
+                return .success((only.elements, only.offsets, only.member, rest.isEmpty ? nil : .object(rest)))
+            }
             let keys = "\(members.prefix(5).map { "\"\($0.key)\"" }.joined(separator: ", "))\(members.count > 5 ? ", …" : "")"
             let type = json["type"]?.stringValue.map { " whose \"type\" is \"\($0)\"" } ?? ""
             if found.count > 1 {

@@ -132,6 +132,8 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible,
     public static let geojsonFeatureID = FindingCode("geojson.featureId")
     /// Members that are not GeoJSON's (kept in the report).
     public static let geojsonForeignMember = FindingCode("geojson.foreignMember")
+    /// The members of a JSON document besides the array of records read from it (kept in the report).
+    public static let jsonOtherMember = FindingCode("json.otherMember")
     /// A feature without geometry (null) or with an empty one.
     public static let geometryAbsent = FindingCode("geometry.absent")
     /// A geometry that is not a GeoJSON geometry (kept in the report).
