@@ -126,6 +126,13 @@ import Testing
         #expect(String(decoding: out.bytes, as: UTF8.self).contains(#"the records of "result.records""#))
     }
 
+    @Test func aRepeatedKeyKeepsItsEarlierValueInTheReport() throws {
+        let rows = try GeoJSONRows(bytes: Array("[\n{\"a\": 1, \"a\": \"two\"}\n]".utf8), name: "twice.json")
+        #expect(try Self.rows(rows).rows.map(\.cells) == [["two"]])
+        let findings = rows.takeFindings()
+        #expect(findings.map(\.code) == [.jsonRepeatedKey] && findings.first?.before == "1" && findings.first?.line == 2)
+    }
+
     @Test func theCommonWrappersAreRead() throws {
         for member in ["records", "data", "result", "items"] {
             let text = #"{"count": 1, "\#(member)": [{"名称": "A"}, {"名称": "B"}]}"#

@@ -187,10 +187,26 @@ public final class GeoJSONRows: RowSource {
             )
         }
         /// The cells of an object's members (properties, or a record's members).
-        func cellsOf(_ members: [(key: String, value: JSONValue)]) -> [String] {
+        /// A key repeated in the object: the last value is the cell (as `JSONValue`'s subscript reads it), the
+        /// earlier ones are kept in the report.
+        func cellsOf(_ members: [(key: String, value: JSONValue)], line: Int, where place: String) -> [String] {
             var cells = [String](repeating: "", count: columns.count)
-            for member in members {
+            var seen = Set<Int>()
+            for (index, member) in members.enumerated() {
                 let position = positions[member.key]!
+                if !seen.insert(position).inserted {
+                    let earlier = members[..<index].last { $0.key == member.key }?.value ?? .null
+                    note(
+                        Finding(
+                            .jsonRepeatedKey,
+                            .warning,
+                            line: line,
+                            message:
+                                "the key \"\(member.key)\" is repeated in \(place); the last value is the cell, this earlier one is kept only in this report",
+                            before: earlier.jsonText
+                        )
+                    )
+                }
                 cells[position] = GeoJSONRows.cell(member.value)
                 switch member.value {
                 case .number: numbers.insert(position)
@@ -204,7 +220,7 @@ public final class GeoJSONRows: RowSource {
             let featureNumber = number + 1
             if isRecordArray, case .object(let members) = feature.value {
                 // A record: its members are the cells; every object is a record, even an empty one.
-                var row = CSVRow(line: feature.line, cells: cellsOf(members))
+                var row = CSVRow(line: feature.line, cells: cellsOf(members, line: feature.line, where: "record \(featureNumber)"))
                 row.feature = featureNumber
                 rows.append(row)
                 continue
@@ -226,7 +242,7 @@ public final class GeoJSONRows: RowSource {
             var sourceError = false
             switch feature.value["properties"] {
             case .object(let members)?:
-                cells = cellsOf(members)
+                cells = cellsOf(members, line: feature.line, where: "the properties of feature \(featureNumber)")
             case .null?, nil:
                 break
             case let other?:
