@@ -31,7 +31,8 @@ public enum Ingest {
     /// they are.
     public static func open(_ source: InputSource, options: IngestOptions = IngestOptions()) throws -> DatasetReader {
         if InputSniffer.isJSON(source) {
-            // GeoJSON: a FeatureCollection is a dataset like a table (other JSON is not a table, and says so).
+            // GeoJSON: a FeatureCollection is a dataset like a table, and so is an array of records (`[{…}, …]`, or
+            // one inside `records`/`data`/`result`/`items`); other JSON is not a table, and says so.
             let rows = try GeoJSONRows(source: source)
             return try DatasetReader(rows: rows, name: source.displayName, options: options.read)
         }

@@ -5,7 +5,7 @@ import Foundation
 /// Tells, from its first bytes, a file that is not a table at all — a PDF, an image, an archive that is not a
 /// workbook, a web page saved instead of the file — so that the error says what the file is instead of
 /// failing to decode it as text. Tables (CSV/TSV text, .xlsx, .xls) pass; JSON (`isJSON`) is
-/// GeoJSONRows' to read or refuse.
+/// GeoJSONRows' to read (GeoJSON, an array of records) or refuse.
 public enum InputSniffer {
     /// What the file is when it is not a table; nil for anything that may be one.
     public static func notATable(_ source: InputSource) -> String? {
@@ -23,7 +23,7 @@ public enum InputSniffer {
     }
 
     /// True when the file's text starts with `{` or `[` (after a byte order mark and white space): JSON, which
-    /// `Ingest.open` reads as GeoJSON (standard input is always read as a table).
+    /// `Ingest.open` reads as GeoJSON or an array of records (standard input is always read as a table).
     public static func isJSON(_ source: InputSource) -> Bool {
         let head: [UInt8]
         switch source {

@@ -242,9 +242,10 @@ import Testing
                 == "bad.geojson:2:13: malformed: not valid JSON: expected a value (object, array, string, number, true, false or null)"
         }
         #expect {
-            _ = try Ingest.open(.bytes(Array(#"[{"a":1}]"#.utf8), name: "list.json"))
+            _ = try Ingest.open(.bytes(Array(#"[1, 2]"#.utf8), name: "list.json"))
         } throws: { error in
-            (error as? DatasetError)?.message == "not a table: a JSON document (an array), not GeoJSON"
+            (error as? DatasetError)?.message
+                == "not a table: a JSON document (an array of 2 numbers; element 1 (line 1) is a number, and a table needs an array whose elements are all objects), not GeoJSON or an array of records"
         }
     }
 

@@ -6,7 +6,12 @@ import Foundation
 /// property values (strings as they are, numbers as written, `true`/`false`, nested objects and arrays as their
 /// compact JSON text, null as empty), and the row carries the feature's geometry.
 ///
-/// A single Feature, or a bare geometry, is read as one row. Any other JSON is not a table
+/// A single Feature, or a bare geometry, is read as one row.
+///
+/// A JSON array of records is a table too: a top-level array whose elements are all objects (one row per object,
+/// the columns the union of their keys as above, no geometry), or an object that holds exactly one such array as
+/// `records`, `data`, `result` or `items`, or as CKAN's `result.records` (`member` says which was read). Any other
+/// JSON — an array of numbers, an array mixing objects and other values, a deeper document — is not a table
 /// (`DatasetError.notATable`, saying what it is). The whole file is parsed in memory, so it is limited to
 /// `maximumBytes`; malformed JSON is a `GeoJSONError` naming the line and column. A row's line is the line its
 /// feature starts on (in a file written on one line every feature is on line 1, so findings also name the
@@ -20,10 +25,15 @@ public final class GeoJSONRows: RowSource {
     /// The CRS the file's legacy `"crs"` member names (`urn:ogc:def:crs:EPSG::6668`, `EPSG:4612` …), as written;
     /// nil when it has none (RFC 7946: CRS84).
     public let crsName: String?
-    /// What the file is: `FeatureCollection`, `Feature`, or a geometry type.
+    /// What the file is: `FeatureCollection`, `Feature`, a geometry type, or `array` (an array of records).
     public let topLevelType: String
-    /// The features read.
+    /// The features (or records) read.
     public let featureCount: Int
+    /// True when the file is a JSON array of records rather than GeoJSON.
+    public let isRecordArray: Bool
+    /// For an array of records inside an object: the member read (`records`, `data`, `result`, `items`,
+    /// `result.records`); nil otherwise.
+    public let member: String?
 
     private let name: String
     private let byteCount: Int
@@ -75,21 +85,50 @@ public final class GeoJSONRows: RowSource {
         let crlf = bytes.indices.contains { $0 > 0 && bytes[$0] == 0x0A && bytes[$0 - 1] == 0x0D }
         lineEndings = lineStarts.count == 1 ? "none" : (crlf ? "CRLF" : "LF")
 
-        guard case .object = json, let type = json["type"]?.stringValue else {
-            let what =
-                if case .object(let members) = json {
-                    "an object with \(members.prefix(5).map { "\"\($0.key)\"" }.joined(separator: ", "))\(members.count > 5 ? ", …" : "") and no GeoJSON \"type\""
-                } else {
-                    json.kindDescription
-                }
-            throw DatasetError(code: .notATable, message: "not a table: a JSON document (\(what)), not GeoJSON", file: name, line: 1)
+        // The features (or records) and the line each starts on.
+        var wrapper: Finding?
+        var features: [(value: JSONValue, line: Int)] = []
+        let type: String
+        if case .object = json, let written = json["type"]?.stringValue,
+            ["FeatureCollection", "Feature"].contains(written) || RecordGeometry.Kind(rawValue: written) != nil
+        {
+            type = written
+            isRecordArray = false
+            member = nil
+        } else {
+            // Not GeoJSON: a table only as an array of records.
+            let found: (elements: [JSONValue], offsets: [Int], member: String?, others: JSONValue?)
+            switch GeoJSONRows.recordArray(in: json) {
+            case .success(let records): found = records
+            case .failure(let refusal):
+                let errorLine = refusal.offset.map { line(of: $0) }
+                throw DatasetError(
+                    code: .notATable,
+                    message: "not a table: a JSON document (\(refusal.what(errorLine))), not GeoJSON or an array of records",
+                    file: name,
+                    line: errorLine ?? 1
+                )
+            }
+            type = "array"
+            isRecordArray = true
+            member = found.member
+            features = zip(found.elements, found.offsets).map { ($0, line(of: $1)) }
+            if let member, let others = found.others {
+                wrapper = Finding(
+                    .jsonOtherMember,
+                    .info,
+                    line: 1,
+                    message: "members of the document besides the records in \"\(member)\"; kept only in this report",
+                    before: others.jsonText
+                )
+            }
         }
         topLevelType = type
-        crsName = GeoJSONRows.crsName(json["crs"])
+        crsName = isRecordArray ? nil : GeoJSONRows.crsName(json["crs"])
 
-        // The features and the line each starts on.
-        var features: [(value: JSONValue, line: Int)] = []
         switch type {
+        case "array":
+            break
         case "FeatureCollection":
             guard case .array(let elements, let offsets)? = json["features"] else {
                 throw GeoJSONError(code: .notGeoJSON, message: "a FeatureCollection needs \"features\": […]", file: name, line: 1, column: 1)
@@ -109,18 +148,18 @@ public final class GeoJSONRows: RowSource {
         }
         featureCount = features.count
 
-        var findings: [(row: Int, finding: Finding)] = []
+        var findings: [(row: Int, finding: Finding)] = wrapper.map { [(0, $0)] } ?? []
         // Columns: the property keys in order of first appearance.
         var columns: [String] = []
         var positions: [String: Int] = [:]
         for feature in features {
-            guard case .object(let members)? = feature.value["properties"] else { continue }
+            guard case .object(let members)? = isRecordArray ? feature.value : feature.value["properties"] else { continue }
             for member in members where positions[member.key] == nil {
                 positions[member.key] = columns.count
                 columns.append(member.key)
             }
         }
-        let idIsColumn = positions["id"] == nil && features.contains { $0.value["id"] != nil && $0.value["id"] != .null }
+        let idIsColumn = !isRecordArray && positions["id"] == nil && features.contains { $0.value["id"] != nil && $0.value["id"] != .null }
         if idIsColumn {
             columns.insert("id", at: 0)
             positions = [:]
@@ -147,8 +186,45 @@ public final class GeoJSONRows: RowSource {
                 )
             )
         }
+        /// The cells of an object's members (properties, or a record's members).
+        /// A key repeated in the object: the last value is the cell (as `JSONValue`'s subscript reads it), the
+        /// earlier ones are kept in the report.
+        func cellsOf(_ members: [(key: String, value: JSONValue)], line: Int, where place: String) -> [String] {
+            var cells = [String](repeating: "", count: columns.count)
+            var seen = Set<Int>()
+            for (index, member) in members.enumerated() {
+                let position = positions[member.key]!
+                if !seen.insert(position).inserted {
+                    let earlier = members[..<index].last { $0.key == member.key }?.value ?? .null
+                    note(
+                        Finding(
+                            .jsonRepeatedKey,
+                            .warning,
+                            line: line,
+                            message:
+                                "the key \"\(member.key)\" is repeated in \(place); the last value is the cell, this earlier one is kept only in this report",
+                            before: earlier.jsonText
+                        )
+                    )
+                }
+                cells[position] = GeoJSONRows.cell(member.value)
+                switch member.value {
+                case .number: numbers.insert(position)
+                case .null: break
+                default: notNumbers.insert(position)
+                }
+            }
+            return cells
+        }
         for (number, feature) in features.enumerated() {
             let featureNumber = number + 1
+            if isRecordArray, case .object(let members) = feature.value {
+                // A record: its members are the cells; every object is a record, even an empty one.
+                var row = CSVRow(line: feature.line, cells: cellsOf(members, line: feature.line, where: "record \(featureNumber)"))
+                row.feature = featureNumber
+                rows.append(row)
+                continue
+            }
             let where_ = "feature \(featureNumber)"
             guard case .object = feature.value, feature.value["type"]?.stringValue == "Feature" else {
                 note(
@@ -166,15 +242,7 @@ public final class GeoJSONRows: RowSource {
             var sourceError = false
             switch feature.value["properties"] {
             case .object(let members)?:
-                for member in members {
-                    let position = positions[member.key]!
-                    cells[position] = GeoJSONRows.cell(member.value)
-                    switch member.value {
-                    case .number: numbers.insert(position)
-                    case .null: break
-                    default: notNumbers.insert(position)
-                    }
-                }
+                cells = cellsOf(members, line: feature.line, where: "the properties of feature \(featureNumber)")
             case .null?, nil:
                 break
             case let other?:
@@ -263,6 +331,104 @@ public final class GeoJSONRows: RowSource {
         }
     }
 
+    /// Why a JSON document is not an array of records: what it is, and where its first offending value starts.
+    struct NotRecords: Error {
+        /// What the document is, given the line of `offset`.
+        var what: (Int?) -> String
+        var offset: Int?
+    }
+
+    /// The members an object may hold its records in (CKAN's `result.records` too).
+    static let recordMembers = ["records", "data", "result", "items"]
+
+    /// The array of records a document is or holds: a top-level array of objects, or the one array of objects an
+    /// object holds as `records`, `data`, `result`, `items` or `result.records`.
+    /// `others`: the object's other members (for `result.records`, `result`'s too), nil when none.
+    static func recordArray(in json: JSONValue) -> Result<(elements: [JSONValue], offsets: [Int], member: String?, others: JSONValue?), NotRecords> {
+        /// Nil when `value` is a non-empty array of objects; else what it is, and where the first non-object starts.
+        func refusal(_ value: JSONValue) -> NotRecords? {
+            guard case .array(let elements, let offsets) = value else {
+                return NotRecords(what: { _ in value.kindDescription }, offset: nil)
+            }
+            guard !elements.isEmpty else { return NotRecords(what: { _ in "an empty array: no records" }, offset: nil) }
+            guard let first = elements.firstIndex(where: { if case .object = $0 { false } else { true } }) else { return nil }
+            var counts: [(kind: String, count: Int)] = []
+            for element in elements {
+                let kind = element.kindDescription
+                if let index = counts.firstIndex(where: { $0.kind == kind }) { counts[index].count += 1 } else { counts.append((kind, 1)) }
+            }
+            let parts = counts.map { count in
+                let noun = count.kind.split(separator: " ", maxSplits: 1).last.map(String.init) ?? count.kind
+                return "\(count.count) \(noun)\(count.count == 1 ? "" : "s")"
+            }
+            let kind = elements[first].kindDescription
+            return NotRecords(
+                what: { line in
+                    "an array of \(parts.joined(separator: ", ")); element \(first + 1)\(line.map { " (line \($0))" } ?? "") is \(kind), and a table needs an array whose elements are all objects"
+                },
+                offset: offsets[first]
+            )
+        }
+        switch json {
+        case .array(let elements, let offsets):
+            if let refused = refusal(json) { return .failure(refused) }
+            return .success((elements, offsets, nil, nil))
+        case .object(let members):
+            var found: [(elements: [JSONValue], offsets: [Int], member: String)] = []
+            var refused: [(member: String, why: NotRecords)] = []
+            for key in recordMembers {
+                guard let value = json[key] else { continue }
+                if case .array(let elements, let offsets) = value {
+                    if let why = refusal(value) { refused.append((key, why)) } else { found.append((elements, offsets, key)) }
+                } else if key == "result", case .object = value, let inner = value["records"] {
+                    if case .array(let elements, let offsets) = inner, refusal(inner) == nil {
+                        found.append((elements, offsets, "result.records"))
+                    } else if let why = refusal(inner) {
+                        refused.append(("result.records", why))
+                    }
+                }
+            }
+            if let only = found.first, found.count == 1 {
+                var rest = members.filter { $0.key != only.member }
+                if only.member == "result.records" {
+                    rest = members.compactMap { member in
+                        guard member.key == "result", case .object(let inner) = member.value else { return member }
+                        let innerRest = inner.filter { $0.key != "records" }
+                        return innerRest.isEmpty ? nil : (member.key, .object(innerRest))
+                    }
+                }
+                return .success((only.elements, only.offsets, only.member, rest.isEmpty ? nil : .object(rest)))
+            }
+            let keys = "\(members.prefix(5).map { "\"\($0.key)\"" }.joined(separator: ", "))\(members.count > 5 ? ", …" : "")"
+            let type = json["type"]?.stringValue.map { " whose \"type\" is \"\($0)\"" } ?? ""
+            if found.count > 1 {
+                let names = found.map { "\"\($0.member)\"" }.joined(separator: " and ")
+                return .failure(
+                    NotRecords(
+                        what: { _ in "an object\(type) with several arrays of records, \(names): which one is the table is not clear" },
+                        offset: nil
+                    )
+                )
+            }
+            if let first = refused.first {
+                return .failure(
+                    NotRecords(what: { line in "an object\(type) whose \"\(first.member)\" is \(first.why.what(line))" }, offset: first.why.offset)
+                )
+            }
+            let noun = members.isEmpty ? "an empty object" : "an object\(type) with \(keys)"
+            return .failure(
+                NotRecords(
+                    what: { _ in
+                        "\(noun): no GeoJSON type, and no array of records in \(recordMembers.map { "\"\($0)\"" }.joined(separator: ", "))"
+                    },
+                    offset: nil
+                )
+            )
+        default:
+            return .failure(NotRecords(what: { _ in json.kindDescription }, offset: nil))
+        }
+    }
+
     /// The name in a 2008 GeoJSON `"crs"` member: `{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::6668"}}`,
     /// or the `EPSG` form `{"type":"EPSG","properties":{"code":4612}}`.
     static func crsName(_ value: JSONValue?) -> String? {
@@ -297,7 +463,7 @@ public final class GeoJSONRows: RowSource {
     public func describe(headerLine: Int, metadata: [[String]]) -> SourceDescription {
         SourceDescription(
             file: name,
-            format: "geojson",
+            format: isRecordArray ? "json" : "geojson",
             bytes: byteCount,
             encoding: "UTF-8",
             byteOrderMark: false,
@@ -305,7 +471,8 @@ public final class GeoJSONRows: RowSource {
             delimiter: "none",
             lineEndings: lineEndings,
             headerLine: max(headerLine, 1),
-            metadata: metadata
+            metadata: metadata,
+            member: member
         )
     }
 
@@ -315,7 +482,8 @@ public final class GeoJSONRows: RowSource {
 
     public var hasCellReferences: Bool { false }
     public func cellReference(line: Int, column: Int?) -> String? { nil }
-    public var hasGeometry: Bool { true }
+    public var hasGeometry: Bool { !isRecordArray }
+    public var readsJSON: Bool { true }
     public var geometryCRSName: String? { crsName }
     public private(set) var numberColumns: Set<String> = []
 }

@@ -171,6 +171,7 @@ public final class DatasetReader {
             inputColumns: inputColumns
         )
         layout.hasGeometry = rows.hasGeometry
+        layout.readsJSON = rows.readsJSON
         let numberColumns = rows.numberColumns
         if !numberColumns.isEmpty {
             layout.numberColumns = Set(inputColumns.indices.filter { inputColumns[$0].map(numberColumns.contains) == true })

@@ -15,8 +15,9 @@ struct HeaderSearch {
     static let maximumTitleRows = 10
 
     init(rows: any RowSource) throws {
-        // GeoJSON: the first row is the property keys (possibly none), each feature a record even when blank.
-        if rows.hasGeometry {
+        // JSON (GeoJSON, an array of records): the first row is the keys (possibly none), each object a record even
+        // when blank.
+        if rows.readsJSON {
             header = try rows.nextRow()
             firstData = try rows.nextRow()
             return

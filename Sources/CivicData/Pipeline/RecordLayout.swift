@@ -20,11 +20,13 @@ public struct RecordLayout: Sendable {
     /// Output columns whose every value was a JSON number in the input (GeoJSON properties of a generic dataset):
     /// written as numbers like the schema's numeric fields.
     public var numberColumns: Set<Int> = []
+    /// True when the input was JSON (GeoJSON, an array of records): a generic dataset keeps the JSON types.
+    public var readsJSON = false
 
     /// True when a column's values are numbers: by the schema's kind, or as the input typed them. A generic dataset
-    /// read from GeoJSON keeps the JSON types (a string `"27"` stays a string whatever its column's values look like).
+    /// read from JSON keeps the JSON types (a string `"27"` stays a string whatever its column's values look like).
     public func isNumeric(_ column: Int) -> Bool {
-        if hasGeometry && recognition.dataset == GenericSchema.id { return numberColumns.contains(column) }
+        if (hasGeometry || readsJSON) && recognition.dataset == GenericSchema.id { return numberColumns.contains(column) }
         return kinds[column]?.isNumeric == true || numberColumns.contains(column)
     }
 

@@ -23,6 +23,9 @@ public protocol RowSource: AnyObject {
     var geometryCRSName: String? { get }
     /// The columns whose every non-empty value is a number as the source typed it (GeoJSON), by header name.
     var numberColumns: Set<String> { get }
+    /// True when the rows are JSON objects (GeoJSON features, a JSON array of records): the first row is the keys,
+    /// every later row is a record even when blank, and values keep their JSON types in a generic dataset.
+    var readsJSON: Bool { get }
 }
 
 extension RowSource {
@@ -30,6 +33,7 @@ extension RowSource {
     public var hasGeometry: Bool { false }
     public var geometryCRSName: String? { nil }
     public var numberColumns: Set<String> { [] }
+    public var readsJSON: Bool { false }
 }
 
 extension CSVReader: RowSource {

@@ -53,9 +53,11 @@ public final class TextReportWriter: FindingSink {
         let read =
             source.format == "geojson"
             ? "GeoJSON (UTF-8), \(source.lineEndings) line endings, columns from the features' properties"
-            : source.format == "xlsx" || source.format == "xls"
-                ? "\(source.format == "xls" ? ".xls workbook" : "workbook") sheet \(source.sheet ?? "?"), header in row \(source.headerLine)\(source.metadata.isEmpty ? "" : ", \(source.metadata.count) title rows")"
-                : "\(source.encoding)\(source.byteOrderMark ? " with BOM" : "") (\(source.encodingBasis)), \(source.delimiter)-separated, \(source.lineEndings) line endings, header on line \(source.headerLine)\(source.metadata.isEmpty ? "" : ", \(source.metadata.count) # metadata rows")"
+            : source.format == "json"
+                ? "JSON (UTF-8), \(source.lineEndings) line endings, the records of \(source.member.map { "\"\($0)\"" } ?? "the top-level array"), columns from their keys"
+                : source.format == "xlsx" || source.format == "xls"
+                    ? "\(source.format == "xls" ? ".xls workbook" : "workbook") sheet \(source.sheet ?? "?"), header in row \(source.headerLine)\(source.metadata.isEmpty ? "" : ", \(source.metadata.count) title rows")"
+                    : "\(source.encoding)\(source.byteOrderMark ? " with BOM" : "") (\(source.encodingBasis)), \(source.delimiter)-separated, \(source.lineEndings) line endings, header on line \(source.headerLine)\(source.metadata.isEmpty ? "" : ", \(source.metadata.count) # metadata rows")"
         var text = """
               read:     \(read)
               records:  \(summary.records)\(summary.blankRows > 0 ? " (+\(summary.blankRows) blank rows skipped)" : ""), \(summary.recordsWithErrors) with errors\(summary.features.map { ", \($0) GeoJSON features" } ?? "")

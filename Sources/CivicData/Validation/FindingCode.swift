@@ -134,6 +134,11 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible,
     public static let geojsonFeatureID = FindingCode("geojson.featureId")
     /// Members that are not GeoJSON's (kept in the report).
     public static let geojsonForeignMember = FindingCode("geojson.foreignMember")
+    /// The members of a JSON document besides the array of records read from it (kept in the report).
+    public static let jsonOtherMember = FindingCode("json.otherMember")
+    /// A key repeated in one object (a record or a feature's properties): the last value is the cell, the earlier
+    /// ones are kept in the report.
+    public static let jsonRepeatedKey = FindingCode("json.repeatedKey")
     /// A feature without geometry (null) or with an empty one.
     public static let geometryAbsent = FindingCode("geometry.absent")
     /// A geometry that is not a GeoJSON geometry (kept in the report).

@@ -39,8 +39,11 @@ public struct Report: Sendable, Codable, Equatable {
 public struct SourceDescription: Sendable, Codable, Equatable {
     /// File name as given ("-" for standard input).
     public var file: String
-    /// `csv` or `xlsx`.
+    /// `csv`, `xlsx`, `xls`, `geojson`, or `json` (an array of records).
     public var format: String
+    /// JSON arrays of records: the member whose array was read (`records`, `result.records` …); nil when the
+    /// array is the whole document.
+    public var member: String?
     /// The worksheet read, for workbooks.
     public var sheet: String?
     public var bytes: Int?
@@ -68,10 +71,12 @@ public struct SourceDescription: Sendable, Codable, Equatable {
         delimiter: String,
         lineEndings: String,
         headerLine: Int,
-        metadata: [[String]]
+        metadata: [[String]],
+        member: String? = nil
     ) {
         self.file = file
         self.format = format
+        self.member = member
         self.sheet = sheet
         self.bytes = bytes
         self.encoding = encoding

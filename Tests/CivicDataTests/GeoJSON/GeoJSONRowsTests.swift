@@ -92,9 +92,10 @@ import Testing
 
     @Test func otherJSONIsNotATable() throws {
         #expect {
-            _ = try GeoJSONRows(bytes: Array(#"[{"a":1}]"#.utf8), name: "list.json")
+            _ = try GeoJSONRows(bytes: Array(#"["a", "b"]"#.utf8), name: "list.json")
         } throws: { error in
-            (error as? DatasetError)?.description == "list.json:1: notATable: not a table: a JSON document (an array), not GeoJSON"
+            (error as? DatasetError)?.description
+                == "list.json:1: notATable: not a table: a JSON document (an array of 2 strings; element 1 (line 1) is a string, and a table needs an array whose elements are all objects), not GeoJSON or an array of records"
         }
         #expect {
             _ = try GeoJSONRows(bytes: Array(#"{"type":"Topology","objects":{}}"#.utf8), name: "topo.json")
