@@ -1,7 +1,7 @@
 # Civic — one entry point for people and CI. `make run` and `make test` install what is missing first.
 SWIFT ?= swift
 BIN := .build/debug/civic
-APT_PACKAGES := python3-venv pkg-config libproj-dev libgeos-dev libsqlite3-dev zlib1g-dev libxml2-dev libfreexl-dev
+APT_PACKAGES := python3-venv pkg-config libproj-dev libgeos-dev libsqlite3-dev zlib1g-dev libxml2-dev libfreexl-dev libjemalloc-dev
 # For the real-client checks: Chromium opens the map pages; Leaflet is served from Debian's package; LibreOffice
 # (headless) opens the workbooks Civic writes.
 CLIENT_PACKAGES := chromium libjs-leaflet fonts-noto-cjk libreoffice-calc-nogui

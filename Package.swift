@@ -89,7 +89,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            // jemalloc (Debian libjemalloc-dev) as the program's allocator: the read-ahead threads free what another
+            // thread allocated, which glibc's malloc serialises on its arena locks (measured in docs/performance.md).
+            linkerSettings: [.linkedLibrary("jemalloc")]
         ),
         // The README's library example, compiled (and run by `make test`).
         .executableTarget(

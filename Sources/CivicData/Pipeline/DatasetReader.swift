@@ -66,7 +66,8 @@ public final class DatasetReader {
     /// Joined fields: the output column, and the position of the first input column feeding it (its normaliser checks
     /// the joined value).
     private let joinedOutputs: [(output: Int, position: Int)]
-    private let joinedOutputSet: Set<Int>
+    /// Per output column: true when several input columns are joined into it.
+    private let isJoinedOutput: [Bool]
     private let displayName: String
     /// Findings about the file and its header, sent before the first record's.
     private var pendingFindings: [Finding]
@@ -160,7 +161,9 @@ public final class DatasetReader {
             joined[output] = plan.targets.firstIndex { $0 == .field(output: output, field: output) || $0 == target }
         }
         joinedOutputs = joined.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        joinedOutputSet = Set(joined.keys)
+        var isJoinedOutput = [Bool](repeating: false, count: plan.outputColumns.count)
+        for output in joined.keys where output < isJoinedOutput.count { isJoinedOutput[output] = true }
+        self.isJoinedOutput = isJoinedOutput
         let inputColumns = plan.inputColumns(header: header.cells)
         var layout = RecordLayout(
             file: name,
@@ -467,7 +470,7 @@ public final class DatasetReader {
                     raw,
                     line: line,
                     into: &findingBuffer,
-                    checkingConstraints: !joinedOutputSet.contains(output)
+                    checkingConstraints: !isJoinedOutput[output]
                 )
             case .join(let output, _):
                 let part = normalizers[position]!.normalize(raw, line: line, into: &findingBuffer, checkingConstraints: false)

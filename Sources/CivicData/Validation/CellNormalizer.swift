@@ -8,6 +8,8 @@ final class CellNormalizer: Sendable {
     /// The input column as written.
     let column: String
     private let kind: FieldKind
+    /// The kind is one of `codeKinds` (looked up once, not per cell).
+    private let isCode: Bool
     private let allowedValues: [String]?
     private let separator: Character?
     /// `constraints.pattern`, unless the kind's own check already enforces it.
@@ -23,6 +25,7 @@ final class CellNormalizer: Sendable {
         self.field = field
         self.column = column
         kind = field.kind
+        isCode = CellNormalizer.codeKinds.contains(field.kind)
         allowedValues = field.allowedValues
         separator = field.civic?.separator.flatMap { $0.count == 1 ? Character($0) : nil }
         let constraints = field.constraints
@@ -71,7 +74,7 @@ final class CellNormalizer: Sendable {
             if value.isEmpty { return value }
         }
 
-        if CellNormalizer.codeKinds.contains(kind), CellNormalizer.isExponentNotation(value) {
+        if isCode, CellNormalizer.isExponentNotation(value) {
             // 7.25001E+12 in a code column: Excel turned the code into a number and rounded it. Never "fixed".
             problem(
                 .cellExponentNotation,
