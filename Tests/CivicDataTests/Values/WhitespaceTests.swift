@@ -18,6 +18,12 @@ import Testing
         ("x\u{FEFF}", "x\u{FEFF}"),
         ("", ""),
         ("市川市", "市川市"),
+        // First or last UTF-8 byte shared with a trimmable character (E3 or C2 first; 80 or A0 last), not trimmed.
+        ("あ市", "あ市"),
+        ("¢x", "¢x"),
+        ("xĀ", "xĀ"),
+        ("xà", "xà"),
+        ("\u{3000}あ\u{00A0}", "あ"),
     ])
     func trimmed(_ input: String, _ expected: String) {
         #expect(Whitespace.trimmed(input) == expected)
