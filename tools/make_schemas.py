@@ -91,6 +91,22 @@ FILE_NAME_HINTS = {
     "care_service": ["kaigo", "介護"],
 }
 
+#: How the names of a dataset's entries end: when most values of one column end so, the values name the dataset (a
+#: headerless 病院 list, a nursery list under English or app column names). Only endings that are the kind of the
+#: place itself; datasets whose entries have no telling name (AED, 避難所 in schools, 文化財) have none.
+NAME_ENDINGS = {
+    "medical_institution": ["病院", "医院", "診療所", "クリニック", "医療センター", "歯科", "内科", "外科", "小児科",
+                            "眼科", "皮膚科", "耳鼻咽喉科", "整形外科"],
+    "preschool": ["保育園", "保育所", "幼稚園", "こども園", "子ども園", "託児所", "保育室", "児童館",
+                  "子育て支援センター", "児童クラブ", "学童保育"],
+    "educational_institution": ["小学校", "中学校", "高等学校", "高校", "義務教育学校", "特別支援学校", "中等教育学校",
+                                "高等専門学校", "大学", "短期大学"],
+    "public_toilet": ["トイレ", "便所"],
+    "care_service": ["デイサービス", "デイサービスセンター", "ケアセンター", "訪問介護", "居宅介護支援事業所",
+                     "介護老人保健施設", "特別養護老人ホーム", "老人ホーム", "グループホーム", "ケアプランセンター",
+                     "訪問看護ステーション", "小規模多機能型居宅介護"],
+}
+
 #: Real header spellings of one dataset's column noted in the spec (beyond the ALIASES tables below).
 DATASET_NOTES_ALIASES = {
     "fire_hydrant": {"口径": ["口径(管径ｍｍ)"]},
@@ -822,6 +838,7 @@ def build_schema(ctx: Context, dataset: dict, template: dict) -> dict:
             "number": dataset["number"],
             "titleEnglish": TITLE_ENGLISH[dataset["id"]],
             "fileNameHints": file_name_hints(dataset),
+            "nameEndings": NAME_ENDINGS.get(dataset["id"]),
             "current": current_source(dataset, inferred),
             "legacy": legacy_source(dataset),
             "legacyFields": legacy_fields,
@@ -1267,6 +1284,7 @@ Two column layouts exist for most datasets, and a reader must accept both:
 | `number` | string or `null` | two-digit number in the definition books (データ項目定義書): `"08"`; `null` when the research did not find it (指定避難所一覧) |
 | `titleEnglish` | string | English name |
 | `fileNameHints` | [string] | lower-case words seen in real file names (`<code>_<slug>.csv` is an observed convention, not a rule), e.g. `["shelter", "hinanjo", "hinannjo", "避難所"]`; they only break a tie between datasets that explain a non-standard header about equally |
+| `nameEndings` | [string] or null | how the names of the dataset's entries end (`病院`, `保育園`, `小学校`); when at least 60 % (and two or more) of one column's sampled values end so, the values name the dataset — a tie-breaker, and the only evidence a file without a header row can give |
 | `current` | object | where the current layout comes from: `source` ([string]), `confidence` (free text from the spec or the local research file: `confirmed-official`, `observed …`, `partial …`, `inferred …`), `inferred` (bool: `true` when no current header was found and the layout was derived, see below) |
 | `legacy` | object or `null` | `source`, `confidence` of the legacy layout; `null` when the dataset has none |
 | `legacyFields` | [field] | the legacy layout in column order (`[]` when none) |

@@ -28,6 +28,8 @@ public struct Recognizer: Sendable {
     private let unknownWeight: Double
     /// The words that name each dataset in cell values (its non-ASCII file-name hints).
     private let valueWords: [String: [String]]
+    /// How each dataset's entries' names end (`civic.nameEndings`: 病院, 保育園 …).
+    private let nameEndings: [String: [String]]
 
     public init(catalog: SchemaCatalog = .bundled) {
         self.catalog = catalog
@@ -60,6 +62,9 @@ public struct Recognizer: Sendable {
             if !words.isEmpty { valueWords[schema.id] = words }
         }
         self.valueWords = valueWords
+        nameEndings = catalog.schemas.reduce(into: [:]) { endings, schema in
+            if let words = schema.civic.nameEndings, !words.isEmpty { endings[schema.id] = words }
+        }
     }
 
     /// Recognises the dataset from the header, the file (or sheet) name and the values of the first rows; nil when
@@ -108,7 +113,7 @@ public struct Recognizer: Sendable {
             }
             .map(\.schema.id)
         )
-        let byValues = namedByValues(values)
+        let byValues = namedByValues(values, header: header)
         func percent(_ score: Double) -> Int { Int((score * 100).rounded()) }
         func recognition(_ chosen: Coverage, _ reason: String) -> Recognition {
             Recognition(
@@ -121,7 +126,7 @@ public struct Recognizer: Sendable {
                 candidates: Recognizer.candidates(coverage)
             )
         }
-        let valuesName = byValues.map { "the values name \($0.title) (in \($0.cells) category cells of the first \(values.rows.count) rows)" }
+        let valuesName = byValues.map { "the values name \($0.title) (\($0.evidence))" }
 
         if top.named < minimumScore {
             // The column names alone decide nothing (value credits rank datasets but never lift one over the minimum);
@@ -155,6 +160,11 @@ public struct Recognizer: Sendable {
                     "\(prefix); the file (or sheet) name points to \(names); \(first.profile.schema.title) explains most (\(percent(first.score)) %)"
                 )
             }
+            // No column is the dataset's by name (a file without a header row, names no dataset uses), but most values
+            // of one column name its entries' kind (…病院, …保育園).
+            if let byValues, byValues.byEndings, let chosen = coverage.first(where: { $0.profile.schema.id == byValues.id }) {
+                return recognition(chosen, "no column's name fits \(chosen.profile.schema.title); \(valuesName ?? "")")
+            }
             return nil
         }
 
@@ -184,11 +194,17 @@ public struct Recognizer: Sendable {
                 "non-standard columns that fit \(names) about equally; the file (or sheet) name points to \(first.profile.schema.title)"
             )
         }
+        // A tie nothing breaks: among weak fits, choosing one would be a guess — the file is generic (the report names
+        // the tied datasets); among good fits, the first in the national numbering.
+        guard top.score >= tieGuessScore else { return nil }
         return recognition(
             top,
             "non-standard columns that fit \(names) about equally; took the first in the national numbering, \(top.profile.schema.title) (pass --dataset to choose)"
         )
     }
+
+    /// A tie that neither the file name nor the values break is left generic under this coverage.
+    public var tieGuessScore = 0.5
 
     /// Under this coverage, a dataset that both the file name and the values name is taken over the best fit.
     public var agreementOverrides = 0.6
@@ -208,14 +224,20 @@ public struct Recognizer: Sendable {
     ]
 
     /// The dataset the sampled values name most (in at least half as many cells as rows, and more than any other),
-    /// by the words of its file-name hints that are not ASCII (避難所, 文化財 …).
-    private func namedByValues(_ values: ValueSample) -> (id: String, title: String, cells: Int)? {
+    /// by the words of its file-name hints that are not ASCII (避難所, 文化財 …) in category cells; else the dataset
+    /// whose entries' names end as most values of one column do (…病院, …保育園: `byEndings`).
+    private func namedByValues(_ values: ValueSample, header: [String]) -> (id: String, title: String, evidence: String, byEndings: Bool)? {
         guard !values.rows.isEmpty else { return nil }
         let counts = values.mentions(of: valueWords).sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
-        guard let best = counts.first, best.value * 2 >= values.rows.count, counts.dropFirst().first.map({ $0.value < best.value }) ?? true,
+        if let best = counts.first, best.value * 2 >= values.rows.count, counts.dropFirst().first.map({ $0.value < best.value }) ?? true,
             let schema = catalog[best.key]
-        else { return nil }
-        return (best.key, schema.title, best.value)
+        {
+            return (best.key, schema.title, "in \(best.value) category cells of the first \(values.rows.count) rows", false)
+        }
+        guard let named = values.namedByEndings(nameEndings), let schema = catalog[named.dataset] else { return nil }
+        let words = (nameEndings[named.dataset] ?? []).prefix(3).joined(separator: "/")
+        let column = named.column < header.count && !header[named.column].isEmpty ? header[named.column] : "列\(named.column + 1)"
+        return (named.dataset, schema.title, "\(named.cells) of \(named.of) values of \(column) end in \(words) …", true)
     }
 
     /// What the values said about columns their names did not explain, for the reason.

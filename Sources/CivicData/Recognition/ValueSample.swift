@@ -83,6 +83,32 @@ public struct ValueSample: Sendable, Equatable {
         return digits.count > 1 && digits.first == "0" && digits.dropFirst().first != "."
     }
 
+    /// The dataset whose entries' names end as most values of one column do (病院, 保育園 …, by dataset id): at
+    /// least two cells and 60 % of the column's filled ones, the most cells of any column; a bracketed note at the
+    /// end (`（分園）`, `(本院)`) is looked past. Nil when no column's values agree.
+    func namedByEndings(_ endings: [String: [String]]) -> (dataset: String, column: Int, cells: Int, of: Int)? {
+        var best: (dataset: String, column: Int, cells: Int, of: Int)?
+        let columns = rows.map(\.count).max() ?? 0
+        for column in 0..<columns {
+            let cells = rows.compactMap { column < $0.count ? ValueSample.withoutNote(Whitespace.trimmed($0[column])) : nil }.filter { !$0.isEmpty }
+            guard cells.count >= 2 else { continue }
+            for (dataset, words) in endings.sorted(by: { $0.key < $1.key }) {
+                let count = cells.count { cell in words.contains { cell.hasSuffix($0) } }
+                guard count >= 2, count * 10 >= cells.count * 6, count > (best?.cells ?? 0) else { continue }
+                best = (dataset, column, count, cells.count)
+            }
+        }
+        return best
+    }
+
+    /// A name without a bracketed note at its end: 〇〇保育園（分園） → 〇〇保育園.
+    private static func withoutNote(_ cell: String) -> String {
+        guard let last = cell.last, last == "）" || last == ")", let open = cell.lastIndex(where: { $0 == "（" || $0 == "(" }) else {
+            return cell
+        }
+        return Whitespace.trimmed(String(cell[..<open]))
+    }
+
     /// How many sampled cells mention each dataset by one of its words (the non-ASCII file-name hints: 避難所,
     /// 避難場所, 保育, 文化財 …), by dataset id. Only category-like cells count: short (at most 20 characters) in a
     /// column whose values repeat — a 種別 or 分類 column, not a name or a description.

@@ -1169,6 +1169,7 @@ extension SchemaCatalog {
                   "shisetsu",
                   "公共施設"
                 ],
+                "nameEndings": null,
                 "current": {
                   "source": [
                     "repo whitecat-22/ichikawa_city_info, commit 37563b508de0bb1eb23f499394664f13a31dcfca, path open_data/... (市川市 published CSVs, 2022-2023) — real header row 101_公共施設一覧/122033_101_public_facility.csv"
@@ -2647,6 +2648,7 @@ extension SchemaCatalog {
                   "bunkazai",
                   "文化財"
                 ],
+                "nameEndings": null,
                 "current": {
                   "source": [
                     "repo whitecat-22/ichikawa_city_info, commit 37563b508de0bb1eb23f499394664f13a31dcfca, path open_data/... (市川市 published CSVs, 2022-2023) — real header row 102_文化財一覧/122033_102_cultural_property.csv"
@@ -4247,6 +4249,7 @@ extension SchemaCatalog {
                   "tsunami",
                   "津波避難"
                 ],
+                "nameEndings": null,
                 "current": {
                   "source": [
                     "repo whitecat-22/ichikawa_city_info, commit 37563b508de0bb1eb23f499394664f13a31dcfca, path open_data/... (市川市 published CSVs, 2022-2023) — real header row 103_防災/103_指定緊急避難場所一覧/122033_103_evacuation_space.csv"
@@ -5744,6 +5747,7 @@ extension SchemaCatalog {
                   "jumin",
                   "住民"
                 ],
+                "nameEndings": null,
                 "current": {
                   "source": [
                     "repo whitecat-22/ichikawa_city_info, commit 37563b508de0bb1eb23f499394664f13a31dcfca, path open_data/... (市川市 published CSVs, 2022-2023) — real header row 104_地域・年齢別人口/122033_104_population.csv"
@@ -7863,6 +7867,19 @@ extension SchemaCatalog {
                   "保育",
                   "子育て"
                 ],
+                "nameEndings": [
+                  "保育園",
+                  "保育所",
+                  "幼稚園",
+                  "こども園",
+                  "子ども園",
+                  "託児所",
+                  "保育室",
+                  "児童館",
+                  "子育て支援センター",
+                  "児童クラブ",
+                  "学童保育"
+                ],
                 "current": {
                   "source": [
                     "repo whitecat-22/ichikawa_city_info, commit 37563b508de0bb1eb23f499394664f13a31dcfca, path open_data/... (市川市 published CSVs, 2022-2023) — real header row 105_子育て施設一覧/122033_105_preschool.csv"
@@ -9295,6 +9312,7 @@ extension SchemaCatalog {
                 "fileNameHints": [
                   "open_data_list"
                 ],
+                "nameEndings": null,
                 "current": {
                   "source": [
                     "repo whitecat-22/ichikawa_city_info, commit 37563b508de0bb1eb23f499394664f13a31dcfca, path open_data/... (市川市 published CSVs, 2022-2023) — real header row 106_オープンデータ覧/122033_106_open_data_list.csv"
@@ -10259,6 +10277,7 @@ extension SchemaCatalog {
                   "無線lan",
                   "公衆無線"
                 ],
+                "nameEndings": null,
                 "current": {
                   "source": [
                     "repo whitecat-22/ichikawa_city_info, commit 37563b508de0bb1eb23f499394664f13a31dcfca, path open_data/... (市川市 published CSVs, 2022-2023) — real header row 107_公衆無線LANアクセスポイント一覧/122033_107_public_wireless_lan.csv"
@@ -11510,6 +11529,7 @@ extension SchemaCatalog {
                 "fileNameHints": [
                   "aed"
                 ],
+                "nameEndings": null,
                 "current": {
                   "source": [
                     "repo whitecat-22/ichikawa_city_info, commit 37563b508de0bb1eb23f499394664f13a31dcfca, path open_data/... (市川市 published CSVs, 2022-2023) — real header row 201_福祉・健康・医療/108_AED設置箇所一覧/122033_108_aed.csv",
@@ -12754,6 +12774,20 @@ extension SchemaCatalog {
                   "kaigo",
                   "介護"
                 ],
+                "nameEndings": [
+                  "デイサービス",
+                  "デイサービスセンター",
+                  "ケアセンター",
+                  "訪問介護",
+                  "居宅介護支援事業所",
+                  "介護老人保健施設",
+                  "特別養護老人ホーム",
+                  "老人ホーム",
+                  "グループホーム",
+                  "ケアプランセンター",
+                  "訪問看護ステーション",
+                  "小規模多機能型居宅介護"
+                ],
                 "current": {
                   "source": [
                     "repo whitecat-22/ichikawa_city_info, commit 37563b508de0bb1eb23f499394664f13a31dcfca, path open_data/... (市川市 published CSVs, 2022-2023) — real header row 201_福祉・健康・医療/109_介護サービス事業所一覧/122033_109_care_service.csv"
@@ -13958,6 +13992,21 @@ extension SchemaCatalog {
                   "医療機関",
                   "病院",
                   "診療所"
+                ],
+                "nameEndings": [
+                  "病院",
+                  "医院",
+                  "診療所",
+                  "クリニック",
+                  "医療センター",
+                  "歯科",
+                  "内科",
+                  "外科",
+                  "小児科",
+                  "眼科",
+                  "皮膚科",
+                  "耳鼻咽喉科",
+                  "整形外科"
                 ],
                 "current": {
                   "source": [
@@ -15706,6 +15755,7 @@ extension SchemaCatalog {
                   "観光",
                   "sightseeing"
                 ],
+                "nameEndings": null,
                 "current": {
                   "source": [
                     "repo whitecat-22/ichikawa_city_info, commit 37563b508de0bb1eb23f499394664f13a31dcfca, path open_data/... (市川市 published CSVs, 2022-2023) — real header row 209_見どころ/210_桜マップ/122033_210_sakura_map.csv (a non-standard dataset published in the 観光施設一覧 template)",
@@ -17139,6 +17189,7 @@ extension SchemaCatalog {
                 "fileNameHints": [
                   "event"
                 ],
+                "nameEndings": null,
                 "current": {
                   "source": [
                     "repo NEC-FIWARE/smart-data-models, commit 4ae28f2f3e8e5b3097c6134a7711a71277d3c1b1 (2021-03-16), path cio/<NN>_<name>/model.yaml — FIWARE re-encoding of the 内閣官房 推奨データセット 基本編 (14 datasets) data-item definitions (06_イベント一覧)",
@@ -18725,6 +18776,10 @@ extension SchemaCatalog {
                   "toire",
                   "トイレ"
                 ],
+                "nameEndings": [
+                  "トイレ",
+                  "便所"
+                ],
                 "current": {
                   "source": [
                     "repo tsunagu-bosai/open-infra-japan, commit f130e3bf51b48cd83eef23f49ef4542a02f3d430, path schema/standard/public-toilet/schema.csv — machine extraction (by Open Infra Japan) of sheet '13.公衆トイレ一覧' in デジタル庁 '自治体標準オープンデータセット（正式版）' データ項目定義書A (file 20260801_resources_open_data_municipal-standard-open-dataset_table_a.xlsx, fetched 2026-09-19, PDL1.0)",
@@ -19791,6 +19846,7 @@ extension SchemaCatalog {
                   "消火栓",
                   "消防水利"
                 ],
+                "nameEndings": null,
                 "current": {
                   "source": [
                     "repo yaizu-city/opendata, commit e2393df49f76c121b65e95650222f99d329e349c (焼津市 official repo) — real header row data/消防水利施設一覧/222127_fire_hydrant.csv",
@@ -20252,6 +20308,7 @@ extension SchemaCatalog {
                 "fileNameHints": [
                   "food_business_license"
                 ],
+                "nameEndings": null,
                 "current": {
                   "source": [
                     "third-party code: a Tokyo 食品等営業許可 list parser's test (find_string ids 61417607571, 61837761555; repository not identified), whose fixture 'modelled on the municipal-standard schema that wards publish' has the header 全国地方公共団体コード,ID,地方公共団体名,施設名称,施設名称_カナ,施設名称_英字,営業の種類,業態,所在地_連結表記",
@@ -20544,6 +20601,18 @@ extension SchemaCatalog {
                   "educational_institution",
                   "school",
                   "gakko"
+                ],
+                "nameEndings": [
+                  "小学校",
+                  "中学校",
+                  "高等学校",
+                  "高校",
+                  "義務教育学校",
+                  "特別支援学校",
+                  "中等教育学校",
+                  "高等専門学校",
+                  "大学",
+                  "短期大学"
                 ],
                 "current": {
                   "source": [
@@ -21268,6 +21337,7 @@ extension SchemaCatalog {
                   "hinansyo",
                   "避難所"
                 ],
+                "nameEndings": null,
                 "current": {
                   "source": [
                     "tools/schema-sources/shelter.json (Civic research, 2026-12): layout derived from 指定緊急避難場所一覧 (evacuation_space, 市川市 current header, see its schema)",

@@ -19,6 +19,9 @@ public struct Schema: Sendable, Codable, Hashable {
         public var titleEnglish: String?
         /// Words seen in file names of this dataset (`aed`, `hinanjo`).
         public var fileNameHints: [String]?
+        /// How the names of this dataset's entries end (`病院`, `保育園`): most of a column's values ending so name the
+        /// dataset when the columns' names do not.
+        public var nameEndings: [String]?
         public var current: LayoutSource?
         public var legacy: LayoutSource?
         /// The legacy layout's fields, each naming the current field it maps to.
