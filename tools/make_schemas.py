@@ -102,7 +102,7 @@ NAME_ENDINGS = {
     "educational_institution": ["小学校", "中学校", "高等学校", "高校", "義務教育学校", "特別支援学校", "中等教育学校",
                                 "高等専門学校", "大学", "短期大学"],
     "public_toilet": ["トイレ", "便所"],
-    "care_service": ["デイサービス", "デイサービスセンター", "ケアセンター", "訪問介護", "居宅介護支援事業所",
+    "care_service": ["デイサービス", "デイサービスセンター", "ケアセンター", "地域包括支援センター", "訪問介護", "居宅介護支援事業所",
                      "介護老人保健施設", "特別養護老人ホーム", "老人ホーム", "グループホーム", "ケアプランセンター",
                      "訪問看護ステーション", "小規模多機能型居宅介護"],
 }
@@ -127,12 +127,12 @@ FIELD_NOTES = {
 
 MUNICIPALITY_CODE_NAMES = {"全国地方公共団体コード", "所在地_全国地方公共団体コード", "都道府県コード又は市区町村コード", "市区町村コード"}
 IDENTIFIER_NAMES = {"ID", "NO", "データセット_ID", "学校コード"}
-PHONE_NAMES = {"電話番号", "連絡先電話番号", "FAX番号", "データセット_連絡先電話番号"}
+PHONE_NAMES = {"電話番号", "連絡先電話番号", "FAX番号", "データセット_連絡先電話番号", "施設電話番号"}
 EXTENSION_NAMES = {"内線番号", "連絡先内線番号", "データセット_連絡先内線番号"}
 URL_NAMES = {"URL", "連絡先FormURL", "画像", "画像1", "画像2"}
 TIME_NAMES = {"開始時間", "終了時間", "利用開始時間", "利用終了時間", "診療開始時間", "診療終了時間",
               "子供預かり開所時間", "子供預かり閉所時間", "参加申込終了時間"}
-DATE_NAMES = {"調査年月日", "認可等年月日", "文化財指定日", "開始日", "終了日", "参加申込終了日", "登録日", "最終更新日",
+DATE_NAMES = {"調査年月日", "認可等年月日", "初回許可年月日", "許可年月日", "許可開始日", "許可満了日", "廃業年月日", "文化財指定日", "開始日", "終了日", "参加申込終了日", "登録日", "最終更新日",
               "属性情報設定年月日", "属性情報廃止年月日"}
 DATE_SUFFIXES = ("公開日", "最終更新日")
 WEEKDAY_NAMES = {"利用可能曜日", "診療曜日"}
@@ -216,16 +216,21 @@ TEMPLATE_DATASET = "public_facility"
 # ---------------------------------------------------------------------------------------------------------------------
 
 ALIASES = {
-    "名称_カナ": ["名称かな", "名称_かな", "fullNameInKana", "nameKana"],
-    "名称_英語": ["fullNameInRomaji", "nameEn"],
-    "名称_英字": ["fullNameInRomaji", "nameEn"],
+    "名称_カナ": ["名称かな", "名称_かな", "fullNameInKana", "nameKana", "施設名_カナ", "施設名称_カナ", "施設名かな", "ふりがな",
+                 "フリガナ", "よみがな", "ヨミガナ"],
+    "名称_英語": ["fullNameInRomaji", "nameEn", "英語名称", "英語名", "施設名_英語", "施設名(英語)", "名称(英語)"],
+    "名称_英字": ["fullNameInRomaji", "nameEn", "英語名称", "英語名", "施設名_英語", "施設名(英語)", "名称(英語)"],
     "所在地_連結表記": ["所在地", "住所", "address"],
     "建物名等(方書)": ["方書", "katagaki"],
-    "名称": ["name"],
+    # 施設名/施設名称/ふりがな/HP: the words city-made lists use for the template's columns (held-out set 2: 昭島市,
+    # 港区, 目黒区 …); 市町村 without 区 as 昭島市 writes the legacy code column.
+    "名称": ["name", "施設名", "施設名称", "名前"],
+    "URL": ["HP", "ホームページ", "ホームページURL", "ホームページアドレス", "website"],
+    "FAX番号": ["FAX"],
     # ido/idou, keido/keidou: rōmaji (静岡市); longtitude: a common misspelling (北海道 hospital_list.csv)
     "緯度": ["latitude", "lat", "ido", "idou"],
     "経度": ["longitude", "lon", "lng", "long", "longtitude", "keido", "keidou"],   # long: W3C geo (wgs84_pos#long), as in LinkData templates
-    "電話番号": ["telephoneNumber", "電話"],
+    "電話番号": ["telephoneNumber", "電話", "TEL", "電話番号1", "代表電話番号"],
     "設置位置": ["installationPosition"],
     "利用可能曜日": ["availableDate"],
     "開始時間": ["startTime"],
@@ -235,7 +240,7 @@ ALIASES = {
     "利用可能日時特記事項": ["availableDateNote"],
     "利用可能時間特記事項": ["availableDateNote"],
     "小児対応設備の有無": ["equipmentForChildren"],
-    "全国地方公共団体コード": ["prefCode", "localGovernmentCode"],
+    "全国地方公共団体コード": ["prefCode", "localGovernmentCode", "都道府県コード又は市町村コード", "市町村コード"],
     "ID": ["identification", "identifier"],
     "画像": ["image"],
     "画像_ライセンス": ["imageLicense", "iamgeLicense"],   # sic: 高松市 spells it iamgeLicense
@@ -294,6 +299,13 @@ DATASET_ALIASES = {
         "名称": ["診療所名", "病院名", "医療機関名", "病院・診療所名"],
         "法人の名称": ["開設者名", "開設者"],
         "診療科目": ["診療科"],
+    },
+    # 目黒区 131105_community_based_long_term_care_service_0ffices.csv (held-out set 2): 事業所種別, 名称, 定員(人）.
+    "care_service": {
+        "介護サービス事業所名称": ["名称", "事業所名", "事業所名称", "施設名", "施設名称"],
+        "介護サービス事業所名称_カナ": ["名称_カナ", "事業所名_カナ", "事業所名称_カナ", "ふりがな", "フリガナ"],
+        "実施サービス": ["事業所種別", "サービス種別", "サービスの種類", "サービス種類", "サービス"],
+        "定員": ["定員(人)", "定員数"],
     },
     # 越前市 0214machibetsujumin.csv: vocabulary URIs ending #population, #number_of_households (code4fukui).
     "population": {
@@ -1284,7 +1296,7 @@ Two column layouts exist for most datasets, and a reader must accept both:
 | `number` | string or `null` | two-digit number in the definition books (データ項目定義書): `"08"`; `null` when the research did not find it (指定避難所一覧) |
 | `titleEnglish` | string | English name |
 | `fileNameHints` | [string] | lower-case words seen in real file names (`<code>_<slug>.csv` is an observed convention, not a rule), e.g. `["shelter", "hinanjo", "hinannjo", "避難所"]`; they only break a tie between datasets that explain a non-standard header about equally |
-| `nameEndings` | [string] or null | how the names of the dataset's entries end (`病院`, `保育園`, `小学校`); when at least 60 % (and two or more) of one column's sampled values end so, the values name the dataset — a tie-breaker, and the only evidence a file without a header row can give |
+| `nameEndings` | [string] or null | how the names of the dataset's entries end (`病院`, `保育園`, `小学校`); when at least 75 % (and two or more) of one column's sampled values end so, the values name the dataset — a tie-breaker, and the only evidence a file without a header row can give |
 | `current` | object | where the current layout comes from: `source` ([string]), `confidence` (free text from the spec or the local research file: `confirmed-official`, `observed …`, `partial …`, `inferred …`), `inferred` (bool: `true` when no current header was found and the layout was derived, see below) |
 | `legacy` | object or `null` | `source`, `confidence` of the legacy layout; `null` when the dataset has none |
 | `legacyFields` | [field] | the legacy layout in column order (`[]` when none) |

@@ -18,7 +18,7 @@ extension ColumnPlan {
         init(schema: Schema, header: [String] = [], values: ValueSample = .empty) {
             plan = ColumnPlan(schema: schema)
             self.schema = schema
-            let matcher = HeaderMatcher(schema: schema)
+            let matcher = HeaderMatcher(schema: schema, header: header)
             self.matcher = matcher
             outputNames = Set(plan.outputColumns)
             valueKinds = values.kinds

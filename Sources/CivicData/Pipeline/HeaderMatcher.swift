@@ -5,8 +5,11 @@ struct HeaderMatcher: Sendable {
     /// Legacy names → the current field they map to (nil when `currentName` is null or names no field).
     private let byLegacyName: [HeaderKey: Int?]
     private let byAlias: [HeaderKey: Int]
+    /// The prefix the header's cells share (`HeaderKey.sharedPrefix(of:)`), looked past when a cell is not known whole.
+    private let sharedPrefix: String?
 
-    init(schema: Schema) {
+    init(schema: Schema, header: [String] = []) {
+        sharedPrefix = HeaderKey.sharedPrefix(of: header)
         let fields = schema.fields
         var byName: [HeaderKey: Int] = [:]
         for (index, field) in fields.enumerated() { byName[HeaderKey(field.name)] = index }
@@ -28,7 +31,7 @@ struct HeaderMatcher: Sendable {
     /// vocabulary term's local name) — reported as an alias.
     func match(header: String, key: HeaderKey) -> (field: Int, how: ColumnMapping.How)? {
         if let found = match(key) { return found }
-        for variant in HeaderKey.variants(of: header) {
+        for variant in HeaderKey.variants(of: header, sharedPrefix: sharedPrefix) {
             if let (field, how) = match(variant) { return (field, how == .same ? .alias : how) }
         }
         return nil

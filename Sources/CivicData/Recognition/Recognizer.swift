@@ -24,6 +24,9 @@ public struct Recognizer: Sendable {
     private let profiles: [Profile]
     /// Every name any dataset knows: a header cell is read by the first of its readings found here.
     private let known: Set<HeaderKey>
+    /// Names only a few datasets have (at most `distinctiveAt`), other than the words any table may use (種別, 名称,
+    /// 住所 …): a column that says which dataset a file is, where 名称/住所/緯度 say only that it lists places.
+    private let distinctive: Set<HeaderKey>
     private let weights: [HeaderKey: Double]
     private let unknownWeight: Double
     /// The words that name each dataset in cell values (its non-ASCII file-name hints).
@@ -55,6 +58,8 @@ public struct Recognizer: Sendable {
         self.profiles = profiles
         known = profiles.reduce(into: Set<HeaderKey>()) { $0.formUnion($1.all) }
         self.weights = documentFrequency.mapValues { log(1 + count / Double($0)) }
+        let everyday = Set(Recognizer.everydayNames.map(HeaderKey.init))
+        distinctive = Set(documentFrequency.filter { $0.value <= Recognizer.distinctiveAt && !everyday.contains($0.key) }.keys)
         self.unknownWeight = log(1 + count)
         var valueWords: [String: [String]] = [:]
         for schema in catalog.schemas {
@@ -128,13 +133,19 @@ public struct Recognizer: Sendable {
         }
         let valuesName = byValues.map { "the values name \($0.title) (\($0.evidence))" }
 
-        if top.named < minimumScore {
+        // Columns that any list of places has (名称, 住所, 緯度 …, 種別) do not tell the datasets apart, however many
+        // there are: without one of the best fit's distinctive columns they decide nothing either.
+        let telling = !keys.isDisjoint(with: distinctive.intersection(top.profile.all))
+        if top.named < minimumScore || !telling {
             // The column names alone decide nothing (value credits rank datasets but never lift one over the minimum);
             // a file name or values that name one dataset do, as long as some of the columns are that dataset's by name.
             let possible = coverage.filter { $0.named > 0 }
             let named = possible.filter { byName.contains($0.profile.schema.id) }
             let fromValues = possible.first { $0.profile.schema.id == byValues?.id }
-            let prefix = "non-standard columns that fit no dataset well"
+            let prefix =
+                top.named < minimumScore
+                ? "non-standard columns that fit no dataset well"
+                : "non-standard columns that many datasets have (none of them only \(top.profile.schema.title)'s)"
             if let fromValues, named.contains(where: { $0.profile.schema.id == fromValues.profile.schema.id }) {
                 return recognition(
                     fromValues,
@@ -194,9 +205,20 @@ public struct Recognizer: Sendable {
                 "non-standard columns that fit \(names) about equally; the file (or sheet) name points to \(first.profile.schema.title)"
             )
         }
-        // A tie nothing breaks: among weak fits, choosing one would be a guess — the file is generic (the report names
-        // the tied datasets); among good fits, the first in the national numbering.
-        guard top.score >= tieGuessScore else { return nil }
+        // Only one of them has a column of its own among the file's (事業所番号: 介護サービス事業所一覧).
+        let owning = close.filter { !keys.isDisjoint(with: distinctive.intersection($0.profile.all)) }
+        if owning.count == 1, let only = owning.first {
+            let own = header.filter { keys.contains(HeaderKey($0)) && distinctive.contains(HeaderKey($0)) && only.profile.all.contains(HeaderKey($0)) }
+            return recognition(
+                only,
+                "non-standard columns that fit \(names) about equally; only \(only.profile.schema.title) has a column of its own among them"
+                    + (own.isEmpty ? "" : " (\(own.prefix(3).joined(separator: ", ")))")
+            )
+        }
+        // A tie nothing breaks: among weak fits, or three or more datasets that share every column the file has (名称,
+        // 住所, 緯度 … — a 葬儀取扱店 list fits 子育て施設一覧 as well as 公共施設一覧), choosing one would be a guess: the
+        // file is generic (the report names the tied datasets). Two good fits: the first in the national numbering.
+        guard top.score >= tieGuessScore, close.count < 3 else { return nil }
         return recognition(
             top,
             "non-standard columns that fit \(names) about equally; took the first in the national numbering, \(top.profile.schema.title) (pass --dataset to choose)"
@@ -205,6 +227,15 @@ public struct Recognizer: Sendable {
 
     /// A tie that neither the file name nor the values break is left generic under this coverage.
     public var tieGuessScore = 0.5
+
+    /// A name in at most this many datasets can be distinctive.
+    static let distinctiveAt = 3
+
+    /// Column names any table may have, whatever it lists: never distinctive, however few schemas use them.
+    static let everydayNames = [
+        "種別", "種類", "分類", "区分", "説明", "概要", "備考", "名称", "住所", "所在地", "番号", "NO", "ID", "URL", "電話番号", "FAX番号", "緯度",
+        "経度", "地区", "地域", "内容", "メモ", "画像", "name", "type", "category", "note",
+    ]
 
     /// Under this coverage, a dataset that both the file name and the values name is taken over the best fit.
     public var agreementOverrides = 0.6
@@ -322,9 +353,10 @@ public struct Recognizer: Sendable {
 
     /// `keys(of:)` with each key's column position.
     private func keyed(_ header: [String]) -> [(position: Int, key: HeaderKey)] {
-        header.enumerated().map { position, cell in
+        let prefix = HeaderKey.sharedPrefix(of: header)
+        return header.enumerated().map { position, cell in
             let key = HeaderKey(cell)
-            return (position, known.contains(key) ? key : HeaderKey.variants(of: cell).first(where: known.contains) ?? key)
+            return (position, known.contains(key) ? key : HeaderKey.variants(of: cell, sharedPrefix: prefix).first(where: known.contains) ?? key)
         }
         .filter { !$0.key.value.isEmpty && !HeaderSearch.isPropertyMarker(header[$0.position]) }
     }

@@ -84,7 +84,7 @@ public struct ValueSample: Sendable, Equatable {
     }
 
     /// The dataset whose entries' names end as most values of one column do (病院, 保育園 …, by dataset id): at
-    /// least two cells and 60 % of the column's filled ones, the most cells of any column; a bracketed note at the
+    /// least two cells and three quarters of the column's filled ones (a list of 投票所 held mostly, not almost all, in schools is not a school list), the most cells of any column; a bracketed note at the
     /// end (`（分園）`, `(本院)`) is looked past. Nil when no column's values agree.
     func namedByEndings(_ endings: [String: [String]]) -> (dataset: String, column: Int, cells: Int, of: Int)? {
         var best: (dataset: String, column: Int, cells: Int, of: Int)?
@@ -94,7 +94,7 @@ public struct ValueSample: Sendable, Equatable {
             guard cells.count >= 2 else { continue }
             for (dataset, words) in endings.sorted(by: { $0.key < $1.key }) {
                 let count = cells.count { cell in words.contains { cell.hasSuffix($0) } }
-                guard count >= 2, count * 10 >= cells.count * 6, count > (best?.cells ?? 0) else { continue }
+                guard count >= 2, count * 4 >= cells.count * 3, count > (best?.cells ?? 0) else { continue }
                 best = (dataset, column, count, cells.count)
             }
         }

@@ -32,6 +32,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "prefCode",
                       "localGovernmentCode",
+                      "都道府県コード又は市町村コード",
+                      "市町村コード",
                       "district_code",
                       "city_code",
                       "local_government_code"
@@ -101,6 +103,9 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "name",
+                      "施設名",
+                      "施設名称",
+                      "名前",
                       "facility_name"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -126,6 +131,13 @@ extension SchemaCatalog {
                       "名称_かな",
                       "fullNameInKana",
                       "nameKana",
+                      "施設名_カナ",
+                      "施設名称_カナ",
+                      "施設名かな",
+                      "ふりがな",
+                      "フリガナ",
+                      "よみがな",
+                      "ヨミガナ",
                       "facility_kana",
                       "name_kana"
                     ],
@@ -150,6 +162,11 @@ extension SchemaCatalog {
                     "aliases": [
                       "fullNameInRomaji",
                       "nameEn",
+                      "英語名称",
+                      "英語名",
+                      "施設名_英語",
+                      "施設名(英語)",
+                      "名称(英語)",
                       "facility_en",
                       "facilty_en",
                       "name_en"
@@ -518,7 +535,10 @@ extension SchemaCatalog {
                     "kind": "phone",
                     "aliases": [
                       "telephoneNumber",
-                      "電話"
+                      "電話",
+                      "TEL",
+                      "電話番号1",
+                      "代表電話番号"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "no official pattern confirmed; real data: 000-000-0000 and (000)000-0000; leading 0 sometimes lost by Excel"
@@ -1089,7 +1109,13 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "url",
-                    "aliases": [],
+                    "aliases": [
+                      "HP",
+                      "ホームページ",
+                      "ホームページURL",
+                      "ホームページアドレス",
+                      "website"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -1698,6 +1724,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "prefCode",
                       "localGovernmentCode",
+                      "都道府県コード又は市町村コード",
+                      "市町村コード",
                       "district_code",
                       "city_code",
                       "local_government_code"
@@ -1767,6 +1795,9 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "name",
+                      "施設名",
+                      "施設名称",
+                      "名前",
                       "facility_name"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -1792,6 +1823,13 @@ extension SchemaCatalog {
                       "名称_かな",
                       "fullNameInKana",
                       "nameKana",
+                      "施設名_カナ",
+                      "施設名称_カナ",
+                      "施設名かな",
+                      "ふりがな",
+                      "フリガナ",
+                      "よみがな",
+                      "ヨミガナ",
                       "facility_kana",
                       "name_kana"
                     ],
@@ -1834,6 +1872,11 @@ extension SchemaCatalog {
                     "aliases": [
                       "fullNameInRomaji",
                       "nameEn",
+                      "英語名称",
+                      "英語名",
+                      "施設名_英語",
+                      "施設名(英語)",
+                      "名称(英語)",
                       "facility_en",
                       "facilty_en",
                       "name_en"
@@ -2195,7 +2238,10 @@ extension SchemaCatalog {
                     "kind": "phone",
                     "aliases": [
                       "telephoneNumber",
-                      "電話"
+                      "電話",
+                      "TEL",
+                      "電話番号1",
+                      "代表電話番号"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "no official pattern confirmed; real data: 000-000-0000 and (000)000-0000; leading 0 sometimes lost by Excel"
@@ -2613,7 +2659,13 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "url",
-                    "aliases": [],
+                    "aliases": [
+                      "HP",
+                      "ホームページ",
+                      "ホームページURL",
+                      "ホームページアドレス",
+                      "website"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -3379,6 +3431,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "prefCode",
                       "localGovernmentCode",
+                      "都道府県コード又は市町村コード",
+                      "市町村コード",
                       "district_code",
                       "city_code",
                       "local_government_code"
@@ -3428,6 +3482,9 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "name",
+                      "施設名",
+                      "施設名称",
+                      "名前",
                       "facility_name"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -3453,6 +3510,13 @@ extension SchemaCatalog {
                       "名称_かな",
                       "fullNameInKana",
                       "nameKana",
+                      "施設名_カナ",
+                      "施設名称_カナ",
+                      "施設名かな",
+                      "ふりがな",
+                      "フリガナ",
+                      "よみがな",
+                      "ヨミガナ",
                       "facility_kana",
                       "name_kana"
                     ],
@@ -3477,6 +3541,11 @@ extension SchemaCatalog {
                     "aliases": [
                       "fullNameInRomaji",
                       "nameEn",
+                      "英語名称",
+                      "英語名",
+                      "施設名_英語",
+                      "施設名(英語)",
+                      "名称(英語)",
                       "facility_en",
                       "facilty_en",
                       "name_en"
@@ -3746,7 +3815,10 @@ extension SchemaCatalog {
                     "kind": "phone",
                     "aliases": [
                       "telephoneNumber",
-                      "電話"
+                      "電話",
+                      "TEL",
+                      "電話番号1",
+                      "代表電話番号"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "no official pattern confirmed; real data: 000-000-0000 and (000)000-0000; leading 0 sometimes lost by Excel"
@@ -4165,7 +4237,13 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "url",
-                    "aliases": [],
+                    "aliases": [
+                      "HP",
+                      "ホームページ",
+                      "ホームページURL",
+                      "ホームページアドレス",
+                      "website"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -4858,6 +4936,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "prefCode",
                       "localGovernmentCode",
+                      "都道府県コード又は市町村コード",
+                      "市町村コード",
                       "district_code",
                       "city_code",
                       "local_government_code"
@@ -6736,6 +6816,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "prefCode",
                       "localGovernmentCode",
+                      "都道府県コード又は市町村コード",
+                      "市町村コード",
                       "district_code",
                       "city_code",
                       "local_government_code"
@@ -6805,6 +6887,9 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "name",
+                      "施設名",
+                      "施設名称",
+                      "名前",
                       "facility_name"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -6830,6 +6915,13 @@ extension SchemaCatalog {
                       "名称_かな",
                       "fullNameInKana",
                       "nameKana",
+                      "施設名_カナ",
+                      "施設名称_カナ",
+                      "施設名かな",
+                      "ふりがな",
+                      "フリガナ",
+                      "よみがな",
+                      "ヨミガナ",
                       "facility_kana",
                       "name_kana"
                     ],
@@ -6854,6 +6946,11 @@ extension SchemaCatalog {
                     "aliases": [
                       "fullNameInRomaji",
                       "nameEn",
+                      "英語名称",
+                      "英語名",
+                      "施設名_英語",
+                      "施設名(英語)",
+                      "名称(英語)",
                       "facility_en",
                       "facilty_en",
                       "name_en"
@@ -7221,7 +7318,10 @@ extension SchemaCatalog {
                     "kind": "phone",
                     "aliases": [
                       "telephoneNumber",
-                      "電話"
+                      "電話",
+                      "TEL",
+                      "電話番号1",
+                      "代表電話番号"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "no official pattern confirmed; real data: 000-000-0000 and (000)000-0000; leading 0 sometimes lost by Excel"
@@ -7264,7 +7364,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "phone",
                     "aliases": [
-                      "fax"
+                      "FAX"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "no official pattern confirmed; real data: 000-000-0000 and (000)000-0000; leading 0 sometimes lost by Excel"
@@ -7782,7 +7882,13 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "url",
-                    "aliases": [],
+                    "aliases": [
+                      "HP",
+                      "ホームページ",
+                      "ホームページURL",
+                      "ホームページアドレス",
+                      "website"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -8520,6 +8626,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "prefCode",
                       "localGovernmentCode",
+                      "都道府県コード又は市町村コード",
+                      "市町村コード",
                       "district_code",
                       "city_code",
                       "local_government_code"
@@ -9680,6 +9788,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "prefCode",
                       "localGovernmentCode",
+                      "都道府県コード又は市町村コード",
+                      "市町村コード",
                       "district_code",
                       "city_code",
                       "local_government_code"
@@ -9773,6 +9883,9 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "name",
+                      "施設名",
+                      "施設名称",
+                      "名前",
                       "facility_name"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -9798,6 +9911,13 @@ extension SchemaCatalog {
                       "名称_かな",
                       "fullNameInKana",
                       "nameKana",
+                      "施設名_カナ",
+                      "施設名称_カナ",
+                      "施設名かな",
+                      "ふりがな",
+                      "フリガナ",
+                      "よみがな",
+                      "ヨミガナ",
                       "facility_kana",
                       "name_kana"
                     ],
@@ -9822,6 +9942,11 @@ extension SchemaCatalog {
                     "aliases": [
                       "fullNameInRomaji",
                       "nameEn",
+                      "英語名称",
+                      "英語名",
+                      "施設名_英語",
+                      "施設名(英語)",
+                      "名称(英語)",
                       "facility_en",
                       "facilty_en",
                       "name_en"
@@ -10088,7 +10213,10 @@ extension SchemaCatalog {
                     "kind": "phone",
                     "aliases": [
                       "telephoneNumber",
-                      "電話"
+                      "電話",
+                      "TEL",
+                      "電話番号1",
+                      "代表電話番号"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "no official pattern confirmed; real data: 000-000-0000 and (000)000-0000; leading 0 sometimes lost by Excel"
@@ -10239,7 +10367,13 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "url",
-                    "aliases": [],
+                    "aliases": [
+                      "HP",
+                      "ホームページ",
+                      "ホームページURL",
+                      "ホームページアドレス",
+                      "website"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -10686,6 +10820,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "prefCode",
                       "localGovernmentCode",
+                      "都道府県コード又は市町村コード",
+                      "市町村コード",
                       "district_code",
                       "city_code",
                       "local_government_code"
@@ -10755,6 +10891,9 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "name",
+                      "施設名",
+                      "施設名称",
+                      "名前",
                       "facility_name"
                     ],
                     "status": "confirmed-official (items 1-7); required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -10780,6 +10919,13 @@ extension SchemaCatalog {
                       "名称_かな",
                       "fullNameInKana",
                       "nameKana",
+                      "施設名_カナ",
+                      "施設名称_カナ",
+                      "施設名かな",
+                      "ふりがな",
+                      "フリガナ",
+                      "よみがな",
+                      "ヨミガナ",
                       "facility_kana",
                       "name_kana"
                     ],
@@ -10804,6 +10950,11 @@ extension SchemaCatalog {
                     "aliases": [
                       "fullNameInRomaji",
                       "nameEn",
+                      "英語名称",
+                      "英語名",
+                      "施設名_英語",
+                      "施設名(英語)",
+                      "名称(英語)",
                       "facility_en",
                       "facilty_en",
                       "name_en"
@@ -11124,7 +11275,10 @@ extension SchemaCatalog {
                     "kind": "phone",
                     "aliases": [
                       "telephoneNumber",
-                      "電話"
+                      "電話",
+                      "TEL",
+                      "電話番号1",
+                      "代表電話番号"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "no official pattern confirmed; real data: 000-000-0000 and (000)000-0000; leading 0 sometimes lost by Excel"
@@ -11396,7 +11550,13 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "url",
-                    "aliases": [],
+                    "aliases": [
+                      "HP",
+                      "ホームページ",
+                      "ホームページURL",
+                      "ホームページアドレス",
+                      "website"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -12024,6 +12184,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "prefCode",
                       "localGovernmentCode",
+                      "都道府県コード又は市町村コード",
+                      "市町村コード",
                       "district_code",
                       "city_code",
                       "local_government_code"
@@ -12091,7 +12253,13 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "名称",
+                      "事業所名",
+                      "事業所名称",
+                      "施設名",
+                      "施設名称"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -12110,7 +12278,13 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "kana",
-                    "aliases": [],
+                    "aliases": [
+                      "名称_カナ",
+                      "事業所名_カナ",
+                      "事業所名称_カナ",
+                      "ふりがな",
+                      "フリガナ"
+                    ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
                   }
@@ -12147,7 +12321,13 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "事業所種別",
+                      "サービス種別",
+                      "サービスの種類",
+                      "サービス種類",
+                      "サービス"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -12439,7 +12619,10 @@ extension SchemaCatalog {
                     "kind": "phone",
                     "aliases": [
                       "telephoneNumber",
-                      "電話"
+                      "電話",
+                      "TEL",
+                      "電話番号1",
+                      "代表電話番号"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "no official pattern confirmed; real data: 000-000-0000 and (000)000-0000; leading 0 sometimes lost by Excel"
@@ -12482,7 +12665,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "phone",
                     "aliases": [
-                      "fax"
+                      "FAX"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "no official pattern confirmed; real data: 000-000-0000 and (000)000-0000; leading 0 sometimes lost by Excel"
@@ -12676,7 +12859,10 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "integer",
-                    "aliases": [],
+                    "aliases": [
+                      "定員(人)",
+                      "定員数"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -12694,7 +12880,13 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "url",
-                    "aliases": [],
+                    "aliases": [
+                      "HP",
+                      "ホームページ",
+                      "ホームページURL",
+                      "ホームページアドレス",
+                      "website"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -12778,6 +12970,7 @@ extension SchemaCatalog {
                   "デイサービス",
                   "デイサービスセンター",
                   "ケアセンター",
+                  "地域包括支援センター",
                   "訪問介護",
                   "居宅介護支援事業所",
                   "介護老人保健施設",
@@ -13276,6 +13469,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "prefCode",
                       "localGovernmentCode",
+                      "都道府県コード又は市町村コード",
+                      "市町村コード",
                       "district_code",
                       "city_code",
                       "local_government_code"
@@ -13345,6 +13540,9 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "name",
+                      "施設名",
+                      "施設名称",
+                      "名前",
                       "facility_name",
                       "診療所名",
                       "病院名",
@@ -13374,6 +13572,13 @@ extension SchemaCatalog {
                       "名称_かな",
                       "fullNameInKana",
                       "nameKana",
+                      "施設名_カナ",
+                      "施設名称_カナ",
+                      "施設名かな",
+                      "ふりがな",
+                      "フリガナ",
+                      "よみがな",
+                      "ヨミガナ",
                       "facility_kana",
                       "name_kana"
                     ],
@@ -13693,7 +13898,10 @@ extension SchemaCatalog {
                     "kind": "phone",
                     "aliases": [
                       "telephoneNumber",
-                      "電話"
+                      "電話",
+                      "TEL",
+                      "電話番号1",
+                      "代表電話番号"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition",
                     "notes": "no official pattern confirmed; real data: 000-000-0000 and (000)000-0000; leading 0 sometimes lost by Excel"
@@ -13736,7 +13944,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "phone",
                     "aliases": [
-                      "fax"
+                      "FAX"
                     ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition",
                     "notes": "no official pattern confirmed; real data: 000-000-0000 and (000)000-0000; leading 0 sometimes lost by Excel"
@@ -13953,7 +14161,13 @@ extension SchemaCatalog {
                     "requiredLevel": "required",
                     "requiredLevelSource": "inferred",
                     "kind": "url",
-                    "aliases": [],
+                    "aliases": [
+                      "HP",
+                      "ホームページ",
+                      "ホームページURL",
+                      "ホームページアドレス",
+                      "website"
+                    ],
                     "status": "inferred: legacy column carried into the inferred current layout; 必須 in the legacy definition"
                   }
                 },
@@ -14583,6 +14797,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "prefCode",
                       "localGovernmentCode",
+                      "都道府県コード又は市町村コード",
+                      "市町村コード",
                       "district_code",
                       "city_code",
                       "local_government_code"
@@ -14676,6 +14892,9 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "name",
+                      "施設名",
+                      "施設名称",
+                      "名前",
                       "facility_name"
                     ],
                     "status": "confirmed-official (items 1-7); required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -14701,6 +14920,13 @@ extension SchemaCatalog {
                       "名称_かな",
                       "fullNameInKana",
                       "nameKana",
+                      "施設名_カナ",
+                      "施設名称_カナ",
+                      "施設名かな",
+                      "ふりがな",
+                      "フリガナ",
+                      "よみがな",
+                      "ヨミガナ",
                       "facility_kana",
                       "name_kana"
                     ],
@@ -14725,6 +14951,11 @@ extension SchemaCatalog {
                     "aliases": [
                       "fullNameInRomaji",
                       "nameEn",
+                      "英語名称",
+                      "英語名",
+                      "施設名_英語",
+                      "施設名(英語)",
+                      "名称(英語)",
                       "facility_en",
                       "facilty_en",
                       "name_en"
@@ -15717,7 +15948,13 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "url",
-                    "aliases": [],
+                    "aliases": [
+                      "HP",
+                      "ホームページ",
+                      "ホームページURL",
+                      "ホームページアドレス",
+                      "website"
+                    ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
                 },
@@ -16399,6 +16636,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "prefCode",
                       "localGovernmentCode",
+                      "都道府県コード又は市町村コード",
+                      "市町村コード",
                       "district_code",
                       "city_code",
                       "local_government_code"
@@ -17156,7 +17395,13 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "url",
-                    "aliases": [],
+                    "aliases": [
+                      "HP",
+                      "ホームページ",
+                      "ホームページURL",
+                      "ホームページアドレス",
+                      "website"
+                    ],
                     "status": "inferred: legacy column carried into the inferred current layout; not 必須 in the legacy definition"
                   }
                 },
@@ -17872,6 +18117,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "prefCode",
                       "localGovernmentCode",
+                      "都道府県コード又は市町村コード",
+                      "市町村コード",
                       "district_code",
                       "city_code",
                       "local_government_code"
@@ -17941,6 +18188,9 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "name",
+                      "施設名",
+                      "施設名称",
+                      "名前",
                       "facility_name"
                     ],
                     "status": "confirmed-official; required level from the official sheet"
@@ -17966,6 +18216,13 @@ extension SchemaCatalog {
                       "名称_かな",
                       "fullNameInKana",
                       "nameKana",
+                      "施設名_カナ",
+                      "施設名称_カナ",
+                      "施設名かな",
+                      "ふりがな",
+                      "フリガナ",
+                      "よみがな",
+                      "ヨミガナ",
                       "facility_kana",
                       "name_kana"
                     ],
@@ -17990,6 +18247,11 @@ extension SchemaCatalog {
                     "aliases": [
                       "fullNameInRomaji",
                       "nameEn",
+                      "英語名称",
+                      "英語名",
+                      "施設名_英語",
+                      "施設名(英語)",
+                      "名称(英語)",
                       "facility_en",
                       "facilty_en",
                       "name_en"
@@ -19482,6 +19744,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "prefCode",
                       "localGovernmentCode",
+                      "都道府県コード又は市町村コード",
+                      "市町村コード",
                       "district_code",
                       "city_code",
                       "local_government_code"
@@ -20109,7 +20373,7 @@ extension SchemaCatalog {
             {
               "name": "food_business_license",
               "title": "食品等営業許可・届出一覧",
-              "description": "食品等営業許可・届出一覧 (Food business licences and notifications), No. 15 of the 自治体標準オープンデータセット. Current layout: partial: only the leading 9 columns, as written in a third-party test fixture (not a real file, not the official definition); the columns after 所在地_連結表記 (if any: 許可番号, 営業者, 許可期間 …) were not found; required levels inferred. Layout partial: a real file will usually have more columns than these and be recognised as non-standard.",
+              "description": "食品等営業許可・届出一覧 (Food business licences and notifications), No. 15 of the 自治体標準オープンデータセット. Current layout: observed in one real published file (東村山市, 2024, the 東京都 template); required levels inferred. Layout from one real file of the 東京都 template; the address parts are 施設所在地_* (not 所在地_*), the phone 施設電話番号.",
               "missingValues": [
                 ""
               ],
@@ -20132,12 +20396,14 @@ extension SchemaCatalog {
                     "aliases": [
                       "prefCode",
                       "localGovernmentCode",
+                      "都道府県コード又は市町村コード",
+                      "市町村コード",
                       "district_code",
                       "city_code",
                       "local_government_code"
                     ],
                     "checkDigit": "jisx0402",
-                    "status": "observed: third-party test fixture only (find_string id 61417607571); required level inferred by analogy with 公衆トイレ一覧 正式版",
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "6 digits = 5-digit JIS X 0402 code + check digit: d6 = (11 - (6*d1+5*d2+4*d3+3*d4+2*d5) mod 11) mod 10 (source: hkwi/denshijiti README). Keep as text (leading zero for Hokkaido 01…). Real data also has 5-digit codes without check digit."
                   }
                 },
@@ -20161,7 +20427,7 @@ extension SchemaCatalog {
                       "identifier",
                       "no"
                     ],
-                    "status": "observed: third-party test fixture only (find_string id 61417607571); required level inferred by analogy with 公衆トイレ一覧 正式版",
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
                   }
                 },
@@ -20182,7 +20448,7 @@ extension SchemaCatalog {
                     "aliases": [
                       "localGovernmentName"
                     ],
-                    "status": "observed: third-party test fixture only (find_string id 61417607571); required level inferred by analogy with 公衆トイレ一覧 正式版"
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
                 },
                 {
@@ -20200,7 +20466,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [],
-                    "status": "observed: third-party test fixture only (find_string id 61417607571); required level inferred by analogy with 公衆トイレ一覧 正式版"
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
                 },
                 {
@@ -20219,7 +20485,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "kana",
                     "aliases": [],
-                    "status": "observed: third-party test fixture only (find_string id 61417607571); required level inferred by analogy with 公衆トイレ一覧 正式版",
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level inferred by analogy with 公衆トイレ一覧 正式版",
                     "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
                   }
                 },
@@ -20238,7 +20504,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [],
-                    "status": "observed: third-party test fixture only (find_string id 61417607571); required level unknown (treated as optional)",
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level unknown (treated as optional)",
                     "notes": "半角英数字"
                   }
                 },
@@ -20257,7 +20523,7 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [],
-                    "status": "observed: third-party test fixture only (find_string id 61417607571); required level unknown (treated as optional)"
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level unknown (treated as optional)"
                   }
                 },
                 {
@@ -20275,7 +20541,50 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [],
-                    "status": "observed: third-party test fixture only (find_string id 61417607571); required level unknown (treated as optional)"
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "所在地_全国地方公共団体コード",
+                  "title": "所在地_全国地方公共団体コード",
+                  "description": "local government code of the location",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "pattern": "^[0-9]{6}$"
+                  },
+                  "civic": {
+                    "english": "locatedLocalGovernmentCode",
+                    "requiredLevel": "recommended",
+                    "requiredLevelSource": "inferred",
+                    "kind": "municipalityCode",
+                    "aliases": [
+                      "locatedLocalGovernmentCode"
+                    ],
+                    "checkDigit": "jisx0402",
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level inferred by analogy with 公衆トイレ一覧 正式版",
+                    "notes": "6 digits = 5-digit JIS X 0402 code + check digit: d6 = (11 - (6*d1+5*d2+4*d3+3*d4+2*d5) mod 11) mod 10 (source: hkwi/denshijiti README). Keep as text (leading zero for Hokkaido 01…). Real data also has 5-digit codes without check digit."
+                  }
+                },
+                {
+                  "name": "町字ID",
+                  "title": "町字ID",
+                  "description": "machiaza ID (Address Base Registry)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "streetAddressId",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "streetAddressId"
+                    ],
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
                 },
                 {
@@ -20298,7 +20607,451 @@ extension SchemaCatalog {
                       "address",
                       "fullAddress"
                     ],
-                    "status": "observed: third-party test fixture only (find_string id 61417607571); required level inferred by analogy with 公衆トイレ一覧 正式版"
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level inferred by analogy with 公衆トイレ一覧 正式版"
+                  }
+                },
+                {
+                  "name": "施設所在地_都道府県",
+                  "title": "施設所在地_都道府県",
+                  "description": "prefecture of the premises",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "prefecture of the premises",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [],
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "施設所在地_市区町村",
+                  "title": "施設所在地_市区町村",
+                  "description": "city of the premises",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "city of the premises",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [],
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "施設所在地_町字",
+                  "title": "施設所在地_町字",
+                  "description": "town/area (町字) of the premises",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "town/area (町字) of the premises",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [],
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "施設所在地_番地以下",
+                  "title": "施設所在地_番地以下",
+                  "description": "block number and below of the premises",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "block number and below of the premises",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [],
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "施設方書",
+                  "title": "施設方書",
+                  "description": "building name etc. (方書) of the premises",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "building name etc. (方書) of the premises",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [],
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "緯度",
+                  "title": "緯度",
+                  "description": "latitude",
+                  "type": "number",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "minimum": -90,
+                    "maximum": 90
+                  },
+                  "civic": {
+                    "english": "latitude",
+                    "requiredLevel": "recommended",
+                    "requiredLevelSource": "inferred",
+                    "kind": "latitude",
+                    "aliases": [
+                      "latitude",
+                      "lat",
+                      "ido",
+                      "idou"
+                    ],
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level inferred by analogy with 公衆トイレ一覧 正式版",
+                    "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
+                  }
+                },
+                {
+                  "name": "経度",
+                  "title": "経度",
+                  "description": "longitude",
+                  "type": "number",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "minimum": -180,
+                    "maximum": 180
+                  },
+                  "civic": {
+                    "english": "longitude",
+                    "requiredLevel": "recommended",
+                    "requiredLevelSource": "inferred",
+                    "kind": "longitude",
+                    "aliases": [
+                      "longitude",
+                      "lon",
+                      "lng",
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
+                    ],
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level inferred by analogy with 公衆トイレ一覧 正式版",
+                    "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
+                  }
+                },
+                {
+                  "name": "施設電話番号",
+                  "title": "施設電話番号",
+                  "description": "phone number of the premises",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "phone number of the premises",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "phone",
+                    "aliases": [],
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "連絡先メールアドレス",
+                  "title": "連絡先メールアドレス",
+                  "description": "contact e-mail",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "contact e-mail",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "email",
+                    "aliases": [],
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "連絡先FormURL",
+                  "title": "連絡先FormURL",
+                  "description": "contact web-form URL",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "contact web-form URL",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "url",
+                    "aliases": [],
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "連絡先備考（その他、SNSなど）",
+                  "title": "連絡先備考（その他、SNSなど）",
+                  "description": "contact remarks (other, SNS…)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "contact remarks (other, SNS…)",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [],
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "郵便番号",
+                  "title": "郵便番号",
+                  "description": "postal code",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "pattern": "^[0-9]{3}-[0-9]{4}$"
+                  },
+                  "civic": {
+                    "english": "postal code",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "postalCode",
+                    "aliases": [],
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "法人名",
+                  "title": "法人名",
+                  "description": "name of the licensee corporation",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "name of the licensee corporation",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [],
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "法人番号",
+                  "title": "法人番号",
+                  "description": "corporate number (13 digits)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "pattern": "^[0-9]{13}$"
+                  },
+                  "civic": {
+                    "english": "corporate number (13 digits)",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "corporateNumber",
+                    "aliases": [
+                      "corp_no",
+                      "crop_no",
+                      "corporate_number"
+                    ],
+                    "checkDigit": "corporateNumber",
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "許可番号",
+                  "title": "許可番号",
+                  "description": "licence number",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "licence number",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [],
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "初回許可年月日",
+                  "title": "初回許可年月日",
+                  "description": "date of the first licence",
+                  "type": "date",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "date of the first licence",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "date",
+                    "aliases": [],
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "許可年月日",
+                  "title": "許可年月日",
+                  "description": "date of the licence",
+                  "type": "date",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "date of the licence",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "date",
+                    "aliases": [],
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "許可開始日",
+                  "title": "許可開始日",
+                  "description": "licence valid from",
+                  "type": "date",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "licence valid from",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "date",
+                    "aliases": [],
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "許可満了日",
+                  "title": "許可満了日",
+                  "description": "licence valid until",
+                  "type": "date",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "licence valid until",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "date",
+                    "aliases": [],
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "廃業年月日",
+                  "title": "廃業年月日",
+                  "description": "date the business closed",
+                  "type": "date",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "date the business closed",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "date",
+                    "aliases": [],
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "申請区分",
+                  "title": "申請区分",
+                  "description": "kind of application (新規, 継続 …)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "kind of application (新規, 継続 …)",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [],
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "許可条件",
+                  "title": "許可条件",
+                  "description": "conditions of the licence",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "conditions of the licence",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [],
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "備考",
+                  "title": "備考",
+                  "description": "remarks",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "remarks",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "note",
+                      "remark",
+                      "remarks"
+                    ],
+                    "status": "observed: 東村山市 20240619_food_business_all.csv; required level inferred by analogy with 公衆トイレ一覧 正式版"
                   }
                 }
               ],
@@ -20306,21 +21059,27 @@ extension SchemaCatalog {
                 "number": "15",
                 "titleEnglish": "Food business licences and notifications",
                 "fileNameHints": [
-                  "food_business_license"
+                  "food_business_license",
+                  "food_business",
+                  "eigyo",
+                  "kyoka",
+                  "食品営業",
+                  "営業許可"
                 ],
                 "nameEndings": null,
                 "current": {
                   "source": [
+                    "real file: 東京都東村山市 20240619_food_business_all.csv (東京都オープンデータカタログ, via the TakuKobayashi/GovernmentOpenDataWebAPI mirror, commit dbd3613de23fd1a4bbeb4490c15536306d008eb9; held-out set 2, Tests/CivicIngestTests/Fixtures/heldout2), whose header has 34 columns: the 9 below it shares with the earlier third-party fixture, then 所在地_全国地方公共団体コード … 備考",
                     "third-party code: a Tokyo 食品等営業許可 list parser's test (find_string ids 61417607571, 61837761555; repository not identified), whose fixture 'modelled on the municipal-standard schema that wards publish' has the header 全国地方公共団体コード,ID,地方公共団体名,施設名称,施設名称_カナ,施設名称_英字,営業の種類,業態,所在地_連結表記",
                     "number and name: third-party code listing the definition books' numbering (find_string id 69525619308)"
                   ],
-                  "confidence": "partial: only the leading 9 columns, as written in a third-party test fixture (not a real file, not the official definition); the columns after 所在地_連結表記 (if any: 許可番号, 営業者, 許可期間 …) were not found; required levels inferred",
+                  "confidence": "observed in one real published file (東村山市, 2024, the 東京都 template); required levels inferred",
                   "inferred": false
                 },
                 "legacy": null,
                 "legacyFields": [],
-                "latitudeField": null,
-                "longitudeField": null,
+                "latitudeField": "緯度",
+                "longitudeField": "経度",
                 "idField": "ID"
               }
             }
@@ -20661,6 +21420,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "prefCode",
                       "localGovernmentCode",
+                      "都道府県コード又は市町村コード",
+                      "市町村コード",
                       "district_code",
                       "city_code",
                       "local_government_code",
@@ -20732,6 +21493,9 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "name",
+                      "施設名",
+                      "施設名称",
+                      "名前",
                       "facility_name"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -20757,6 +21521,13 @@ extension SchemaCatalog {
                       "名称_かな",
                       "fullNameInKana",
                       "nameKana",
+                      "施設名_カナ",
+                      "施設名称_カナ",
+                      "施設名かな",
+                      "ふりがな",
+                      "フリガナ",
+                      "よみがな",
+                      "ヨミガナ",
                       "facility_kana",
                       "name_kana"
                     ],
@@ -20781,6 +21552,11 @@ extension SchemaCatalog {
                     "aliases": [
                       "fullNameInRomaji",
                       "nameEn",
+                      "英語名称",
+                      "英語名",
+                      "施設名_英語",
+                      "施設名(英語)",
+                      "名称(英語)",
                       "facility_en",
                       "facilty_en",
                       "name_en"
@@ -21049,7 +21825,10 @@ extension SchemaCatalog {
                     "kind": "phone",
                     "aliases": [
                       "telephoneNumber",
-                      "電話"
+                      "電話",
+                      "TEL",
+                      "電話番号1",
+                      "代表電話番号"
                     ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level unknown (treated as optional)",
                     "notes": "no official pattern confirmed; real data: 000-000-0000 and (000)000-0000; leading 0 sometimes lost by Excel"
@@ -21252,7 +22031,13 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "url",
-                    "aliases": [],
+                    "aliases": [
+                      "HP",
+                      "ホームページ",
+                      "ホームページURL",
+                      "ホームページアドレス",
+                      "website"
+                    ],
                     "status": "inferred: carried over from 指定緊急避難場所一覧 (evacuation_space) current layout (市川市 file); required level unknown (treated as optional)"
                   }
                 },

@@ -43,9 +43,15 @@ extension HeaderKey {
     /// (`名称/name`, `name／名称`, `名称|Name`, `名称\nめいしょう`), and the local name of a vocabulary term
     /// (`http://schema.org/name`, `http://www.w3.org/2003/01/geo/wgs84_pos#lat`, `schema:name`, `geo:lat`,
     /// `ic:名称`). Empty when there is nothing to split.
-    public static func variants(of header: String) -> [HeaderKey] {
+    public static func variants(of header: String, sharedPrefix: String? = nil) -> [HeaderKey] {
         var texts: [String] = []
         let trimmed = header.trimmingCharacters(in: .whitespacesAndNewlines)
+        // The prefix every column of the file shares (観光ポイント_名称, 観光ポイント_緯度 …): the name after it.
+        if let sharedPrefix, trimmed.count > sharedPrefix.count, trimmed.hasPrefix(sharedPrefix) {
+            let rest = String(trimmed.dropFirst(sharedPrefix.count))
+            texts.append(rest)
+            if let qualified = withoutQualifier(rest) { texts.append(qualified) }
+        }
         // The name without its furigana or second line: 名称（めいしょう）, 緯度\n(世界測地系).
         if let reading = reading(of: header) { texts.append(reading) }
         // A vocabulary term: what follows the last # or /, or a prefix like schema: (not a time like 9:00).
@@ -63,6 +69,8 @@ extension HeaderKey {
         if !trimmed.contains("://"), trimmed.contains(where: { separators.contains($0) }) {
             texts += trimmed.split(whereSeparator: { separators.contains($0) }).map(String.init)
         }
+        // A unit or a note in brackets at the end: 定員(人）, 人数[人], ベビーベッド(有、無), 説明(日本語).
+        if let qualified = withoutQualifier(trimmed) { texts.append(qualified) }
         // An IMI 共通語彙基盤 path (名称_表記, 地理座標_緯度, 連絡先_電話番号): the term without _表記, and the property
         // of a container class.
         let term = texts.first { $0.contains("_") } ?? trimmed
@@ -70,6 +78,38 @@ extension HeaderKey {
         if let cut = term.firstIndex(of: "_"), imiContainers.contains(String(term[..<cut])) { texts.append(String(term[term.index(after: cut)...])) }
         var seen: Set<HeaderKey> = [HeaderKey(header)]
         return texts.map(HeaderKey.init).filter { !$0.value.isEmpty && seen.insert($0).inserted }
+    }
+
+    /// The prefix, up to and including its first `_`, that at least 80 % of a header's filled cells (three or more)
+    /// share — a template that names every column after its subject (観光ポイント_名称, 投票所_緯度) — unless it is one
+    /// of the standard's own column groups (所在地_, 名称_, 連絡先_ …). Nil when there is none.
+    public static func sharedPrefix(of header: [String]) -> String? {
+        let cells = header.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        guard cells.count >= 3 else { return nil }
+        var counts: [String: Int] = [:]
+        for cell in cells {
+            guard let cut = cell.firstIndex(of: "_"), cut != cell.startIndex, cell.index(after: cut) != cell.endIndex else { continue }
+            counts[String(cell[...cut]), default: 0] += 1
+        }
+        guard let (prefix, count) = counts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }),
+            count * 5 >= cells.count * 4, !standardGroups.contains(String(prefix.dropLast()))
+        else { return nil }
+        return prefix
+    }
+
+    /// Column groups of the standard layouts written `group_member`: never a shared prefix to look past.
+    static let standardGroups: Set<String> = ["所在地", "施設所在地", "名称", "連絡先", "データセット", "災害種別", "画像", "ファイル", "地理座標", "USER"]
+
+    /// The name before a short bracketed qualifier at its end (at most 8 characters inside), or nil.
+    static func withoutQualifier(_ header: String) -> String? {
+        let closers: [Character: Set<Character>] = [")": ["(", "（"], "）": ["(", "（"], "]": ["[", "［"], "］": ["[", "［"]]
+        guard let last = header.last, let openers = closers[last], let open = header.lastIndex(where: { openers.contains($0) }),
+            open != header.startIndex
+        else { return nil }
+        let inside = header[header.index(after: open)..<header.index(before: header.endIndex)]
+        guard !inside.isEmpty, inside.count <= 8 else { return nil }
+        let name = header[..<open].trimmingCharacters(in: .whitespaces)
+        return name.isEmpty ? nil : name
     }
 
     /// Prefixes GIS exports put before every field name.
