@@ -143,7 +143,9 @@ public final class DatasetReader {
 
         // The sheet's name counts with the file's (a sheet named AED設置場所 in data.xlsx).
         // So does a prefix every column shares (観光ポイント_名称 …): the template's subject, like a sheet's name.
-        let names = [name, rows.sheetName, HeaderKey.sharedPrefix(of: header.cells).map { String($0.dropLast()) }].compactMap { $0 }.joined(separator: " ")
+        let names = [name, rows.sheetName, HeaderKey.sharedPrefix(of: header.cells).map { String($0.dropLast()) }].compactMap { $0 }.joined(
+            separator: " "
+        )
         let (recognition, schema) = try DatasetReader.recognize(header: header, name: names, values: values, options: options)
         let plan = ColumnPlan(header: header.cells, schema: schema, values: values)
         self.plan = plan

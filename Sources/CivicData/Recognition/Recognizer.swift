@@ -208,7 +208,9 @@ public struct Recognizer: Sendable {
         // Only one of them has a column of its own among the file's (事業所番号: 介護サービス事業所一覧).
         let owning = close.filter { !keys.isDisjoint(with: distinctive.intersection($0.profile.all)) }
         if owning.count == 1, let only = owning.first {
-            let own = header.filter { keys.contains(HeaderKey($0)) && distinctive.contains(HeaderKey($0)) && only.profile.all.contains(HeaderKey($0)) }
+            let own = header.filter {
+                keys.contains(HeaderKey($0)) && distinctive.contains(HeaderKey($0)) && only.profile.all.contains(HeaderKey($0))
+            }
             return recognition(
                 only,
                 "non-standard columns that fit \(names) about equally; only \(only.profile.schema.title) has a column of its own among them"
