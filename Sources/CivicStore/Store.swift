@@ -27,6 +27,9 @@ public final class Store: Sendable {
     public init(path: String) throws {
         do {
             var configuration = Configuration()
+            // Another process (a `civic load` beside `civic serve`), or connections of a store being closed, may hold
+            // a lock for a moment: wait for it rather than fail with "database is locked".
+            configuration.busyMode = .timeout(Store.busyTimeout)
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
                 if !db.configuration.readonly {
@@ -60,6 +63,9 @@ public final class Store: Sendable {
     deinit {
         if ownsReportsDirectory { try? FileManager.default.removeItem(at: reportsDirectory) }
     }
+
+    /// How long a connection waits for a lock another holds, in seconds.
+    static let busyTimeout: TimeInterval = 10
 
     /// The writer connection's page cache.
     static let writerCacheKiB = 16 << 10

@@ -48,7 +48,9 @@ import Testing
         "meguro-131105__131105_shugiin_voter_turnout.csv": "none",
         "minato-131032__131032_public_wireless_lan.csv": "public_wireless_lan",
         "minato-131032__131032_public_wireless_lan.json": "public_wireless_lan",
-        "minato-131032__bousaigyouseimusenn.csv": "none",
+        // Judged "none (防災行政無線 屋外拡声子局)" when Civic had no schema for 防災行政無線設置一覧; it has one now, from
+        // this file (tools/schema-sources/disaster_radio.json).
+        "minato-131032__bousaigyouseimusenn.csv": "disaster_radio",
         "minato-131032__hinansho.csv": "shelter",
         "nakano-131148__opendata_550070.csv": "public_toilet",
         "sapporo-011002__Kindergarten.geojson": "preschool",

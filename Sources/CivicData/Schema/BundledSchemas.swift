@@ -21086,6 +21086,377 @@ extension SchemaCatalog {
             """#
         ),
         (
+            "disaster_radio",
+            #"""
+            {
+              "name": "disaster_radio",
+              "title": "防災行政無線設置一覧",
+              "description": "防災行政無線設置一覧 (Disaster-prevention radio loudspeakers), No. 23 of the 自治体標準オープンデータセット. Current layout: inferred: the national definition's columns were not found (searched twice, see the research note); the columns are one real city file's (港区) in the template's identification/address blocks, with 日野市's keys for the rest; every required level is inferred. A list of 防災行政無線 outdoor loudspeakers (屋外拡声子局) and broadcast towers. Real files are city layouts; the national layout was not found.",
+              "missingValues": [
+                ""
+              ],
+              "fields": [
+                {
+                  "name": "全国地方公共団体コード",
+                  "title": "全国地方公共団体コード",
+                  "description": "local government code of the data owner (JIS X 0401/0402, 6 digits incl. check digit)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "pattern": "^[0-9]{6}$"
+                  },
+                  "civic": {
+                    "english": "localGovernmentCode",
+                    "requiredLevel": "recommended",
+                    "requiredLevelSource": "inferred",
+                    "kind": "municipalityCode",
+                    "aliases": [
+                      "prefCode",
+                      "localGovernmentCode",
+                      "都道府県コード又は市町村コード",
+                      "市町村コード",
+                      "district_code",
+                      "city_code",
+                      "local_government_code"
+                    ],
+                    "checkDigit": "jisx0402",
+                    "status": "inferred: carried over from 公共施設一覧 (public_facility) current layout; required level inferred by analogy with 公衆トイレ一覧 正式版",
+                    "notes": "6 digits = 5-digit JIS X 0402 code + check digit: d6 = (11 - (6*d1+5*d2+4*d3+3*d4+2*d5) mod 11) mod 10 (source: hkwi/denshijiti README). Keep as text (leading zero for Hokkaido 01…). Real data also has 5-digit codes without check digit."
+                  }
+                },
+                {
+                  "name": "ID",
+                  "title": "ID",
+                  "description": "record identifier, unique within the municipality",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "pattern": "^[0-9A-Za-z]+$"
+                  },
+                  "civic": {
+                    "english": "identifier",
+                    "requiredLevel": "recommended",
+                    "requiredLevelSource": "inferred",
+                    "kind": "identifier",
+                    "aliases": [
+                      "identification",
+                      "identifier",
+                      "no"
+                    ],
+                    "status": "inferred: carried over from 公共施設一覧 (public_facility) current layout; required level inferred by analogy with 公衆トイレ一覧 正式版",
+                    "notes": "半角英数字 (official examples: FF0100022200 for AED, LL0100022200 for toilets, JJ0100022200 for tourist facilities); frequently left empty in real files"
+                  }
+                },
+                {
+                  "name": "地方公共団体名",
+                  "title": "地方公共団体名",
+                  "description": "local government name (e.g. 北海道札幌市)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "localGovernmentName",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "localGovernmentName"
+                    ],
+                    "status": "inferred: carried over from 公共施設一覧 (public_facility) current layout; required level inferred by analogy with 公衆トイレ一覧 正式版"
+                  }
+                },
+                {
+                  "name": "名称",
+                  "title": "名称",
+                  "description": "name",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": true
+                  },
+                  "civic": {
+                    "english": "name",
+                    "requiredLevel": "required",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "name",
+                      "施設名",
+                      "施設名称",
+                      "名前",
+                      "facility_name",
+                      "設置場所",
+                      "設置場所名",
+                      "子局名",
+                      "局名"
+                    ],
+                    "status": "observed: 港区 bousaigyouseimusenn.csv (設置場所, the place the loudspeaker stands at); required level inferred by analogy with 公衆トイレ一覧 正式版"
+                  }
+                },
+                {
+                  "name": "名称_カナ",
+                  "title": "名称_カナ",
+                  "description": "name reading in katakana",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "pattern": "^[ァ-ヶー・\\u3000 0-9０-９A-Za-zＡ-Ｚａ-ｚ（）()]+$"
+                  },
+                  "civic": {
+                    "english": "nameKana",
+                    "requiredLevel": "recommended",
+                    "requiredLevelSource": "inferred",
+                    "kind": "kana",
+                    "aliases": [
+                      "名称かな",
+                      "名称_かな",
+                      "fullNameInKana",
+                      "nameKana",
+                      "施設名_カナ",
+                      "施設名称_カナ",
+                      "施設名かな",
+                      "ふりがな",
+                      "フリガナ",
+                      "よみがな",
+                      "ヨミガナ",
+                      "facility_kana",
+                      "name_kana"
+                    ],
+                    "status": "inferred: 日野市 emergency_radio keys name_kana (third-party code); required level inferred by analogy with 公衆トイレ一覧 正式版",
+                    "notes": "official: 全角カナ; real data also has half-width katakana (ｱｲｳ) and hiragana — normalise with NFKC/kana conversion"
+                  }
+                },
+                {
+                  "name": "名称_英字",
+                  "title": "名称_英字",
+                  "description": "name in Latin letters",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "name in Latin letters",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "fullNameInRomaji",
+                      "nameEn",
+                      "英語名称",
+                      "英語名",
+                      "施設名_英語",
+                      "施設名(英語)",
+                      "名称(英語)",
+                      "facility_en",
+                      "facilty_en",
+                      "name_en"
+                    ],
+                    "status": "inferred: 日野市 emergency_radio keys name_en (third-party code); required level unknown (treated as optional)",
+                    "notes": "半角英数字"
+                  }
+                },
+                {
+                  "name": "設備種別",
+                  "title": "設備種別",
+                  "description": "kind of equipment (屋外拡声子局, 無線放送塔, 小出力無線放送設備 …)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "kind of equipment (屋外拡声子局, 無線放送塔, 小出力無線放送設備 …)",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "種別",
+                      "設備の種類"
+                    ],
+                    "status": "observed: 港区 bousaigyouseimusenn.csv; required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "所在地_連結表記",
+                  "title": "所在地_連結表記",
+                  "description": "full address string (prefecture … building)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": true
+                  },
+                  "civic": {
+                    "english": "fullAddress",
+                    "requiredLevel": "required",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "所在地",
+                      "住所",
+                      "address",
+                      "fullAddress"
+                    ],
+                    "status": "observed: 港区 bousaigyouseimusenn.csv (住所); required level inferred by analogy with 公衆トイレ一覧 正式版"
+                  }
+                },
+                {
+                  "name": "緯度",
+                  "title": "緯度",
+                  "description": "latitude",
+                  "type": "number",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "minimum": -90,
+                    "maximum": 90
+                  },
+                  "civic": {
+                    "english": "latitude",
+                    "requiredLevel": "recommended",
+                    "requiredLevelSource": "inferred",
+                    "kind": "latitude",
+                    "aliases": [
+                      "latitude",
+                      "lat",
+                      "ido",
+                      "idou"
+                    ],
+                    "status": "observed: 港区 bousaigyouseimusenn.csv; required level inferred by analogy with 公衆トイレ一覧 正式版",
+                    "notes": "decimal degrees, 世界測地系 (JGD2011/JGD2000≈WGS84 at data precision); official example 43.064310; Japan range ~20–46; published as text (official 形式: 文字列（半角文字）)"
+                  }
+                },
+                {
+                  "name": "経度",
+                  "title": "経度",
+                  "description": "longitude",
+                  "type": "number",
+                  "format": "default",
+                  "constraints": {
+                    "required": false,
+                    "minimum": -180,
+                    "maximum": 180
+                  },
+                  "civic": {
+                    "english": "longitude",
+                    "requiredLevel": "recommended",
+                    "requiredLevelSource": "inferred",
+                    "kind": "longitude",
+                    "aliases": [
+                      "longitude",
+                      "lon",
+                      "lng",
+                      "long",
+                      "longtitude",
+                      "keido",
+                      "keidou"
+                    ],
+                    "status": "observed: 港区 bousaigyouseimusenn.csv; required level inferred by analogy with 公衆トイレ一覧 正式版",
+                    "notes": "decimal degrees, 世界測地系; official example 141.346814; Japan range ~122–154"
+                  }
+                },
+                {
+                  "name": "地区",
+                  "title": "地区",
+                  "description": "district the equipment serves or stands in (行政管内)",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "district the equipment serves or stands in (行政管内)",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "行政管内",
+                      "地域",
+                      "管内"
+                    ],
+                    "status": "observed: 港区 bousaigyouseimusenn.csv (行政管内); 日野市 keys: district; required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "説明",
+                  "title": "説明",
+                  "description": "description",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "description",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [],
+                    "status": "inferred: 日野市 emergency_radio keys description; required level unknown (treated as optional)"
+                  }
+                },
+                {
+                  "name": "備考",
+                  "title": "備考",
+                  "description": "remarks",
+                  "type": "string",
+                  "format": "default",
+                  "constraints": {
+                    "required": false
+                  },
+                  "civic": {
+                    "english": "remarks",
+                    "requiredLevel": "optional",
+                    "requiredLevelSource": "inferred",
+                    "kind": "text",
+                    "aliases": [
+                      "note",
+                      "remark",
+                      "remarks"
+                    ],
+                    "status": "inferred: 日野市 emergency_radio keys notes; required level inferred by analogy with 公衆トイレ一覧 正式版"
+                  }
+                }
+              ],
+              "civic": {
+                "number": "23",
+                "titleEnglish": "Disaster-prevention radio loudspeakers",
+                "fileNameHints": [
+                  "disaster_radio",
+                  "emergency_radio",
+                  "bousaimusen",
+                  "bosaimusen",
+                  "bousaigyouseimusen",
+                  "bousaigyouseimusenn",
+                  "防災行政無線",
+                  "防災無線",
+                  "屋外拡声"
+                ],
+                "nameEndings": null,
+                "current": {
+                  "source": [
+                    "real file: 東京都港区 bousaigyouseimusenn.csv (港区オープンデータ, via the TakuKobayashi/GovernmentOpenDataWebAPI mirror, commit 7d52ee13e208e25f42cc565cdc4ca3441c9e66dd; held-out set 2): 行政管内,設置場所,住所,設備種別,緯度,経度",
+                    "third-party code reading 日野市 132128_emergency_radio.csv (find_string ids 71134324476, 71632422728): keys facility_id, equipment_id, radio_id, name, name_kana, name_en, description, district, notes",
+                    "identification and address blocks: 公共施設一覧 (public_facility) current layout"
+                  ],
+                  "confidence": "inferred: the national definition's columns were not found (searched twice, see the research note); the columns are one real city file's (港区) in the template's identification/address blocks, with 日野市's keys for the rest; every required level is inferred",
+                  "inferred": true
+                },
+                "legacy": null,
+                "legacyFields": [],
+                "latitudeField": "緯度",
+                "longitudeField": "経度",
+                "idField": "ID"
+              }
+            }
+            """#
+        ),
+        (
             "educational_institution",
             #"""
             {
