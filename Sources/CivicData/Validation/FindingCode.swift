@@ -19,6 +19,8 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible,
     /// A 合計/total row or a ※ note among the rows: not a record, its cells kept in the report.
     public static let rowTotal = FindingCode("row.total")
     public static let rowNote = FindingCode("row.note")
+    /// Lines below the table after a blank row (a title and a version), at the end of the file: not records.
+    public static let rowFooter = FindingCode("row.footer")
     public static let layoutLegacy = FindingCode("layout.legacy")
     public static let layoutNonStandard = FindingCode("layout.nonStandard")
     /// No standard dataset fits: the file is read as a generic dataset of its own columns (the closest are named).
@@ -46,6 +48,8 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible,
     public static let cellEnum = FindingCode("cell.enum")
     /// A code (ID, 全国地方公共団体コード, 法人番号, phone…) that Excel turned into a number in exponent notation.
     public static let cellExponentNotation = FindingCode("cell.exponentNotation")
+    /// A block number (番地) that Excel turned into a date: 2-22 shown as 2月22日 or Feb-22. Kept, never "fixed".
+    public static let cellExcelDate = FindingCode("cell.excelDate")
     /// A time written as Excel's fraction of a day (0.375), rewritten as hh:mm.
     public static let timeDayFraction = FindingCode("time.dayFraction")
     /// The same value as an earlier record in a field with `constraints.unique` (the ID field: `id.duplicate`).
