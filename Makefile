@@ -42,13 +42,14 @@ test: deps $(VENV)/bin/python
 	@if [ -f ../shared/reference/datasets-spec.json ]; then python3 tools/make_schemas.py --check; fi
 
 # Benchmarks (release builds): civic convert vs ogr2ogr (installs gdal-bin), the geo benchmarks vs a C loop
-# over PROJ, pyproj and shapely 2 (in a venv under bench/work), reading .xlsx vs openpyxl and ogr2ogr, and the server
-# vs pygeoapi and nginx (wrk).
+# over PROJ, pyproj and shapely 2 (in a venv under bench/work), reading .xlsx vs openpyxl and ogr2ogr, a large
+# GeoJSON vs ogr2ogr, and the server vs pygeoapi and nginx (wrk).
 bench:
 	@tools/install-deps.sh gdal-bin time
 	bench/convert/run.sh
 	bench/geo/run.sh
 	bench/xlsx/run.sh
+	bench/geojson/run.sh
 	bench/server/run.sh
 	bench/load/run.sh
 

@@ -12,15 +12,20 @@ import Foundation
 /// the columns the union of their keys as above, no geometry), or an object that holds exactly one such array as
 /// `records`, `data`, `result` or `items`, or as CKAN's `result.records` (`member` says which was read). Any other
 /// JSON — an array of numbers, an array mixing objects and other values, a deeper document — is not a table
-/// (`DatasetError.notATable`, saying what it is). The whole file is parsed in memory, so it is limited to
-/// `maximumBytes`; malformed JSON is a `GeoJSONError` naming the line and column. A row's line is the line its
+/// (`DatasetError.notATable`, saying what it is). A FeatureCollection file larger than `streamingFrom` is streamed:
+/// read twice, feature by feature (`JSONMemberStream`) — once for the columns, once for the rows — so memory does not
+/// grow with the file; anything else is parsed whole in memory, up to `maximumBytes`. Malformed JSON is a
+/// `GeoJSONError` naming the line and column. A row's line is the line its
 /// feature starts on (in a file written on one line every feature is on line 1, so findings also name the
 /// feature's number).
 ///
 /// Not Sendable: it hands out its rows in order.
 public final class GeoJSONRows: RowSource {
-    /// The largest file read (256 MiB): the parsed tree takes several times the file's size in memory.
+    /// The largest file parsed whole (256 MiB): the parsed tree takes several times the file's size in memory.
+    /// A FeatureCollection file is streamed instead, whatever its size.
     public static let defaultMaximumBytes = 256 << 20
+    /// Files larger than this (8 MiB) are streamed when they are a FeatureCollection.
+    public static let defaultStreamingFrom = 8 << 20
 
     /// The CRS the file's legacy `"crs"` member names (`urn:ogc:def:crs:EPSG::6668`, `EPSG:4612` …), as written;
     /// nil when it has none (RFC 7946: CRS84).
@@ -34,23 +39,49 @@ public final class GeoJSONRows: RowSource {
     /// For an array of records inside an object: the member read (`records`, `data`, `result`, `items`,
     /// `result.records`); nil otherwise.
     public let member: String?
+    /// True when the features are streamed from the file rather than parsed with the whole document.
+    public let isStreamed: Bool
+
+    /// Where the features come from: parsed with the document, or streamed from the file one at a time.
+    private enum Feed {
+        case memory([(value: JSONValue, line: Int)])
+        case stream(URL)
+    }
 
     private let name: String
     private let byteCount: Int
     private let lineEndings: String
-    private var rows: [CSVRow]
-    private var nextIndex = 0
-    /// Findings, each with the index of the row it comes with.
-    private var findings: [(row: Int, finding: Finding)]
+    private let feed: Feed
+    private let columns: [String]
+    private let positions: [String: Int]
+    private let idIsColumn: Bool
+    private let firstLine: Int
+    private var headerDone = false
+    /// Features handed out or skipped so far.
+    private var featuresRead = 0
+    private var stream: JSONMemberStream?
+    /// Findings not yet taken: the file's come with the header, each feature's with its row, the rest at the end.
+    private var pending: [Finding] = []
 
-    /// Reads and parses the whole source. Throws `GeoJSONError` when it is too large or not JSON, and
-    /// `DatasetError.notATable` when it is JSON but not GeoJSON.
-    public convenience init(source: InputSource, maximumBytes: Int = GeoJSONRows.defaultMaximumBytes) throws {
+    /// Reads the source: a FeatureCollection file larger than `streamingFrom` is streamed, anything else parsed
+    /// whole. Throws `GeoJSONError` when it is too large to parse whole or not JSON, and `DatasetError.notATable`
+    /// when it is JSON but not GeoJSON or an array of records.
+    public convenience init(
+        source: InputSource,
+        maximumBytes: Int = GeoJSONRows.defaultMaximumBytes,
+        streamingFrom: Int = GeoJSONRows.defaultStreamingFrom
+    ) throws {
+        if case .file(let url) = source {
+            let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? nil
+            if let size, size > streamingFrom, let scan = try GeoJSONRows.scan(url, name: source.displayName, size: size) {
+                self.init(streamed: scan, url: url, name: source.displayName, size: size)
+                return
+            }
+            if let size, size > maximumBytes { throw GeoJSONError.tooLarge(file: source.displayName, size: size, limit: maximumBytes) }
+        }
         let bytes: [UInt8]
         switch source {
         case .file(let url):
-            let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? nil
-            if let size, size > maximumBytes { throw GeoJSONError.tooLarge(file: source.displayName, size: size, limit: maximumBytes) }
             bytes = Array(try Data(contentsOf: url))
         case .standardInput:
             bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
@@ -64,6 +95,7 @@ public final class GeoJSONRows: RowSource {
         guard bytes.count <= maximumBytes else { throw GeoJSONError.tooLarge(file: name, size: bytes.count, limit: maximumBytes) }
         self.name = name
         byteCount = bytes.count
+        isStreamed = false
         let json: JSONValue
         do {
             json = try JSONParser.parse(bytes)
@@ -147,56 +179,176 @@ public final class GeoJSONRows: RowSource {
             )
         }
         featureCount = features.count
+        var collector = ColumnCollector(isRecordArray: isRecordArray)
+        for feature in features { collector.add(feature.value) }
+        (columns, positions, idIsColumn, numberColumns) = collector.result()
+        firstLine = features.first?.line ?? 1
+        feed = .memory(features)
+        if let wrapper { pending.append(wrapper) }
+        if type == "FeatureCollection", let extras = GeoJSONRows.foreignMembers(json, known: GeoJSONRows.collectionMembers) {
+            pending.append(GeoJSONRows.foreignMembersFinding(extras))
+        }
+    }
 
-        var findings: [(row: Int, finding: Finding)] = wrapper.map { [(0, $0)] } ?? []
-        // Columns: the property keys in order of first appearance.
-        var columns: [String] = []
-        var positions: [String: Int] = [:]
-        for feature in features {
-            guard case .object(let members)? = isRecordArray ? feature.value : feature.value["properties"] else { continue }
-            for member in members where positions[member.key] == nil {
-                positions[member.key] = columns.count
-                columns.append(member.key)
+    /// A FeatureCollection read from the file feature by feature (`scan`'s first pass).
+    private init(streamed scan: Scan, url: URL, name: String, size: Int) {
+        self.name = name
+        byteCount = size
+        isStreamed = true
+        isRecordArray = false
+        member = nil
+        topLevelType = "FeatureCollection"
+        crsName = GeoJSONRows.crsName(scan.members.first { $0.key == "crs" }?.value)
+        lineEndings = scan.lineEndings
+        featureCount = scan.featureCount
+        (columns, positions, idIsColumn, numberColumns) = scan.columns.result()
+        firstLine = scan.firstLine
+        feed = .stream(url)
+        if let extras = GeoJSONRows.foreignMembers(.object(scan.members), known: GeoJSONRows.collectionMembers) {
+            pending.append(GeoJSONRows.foreignMembersFinding(extras))
+        }
+    }
+
+    /// The members a FeatureCollection has by GeoJSON.
+    static let collectionMembers: Set<String> = ["type", "features", "crs", "bbox"]
+
+    static func foreignMembersFinding(_ extras: String) -> Finding {
+        Finding(
+            .geojsonForeignMember,
+            .info,
+            line: 1,
+            message: "members of the FeatureCollection that are not GeoJSON's; kept only in this report",
+            before: extras
+        )
+    }
+
+    /// What the first pass over a streamed file found.
+    private struct Scan {
+        var members: [(key: String, value: JSONValue)] = []
+        var columns: ColumnCollector
+        var featureCount = 0
+        var firstLine = 1
+        var lineEndings = "none"
+    }
+
+    /// The first pass over a file: its top-level members and its features' columns. Nil when the file is not a
+    /// FeatureCollection with a "features" array (then it is parsed whole, and refused or read as it says).
+    private static func scan(_ url: URL, name: String, size: Int) throws -> Scan? {
+        let stream = try JSONMemberStream(url: url, streamed: "features")
+        var scan = Scan(columns: ColumnCollector(isRecordArray: false))
+        do {
+            while let item = try stream.next() {
+                switch item {
+                case .member(let key, let value, let line, let column):
+                    scan.members.append((key, try stream.parse(value, line: line, column: column)))
+                case .element(let bytes, let index, let line, let column):
+                    if index == 0 { scan.firstLine = line }
+                    scan.featureCount += 1
+                    scan.columns.add(try stream.parse(bytes, line: line, column: column))
+                }
+            }
+        } catch {
+            // Not an object at the top: not a FeatureCollection (an array of records, say); read whole.
+            if stream.consumed <= 1, error.message.hasPrefix("expected an object") { return nil }
+            throw GeoJSONError(code: .malformed, message: "not valid JSON: \(error.message)", file: name, line: error.line, column: error.column)
+        }
+        guard scan.members.first(where: { $0.key == "type" })?.value.stringValue == "FeatureCollection",
+            stream.foundStreamed
+        else { return nil }
+        scan.lineEndings = stream.lineEndings
+        return scan
+    }
+
+    /// The columns of a set of features (or records): their property keys in order of first appearance, `id` first
+    /// when features have ids and no property is named so, and which columns hold only JSON numbers.
+    struct ColumnCollector {
+        let isRecordArray: Bool
+        private var columns: [String] = []
+        private var positions: [String: Int] = [:]
+        private var numbers = Set<String>()
+        private var notNumbers = Set<String>()
+        private var ids: (any: Bool, number: Bool, other: Bool) = (false, false, false)
+
+        init(isRecordArray: Bool) { self.isRecordArray = isRecordArray }
+
+        mutating func add(_ feature: JSONValue) {
+            let isFeature = !isRecordArray && feature["type"]?.stringValue == "Feature"
+            if !isRecordArray, let id = feature["id"], id != .null {
+                ids.any = true
+                if isFeature, case .number = id { ids.number = true } else if isFeature { ids.other = true }
+            }
+            guard case .object(let members)? = isRecordArray ? feature : feature["properties"] else { return }
+            if !isRecordArray && !isFeature {
+                for member in members where positions[member.key] == nil {
+                    positions[member.key] = columns.count
+                    columns.append(member.key)
+                }
+                return
+            }
+            for member in members {
+                if positions[member.key] == nil {
+                    positions[member.key] = columns.count
+                    columns.append(member.key)
+                }
+                switch member.value {
+                case .number: numbers.insert(member.key)
+                case .null: break
+                default: notNumbers.insert(member.key)
+                }
             }
         }
-        let idIsColumn = !isRecordArray && positions["id"] == nil && features.contains { $0.value["id"] != nil && $0.value["id"] != .null }
-        if idIsColumn {
-            columns.insert("id", at: 0)
-            positions = [:]
-            for (index, column) in columns.enumerated() { positions[column] = index }
+
+        func result() -> (columns: [String], positions: [String: Int], idIsColumn: Bool, numberColumns: Set<String>) {
+            var columns = self.columns
+            var positions = self.positions
+            var numberKeys = numbers.subtracting(notNumbers)
+            let idIsColumn = !isRecordArray && positions["id"] == nil && ids.any
+            if idIsColumn {
+                columns.insert("id", at: 0)
+                positions = [:]
+                for (index, column) in columns.enumerated() { positions[column] = index }
+                if ids.number && !ids.other { numberKeys.insert("id") }
+            }
+            return (columns, positions, idIsColumn, numberKeys)
         }
-        var rows = [CSVRow(line: features.first?.line ?? 1, cells: columns)]
-        // Columns whose values are all JSON numbers (nulls aside), so that writers keep them numbers.
-        var numbers = Set<Int>()
-        var notNumbers = Set<Int>()
-        func note(_ finding: Finding) { findings.append((rows.count, finding)) }
-        if type == "FeatureCollection",
-            let topLevelExtras = GeoJSONRows.foreignMembers(json, known: ["type", "features", "crs", "bbox"])
-        {
-            findings.append(
-                (
-                    0,
-                    Finding(
-                        .geojsonForeignMember,
-                        .info,
-                        line: 1,
-                        message: "members of the \(type) that are not GeoJSON's; kept only in this report",
-                        before: topLevelExtras
-                    )
-                )
-            )
+    }
+
+    /// The next feature (or record) and its line and number; nil at the end.
+    private func nextFeature() throws -> (value: JSONValue, line: Int, number: Int)? {
+        switch feed {
+        case .memory(let features):
+            guard featuresRead < features.count else { return nil }
+            featuresRead += 1
+            return (features[featuresRead - 1].value, features[featuresRead - 1].line, featuresRead)
+        case .stream(let url):
+            if stream == nil { stream = try JSONMemberStream(url: url, streamed: "features") }
+            guard let stream else { return nil }
+            do {
+                while let item = try stream.next() {
+                    guard case .element(let bytes, _, let line, let column) = item else { continue }
+                    featuresRead += 1
+                    return (try stream.parse(bytes, line: line, column: column), line, featuresRead)
+                }
+            } catch {
+                throw GeoJSONError(code: .malformed, message: "not valid JSON: \(error.message)", file: name, line: error.line, column: error.column)
+            }
+            return nil
         }
+    }
+
+    /// The row of one feature (or record), its findings added to `pending`; nil for an element that is not a Feature.
+    private func row(of feature: JSONValue, line: Int, number featureNumber: Int) -> CSVRow? {
         /// The cells of an object's members (properties, or a record's members).
         /// A key repeated in the object: the last value is the cell (as `JSONValue`'s subscript reads it), the
         /// earlier ones are kept in the report.
-        func cellsOf(_ members: [(key: String, value: JSONValue)], line: Int, where place: String) -> [String] {
+        func cellsOf(_ members: [(key: String, value: JSONValue)], where place: String) -> [String] {
             var cells = [String](repeating: "", count: columns.count)
             var seen = Set<Int>()
             for (index, member) in members.enumerated() {
-                let position = positions[member.key]!
+                guard let position = positions[member.key] else { continue }
                 if !seen.insert(position).inserted {
                     let earlier = members[..<index].last { $0.key == member.key }?.value ?? .null
-                    note(
+                    pending.append(
                         Finding(
                             .jsonRepeatedKey,
                             .warning,
@@ -208,116 +360,102 @@ public final class GeoJSONRows: RowSource {
                     )
                 }
                 cells[position] = GeoJSONRows.cell(member.value)
-                switch member.value {
-                case .number: numbers.insert(position)
-                case .null: break
-                default: notNumbers.insert(position)
-                }
             }
             return cells
         }
-        for (number, feature) in features.enumerated() {
-            let featureNumber = number + 1
-            if isRecordArray, case .object(let members) = feature.value {
-                // A record: its members are the cells; every object is a record, even an empty one.
-                var row = CSVRow(line: feature.line, cells: cellsOf(members, line: feature.line, where: "record \(featureNumber)"))
-                row.feature = featureNumber
-                rows.append(row)
-                continue
-            }
-            let where_ = "feature \(featureNumber)"
-            guard case .object = feature.value, feature.value["type"]?.stringValue == "Feature" else {
-                note(
-                    Finding(
-                        .geojsonNotFeature,
-                        .error,
-                        line: feature.line,
-                        message: "\(where_) is \(feature.value.kindDescription) that is not a GeoJSON Feature; kept only in this report",
-                        before: feature.value.jsonText
-                    )
-                )
-                continue
-            }
-            var cells = [String](repeating: "", count: columns.count)
-            var sourceError = false
-            switch feature.value["properties"] {
-            case .object(let members)?:
-                cells = cellsOf(members, line: feature.line, where: "the properties of feature \(featureNumber)")
-            case .null?, nil:
-                break
-            case let other?:
-                sourceError = true
-                note(
-                    Finding(
-                        .geojsonNotFeature,
-                        .error,
-                        line: feature.line,
-                        message: "the \"properties\" of \(where_) are \(other.kindDescription), not an object; kept only in this report",
-                        before: other.jsonText
-                    )
-                )
-            }
-            if let id = feature.value["id"], id != .null {
-                if idIsColumn {
-                    cells[0] = GeoJSONRows.cell(id)
-                    if case .number = id { numbers.insert(0) } else { notNumbers.insert(0) }
-                } else {
-                    note(
-                        Finding(
-                            .geojsonFeatureID,
-                            .info,
-                            line: feature.line,
-                            message: "the id of \(where_) (a property is also named \"id\"); kept only in this report",
-                            before: id.jsonText
-                        )
-                    )
-                }
-            }
-            if let extras = GeoJSONRows.foreignMembers(feature.value, known: ["type", "id", "geometry", "properties", "bbox"]) {
-                note(
-                    Finding(
-                        .geojsonForeignMember,
-                        .info,
-                        line: feature.line,
-                        message: "members of \(where_) that are not GeoJSON's; kept only in this report",
-                        before: extras
-                    )
-                )
-            }
-            var row = CSVRow(line: feature.line, cells: cells)
+        if isRecordArray, case .object(let members) = feature {
+            // A record: its members are the cells; every object is a record, even an empty one.
+            var row = CSVRow(line: line, cells: cellsOf(members, where: "record \(featureNumber)"))
             row.feature = featureNumber
-            row.hasSourceError = sourceError
-            let geometryValue = feature.value["geometry"] ?? .null
-            do {
-                row.geometry = try RecordGeometry(json: geometryValue)
-                if row.geometry == nil || row.geometry?.isEmpty == true {
-                    note(
-                        Finding(
-                            .geometryAbsent,
-                            .warning,
-                            line: feature.line,
-                            message:
-                                "\(where_) has \(row.geometry == nil ? "no geometry (null)" : "an empty geometry"): kept as a record without a place"
-                        )
-                    )
-                }
-            } catch {
-                row.hasSourceError = true
-                note(
+            return row
+        }
+        let where_ = "feature \(featureNumber)"
+        guard case .object = feature, feature["type"]?.stringValue == "Feature" else {
+            pending.append(
+                Finding(
+                    .geojsonNotFeature,
+                    .error,
+                    line: line,
+                    message: "\(where_) is \(feature.kindDescription) that is not a GeoJSON Feature; kept only in this report",
+                    before: feature.jsonText
+                )
+            )
+            return nil
+        }
+        var cells = [String](repeating: "", count: columns.count)
+        var sourceError = false
+        switch feature["properties"] {
+        case .object(let members)?:
+            cells = cellsOf(members, where: "the properties of feature \(featureNumber)")
+        case .null?, nil:
+            break
+        case let other?:
+            sourceError = true
+            pending.append(
+                Finding(
+                    .geojsonNotFeature,
+                    .error,
+                    line: line,
+                    message: "the \"properties\" of \(where_) are \(other.kindDescription), not an object; kept only in this report",
+                    before: other.jsonText
+                )
+            )
+        }
+        if let id = feature["id"], id != .null {
+            if idIsColumn {
+                cells[0] = GeoJSONRows.cell(id)
+            } else {
+                pending.append(
                     Finding(
-                        .geometryUnreadable,
-                        .error,
-                        line: feature.line,
-                        message: "the geometry of \(where_) cannot be read: \(error.message); it is kept only in this report",
-                        before: geometryValue.jsonText
+                        .geojsonFeatureID,
+                        .info,
+                        line: line,
+                        message: "the id of \(where_) (a property is also named \"id\"); kept only in this report",
+                        before: id.jsonText
                     )
                 )
             }
-            rows.append(row)
         }
-        self.rows = rows
-        self.findings = findings
-        numberColumns = Set(numbers.subtracting(notNumbers).map { columns[$0] })
+        if let extras = GeoJSONRows.foreignMembers(feature, known: ["type", "id", "geometry", "properties", "bbox"]) {
+            pending.append(
+                Finding(
+                    .geojsonForeignMember,
+                    .info,
+                    line: line,
+                    message: "members of \(where_) that are not GeoJSON's; kept only in this report",
+                    before: extras
+                )
+            )
+        }
+        var row = CSVRow(line: line, cells: cells)
+        row.feature = featureNumber
+        row.hasSourceError = sourceError
+        let geometryValue = feature["geometry"] ?? .null
+        do {
+            row.geometry = try RecordGeometry(json: geometryValue)
+            if row.geometry == nil || row.geometry?.isEmpty == true {
+                pending.append(
+                    Finding(
+                        .geometryAbsent,
+                        .warning,
+                        line: line,
+                        message: "\(where_) has \(row.geometry == nil ? "no geometry (null)" : "an empty geometry"): kept as a record without a place"
+                    )
+                )
+            }
+        } catch {
+            row.hasSourceError = true
+            pending.append(
+                Finding(
+                    .geometryUnreadable,
+                    .error,
+                    line: line,
+                    message: "the geometry of \(where_) cannot be read: \(error.message); it is kept only in this report",
+                    before: geometryValue.jsonText
+                )
+            )
+        }
+        return row
     }
 
     /// A cell's text for a property value.
@@ -446,18 +584,19 @@ public final class GeoJSONRows: RowSource {
     }
 
     public func nextRow() throws -> CSVRow? {
-        guard nextIndex < rows.count else { return nil }
-        defer { nextIndex += 1 }
-        return rows[nextIndex]
+        if !headerDone {
+            headerDone = true
+            return CSVRow(line: firstLine, cells: columns)
+        }
+        while let feature = try nextFeature() {
+            if let row = row(of: feature.value, line: feature.line, number: feature.number) { return row }
+        }
+        return nil
     }
 
     public func takeFindings() -> [Finding] {
-        // The file's findings come with the header, each feature's with its row, the rest at the end.
-        let handedOut = nextIndex >= rows.count ? Int.max : nextIndex
-        guard let first = findings.first, first.row < handedOut else { return [] }
-        let count = findings.prefix { $0.row < handedOut }.count
-        defer { findings.removeFirst(count) }
-        return findings.prefix(count).map(\.finding)
+        defer { pending.removeAll() }
+        return pending
     }
 
     public func describe(headerLine: Int, metadata: [[String]]) -> SourceDescription {
@@ -477,7 +616,8 @@ public final class GeoJSONRows: RowSource {
     }
 
     public var progress: (read: Int, total: Int?) {
-        (rows.isEmpty ? byteCount : byteCount * nextIndex / rows.count, byteCount)
+        if let stream { return (stream.consumed, byteCount) }
+        return (featureCount == 0 ? byteCount : byteCount * featuresRead / featureCount, byteCount)
     }
 
     public var hasCellReferences: Bool { false }
@@ -485,7 +625,7 @@ public final class GeoJSONRows: RowSource {
     public var hasGeometry: Bool { !isRecordArray }
     public var readsJSON: Bool { true }
     public var geometryCRSName: String? { crsName }
-    public private(set) var numberColumns: Set<String> = []
+    public let numberColumns: Set<String>
 }
 
 @available(*, unavailable)
@@ -524,7 +664,8 @@ public struct GeoJSONError: Error, Sendable, CustomStringConvertible {
     static func tooLarge(file: String, size: Int, limit: Int) -> GeoJSONError {
         GeoJSONError(
             code: .tooLarge,
-            message: "the file is \(size) bytes; GeoJSON is read whole, up to \(limit) bytes (split it, or convert it to CSV with WKT first)",
+            message:
+                "the file is \(size) bytes; JSON other than a GeoJSON FeatureCollection (which is streamed) is read whole, up to \(limit) bytes (split it, or convert it to CSV first)",
             file: file,
             line: 1,
             column: 1
