@@ -1,3 +1,5 @@
+import CivicData
+
 /// A feature's values as the store keeps them: a JSON array of strings (`json_extract` filters and sorts on it),
 /// written by `JSONBytes`. Reading them back is on every request's path, so this decodes the bytes directly
 /// instead of going through `JSONDecoder` (a tenth of the time on a 100-feature page).
@@ -54,19 +56,17 @@ enum StoredValues {
                     guard index + 1 < count else { throw Malformed(offset: index) }
                     let escaped = bytes[index + 1]
                     index += 2
+                    if let simple = JSONEscape.byte(for: escaped) {
+                        scratch.append(simple)
+                        continue
+                    }
                     switch escaped {
-                    case 0x22, 0x5C, 0x2F: scratch.append(escaped)
-                    case 0x62: scratch.append(0x08)
-                    case 0x66: scratch.append(0x0C)
-                    case 0x6E: scratch.append(0x0A)
-                    case 0x72: scratch.append(0x0D)
-                    case 0x74: scratch.append(0x09)
                     case 0x75:
                         var scalar = try hex4(bytes, &index)
-                        if (0xD800..<0xDC00).contains(scalar), index + 1 < count, bytes[index] == 0x5C, bytes[index + 1] == 0x75 {
+                        if JSONEscape.isHighSurrogate(scalar), index + 1 < count, bytes[index] == 0x5C, bytes[index + 1] == 0x75 {
                             index += 2
                             let low = try hex4(bytes, &index)
-                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low &- 0xDC00)
+                            scalar = JSONEscape.scalar(high: scalar, low: low)
                         }
                         let character = Unicode.Scalar(scalar) ?? "\u{FFFD}"
                         scratch.append(contentsOf: Array(String(character).utf8))

@@ -309,20 +309,18 @@ public struct JSONParser {
             guard index < bytes.count else { break }
             let escape = bytes[index]
             index += 1
+            if let simple = JSONEscape.byte(for: escape) {
+                out.append(simple)
+                continue
+            }
             switch escape {
-            case 0x22, 0x5C, 0x2F: out.append(escape)
-            case 0x62: out.append(0x08)
-            case 0x66: out.append(0x0C)
-            case 0x6E: out.append(0x0A)
-            case 0x72: out.append(0x0D)
-            case 0x74: out.append(0x09)
             case 0x75:
                 var scalar = try hex4()
-                if (0xD800...0xDBFF).contains(scalar), bytes.count - index >= 6, bytes[index] == 0x5C, bytes[index + 1] == 0x75 {
+                if JSONEscape.isHighSurrogate(scalar), bytes.count - index >= 6, bytes[index] == 0x5C, bytes[index + 1] == 0x75 {
                     index += 2
                     let low = try hex4()
                     guard (0xDC00...0xDFFF).contains(low) else { throw failure("a \\u surrogate pair is incomplete") }
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    scalar = JSONEscape.scalar(high: scalar, low: low)
                 }
                 guard let unicode = Unicode.Scalar(scalar) else { throw failure("a \\u escape names a lone surrogate") }
                 out.append(contentsOf: Array(String(Character(unicode)).utf8))
@@ -333,4 +331,27 @@ public struct JSONParser {
         }
         throw failure("the file ends inside a string (missing '\"')")
     }
+}
+
+/// JSON's string escapes (RFC 8259 §7), shared by `JSONParser` and the store's value decoder.
+package enum JSONEscape {
+    /// The byte a one-character escape stands for (`\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`); nil for `\u` and
+    /// unknown escapes.
+    @inline(__always) package static func byte(for escape: UInt8) -> UInt8? {
+        switch escape {
+        case 0x22, 0x5C, 0x2F: escape
+        case 0x62: 0x08
+        case 0x66: 0x0C
+        case 0x6E: 0x0A
+        case 0x72: 0x0D
+        case 0x74: 0x09
+        default: nil
+        }
+    }
+
+    /// The first half of a UTF-16 surrogate pair written as two `\u` escapes.
+    @inline(__always) package static func isHighSurrogate(_ value: UInt32) -> Bool { (0xD800...0xDBFF).contains(value) }
+
+    /// The scalar a surrogate pair stands for.
+    @inline(__always) package static func scalar(high: UInt32, low: UInt32) -> UInt32 { 0x10000 + ((high - 0xD800) << 10) + (low &- 0xDC00) }
 }
