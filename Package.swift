@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
     ],
     targets: [
         // The core: records, text decoding, CSV, schemas, recognition, validation, normalisation, writers.
@@ -61,6 +62,8 @@ let package = Package(
                 "CivicData", "CivicGeo", .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for the one statement on the load's hot path (binding without boxing each value).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                // SHA-256 of API token secrets.
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

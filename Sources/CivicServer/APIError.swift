@@ -8,6 +8,8 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
     /// `InvalidParameterValue`, `NotFound`, `NotAcceptable`, `ServerError` …
     public var code: String
     public var message: String
+    /// Headers the answer carries (`WWW-Authenticate` on a 401).
+    public var headers: HTTPFields = [:]
 
     public init(_ status: HTTPResponse.Status, code: String, _ message: String) {
         self.status = status
@@ -21,7 +23,7 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
     public var description: String { "\(status.code) \(code): \(message)" }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        try response(from: request, context: context, headers: [:])
+        try response(from: request, context: context, headers: headers)
     }
 
     func response(from request: Request, context: some RequestContext, headers: HTTPFields) throws -> Response {

@@ -106,7 +106,28 @@ enum OpenAPIDocument {
                 "license": ["name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"],
             ],
             "servers": [["url": base]],
+            // API tokens (`civic token create`): `Authorization: Bearer <token>`, or as ckanapi sends them.
+            "components": [
+                "securitySchemes": [
+                    "bearer": ["type": "http", "scheme": "bearer", "description": "civic_<id>_<secret> from `civic token create`"],
+                    "ckanAPIKey": ["type": "apiKey", "in": "header", "name": "X-CKAN-API-Key"],
+                ]
+            ],
             "paths": [
+                "/admin/log": [
+                    "get": [
+                        "summary": "The log of writes (the portal admin's token)",
+                        "security": [["bearer": []], ["ckanAPIKey": []]],
+                        "parameters": [
+                            [
+                                "name": "limit", "in": "query", "required": false,
+                                "schema": ["type": "integer", "minimum": 1, "maximum": 1000, "default": 100],
+                            ],
+                            ["name": "before", "in": "query", "required": false, "schema": ["type": "integer", "minimum": 1]],
+                        ],
+                        "responses": ["200": jsonResponse, "400": error, "401": error, "403": error],
+                    ]
+                ],
                 "/": get("Landing page", [], pageResponse),
                 "/conformance": get("Conformance classes", [], jsonResponse),
                 "/api": get("This document", [], apiResponse),

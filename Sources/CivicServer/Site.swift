@@ -60,7 +60,7 @@ public final class Site: Sendable {
             router.add(
                 middleware: CORSMiddleware(
                     allowOrigin: .all,
-                    allowHeaders: [.accept, .contentType, .ifNoneMatch],
+                    allowHeaders: [.accept, .contentType, .ifNoneMatch, .authorization, .ckanAPIKey],
                     allowMethods: [.get, .head, .post, .options]
                 )
             )
@@ -72,6 +72,7 @@ public final class Site: Sendable {
         DownloadsController(store: store, catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
         CKANController(store: store, catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
         DCATController(catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
+        AdminController(authenticator: Authenticator(accounts: store), delivery: delivery).addRoutes(to: router)
         return router.buildResponder()
     }
 

@@ -160,6 +160,8 @@ public final class Store: Sendable {
                     """
             )
         }
+        // v5: API tokens (hashed) and the log of writes (Store+Accounts).
+        migrator.registerMigration("v5", migrate: Store.migrateAccounts)
         return migrator
     }()
 

@@ -1,7 +1,7 @@
 /// The store cannot be opened or a dataset cannot be loaded.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Wrapped: String, Hashable, Sendable { case open, load, query, versionGone }
+        private enum Wrapped: String, Hashable, Sendable { case open, load, query, versionGone, invalidRequest }
         private let wrapped: Wrapped
         private init(_ wrapped: Wrapped) { self.wrapped = wrapped }
         public static let open = Code(.open)
@@ -9,6 +9,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let query = Code(.query)
         /// The version a reader's snapshot named was replaced and collected meanwhile.
         public static let versionGone = Code(.versionGone)
+        /// A write the store refuses as asked (an admin token for a municipality …): nothing was written.
+        public static let invalidRequest = Code(.invalidRequest)
         public var description: String { wrapped.rawValue }
     }
 
