@@ -27,11 +27,24 @@ extension Store {
     @discardableResult
     public func remove(_ id: String) throws -> Bool {
         try write { db in
-            guard let live = try Int64.fetchOne(db, sql: "SELECT live_version FROM dataset WHERE id = ?", arguments: [id]) else { return false }
-            try db.execute(sql: "UPDATE version SET state = 'retired' WHERE key = ?", arguments: [live])
+            guard try Int64.fetchOne(db, sql: "SELECT live_version FROM dataset WHERE id = ?", arguments: [id]) != nil else { return false }
+            try Store.retireLive(id, db)
             try db.execute(sql: "DELETE FROM dataset WHERE id = ?", arguments: [id])
             return true
         }
+    }
+
+    /// The dataset's live version leaves: retired (its rows deleted by the next garbage collection), or archived when
+    /// a release is made of it (kept for rollback); its live release is superseded. Inside the caller's transaction.
+    static func retireLive(_ dataset: String, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                UPDATE version SET state = CASE WHEN EXISTS (SELECT 1 FROM release r WHERE r.version = version.key) THEN 'archived' ELSE 'retired' END
+                WHERE key = (SELECT live_version FROM dataset WHERE id = ?)
+                """,
+            arguments: [dataset]
+        )
+        try db.execute(sql: "UPDATE release SET state = 'superseded' WHERE dataset_id = ? AND state = 'live'", arguments: [dataset])
     }
 
     /// Deletes the rows and report files of retired versions (replaced, removed, or left by a load that failed or

@@ -162,6 +162,8 @@ public final class Store: Sendable {
         }
         // v5: API tokens (hashed) and the log of writes (Store+Accounts).
         migrator.registerMigration("v5", migrate: Store.migrateAccounts)
+        // v6: drafts, archived versions and releases (Store+Releases).
+        migrator.registerMigration("v6", migrate: Store.migrateReleases)
         return migrator
     }()
 

@@ -1,7 +1,7 @@
 /// The store cannot be opened or a dataset cannot be loaded.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Wrapped: String, Hashable, Sendable { case open, load, query, versionGone, invalidRequest }
+        private enum Wrapped: String, Hashable, Sendable { case open, load, query, versionGone, invalidRequest, conflict, notFound }
         private let wrapped: Wrapped
         private init(_ wrapped: Wrapped) { self.wrapped = wrapped }
         public static let open = Code(.open)
@@ -11,6 +11,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let versionGone = Code(.versionGone)
         /// A write the store refuses as asked (an admin token for a municipality …): nothing was written.
         public static let invalidRequest = Code(.invalidRequest)
+        /// A write that does not fit the state it found (publishing what is not a draft, a race lost): nothing written.
+        public static let conflict = Code(.conflict)
+        /// A write to something that does not exist (a release number): nothing written.
+        public static let notFound = Code(.notFound)
         public var description: String { wrapped.rawValue }
     }
 

@@ -69,28 +69,11 @@ public final class VersionWriter: RecordSink {
     /// Makes the version live (once the pipeline, report included, has finished): one transaction records its
     /// counts, extent and validity, points the dataset at it and retires the version it replaces.
     public func commit(_ report: Report) throws {
-        guard let inserter else { throw StoreError(code: .load, message: "\(metadata.datasetID): commit before any record layout") }
-        let totals = try inserter.finish()
-        let key = inserter.key
+        let (key, totals) = try finishedInserter()
         let metadata = self.metadata
         try store.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE version SET state = 'live', record_count = ?, feature_count = ?, min_x = ?, min_y = ?, max_x = ?, max_y = ?,
-                        valid = ? WHERE key = ? AND state = 'loading'
-                    """,
-                arguments: [
-                    totals.records, totals.features, totals.extent?.minX, totals.extent?.minY, totals.extent?.maxX, totals.extent?.maxY,
-                    report.isValid, key,
-                ]
-            )
-            guard db.changesCount == 1 else {
-                throw StoreError(code: .load, message: "\(metadata.datasetID): version \(key) is no longer loading (the store was recovered)")
-            }
-            try db.execute(
-                sql: "UPDATE version SET state = 'retired' WHERE key = (SELECT live_version FROM dataset WHERE id = ?)",
-                arguments: [metadata.datasetID]
-            )
+            try VersionWriter.record(totals, report, key: key, as: "live", datasetID: metadata.datasetID, db)
+            try Store.retireLive(metadata.datasetID, db)
             try db.execute(
                 sql: """
                     INSERT INTO dataset (id, live_version, origin) VALUES (?, ?, ?)
@@ -100,6 +83,55 @@ public final class VersionWriter: RecordSink {
             )
         }
         committed = true
+    }
+
+    /// Keeps the version as a draft release of its dataset (an upload to review): readers do not see it until it is
+    /// published (`ReleaseStore.publish`). One transaction records its counts, the release and the log entry.
+    public func commitDraft(_ report: Report, by actor: Actor, note: String?) throws -> Release {
+        let (key, totals) = try finishedInserter()
+        let datasetID = metadata.datasetID
+        let release = try store.write { db -> Release in
+            try VersionWriter.record(totals, report, key: key, as: "draft", datasetID: datasetID, db)
+            let number = try Store.nextReleaseNumber(datasetID, db)
+            try db.execute(
+                sql: "INSERT INTO release (dataset_id, number, version, state, author, note, created) VALUES (?, ?, ?, 'draft', ?, ?, ?)",
+                arguments: [datasetID, number, key, actor.name, note, Store.timestamp(Date())]
+            )
+            try Store.append(
+                AuditEntry(
+                    actor,
+                    action: "release.draft",
+                    target: "\(datasetID)#\(number)",
+                    detail: "\(totals.records) records\(report.isValid ? "" : ", with errors")"
+                ),
+                db
+            )
+            return try Store.existingRelease(datasetID, number, db)
+        }
+        committed = true
+        return release
+    }
+
+    private func finishedInserter() throws -> (key: Int64, totals: Inserter.Totals) {
+        guard let inserter else { throw StoreError(code: .load, message: "\(metadata.datasetID): commit before any record layout") }
+        return (inserter.key, try inserter.finish())
+    }
+
+    /// The version's counts, extent and validity, and its new state (from `loading`).
+    private static func record(_ totals: Inserter.Totals, _ report: Report, key: Int64, as state: String, datasetID: String, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                UPDATE version SET state = ?, record_count = ?, feature_count = ?, min_x = ?, min_y = ?, max_x = ?, max_y = ?,
+                    valid = ? WHERE key = ? AND state = 'loading'
+                """,
+            arguments: [
+                state, totals.records, totals.features, totals.extent?.minX, totals.extent?.minY, totals.extent?.maxX, totals.extent?.maxY,
+                report.isValid, key,
+            ]
+        )
+        guard db.changesCount == 1 else {
+            throw StoreError(code: .load, message: "\(datasetID): version \(key) is no longer loading (the store was recovered)")
+        }
     }
 
     /// Gives the version up (the load failed): it is retired, for garbage collection; the live version stays.

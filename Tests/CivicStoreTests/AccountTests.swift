@@ -4,8 +4,8 @@ import Testing
 
 /// API tokens (hashed at rest, revocable, expiring) and the log of writes.
 @Suite struct AccountTests {
-    static let yaizu = Organisation("222127")!
-    static let takamatsu = Organisation("372013")!
+    static let yaizu = Organisation.municipality("222127")
+    static let takamatsu = Organisation.municipality("372013")
     static let operator_ = Actor.commandLine(user: "test")
 
     @Test func aTokenWorksUntilRevokedAndIsKeptOnlyAsAHash() throws {
