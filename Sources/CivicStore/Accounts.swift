@@ -141,15 +141,19 @@ public struct Principal: Sendable, Equatable {
     }
 }
 
-/// Who did a write: a token's account, or the command line (an operator on the machine).
+/// Who did a write: a token's account, the command line (an operator on the machine), or the data folder (a file
+/// that changed there).
 public enum Actor: Sendable, Equatable {
     case token(Principal, origin: String)
     case commandLine(user: String)
+    /// A dataset's folder (relative to the data folder).
+    case folder(String)
 
-    var name: String {
+    public var name: String {
         switch self {
         case .token(let principal, _): "token:\(principal.tokenID)"
         case .commandLine(let user): "cli:\(user)"
+        case .folder(let origin): "folder:\(origin)"
         }
     }
 
@@ -157,13 +161,14 @@ public enum Actor: Sendable, Equatable {
         switch self {
         case .token(_, let origin): origin
         case .commandLine: "command line"
+        case .folder: "data folder"
         }
     }
 
     var organisation: Organisation? {
         switch self {
         case .token(let principal, _): principal.organisation
-        case .commandLine: nil
+        case .commandLine, .folder: nil
         }
     }
 }

@@ -70,10 +70,11 @@ extension Store: ReleaseStore {
             let now = Store.timestamp(Date())
             try db.execute(
                 sql: """
-                    INSERT INTO release (dataset_id, number, version, state, author, note, created, published, published_by, rollback_of)
-                    VALUES (?, ?, ?, 'live', ?, ?, ?, ?, ?, ?)
+                    INSERT INTO release (dataset_id, number, version, state, author, note, created, published, published_by, rollback_of,
+                        record_count, valid)
+                    VALUES (?, ?, ?, 'live', ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [dataset, next, earlier.version, actor.name, note, now, now, actor.name, number]
+                arguments: [dataset, next, earlier.version, actor.name, note, now, now, actor.name, number, earlier.recordCount, earlier.valid]
             )
             try Store.append(
                 AuditEntry(actor, action: "release.rollback", target: "\(dataset)#\(next)", detail: "the records of release \(number)"),
@@ -204,6 +205,9 @@ extension Store: ReleaseStore {
                     published_by TEXT,
                     override TEXT,
                     rollback_of INTEGER,
+                    fingerprint TEXT,
+                    record_count INTEGER NOT NULL,
+                    valid INTEGER NOT NULL,
                     PRIMARY KEY (dataset_id, number)
                 ) WITHOUT ROWID;
                 """
@@ -233,8 +237,8 @@ extension Store: ReleaseStore {
 
     static let releaseSelect = """
         SELECT r.dataset_id, r.number, r.state, r.version, r.author, r.note, r.created, r.published, r.published_by, r.override,
-            r.rollback_of, v.record_count, v.valid
-        FROM release r JOIN version v ON v.key = r.version
+            r.rollback_of, r.record_count, r.valid
+        FROM release r
         """
 
     static func release(_ dataset: String, _ number: Int, _ db: Database) throws -> Release? {

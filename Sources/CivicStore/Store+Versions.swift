@@ -10,12 +10,21 @@ extension Store {
         return try VersionWriter(store: self, metadata: metadata, reportURL: reportURL)
     }
 
-    /// The fingerprint of a dataset's live version (what decides a reload), nil when there is none.
+    /// The fingerprint of the dataset's file as the data folder last loaded it (what decides a reload): its newest
+    /// release made from the folder — so that a release published through the API is not undone by the unchanged
+    /// file — else its live version's. Nil when there is neither.
     public func fingerprint(of id: String) throws -> String? {
         try read { db in
-            try String.fetchOne(db, sql: "SELECT v.fingerprint \(Store.liveJoin) WHERE d.id = ?", arguments: [id])
+            try String.fetchOne(
+                db,
+                sql: "SELECT fingerprint FROM release WHERE dataset_id = ? AND fingerprint IS NOT NULL ORDER BY number DESC LIMIT 1",
+                arguments: [id]
+            ) ?? String.fetchOne(db, sql: "SELECT v.fingerprint \(Store.liveJoin) WHERE d.id = ?", arguments: [id])
         }
     }
+
+    /// How many replaced releases of each dataset keep their records (for rollback) through garbage collection.
+    public static let keptReleases = 3
 
     /// Every dataset's id and origin (its folder relative to the data folder).
     public func origins() throws -> [(id: String, origin: String)] {
@@ -47,10 +56,28 @@ extension Store {
         try db.execute(sql: "UPDATE release SET state = 'superseded' WHERE dataset_id = ? AND state = 'live'", arguments: [dataset])
     }
 
-    /// Deletes the rows and report files of retired versions (replaced, removed, or left by a load that failed or
-    /// died), a chunk per transaction so that other writes interleave. Returns how many versions were deleted.
+    /// Deletes the rows and report files of retired versions (replaced beyond the releases kept, removed, or left by a
+    /// load that failed or died), a chunk per transaction so that other writes interleave. Returns how many versions
+    /// were deleted.
     @discardableResult
-    public func collectGarbage(chunk: Int = 20_000) throws -> Int {
+    public func collectGarbage(chunk: Int = 20_000, keepingReleases keep: Int = Store.keptReleases) throws -> Int {
+        // The records of all but the newest `keep` replaced releases of each dataset go (their releases stay listed;
+        // rolling back to one says its records are no longer kept), as do archived versions no release names.
+        try write { db in
+            try db.execute(
+                sql: """
+                    UPDATE version SET state = 'retired' WHERE state = 'archived' AND key NOT IN (
+                        SELECT version FROM release WHERE state IN ('live', 'draft')
+                        UNION
+                        SELECT version FROM (
+                            SELECT version, ROW_NUMBER() OVER (PARTITION BY dataset_id ORDER BY number DESC) AS newest
+                            FROM release WHERE state = 'superseded'
+                        ) WHERE newest <= ?
+                    )
+                    """,
+                arguments: [max(0, keep)]
+            )
+        }
         let dead = try read { db in
             try Row.fetchAll(db, sql: "SELECT key, report_file FROM version WHERE state = 'retired'").map {
                 (key: $0[0] as Int64, report: $0[1] as String)

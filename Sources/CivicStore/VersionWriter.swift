@@ -67,13 +67,31 @@ public final class VersionWriter: RecordSink {
     }
 
     /// Makes the version live (once the pipeline, report included, has finished): one transaction records its
-    /// counts, extent and validity, points the dataset at it and retires the version it replaces.
+    /// counts, extent and validity, points the dataset at it, archives the version it replaces and records the
+    /// release (made by the data folder) in the release history and the log.
     public func commit(_ report: Report) throws {
         let (key, totals) = try finishedInserter()
         let metadata = self.metadata
         try store.write { db in
             try VersionWriter.record(totals, report, key: key, as: "live", datasetID: metadata.datasetID, db)
             try Store.retireLive(metadata.datasetID, db)
+            // A release made by the data folder: the history says when the file changed, and the version it replaces
+            // is kept for rollback as long as `collectGarbage` keeps releases.
+            let actor = Actor.folder(metadata.origin)
+            let number = try Store.nextReleaseNumber(metadata.datasetID, db)
+            let now = Store.timestamp(Date())
+            try db.execute(
+                sql: """
+                    INSERT INTO release (dataset_id, number, version, state, author, created, published, published_by, fingerprint,
+                        record_count, valid)
+                    VALUES (?, ?, ?, 'live', ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [metadata.datasetID, number, key, actor.name, now, now, actor.name, metadata.fingerprint, totals.records, report.isValid]
+            )
+            try Store.append(
+                AuditEntry(actor, action: "release.load", target: "\(metadata.datasetID)#\(number)", detail: "\(totals.records) records"),
+                db
+            )
             try db.execute(
                 sql: """
                     INSERT INTO dataset (id, live_version, origin) VALUES (?, ?, ?)
@@ -94,8 +112,11 @@ public final class VersionWriter: RecordSink {
             try VersionWriter.record(totals, report, key: key, as: "draft", datasetID: datasetID, db)
             let number = try Store.nextReleaseNumber(datasetID, db)
             try db.execute(
-                sql: "INSERT INTO release (dataset_id, number, version, state, author, note, created) VALUES (?, ?, ?, 'draft', ?, ?, ?)",
-                arguments: [datasetID, number, key, actor.name, note, Store.timestamp(Date())]
+                sql: """
+                    INSERT INTO release (dataset_id, number, version, state, author, note, created, record_count, valid)
+                    VALUES (?, ?, ?, 'draft', ?, ?, ?, ?, ?)
+                    """,
+                arguments: [datasetID, number, key, actor.name, note, Store.timestamp(Date()), totals.records, report.isValid]
             )
             try Store.append(
                 AuditEntry(

@@ -41,21 +41,24 @@ import Testing
         try Loading.load(["yaizu-aed"], into: store)
         let before = try #require(try store.dataset(id: "yaizu-aed"))
         let draft = try Self.draft(store, file: try Self.edited(folder), note: "NO 2 撤去")
-        #expect(draft.number == 1 && draft.state == .draft && draft.recordCount == 82 && draft.valid && draft.note == "NO 2 撤去")
+        // The folder's load is release 1.
+        #expect(try store.release(of: "yaizu-aed", number: 1)?.author == "folder:yaizu-aed")
+        #expect(draft.number == 2 && draft.state == .draft && draft.recordCount == 82 && draft.valid && draft.note == "NO 2 撤去")
         #expect(try store.dataset(id: "yaizu-aed") == before)
         #expect(try store.versionCounts() == ["live": 1, "draft": 1])
-        let published = try store.publish("yaizu-aed", number: 1, by: Self.staff, override: nil)
+        let published = try store.publish("yaizu-aed", number: 2, by: Self.staff, override: nil)
         #expect(published.state == .live && published.publishedBy == "token:0123456789abcdef" && published.published != nil)
         let after = try #require(try store.dataset(id: "yaizu-aed"))
         #expect(after.version == draft.version && after.version != before.version)
-        // The folder's version had no release: it goes, as a replaced version always did.
-        #expect(try store.versionCounts() == ["live": 1, "retired": 1])
+        // The folder's release is superseded, its records kept for rollback.
+        #expect(try store.versionCounts() == ["live": 1, "archived": 1])
+        #expect(try store.releases(of: "yaizu-aed").map(\.state) == [.live, .superseded])
         // Publishing it again is a conflict; nothing changes.
-        let again = try #require(throws: StoreError.self) { try store.publish("yaizu-aed", number: 1, by: Self.staff, override: nil) }
+        let again = try #require(throws: StoreError.self) { try store.publish("yaizu-aed", number: 2, by: Self.staff, override: nil) }
         #expect(again.code == .conflict)
         let missing = try #require(throws: StoreError.self) { try store.publish("yaizu-aed", number: 9, by: Self.staff, override: nil) }
         #expect(missing.code == .notFound)
-        #expect(try store.auditLog(limit: 5, before: nil).map(\.action) == ["release.publish", "release.draft"])
+        #expect(try store.auditLog(limit: 5, before: nil).map(\.action) == ["release.publish", "release.draft", "release.load"])
     }
 
     @Test func theDiffSaysWhatChangedByID() throws {
@@ -119,9 +122,16 @@ import Testing
         _ = try Self.draft(store)
         _ = try store.publish("yaizu-aed", number: 1, by: Self.staff, override: nil)
         try Loading.load(["yaizu-aed"], into: store)
-        #expect(try store.releases(of: "yaizu-aed").map(\.state) == [.superseded])
+        #expect(try store.releases(of: "yaizu-aed").map(\.state) == [.live, .superseded])
+        #expect(try store.releases(of: "yaizu-aed").first?.author == "folder:yaizu-aed")
         #expect(try store.versionCounts() == ["live": 1, "archived": 1])
-        #expect(try store.rollback("yaizu-aed", to: 1, by: Self.staff, note: nil).number == 2)
+        #expect(try store.rollback("yaizu-aed", to: 1, by: Self.staff, note: nil).number == 3)
+        // Garbage collection keeps the records of the newest replaced releases only.
+        for _ in 0..<Store.keptReleases + 1 { try Loading.load(["yaizu-aed"], into: store) }
+        _ = try store.collectGarbage()
+        #expect(try store.versionCounts() == ["live": 1, "archived": Store.keptReleases])
+        let gone = try #require(throws: StoreError.self) { try store.rollback("yaizu-aed", to: 1, by: Self.staff, note: nil) }
+        #expect(gone.code == .conflict && gone.message.contains("no longer kept"))
     }
 
     @Test func draftsSurviveARestart() throws {

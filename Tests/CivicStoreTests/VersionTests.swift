@@ -41,8 +41,10 @@ import Testing
         #expect(try store.features(in: .dataset(new), limit: 1000, offset: 0).features.count == 10)
         // A request that began before the switch still reads the whole old version, until it is collected.
         #expect(try store.features(in: .dataset(old), limit: 1000, offset: 0).features.count == 82)
-        #expect(try store.versionCounts() == ["live": 1, "retired": 1])
-        #expect(try store.collectGarbage(chunk: 7) == 1)
+        // The replaced version is kept for rollback (release 1) while garbage collection keeps releases.
+        #expect(try store.versionCounts() == ["live": 1, "archived": 1])
+        #expect(try store.collectGarbage(chunk: 7) == 0)
+        #expect(try store.collectGarbage(chunk: 7, keepingReleases: 0) == 1)
         #expect(try Self.rows(old.version, store) == 0)
         // A reader still holding the old snapshot is told, not answered short.
         let gone = try #require(throws: StoreError.self) { try store.features(in: .dataset(old), limit: 10, offset: 0) }
@@ -96,7 +98,10 @@ import Testing
         #expect(try store.remove("yaizu-aed"))
         #expect(try store.remove("yaizu-aed") == false)
         #expect(try store.datasets().map(\.id) == ["ichikawa-aed"])
+        // Its last release keeps its records (a removal by mistake loses nothing) until releases are not kept.
         _ = try store.collectGarbage()
+        #expect(try Self.rows(yaizu.version, store) == 82)
+        _ = try store.collectGarbage(keepingReleases: 0)
         #expect(try Self.rows(yaizu.version, store) == 0)
     }
 }
