@@ -11,7 +11,7 @@ struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
         switch request.method {
         case .get, .options, .head:
             break
-        case .post where isCKAN:
+        case .post where isCKAN || APIMiddleware.isReleaseWrite(request.uri.path):
             break
         default:
             return try APIError(.methodNotAllowed, code: "MethodNotAllowed", "\(request.method.rawValue) is not supported here; use GET")
@@ -44,6 +44,14 @@ struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
+    /// `/datasets/{id}/releases`, `/datasets/{id}/releases/{n}/publish`, `/datasets/{id}/rollback`: the release writes.
+    static func isReleaseWrite(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count >= 4, parts[0].isEmpty, parts[1] == "datasets" else { return false }
+        return (parts.count == 4 && (parts[3] == "releases" || parts[3] == "rollback"))
+            || (parts.count == 6 && parts[3] == "releases" && parts[5] == "publish")
+    }
+
     /// True when the Accept header admits something the server writes (or anything at all).
     static func acceptable(_ accept: String) -> Bool {
         let served = [
@@ -62,7 +70,7 @@ struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     static func allowed(_ path: String) -> String {
-        path.hasPrefix("/api/3/action/") || path.hasPrefix("/api/action/") ? "GET, HEAD, POST" : "GET, HEAD"
+        path.hasPrefix("/api/3/action/") || path.hasPrefix("/api/action/") ? "GET, HEAD, POST" : isReleaseWrite(path) ? "POST" : "GET, HEAD"
     }
 }
 

@@ -35,6 +35,8 @@ public struct ServerConfiguration: Sendable {
     public var schemasDirectory: URL?
     /// Seconds a replaced version stays in the store for requests that began before the switch (long downloads).
     public var retiredVersionGrace: TimeInterval = 60
+    /// The largest file an upload may send (`POST /datasets/{id}/releases`): 413 beyond.
+    public var maximumUploadBytes = 256 << 20
 
     /// swift-log's levels, for callers that do not import Logging.
     public typealias LogLevel = Logger.Level

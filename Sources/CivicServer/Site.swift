@@ -15,6 +15,7 @@ public final class Site: Sendable {
     private let responder: Mutex<RouterResponder<BasicRequestContext>>
     /// Bumped at each refresh; for tests and logs.
     private let generation = Mutex(0)
+    private let hook: RefreshHook
 
     /// A site over `store`'s current catalogue.
     public convenience init(configuration: ServerConfiguration, store: Store) throws {
@@ -25,12 +26,25 @@ public final class Site: Sendable {
         self.store = store
         self.configuration = configuration
         self.status = status
-        responder = Mutex(try Site.routes(configuration: configuration, store: store, status: status))
+        let hook = RefreshHook()
+        self.hook = hook
+        responder = Mutex(try Site.routes(configuration: configuration, store: store, status: status, refresh: hook.callAsFunction))
+        hook.site.withLock { $0 = WeakSite(site: self) }
+    }
+
+    /// Lets the routes refresh the site they belong to (after a publish) without holding it.
+    final class RefreshHook: Sendable {
+        let site = Mutex<WeakSite?>(nil)
+        @Sendable func callAsFunction() { try? site.withLock { $0?.site }?.refresh() }
+    }
+
+    struct WeakSite: Sendable {
+        weak var site: Site?
     }
 
     /// Rebuilds the routes from the store's catalogue as it is now.
     public func refresh() throws {
-        let routes = try Site.routes(configuration: configuration, store: store, status: status)
+        let routes = try Site.routes(configuration: configuration, store: store, status: status, refresh: hook.callAsFunction)
         responder.withLock { $0 = routes }
         generation.withLock { $0 += 1 }
     }
@@ -40,7 +54,12 @@ public final class Site: Sendable {
 
     var current: RouterResponder<BasicRequestContext> { responder.withLock { $0 } }
 
-    static func routes(configuration: ServerConfiguration, store: Store, status: LoadStatus) throws -> RouterResponder<BasicRequestContext> {
+    static func routes(
+        configuration: ServerConfiguration,
+        store: Store,
+        status: LoadStatus,
+        refresh: @escaping @Sendable () -> Void
+    ) throws -> RouterResponder<BasicRequestContext> {
         let catalogue = Catalogue(datasets: try store.datasets(), failures: status.failureMessages)
         let delivery = Delivery(loadedAt: catalogue.loadedAt)
         let router = Router(context: BasicRequestContext.self)
@@ -72,7 +91,9 @@ public final class Site: Sendable {
         DownloadsController(store: store, catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
         CKANController(store: store, catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
         DCATController(catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
-        AdminController(authenticator: Authenticator(accounts: store), delivery: delivery).addRoutes(to: router)
+        let authenticator = Authenticator(accounts: store)
+        AdminController(authenticator: authenticator, delivery: delivery).addRoutes(to: router)
+        ReleasesController(store: store, authenticator: authenticator, configuration: configuration, refresh: refresh).addRoutes(to: router)
         return router.buildResponder()
     }
 

@@ -1,0 +1,307 @@
+import CivicData
+import CivicIngest
+import CivicStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Releases over HTTP (docs/publishing.md): the list and one release with its diff, an upload that becomes a draft,
+/// publishing a draft and rolling back. Writes need a token of the dataset's municipality (editor to upload,
+/// publisher to publish and roll back) or the portal's admin; drafts are seen by those accounts only.
+struct ReleasesController: Sendable {
+    let store: Store
+    let authenticator: Authenticator
+    let configuration: ServerConfiguration
+    /// Rebuilds the site's routes after a publish or a rollback (the catalogue and caches change).
+    let refresh: @Sendable () -> Void
+
+    /// A release as the API shows it.
+    struct ReleaseDocument: Codable {
+        var number: Int
+        var state: Release.State
+        var recordCount: Int
+        var valid: Bool
+        var author: String
+        var note: String?
+        var created: Date
+        var published: Date?
+        var publishedBy: String?
+        var override: String?
+        var rollbackOf: Int?
+        /// Against the live release (for a draft) or the one before (for the others), when both records are kept.
+        var diff: ReleaseDiff?
+
+        init(_ release: Release, diff: ReleaseDiff? = nil) {
+            number = release.number
+            state = release.state
+            recordCount = release.recordCount
+            valid = release.valid
+            author = release.author
+            note = release.note
+            created = release.created
+            published = release.published
+            publishedBy = release.publishedBy
+            override = release.override
+            rollbackOf = release.rollbackOf
+            self.diff = diff
+        }
+    }
+
+    struct ReleaseList: Codable {
+        var dataset: String
+        var releases: [ReleaseDocument]
+    }
+
+    /// `{"override": "reason"}`, optional, when publishing.
+    struct PublishRequest: Codable {
+        var override: String?
+    }
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/datasets/:dataset/releases") { request, context in
+            let id = try context.parameters.require("dataset")
+            let (dataset, principal) = try self.visible(id, request)
+            let mayEdit = principal.map { self.may($0, .editor, dataset) } ?? false
+            let releases = try self.store.releases(of: dataset.id).filter { $0.state != .draft || mayEdit }
+            return try self.json(ReleaseList(dataset: dataset.id, releases: releases.map { ReleaseDocument($0) }))
+        }
+        router.get("/datasets/:dataset/releases/:number") { request, context in
+            let id = try context.parameters.require("dataset")
+            let number = try context.parameters.require("number", as: Int.self)
+            let (dataset, principal) = try self.visible(id, request)
+            let mayEdit = principal.map { self.may($0, .editor, dataset) } ?? false
+            guard let release = try self.store.release(of: dataset.id, number: number), release.state != .draft || mayEdit else {
+                throw APIError.notFound("\(id) has no release \(number)")
+            }
+            return try self.json(ReleaseDocument(release, diff: try self.diff(for: release, in: dataset.id)))
+        }
+        router.post("/datasets/:dataset/releases") { request, context in
+            let id = try context.parameters.require("dataset")
+            let (dataset, principal) = try self.writable(id, request, role: .editor)
+            // The upload is kept as the draft's file (removed when it cannot be read).
+            let upload = try await self.receive(request)
+            let note = request.uri.queryParameters["note"].map(String.init)
+            let release = try await self.draft(upload, of: dataset, by: .token(principal, origin: Self.origin(request)), note: note)
+            var response = try self.json(ReleaseDocument(release, diff: try self.diff(for: release, in: dataset.id)), status: .created)
+            response.headers[.location] = "/datasets/\(dataset.id)/releases/\(release.number)"
+            return response
+        }
+        router.post("/datasets/:dataset/releases/:number/publish") { request, context in
+            let id = try context.parameters.require("dataset")
+            let number = try context.parameters.require("number", as: Int.self)
+            let (dataset, principal) = try self.writable(id, request, role: .publisher)
+            let body = try await request.body.collect(upTo: 64 << 10)
+            var override: String?
+            if body.readableBytes > 0 {
+                do {
+                    override = try JSONDecoder().decode(PublishRequest.self, from: Data(body.readableBytesView)).override
+                } catch {
+                    throw APIError.badParameter("the body must be a JSON object like {\"override\": \"reason\"}: \(error)")
+                }
+            }
+            let release = try Self.storeCall {
+                try self.store.publish(dataset.id, number: number, by: .token(principal, origin: Self.origin(request)), override: override)
+            }
+            self.refresh()
+            return try self.json(ReleaseDocument(release))
+        }
+        router.post("/datasets/:dataset/rollback") { request, context in
+            let id = try context.parameters.require("dataset")
+            let (dataset, principal) = try self.writable(id, request, role: .publisher)
+            guard let text = request.uri.queryParameters["to"], let number = Int(String(text)) else {
+                throw APIError.badParameter("rollback needs ?to=<release number>")
+            }
+            let note = request.uri.queryParameters["note"].map(String.init)
+            let release = try Self.storeCall {
+                try self.store.rollback(dataset.id, to: number, by: .token(principal, origin: Self.origin(request)), note: note)
+            }
+            self.refresh()
+            return try self.json(ReleaseDocument(release), status: .created)
+        }
+    }
+
+    // MARK: Rules
+
+    /// A dataset readers may see; the account, when the request presents a valid token (401 for an invalid one).
+    private func visible(_ id: String, _ request: Request) throws -> (StoredDataset, Principal?) {
+        let principal = try authenticator.principal(request)
+        guard let dataset = try store.dataset(id: id) else { throw APIError.notFound("no dataset \(id)") }
+        return (dataset, principal)
+    }
+
+    /// A dataset the request's account may write with `role`: 401 without a valid token; 403 when the account may
+    /// not — also when there is no such dataset, unless the account is the portal's admin, so that an answer never
+    /// tells another municipality's account what exists.
+    private func writable(_ id: String, _ request: Request, role: Role) throws -> (StoredDataset, Principal) {
+        let principal = try authenticator.require(request)
+        let dataset = try store.dataset(id: id)
+        guard let dataset, may(principal, role, dataset) else {
+            if dataset == nil && principal.role == .admin && principal.organisation == .portal {
+                throw APIError.notFound("no dataset \(id)")
+            }
+            throw APIError(.forbidden, code: "Forbidden", "this token may not \(role == .editor ? "upload to" : "publish") \(id)")
+        }
+        return (dataset, principal)
+    }
+
+    private func may(_ principal: Principal, _ role: Role, _ dataset: StoredDataset) -> Bool {
+        guard let code = dataset.municipalityCode, let owner = Organisation(code) else {
+            // A dataset of no municipality is the portal's.
+            return principal.may(role, for: .portal)
+        }
+        return principal.may(role, for: owner)
+    }
+
+    // MARK: Upload
+
+    /// The request's body in a file of the store's (at most `maximumUploadBytes`: 413 beyond), named for its type.
+    private func receive(_ request: Request) async throws -> URL {
+        let folder = store.reportsDirectory.appendingPathComponent("uploads", isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent("\(UUID().uuidString).\(Self.fileExtension(request))")
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw APIError(.internalServerError, code: "ServerError", "the upload could not be stored")
+        }
+        let handle = try FileHandle(forWritingTo: url)
+        var received = 0
+        do {
+            for try await buffer in request.body {
+                received += buffer.readableBytes
+                guard received <= configuration.maximumUploadBytes else {
+                    throw APIError(.contentTooLarge, code: "ContentTooLarge", "an upload may have at most \(configuration.maximumUploadBytes) bytes")
+                }
+                try handle.write(contentsOf: Data(buffer.readableBytesView))
+            }
+            try handle.close()
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(at: url)
+            throw error
+        }
+        guard received > 0 else {
+            try? FileManager.default.removeItem(at: url)
+            throw APIError.badParameter("the body is empty: send the file (CSV, TSV, .xlsx, .xls or GeoJSON) as the request body")
+        }
+        return url
+    }
+
+    /// The file's extension, from `?filename=` or the Content-Type (the pipeline also looks at the bytes).
+    static func fileExtension(_ request: Request) -> String {
+        if let name = request.uri.queryParameters["filename"], let dot = name.lastIndex(of: ".") {
+            let ext = name[name.index(after: dot)...].lowercased()
+            if ["csv", "tsv", "txt", "xlsx", "xls", "geojson", "json"].contains(ext) { return ext }
+        }
+        let type = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return switch type {
+        case "text/tab-separated-values": "tsv"
+        case "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx"
+        case "application/vnd.ms-excel": "xls"
+        case "application/geo+json": "geojson"
+        case "application/json": "json"
+        default: "csv"
+        }
+    }
+
+    /// Runs the pipeline over the upload into a draft release, off the request threads (it is CPU work). The
+    /// dataset's own options apply when it comes from the data folder (its dataset.json), else its standard.
+    private func draft(_ file: URL, of dataset: StoredDataset, by actor: Actor, note: String?) async throws -> Release {
+        let store = self.store
+        let descriptorURL = configuration.dataDirectory.appendingPathComponent(dataset.origin).appendingPathComponent(DatasetDescriptor.fileName)
+        let catalog = try configuration.schemasDirectory.map { try SchemaCatalog.bundled.merging(directory: $0) } ?? .bundled
+        return try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(
+                    with: Result {
+                        let options: IngestOptions
+                        if let descriptor = try? DatasetDescriptor.load(descriptorURL), descriptor.id == dataset.id {
+                            options = try IngestOptions(
+                                descriptor: descriptor,
+                                directory: descriptorURL.deletingLastPathComponent(),
+                                catalog: catalog
+                            )
+                        } else {
+                            options = IngestOptions(read: ReadOptions(dataset: dataset.standard, catalog: catalog))
+                        }
+                        let version = try store.beginVersion(
+                            VersionMetadata(
+                                datasetID: dataset.id,
+                                title: dataset.title,
+                                municipalityCode: dataset.municipalityCode,
+                                municipality: dataset.municipality,
+                                license: dataset.license,
+                                licenseNote: dataset.licenseNote,
+                                attribution: dataset.attribution,
+                                source: dataset.source,
+                                updated: String(Store.timestampText(Date()).prefix(10)),
+                                file: file.path,
+                                fingerprint: "upload:" + file.lastPathComponent,
+                                origin: dataset.origin
+                            )
+                        )
+                        do {
+                            let report = try Ingest.run(
+                                .file(file),
+                                options: options,
+                                findings: JSONReportWriter(output: try ByteWriter(url: version.reportURL)),
+                                into: [version]
+                            )
+                            return try version.commitDraft(report, by: actor, note: note)
+                        } catch {
+                            version.abandon()
+                            try? FileManager.default.removeItem(at: version.reportURL)
+                            try? FileManager.default.removeItem(at: file)
+                            // The file could not be read: what was wrong, and where (the pipeline says).
+                            throw APIError(.unprocessableContent, code: "UnreadableFile", "\(error)")
+                        }
+                    }
+                )
+            }
+            thread.name = "civic-upload"
+            thread.start()
+        }
+    }
+
+    // MARK: Helpers
+
+    /// The diff a release shows: a draft against the live release, another against the release before it.
+    private func diff(for release: Release, in dataset: String) throws -> ReleaseDiff? {
+        let releases = try store.releases(of: dataset)
+        let base: Release?
+        if release.state == .draft {
+            base = releases.first { $0.state == .live }
+        } else {
+            base = releases.first { $0.number < release.number && $0.state != .draft && $0.state != .discarded }
+        }
+        guard let base else { return nil }
+        return try? store.diff(dataset, from: base.number, to: release.number)
+    }
+
+    /// Store refusals as HTTP answers: 404, 409, 422.
+    static func storeCall<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as StoreError where error.code == .notFound {
+            throw APIError.notFound(error.message)
+        } catch let error as StoreError where error.code == .conflict {
+            throw APIError(.conflict, code: "Conflict", error.message)
+        } catch let error as StoreError where error.code == .invalidRequest {
+            throw APIError(.unprocessableContent, code: "Unprocessable", error.message)
+        }
+    }
+
+    /// Where a write came from, for the log.
+    static func origin(_ request: Request) -> String {
+        request.headers[.init("X-Forwarded-For")!].map { "http (forwarded for \($0))" } ?? "http"
+    }
+
+    private func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}
