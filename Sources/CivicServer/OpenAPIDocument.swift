@@ -90,6 +90,8 @@ enum OpenAPIDocument {
             ]
         }
         let datasetIDs = catalogue.datasets.map(\.id)
+        let datasetParameter: [String: Any] = ["name": "dataset", "in": "path", "required": true, "schema": ["type": "string", "enum": datasetIDs]]
+        let writeSecurity: [[String: [String]]] = [["bearer": []], ["ckanAPIKey": []]]
         let municipalityCodes = Set(catalogue.datasets.compactMap(\.municipalityCode)).sorted()
         let resourceIDs = catalogue.datasets.map { $0.id + "-csv" }
         func get(_ summary: String, _ parameters: [[String: Any]], _ ok: [String: Any], notFound: Bool = false) -> [String: Any] {
@@ -114,6 +116,60 @@ enum OpenAPIDocument {
                 ]
             ],
             "paths": [
+                "/datasets/{dataset}/releases": [
+                    "get": [
+                        "summary": "A dataset's releases, newest first (drafts only to its municipality's tokens)",
+                        "parameters": [datasetParameter],
+                        "responses": ["200": jsonResponse, "401": error, "404": error],
+                    ],
+                    "post": [
+                        "summary": "Upload a file (the request body: CSV, TSV, .xlsx, .xls or GeoJSON) as a draft release",
+                        "security": writeSecurity,
+                        "parameters": [
+                            datasetParameter, ["name": "note", "in": "query", "required": false, "schema": ["type": "string"]],
+                            ["name": "filename", "in": "query", "required": false, "schema": ["type": "string"]],
+                        ],
+                        "requestBody": [
+                            "required": true,
+                            "content": [
+                                "text/csv": ["schema": ["type": "string"]],
+                                "application/octet-stream": ["schema": ["type": "string", "format": "binary"]],
+                            ],
+                        ],
+                        "responses": ["201": jsonResponse, "400": error, "401": error, "403": error, "404": error, "413": error, "422": error],
+                    ],
+                ],
+                "/datasets/{dataset}/releases/{number}": get(
+                    "One release, with its diff",
+                    [datasetParameter, ["name": "number", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 1]]],
+                    jsonResponse,
+                    notFound: true
+                ),
+                "/datasets/{dataset}/releases/{number}/publish": [
+                    "post": [
+                        "summary": "Publish a draft (a publisher's token); {\"override\": \"reason\"} for a draft with errors",
+                        "security": writeSecurity,
+                        "parameters": [
+                            datasetParameter, ["name": "number", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 1]],
+                        ],
+                        "requestBody": [
+                            "required": false,
+                            "content": ["application/json": ["schema": ["type": "object", "properties": ["override": ["type": "string"]]]]],
+                        ],
+                        "responses": ["200": jsonResponse, "400": error, "401": error, "403": error, "404": error, "409": error, "422": error],
+                    ]
+                ],
+                "/datasets/{dataset}/rollback": [
+                    "post": [
+                        "summary": "Publish an earlier release's records again, as a new release (a publisher's token)",
+                        "security": writeSecurity,
+                        "parameters": [
+                            datasetParameter, ["name": "to", "in": "query", "required": true, "schema": ["type": "integer", "minimum": 1]],
+                            ["name": "note", "in": "query", "required": false, "schema": ["type": "string"]],
+                        ],
+                        "responses": ["201": jsonResponse, "400": error, "401": error, "403": error, "404": error, "409": error],
+                    ]
+                ],
                 "/admin/log": [
                     "get": [
                         "summary": "The log of writes (the portal admin's token)",
