@@ -1,6 +1,7 @@
 import CivicData
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 
 @testable import CivicStore
@@ -147,5 +148,68 @@ import Testing
         #expect(try reopened.collectGarbage() == 0)
         #expect(try reopened.publish("yaizu-aed", number: 1, by: Self.staff, override: nil).recordCount == 82)
         #expect(try reopened.integrityCheck() == "ok")
+    }
+}
+
+/// Publishers racing, readers reading during publishes.
+@Suite struct ReleaseConcurrencyTests {
+    @Test func ofPublishersRacingOnOneDraftOneWins() throws {
+        let store = try Store.inMemory()
+        try Loading.load(["yaizu-aed"], into: store)
+        let draft = try ReleaseTests.draft(store)
+        let outcomes = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            let outcome: String
+            do {
+                _ = try store.publish("yaizu-aed", number: draft.number, by: ReleaseTests.staff, override: nil)
+                outcome = "published"
+            } catch let error as StoreError {
+                outcome = "\(error.code)"
+            } catch {
+                outcome = "\(error)"
+            }
+            outcomes.withLock { $0.append(outcome) }
+        }
+        let all = outcomes.withLock { $0 }
+        #expect(all.filter { $0 == "published" }.count == 1 && all.filter { $0 == "conflict" }.count == 7)
+        #expect(try store.releases(of: "yaizu-aed").map(\.state) == [.live, .superseded])
+    }
+
+    @Test func readersDuringPublishesSeeWholeReleases() throws {
+        let folder = try Loading.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try Store(path: folder.appendingPathComponent("civic.sqlite").path)
+        try Loading.load(["yaizu-aed"], into: store)  // release 1: 82 records
+        let edited = try ReleaseTests.edited(folder)
+        let lines = try String(contentsOf: edited, encoding: .utf8).components(separatedBy: "\r\n")
+        let smaller = folder.appendingPathComponent("smaller.csv")
+        try lines.prefix(41).joined(separator: "\r\n").write(to: smaller, atomically: true, encoding: .utf8)
+        _ = try ReleaseTests.draft(store, file: smaller)  // release 2: 40 records
+        _ = try store.publish("yaizu-aed", number: 2, by: ReleaseTests.staff, override: nil)
+        let stop = Mutex(false)
+        let seen = Mutex<Set<Int>>([])
+        let group = DispatchGroup()
+        for _ in 0..<8 {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                while !stop.withLock({ $0 }) {
+                    // One snapshot: the live version, then its features (a version switched meanwhile is kept until
+                    // collected, so the whole of it is read).
+                    guard let live = try? store.dataset(id: "yaizu-aed"),
+                        let page = try? store.features(in: .dataset(live), limit: 1000, offset: 0)
+                    else { continue }
+                    seen.withLock { $0.insert(page.features.count) }
+                }
+            }.start()
+        }
+        for round in 0..<20 {
+            _ = try store.rollback("yaizu-aed", to: round % 2 == 0 ? 1 : 2, by: ReleaseTests.staff, note: nil)
+        }
+        stop.withLock { $0 = true }
+        group.wait()
+        let counts = seen.withLock { $0 }
+        #expect(!counts.isEmpty && counts.isSubset(of: [82, 40]))
+        #expect(try store.integrityCheck() == "ok")
     }
 }
