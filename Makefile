@@ -43,13 +43,15 @@ test: deps $(VENV)/bin/python
 
 # Benchmarks (release builds): civic convert vs ogr2ogr (installs gdal-bin), the geo benchmarks vs a C loop
 # over PROJ, pyproj and shapely 2 (in a venv under bench/work), reading .xlsx vs openpyxl and ogr2ogr, a large
-# GeoJSON vs ogr2ogr, and the server vs pygeoapi and nginx (wrk).
+# GeoJSON vs ogr2ogr, publishing through the server vs convert (and kill -9 during publishes), and the server vs
+# pygeoapi and nginx (wrk).
 bench:
 	@tools/install-deps.sh gdal-bin time
 	bench/convert/run.sh
 	bench/geo/run.sh
 	bench/xlsx/run.sh
 	bench/geojson/run.sh
+	bench/publish/run.sh
 	bench/server/run.sh
 	bench/load/run.sh
 

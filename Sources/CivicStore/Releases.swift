@@ -63,10 +63,18 @@ public struct ReleaseDiff: Sendable, Equatable, Codable {
 
     public var from: Int
     public var to: Int
+    /// How many records were added, removed, changed.
+    public var addedCount: Int
+    public var removedCount: Int
+    public var changedCount: Int
+    /// The first `ReleaseDiff.listed` IDs of each (a whole new file would list a million).
     public var added: [String]
     public var removed: [String]
     public var changed: [Changed]
     public var unchanged: Int
+
+    /// How many IDs each list holds at most.
+    public static let listed = 1000
     /// Columns only in the later release, and only in the earlier one.
     public var columnsAdded: [String]
     public var columnsRemoved: [String]

@@ -113,6 +113,9 @@ extension Store: ReleaseStore {
             var result = ReleaseDiff(
                 from: from,
                 to: to,
+                addedCount: 0,
+                removedCount: 0,
+                changedCount: 0,
                 added: [],
                 removed: [],
                 changed: [],
@@ -131,10 +134,12 @@ extension Store: ReleaseStore {
             func precedes(_ x: String, _ y: String) -> Bool { x.utf8.lexicographicallyPrecedes(y.utf8) }
             while a != nil || b != nil {
                 if let left = a, b == nil || precedes(left.id, b!.id) {
-                    result.removed.append(left.id)
+                    result.removedCount += 1
+                    if result.removed.count < ReleaseDiff.listed { result.removed.append(left.id) }
                     a = try old.next().map { ($0[0], $0[1]) }
                 } else if let right = b, a == nil || precedes(right.id, a!.id) {
-                    result.added.append(right.id)
+                    result.addedCount += 1
+                    if result.added.count < ReleaseDiff.listed { result.added.append(right.id) }
                     b = try new.next().map { ($0[0], $0[1]) }
                 } else if let left = a, let right = b {
                     if left.vals.utf8.elementsEqual(right.vals.utf8) && oldColumns == newColumns {
@@ -145,7 +150,12 @@ extension Store: ReleaseStore {
                         let fields = shared.filter { _, i, j in
                             !(i < before.count ? before[i] : "").utf8.elementsEqual((j < after.count ? after[j] : "").utf8)
                         }.map(\.0)
-                        if fields.isEmpty { result.unchanged += 1 } else { result.changed.append(.init(id: left.id, fields: fields)) }
+                        if fields.isEmpty {
+                            result.unchanged += 1
+                        } else {
+                            result.changedCount += 1
+                            if result.changed.count < ReleaseDiff.listed { result.changed.append(.init(id: left.id, fields: fields)) }
+                        }
                     }
                     a = try old.next().map { ($0[0], $0[1]) }
                     b = try new.next().map { ($0[0], $0[1]) }

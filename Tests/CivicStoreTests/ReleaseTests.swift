@@ -73,6 +73,7 @@ import Testing
         #expect(diff.added == ["0000000999"] && diff.removed == ["0000000002"])
         #expect(diff.changed == [ReleaseDiff.Changed(id: "0000000001", fields: ["設置位置"])])
         #expect(diff.unchanged == 80 && diff.columnsAdded.isEmpty && diff.columnsRemoved.isEmpty)
+        #expect(diff.addedCount == 1 && diff.removedCount == 1 && diff.changedCount == 1)
         #expect(try store.diff("yaizu-aed", from: 2, to: 2).unchanged == 82)
     }
 

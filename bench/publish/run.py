@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Publishing through the server, measured (release build): a 50,000-row AED file uploaded as a draft (pipeline,
+report, diff) and published, side by side with `civic convert` of the same file; then `kill -9` of the server at
+random moments while it takes uploads and publishes, --kills times, checking the store after each restart.
+
+Prints rows/s of upload+publish and of convert, their ratio, peak memory of the server, and the kill results.
+"""
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "bench", "convert"))
+from run import benchmark_file  # noqa: E402
+
+
+def upload(url, token, path, timeout=600):
+    """POSTs a file with curl (streamed from disk); (status, body) or (None, b"")."""
+    try:
+        result = subprocess.run(
+            ["curl", "-s", "-S", "--max-time", str(timeout), "-X", "POST", "-H", f"Authorization: Bearer {token}",
+             "-H", "Content-Type: text/csv", "-H", "Expect:", "--data-binary", f"@{path}", "-w", "\n%{http_code}", url],
+            capture_output=True, timeout=timeout + 5,
+        )
+    except subprocess.TimeoutExpired:
+        return None, b""
+    body, _, code = result.stdout.rpartition(b"\n")
+    return (int(code), body) if code.strip().isdigit() and int(code) > 0 else (None, b"")
+
+
+def request(url, method="GET", token=None, body=None, timeout=600):
+    headers = {"Content-Type": "text/csv"} if body is not None else {}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    req = urllib.request.Request(url, data=body, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return None, b""
+
+
+def start(civic, data, db, port):
+    process = subprocess.Popen([civic, "serve", "--data", data, "--db", db, "--port", str(port), "--log-level", "critical"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(600):
+        if request(f"http://127.0.0.1:{port}/health", timeout=2)[0] == 200:
+            return process
+        time.sleep(0.05)
+    process.kill()
+    sys.exit("the server did not start")
+
+
+def check(db):
+    """The store after a crash, read as a restarted server would (read-only: the server recovers, this only checks)."""
+    connection = sqlite3.connect(db)
+    problems = []
+    if connection.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+        problems.append("integrity_check")
+    live = connection.execute("SELECT v.key, v.record_count FROM dataset d JOIN version v ON v.key = d.live_version").fetchall()
+    for key, count in live:
+        rows = connection.execute("SELECT COUNT(*) FROM feature WHERE version = ?", (key,)).fetchone()[0]
+        if rows != count:
+            problems.append(f"live version {key}: {rows} rows for {count}")
+    for number, version, count in connection.execute("SELECT number, version, record_count FROM release WHERE state = 'draft'"):
+        rows = connection.execute("SELECT COUNT(*) FROM feature WHERE version = ?", (version,)).fetchone()[0]
+        if rows != count:
+            problems.append(f"draft {number}: {rows} rows for {count}")
+    live_count = live[0][1] if live else None
+    connection.close()
+    return problems, live_count
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--kills", type=int, default=100)
+    parser.add_argument("--civic", default=os.path.join(ROOT, ".build", "release", "civic"))
+    args = parser.parse_args()
+    source = benchmark_file(args.rows)
+    work = tempfile.mkdtemp(prefix="civic-publish-")
+    try:
+        data = os.path.join(work, "data")
+        folder = os.path.join(data, "aed-bench")
+        os.makedirs(folder)
+        with open(source, "rb") as full, open(os.path.join(folder, "data.csv"), "wb") as seed:
+            for index, line in enumerate(full):
+                if index > 82:
+                    break
+                seed.write(line)
+        with open(os.path.join(folder, "dataset.json"), "w") as descriptor:
+            json.dump({"id": "aed-bench", "title": "AED", "municipalityCode": "222127", "dataset": "aed", "file": "data.csv"}, descriptor)
+        db = os.path.join(work, "civic.sqlite")
+        token = subprocess.run([args.civic, "token", "create", "--db", db, "--municipality", "222127", "--role", "publisher"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+        body = open(source, "rb").read()
+        half = body[: body.index(b"\n", len(body) // 2) + 1]
+        half_path = os.path.join(work, "half.csv")
+        with open(half_path, "wb") as out:
+            out.write(half)
+
+        # Speed: upload + publish vs convert.
+        started = time.time()
+        subprocess.run([args.civic, "convert", "--quiet", source, "-o", os.path.join(work, "out.geojson")], check=False)
+        convert = time.time() - started
+        port = random.randint(20000, 40000)
+        server = start(args.civic, data, db, port)
+        base = f"http://127.0.0.1:{port}/datasets/aed-bench"
+        started = time.time()
+        status, answer = upload(f"{base}/releases", token, source)
+        uploaded = time.time() - started
+        number = json.loads(answer)["number"] if status == 201 else None
+        status2, _ = request(f"{base}/releases/{number}/publish", "POST", token)
+        published = time.time() - started
+        rss = int(open(f"/proc/{server.pid}/status").read().split("VmHWM:")[1].split()[0])
+        server.terminate()
+        server.wait()
+        if status != 201 or status2 != 200:
+            sys.exit(f"upload {status} / publish {status2}: {answer[:300]!r}")
+        print(f"input: {args.rows:,} rows ({len(body) / 1e6:.1f} MB)")
+        print(f"civic convert                 {convert:7.2f} s {args.rows / convert:>10,.0f} rows/s")
+        print(f"upload → draft (report, diff) {uploaded:7.2f} s")
+        print(f"upload + publish              {published:7.2f} s {args.rows / published:>10,.0f} rows/s   server peak {rss / 1024:.1f} MiB")
+        print(f"ratio upload+publish / convert: {convert / published:.2f}x")
+
+        # kill -9 during uploads and publishes.
+        killed, publishes, bad = 0, 0, []
+        counts = set()
+        for round_number in range(args.kills):
+            port = random.randint(20000, 40000)
+            server = start(args.civic, data, db, port)
+            base = f"http://127.0.0.1:{port}/datasets/aed-bench"
+            done = {"publishes": 0}
+
+            def client():
+                index = round_number
+                while True:
+                    status, answer = upload(f"{base}/releases", token, source if index % 2 == 0 else half_path)
+                    if status != 201:
+                        return
+                    number = json.loads(answer)["number"]
+                    if request(f"{base}/releases/{number}/publish", "POST", token)[0] != 200:
+                        return
+                    done["publishes"] += 1
+                    index += 1
+
+            thread = threading.Thread(target=client, daemon=True)
+            thread.start()
+            time.sleep(random.uniform(0.05, 1.5))
+            server.send_signal(signal.SIGKILL)
+            server.wait()
+            killed += 1
+            thread.join(timeout=5)
+            publishes += done["publishes"]
+            problems, live = check(db)
+            counts.add(live)
+            bad += [f"round {round_number}: {p}" for p in problems]
+        expected = {args.rows, half.count(b"\n") - 1, 82}
+        unexpected = counts - expected
+        print(f"kill -9: {killed} kills, {publishes} publishes completed between them; live record counts seen {sorted(c for c in counts if c)}")
+        print(f"after every restart: integrity ok, live and draft releases whole: {'yes' if not bad and not unexpected else 'NO'}")
+        for problem in bad[:20]:
+            print("  " + problem)
+        if bad or unexpected:
+            sys.exit(1)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
