@@ -12,7 +12,7 @@ public final class Site: Sendable {
     let store: Store
     let configuration: ServerConfiguration
     let status: LoadStatus
-    private let responder: Mutex<RouterResponder<BasicRequestContext>>
+    private let responder: Mutex<RouterResponder<CivicRequestContext>>
     /// Bumped at each refresh; for tests and logs.
     private let generation = Mutex(0)
     private let hook: RefreshHook
@@ -52,17 +52,17 @@ public final class Site: Sendable {
     /// How many times the routes were rebuilt.
     public var refreshes: Int { generation.withLock { $0 } }
 
-    var current: RouterResponder<BasicRequestContext> { responder.withLock { $0 } }
+    var current: RouterResponder<CivicRequestContext> { responder.withLock { $0 } }
 
     static func routes(
         configuration: ServerConfiguration,
         store: Store,
         status: LoadStatus,
         refresh: @escaping @Sendable () -> Void
-    ) throws -> RouterResponder<BasicRequestContext> {
+    ) throws -> RouterResponder<CivicRequestContext> {
         let catalogue = Catalogue(datasets: try store.datasets(), failures: status.failureMessages)
         let delivery = Delivery(loadedAt: catalogue.loadedAt)
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: CivicRequestContext.self)
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: APIMiddleware())
         if let leaflet = configuration.mapLibraryDirectory {
@@ -120,7 +120,7 @@ public final class Site: Sendable {
 
 /// Hands each request to the routes current when it arrived.
 struct SiteResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = CivicRequestContext
     let site: Site
 
     func respond(to request: Request, context: Context) async throws -> Response {

@@ -98,5 +98,8 @@ import FoundationNetworking
         print("publish kill -9: \(killed) kills, \(publishes) publishes through HTTP")
         #expect(killed >= 10)
         #expect(publishes >= 1, "no publish happened between kills")
+        // The log says where each write came from: the client's address.
+        let log = try Store(path: path).auditLog(limit: 1000, before: nil)
+        #expect(log.contains { $0.action == "release.publish" && $0.origin == "127.0.0.1" })
     }
 }

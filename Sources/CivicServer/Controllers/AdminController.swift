@@ -17,7 +17,7 @@ struct AdminController: Sendable {
     static let defaultLimit = 100
     static let maximumLimit = 1000
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<CivicRequestContext>) {
         router.get("/admin/log") { request, _ in
             _ = try self.authenticator.requireAdmin(request)
             return try self.delivery.respond(request, cacheable: false) { try self.log(request) }

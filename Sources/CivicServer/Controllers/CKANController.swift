@@ -45,7 +45,7 @@ struct CKANController: Sendable {
         "status_show", "help_show",
     ]
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<CivicRequestContext>) {
         for prefix in ["/api/3/action/", "/api/action/"] {
             router.get(RouterPath(prefix + ":action")) { request, context in
                 try await self.handle(request, context: context, action: context.parameters.require("action"))
@@ -56,7 +56,7 @@ struct CKANController: Sendable {
         }
     }
 
-    func handle(_ request: Request, context: BasicRequestContext, action: String) async throws -> Response {
+    func handle(_ request: Request, context: CivicRequestContext, action: String) async throws -> Response {
         let base = FeaturesController.baseURL(request, configuration: configuration)
         let help = base + "/api/3/action/help_show?name=" + action
         var parameters: [String: Any] = [:]
@@ -88,7 +88,7 @@ struct CKANController: Sendable {
     }
 
     /// GET: the query string; POST: a JSON object (or a form) in the body.
-    static func parameters(_ request: Request, context: BasicRequestContext) async throws -> [String: Any] {
+    static func parameters(_ request: Request, context: CivicRequestContext) async throws -> [String: Any] {
         var parameters: [String: Any] = [:]
         for (name, value) in request.uri.queryParameters {
             parameters[String(name).removingPercentEncoding ?? String(name)] =

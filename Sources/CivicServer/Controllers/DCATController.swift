@@ -19,7 +19,7 @@ struct DCATController: Sendable {
         "dcatap": "http://data.europa.eu/r5r/",
     ]
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<CivicRequestContext>) {
         router.get("/catalog.jsonld") { request, _ in try self.delivery.respond(request) { try self.catalog(request) } }
     }
 

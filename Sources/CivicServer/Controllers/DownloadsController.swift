@@ -13,7 +13,7 @@ struct DownloadsController: Sendable {
     let configuration: ServerConfiguration
     let delivery: Delivery
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<CivicRequestContext>) {
         router.get("/datasets/:dataset") { request, context in
             let file = try context.parameters.require("dataset")
             if let streamed = try await self.streamedDownload(request, file: file, context: context) { return streamed }
@@ -96,7 +96,7 @@ struct DownloadsController: Sendable {
 
     /// A large dataset's CSV or GeoJSON, streamed; nil when the download is small (or another format) and goes
     /// through the cache.
-    func streamedDownload(_ request: Request, file: String, context: BasicRequestContext) async throws -> Response? {
+    func streamedDownload(_ request: Request, file: String, context: CivicRequestContext) async throws -> Response? {
         let url = URL(fileURLWithPath: file)
         let id = url.deletingPathExtension().lastPathComponent
         guard ["csv", "geojson", "xlsx"].contains(url.pathExtension), let collection = catalogue[id], !collection.isMerged,
@@ -148,7 +148,7 @@ struct DownloadsController: Sendable {
 
     /// A large dataset's workbook: written once per version of the data (a page of records at a time) into the
     /// store's folder, then streamed from disk.
-    func workbookDownload(_ request: Request, dataset: StoredDataset, context: BasicRequestContext) async throws -> Response {
+    func workbookDownload(_ request: Request, dataset: StoredDataset, context: CivicRequestContext) async throws -> Response {
         guard request.uri.queryParameters.isEmpty else { throw APIError.badParameter("\(dataset.id).xlsx takes no parameters") }
         let version = "v\(dataset.version)"
         let name = dataset.id.replacingOccurrences(of: "/", with: "_")

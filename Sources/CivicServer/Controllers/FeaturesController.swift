@@ -20,7 +20,7 @@ struct FeaturesController: Sendable {
         "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
     ]
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<CivicRequestContext>) {
         router.get("/") { request, _ in try self.delivery.respond(request) { try self.landing(request) } }
         router.get("/conformance") { request, _ in
             try self.delivery.respond(request) { try jsonPayload(["conformsTo": FeaturesController.conformance]) }

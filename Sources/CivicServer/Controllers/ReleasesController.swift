@@ -58,7 +58,7 @@ struct ReleasesController: Sendable {
         var override: String?
     }
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<CivicRequestContext>) {
         router.get("/datasets/:dataset/releases") { request, context in
             let id = try context.parameters.require("dataset")
             let (dataset, principal) = try self.visible(id, request)
@@ -82,7 +82,7 @@ struct ReleasesController: Sendable {
             // The upload is kept as the draft's file (removed when it cannot be read).
             let upload = try await self.receive(request)
             let note = request.uri.queryParameters["note"].map(String.init)
-            let release = try await self.draft(upload, of: dataset, by: .token(principal, origin: Self.origin(request)), note: note)
+            let release = try await self.draft(upload, of: dataset, by: .token(principal, origin: Self.origin(request, context)), note: note)
             var response = try self.json(ReleaseDocument(release, diff: try self.diff(for: release, in: dataset.id)), status: .created)
             response.headers[.location] = "/datasets/\(dataset.id)/releases/\(release.number)"
             return response
@@ -101,7 +101,7 @@ struct ReleasesController: Sendable {
                 }
             }
             let release = try Self.storeCall {
-                try self.store.publish(dataset.id, number: number, by: .token(principal, origin: Self.origin(request)), override: override)
+                try self.store.publish(dataset.id, number: number, by: .token(principal, origin: Self.origin(request, context)), override: override)
             }
             self.refresh()
             return try self.json(ReleaseDocument(release))
@@ -114,7 +114,7 @@ struct ReleasesController: Sendable {
             }
             let note = request.uri.queryParameters["note"].map(String.init)
             let release = try Self.storeCall {
-                try self.store.rollback(dataset.id, to: number, by: .token(principal, origin: Self.origin(request)), note: note)
+                try self.store.rollback(dataset.id, to: number, by: .token(principal, origin: Self.origin(request, context)), note: note)
             }
             self.refresh()
             return try self.json(ReleaseDocument(release), status: .created)
@@ -290,9 +290,10 @@ struct ReleasesController: Sendable {
         }
     }
 
-    /// Where a write came from, for the log.
-    static func origin(_ request: Request) -> String {
-        request.headers[.init("X-Forwarded-For")!].map { "http (forwarded for \($0))" } ?? "http"
+    /// Where a write came from, for the log: the client's address (and the address a proxy says it forwards for).
+    static func origin(_ request: Request, _ context: CivicRequestContext) -> String {
+        let peer = context.remoteAddress?.ipAddress ?? "unknown"
+        return request.headers[.init("X-Forwarded-For")!].map { "\(peer) (forwarded for \($0))" } ?? peer
     }
 
     private func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
