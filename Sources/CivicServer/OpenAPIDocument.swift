@@ -92,6 +92,9 @@ enum OpenAPIDocument {
         let datasetIDs = catalogue.datasets.map(\.id)
         let datasetParameter: [String: Any] = ["name": "dataset", "in": "path", "required": true, "schema": ["type": "string", "enum": datasetIDs]]
         let writeSecurity: [[String: [String]]] = [["bearer": []], ["ckanAPIKey": []]]
+        let releaseNumber: [String: Any] = [
+            "name": "number", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 1, "maximum": Int32.max],
+        ]
         let municipalityCodes = Set(catalogue.datasets.compactMap(\.municipalityCode)).sorted()
         let resourceIDs = catalogue.datasets.map { $0.id + "-csv" }
         func get(_ summary: String, _ parameters: [[String: Any]], _ ok: [String: Any], notFound: Bool = false) -> [String: Any] {
@@ -141,7 +144,13 @@ enum OpenAPIDocument {
                 ],
                 "/datasets/{dataset}/releases/{number}": get(
                     "One release, with its diff",
-                    [datasetParameter, ["name": "number", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 1]]],
+                    [datasetParameter, releaseNumber],
+                    jsonResponse,
+                    notFound: true
+                ),
+                "/datasets/{dataset}/releases/{number}/report.json": get(
+                    "A release's validation report",
+                    [datasetParameter, releaseNumber],
                     jsonResponse,
                     notFound: true
                 ),
@@ -150,7 +159,7 @@ enum OpenAPIDocument {
                         "summary": "Publish a draft (a publisher's token); {\"override\": \"reason\"} for a draft with errors",
                         "security": writeSecurity,
                         "parameters": [
-                            datasetParameter, ["name": "number", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 1]],
+                            datasetParameter, releaseNumber,
                         ],
                         "requestBody": [
                             "required": false,
@@ -164,7 +173,8 @@ enum OpenAPIDocument {
                         "summary": "Publish an earlier release's records again, as a new release (a publisher's token)",
                         "security": writeSecurity,
                         "parameters": [
-                            datasetParameter, ["name": "to", "in": "query", "required": true, "schema": ["type": "integer", "minimum": 1]],
+                            datasetParameter,
+                            ["name": "to", "in": "query", "required": true, "schema": ["type": "integer", "minimum": 1, "maximum": Int32.max]],
                             ["name": "note", "in": "query", "required": false, "schema": ["type": "string"]],
                         ],
                         "responses": ["201": jsonResponse, "400": error, "401": error, "403": error, "404": error, "409": error],
@@ -179,7 +189,7 @@ enum OpenAPIDocument {
                                 "name": "limit", "in": "query", "required": false,
                                 "schema": ["type": "integer", "minimum": 1, "maximum": 1000, "default": 100],
                             ],
-                            ["name": "before", "in": "query", "required": false, "schema": ["type": "integer", "minimum": 1]],
+                            ["name": "before", "in": "query", "required": false, "schema": ["type": "integer", "minimum": 1, "maximum": Int64.max]],
                         ],
                         "responses": ["200": jsonResponse, "400": error, "401": error, "403": error],
                     ]

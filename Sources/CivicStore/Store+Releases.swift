@@ -165,6 +165,20 @@ extension Store: ReleaseStore {
         }
     }
 
+    /// The validation report file of a release's version; nil when its records (and report) are no longer kept.
+    public func reportFile(of dataset: String, number: Int) throws -> String? {
+        try read { db in
+            try String.fetchOne(
+                db,
+                sql: """
+                    SELECT v.report_file FROM release r JOIN version v ON v.key = r.version
+                    WHERE r.dataset_id = ? AND r.number = ? AND v.state != 'retired'
+                    """,
+                arguments: [dataset, number]
+            )
+        }
+    }
+
     // MARK: Helpers
 
     /// v6: the `draft` and `archived` version states (the table rebuilt: SQLite cannot change a CHECK), and releases.

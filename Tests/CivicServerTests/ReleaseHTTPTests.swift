@@ -96,6 +96,29 @@ import Testing
             try await client.execute(uri: "/collections/yaizu-aed/items/0000000999", method: .get) { response in
                 #expect(response.status == .notFound)
             }
+            // For people: the list, the release with its diff (Japanese first), and its report.
+            try await client.execute(uri: "/datasets/yaizu-aed/releases?f=html", method: .get, headers: Self.bearer(fixture.yaizuEditor)) {
+                response in
+                let page = String(buffer: response.body)
+                #expect(response.status == .ok && page.contains("下書き") && page.contains("/datasets/yaizu-aed/releases/2?f=html"))
+            }
+            try await client.execute(uri: "/datasets/yaizu-aed/releases/2?f=html", method: .get, headers: Self.bearer(fixture.yaizuEditor)) {
+                response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("<h3>追加 (1)</h3><ul><li>0000000999</li></ul>") && page.contains("0000000001: 設置位置"))
+            }
+            try await client.execute(uri: "/datasets/yaizu-aed/releases/2?f=html&lang=en", method: .get, headers: Self.bearer(fixture.yaizuEditor)) {
+                response in
+                #expect(String(buffer: response.body).contains("<h3>Removed (1)</h3><ul><li>0000000002</li></ul>"))
+            }
+            try await client.execute(uri: "/datasets/yaizu-aed/releases/2/report.json", method: .get, headers: Self.bearer(fixture.yaizuEditor)) {
+                response in
+                let report = try Self.json(response)
+                #expect(response.status == .ok && report["findings"] != nil)
+            }
+            try await client.execute(uri: "/datasets/yaizu-aed/releases/2/report.json", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
             // An editor may not publish; a publisher may.
             try await client.execute(uri: "/datasets/yaizu-aed/releases/2/publish", method: .post, headers: Self.bearer(fixture.yaizuEditor)) {
                 response in

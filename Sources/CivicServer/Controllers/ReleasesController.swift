@@ -64,6 +64,7 @@ struct ReleasesController: Sendable {
             let (dataset, principal) = try self.visible(id, request)
             let mayEdit = principal.map { self.may($0, .editor, dataset) } ?? false
             let releases = try self.store.releases(of: dataset.id).filter { $0.state != .draft || mayEdit }
+            if HTMLPages.wanted(request) { return self.html(self.listPage(dataset, releases, request)) }
             return try self.json(ReleaseList(dataset: dataset.id, releases: releases.map { ReleaseDocument($0) }))
         }
         router.get("/datasets/:dataset/releases/:number") { request, context in
@@ -74,7 +75,24 @@ struct ReleasesController: Sendable {
             guard let release = try self.store.release(of: dataset.id, number: number), release.state != .draft || mayEdit else {
                 throw APIError.notFound("\(id) has no release \(number)")
             }
-            return try self.json(ReleaseDocument(release, diff: try self.diff(for: release, in: dataset.id)))
+            let document = ReleaseDocument(release, diff: try self.diff(for: release, in: dataset.id))
+            if HTMLPages.wanted(request) { return self.html(self.releasePage(dataset, document, request)) }
+            return try self.json(document)
+        }
+        router.get("/datasets/:dataset/releases/:number/report.json") { request, context in
+            let id = try context.parameters.require("dataset")
+            let number = try context.parameters.require("number", as: Int.self)
+            let (dataset, principal) = try self.visible(id, request)
+            let mayEdit = principal.map { self.may($0, .editor, dataset) } ?? false
+            guard let release = try self.store.release(of: dataset.id, number: number), release.state != .draft || mayEdit,
+                let file = try self.store.reportFile(of: dataset.id, number: number), FileManager.default.fileExists(atPath: file)
+            else {
+                throw APIError.notFound("no report for release \(number) of \(id)")
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json; charset=utf-8"
+            headers[.cacheControl] = "no-store"
+            return Response(status: .ok, headers: headers, body: try await FileIO().loadFile(path: file, context: context))
         }
         router.post("/datasets/:dataset/releases") { request, context in
             let id = try context.parameters.require("dataset")
@@ -294,6 +312,104 @@ struct ReleasesController: Sendable {
     static func origin(_ request: Request, _ context: CivicRequestContext) -> String {
         let peer = context.remoteAddress?.ipAddress ?? "unknown"
         return request.headers[.init("X-Forwarded-For")!].map { "\(peer) (forwarded for \($0))" } ?? peer
+    }
+
+    // MARK: Pages
+
+    private func html(_ page: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
+    }
+
+    private static func stateName(_ state: Release.State, _ pages: HTMLPages) -> String {
+        switch state {
+        case .draft: pages.t("下書き", "draft")
+        case .live: pages.t("公開中", "live")
+        case .superseded: pages.t("過去の版", "superseded")
+        case .discarded: pages.t("破棄", "discarded")
+        }
+    }
+
+    private static func day(_ date: Date?) -> String {
+        date.map { String(Store.timestampText($0).prefix(16)).replacingOccurrences(of: "T", with: " ") } ?? ""
+    }
+
+    /// `/datasets/{id}/releases` for people: every release, newest first.
+    private func listPage(_ dataset: StoredDataset, _ releases: [Release], _ request: Request) -> String {
+        let pages = HTMLPages(configuration: configuration, request: request)
+        let e = HTMLPages.escape
+        var rows = ""
+        for release in releases {
+            rows += """
+                <tr><td><a href="/datasets/\(e(dataset.id))/releases/\(release.number)?f=html">\(release.number)</a></td>\
+                <td>\(Self.stateName(release.state, pages))</td><td>\(release.recordCount)</td>\
+                <td>\(release.valid ? pages.t("適合", "valid") : pages.t("不適合", "invalid"))</td><td>\(e(release.author))</td>\
+                <td>\(e(Self.day(release.published ?? release.created)))</td><td>\(e(release.note ?? ""))</td></tr>
+
+                """
+        }
+        let body = """
+            <h1>\(e(dataset.title)) — \(pages.t("リリース", "Releases"))</h1>
+            <table>
+            <caption>\(pages.t("新しい順", "Newest first"))</caption>
+            <thead><tr><th scope="col">\(pages.t("番号", "No."))</th><th scope="col">\(pages.t("状態", "State"))</th>\
+            <th scope="col">\(pages.t("件数", "Records"))</th><th scope="col">\(pages.t("検証", "Validation"))</th>\
+            <th scope="col">\(pages.t("作成者", "Author"))</th><th scope="col">\(pages.t("日時 (UTC)", "When (UTC)"))</th>\
+            <th scope="col">\(pages.t("メモ", "Note"))</th></tr></thead>
+            <tbody>
+            \(rows)</tbody>
+            </table>
+            """
+        return pages.page(title: "\(dataset.title) — \(pages.t("リリース", "Releases"))", path: request.uri.path, body: body)
+    }
+
+    /// `/datasets/{id}/releases/{n}` for people: the release, its diff and a link to its report.
+    private func releasePage(_ dataset: StoredDataset, _ release: ReleaseDocument, _ request: Request) -> String {
+        let pages = HTMLPages(configuration: configuration, request: request)
+        let e = HTMLPages.escape
+        var diff = "<p>\(pages.t("比較できる版がありません。", "No release to compare with."))</p>"
+        if let d = release.diff {
+            func list(_ ids: [String], _ count: Int) -> String {
+                guard count > 0 else { return "" }
+                let more = count > ids.count ? "<li>… \(pages.t("ほか", "and")) \(count - ids.count) \(pages.t("件", "more"))</li>" : ""
+                return "<ul>" + ids.prefix(50).map { "<li>\(e($0))</li>" }.joined() + (ids.count > 50 ? "<li>…</li>" : "") + more + "</ul>"
+            }
+            let changed = d.changed.prefix(50).map { "<li>\(e($0.id)): \(e($0.fields.joined(separator: "、")))</li>" }.joined()
+            diff = """
+                <p>\(pages.t("第\(d.from)版との比較", "Compared with release \(d.from)"))</p>
+                <h3>\(pages.t("追加", "Added")) (\(d.addedCount))</h3>\(list(d.added, d.addedCount))
+                <h3>\(pages.t("削除", "Removed")) (\(d.removedCount))</h3>\(list(d.removed, d.removedCount))
+                <h3>\(pages.t("変更", "Changed")) (\(d.changedCount))</h3>\(d.changedCount > 0 ? "<ul>\(changed)</ul>" : "")
+                <p>\(pages.t("変更なし", "Unchanged")): \(d.unchanged)\
+                \(d.columnsAdded.isEmpty ? "" : "; \(pages.t("追加された列", "columns added")): \(e(d.columnsAdded.joined(separator: "、")))")\
+                \(d.columnsRemoved.isEmpty ? "" : "; \(pages.t("削除された列", "columns removed")): \(e(d.columnsRemoved.joined(separator: "、")))")</p>
+                """
+        }
+        let body = """
+            <h1>\(e(dataset.title)) — \(pages.t("第\(release.number)版", "Release \(release.number)"))</h1>
+            <dl>
+            <dt>\(pages.t("状態", "State"))</dt><dd>\(Self.stateName(release.state, pages))</dd>
+            <dt>\(pages.t("件数", "Records"))</dt><dd>\(release.recordCount)</dd>
+            <dt>\(pages.t("検証", "Validation"))</dt><dd>\(release.valid ? pages.t("適合", "valid") : pages.t("不適合（エラーあり）", "invalid (errors)"))\
+             — <a href="/datasets/\(e(dataset.id))/releases/\(release.number)/report.json">\(pages.t("検証レポート", "validation report"))</a></dd>
+            <dt>\(pages.t("作成者", "Author"))</dt><dd>\(e(release.author))</dd>
+            <dt>\(pages.t("作成日時 (UTC)", "Created (UTC)"))</dt><dd>\(e(Self.day(release.created)))</dd>
+            \(release.published.map { "<dt>\(pages.t("公開日時 (UTC)", "Published (UTC)"))</dt><dd>\(e(Self.day($0))) (\(e(release.publishedBy ?? "")))</dd>" } ?? "")
+            \(release.override.map { "<dt>\(pages.t("エラーのまま公開した理由", "Published with errors because"))</dt><dd>\(e($0))</dd>" } ?? "")
+            \(release.rollbackOf.map { "<dt>\(pages.t("ロールバック元", "Rollback of"))</dt><dd>\(pages.t("第\($0)版", "release \($0)"))</dd>" } ?? "")
+            \(release.note.map { "<dt>\(pages.t("メモ", "Note"))</dt><dd>\(e($0))</dd>" } ?? "")
+            </dl>
+            <h2>\(pages.t("差分", "Changes"))</h2>
+            \(diff)
+            <p><a href="/datasets/\(e(dataset.id))/releases?f=html">\(pages.t("リリース一覧へ", "All releases"))</a></p>
+            """
+        return pages.page(
+            title: "\(dataset.title) — \(pages.t("第\(release.number)版", "Release \(release.number)"))",
+            path: request.uri.path,
+            body: body
+        )
     }
 
     private func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
