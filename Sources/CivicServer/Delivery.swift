@@ -141,6 +141,14 @@ final class Delivery: Sendable {
 }
 
 /// A JSON payload.
+/// A typed document as JSON: dates as RFC 3339, keys sorted, slashes as they are.
+func documentJSON(_ value: some Encodable) throws -> [UInt8] {
+    let encoder = JSONEncoder()
+    encoder.dateEncodingStrategy = .iso8601
+    encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+    return Array(try encoder.encode(value))
+}
+
 func jsonPayload(_ object: Any, contentType: String = "application/json") throws -> Payload {
     Payload(
         bytes: Array(try JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes])),

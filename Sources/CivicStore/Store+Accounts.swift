@@ -200,11 +200,8 @@ extension Store: AccountStore {
         return difference == 0
     }
 
-    /// UTC, to the millisecond (RFC 3339): sorts as text.
-    static func timestamp(_ date: Date) -> String { timestampFormatter().string(from: date) }
-
-    /// How the store writes a time (UTC, RFC 3339 to the millisecond).
-    public static func timestampText(_ date: Date) -> String { timestamp(date) }
+    /// How the store writes a time: UTC, to the millisecond (RFC 3339); sorts as text.
+    public static func timestamp(_ date: Date) -> String { timestampFormatter().string(from: date) }
 
     static func date(_ text: String?) -> Date? {
         guard let text else { return nil }

@@ -242,9 +242,8 @@ extension Store: ReleaseStore {
     /// `retireLive` says (archived when a release is made of it), the live release is superseded. Inside the caller's
     /// transaction.
     static func makeLive(_ dataset: String, version: Int64, _ db: Database) throws {
-        let live = try Int64.fetchOne(db, sql: "SELECT live_version FROM dataset WHERE id = ?", arguments: [dataset])
-        if live != version { try retireLive(dataset, db) }
-        try db.execute(sql: "UPDATE release SET state = 'superseded' WHERE dataset_id = ? AND state = 'live'", arguments: [dataset])
+        // `version` is a draft's or an archived one's, never the live one (publish and rollback check it).
+        try retireLive(dataset, db)
         try db.execute(sql: "UPDATE version SET state = 'live' WHERE key = ?", arguments: [version])
         try db.execute(
             sql: """

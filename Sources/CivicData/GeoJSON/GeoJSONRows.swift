@@ -73,7 +73,7 @@ public final class GeoJSONRows: RowSource {
     ) throws {
         if case .file(let url) = source {
             let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? nil
-            if let size, size > streamingFrom, let scan = try GeoJSONRows.scan(url, name: source.displayName, size: size) {
+            if let size, size > streamingFrom, let scan = try GeoJSONRows.scan(url, name: source.displayName) {
                 self.init(streamed: scan, url: url, name: source.displayName, size: size)
                 return
             }
@@ -233,7 +233,7 @@ public final class GeoJSONRows: RowSource {
 
     /// The first pass over a file: its top-level members and its features' columns. Nil when the file is not a
     /// FeatureCollection with a "features" array (then it is parsed whole, and refused or read as it says).
-    private static func scan(_ url: URL, name: String, size: Int) throws -> Scan? {
+    private static func scan(_ url: URL, name: String) throws -> Scan? {
         let stream = try JSONMemberStream(url: url, streamed: "features")
         var scan = Scan(columns: ColumnCollector(isRecordArray: false))
         do {
@@ -250,7 +250,7 @@ public final class GeoJSONRows: RowSource {
         } catch {
             // Not an object at the top: not a FeatureCollection (an array of records, say); read whole.
             if stream.consumed <= 1, error.message.hasPrefix("expected an object") { return nil }
-            throw GeoJSONError(code: .malformed, message: "not valid JSON: \(error.message)", file: name, line: error.line, column: error.column)
+            throw GeoJSONError.malformed(error, file: name)
         }
         guard scan.members.first(where: { $0.key == "type" })?.value.stringValue == "FeatureCollection",
             stream.foundStreamed
@@ -278,18 +278,13 @@ public final class GeoJSONRows: RowSource {
                 if isFeature, case .number = id { ids.number = true } else if isFeature { ids.other = true }
             }
             guard case .object(let members)? = isRecordArray ? feature : feature["properties"] else { return }
-            if !isRecordArray && !isFeature {
-                for member in members where positions[member.key] == nil {
-                    positions[member.key] = columns.count
-                    columns.append(member.key)
-                }
-                return
-            }
             for member in members {
                 if positions[member.key] == nil {
                     positions[member.key] = columns.count
                     columns.append(member.key)
                 }
+                // An element that is not a Feature gives its keys but no row: its values type nothing.
+                guard isRecordArray || isFeature else { continue }
                 switch member.value {
                 case .number: numbers.insert(member.key)
                 case .null: break
@@ -330,7 +325,7 @@ public final class GeoJSONRows: RowSource {
                     return (try stream.parse(bytes, line: line, column: column), line, featuresRead)
                 }
             } catch {
-                throw GeoJSONError(code: .malformed, message: "not valid JSON: \(error.message)", file: name, line: error.line, column: error.column)
+                throw GeoJSONError.malformed(error, file: name)
             }
             return nil
         }
@@ -659,6 +654,11 @@ public struct GeoJSONError: Error, Sendable, CustomStringConvertible {
         self.file = file
         self.line = line
         self.column = column
+    }
+
+    /// JSON that breaks inside a streamed file, where the stream says.
+    static func malformed(_ failure: JSONMemberStream.Failure, file: String) -> GeoJSONError {
+        GeoJSONError(code: .malformed, message: "not valid JSON: \(failure.message)", file: file, line: failure.line, column: failure.column)
     }
 
     static func tooLarge(file: String, size: Int, limit: Int) -> GeoJSONError {

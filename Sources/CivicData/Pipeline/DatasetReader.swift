@@ -364,8 +364,7 @@ public final class DatasetReader {
             }
             if row.isBlank && !row.isFeature {
                 afterBlank = true
-                try emit(.blankRow)
-                try emit(.finding(Finding(.rowBlank, .info, line: row.line, message: "blank row skipped")))
+                try DatasetReader.skipBlank(row, emit)
                 continue
             }
             afterBlank = false
@@ -373,7 +372,7 @@ public final class DatasetReader {
                 // Its cells stay in the report (shown with --show-values); it is not data.
                 try emit(
                     .finding(
-                        Finding(code, .info, line: row.line, message: message, before: row.cells.filter { !$0.isEmpty }.joined(separator: " | "))
+                        Finding(code, .info, line: row.line, message: message, before: DatasetReader.filledCells(row))
                     )
                 )
                 continue
@@ -388,6 +387,15 @@ public final class DatasetReader {
         }
     }
 
+    /// A blank row: counted, and noted in the report.
+    private static func skipBlank(_ row: CSVRow, _ emit: (ReadEvent) throws -> Void) throws {
+        try emit(.blankRow)
+        try emit(.finding(Finding(.rowBlank, .info, line: row.line, message: "blank row skipped")))
+    }
+
+    /// A row that is not a record, as the report keeps it: its filled cells.
+    private static func filledCells(_ row: CSVRow) -> String { row.cells.filter { !$0.isEmpty }.joined(separator: " | ") }
+
     /// A row with one or two filled cells in a table of four or more columns: after a blank row, possibly a line
     /// below the table (`"区民避難場所・福祉避難所情報","Ver202204",,,,`).
     private func isFooterLike(_ row: CSVRow) -> Bool {
@@ -401,8 +409,7 @@ public final class DatasetReader {
     private func releaseFooter(_ emit: (ReadEvent) throws -> Void) throws {
         for row in held {
             if row.isBlank {
-                try emit(.blankRow)
-                try emit(.finding(Finding(.rowBlank, .info, line: row.line, message: "blank row skipped")))
+                try DatasetReader.skipBlank(row, emit)
             } else {
                 try emit(
                     .finding(
@@ -413,7 +420,7 @@ public final class DatasetReader {
                             message:
                                 "a line below the table (after a blank row, one or two cells filled, nothing after it), not a record; "
                                 + "its cells are kept only in this report",
-                            before: row.cells.filter { !$0.isEmpty }.joined(separator: " | ")
+                            before: DatasetReader.filledCells(row)
                         )
                     )
                 )

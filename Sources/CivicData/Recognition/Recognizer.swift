@@ -19,14 +19,15 @@ public struct Recognizer: Sendable {
         /// The kind of each current field (by name and alias), and how many fields have each kind.
         var kinds: [HeaderKey: FieldKind]
         var kindCounts: [FieldKind: Int]
+        /// Its distinctive names: ones only a few datasets have (at most `distinctiveAt`), other than the words any
+        /// table may use (種別, 名称, 住所 …) — a column that says which dataset a file is, where 名称/住所/緯度 say only
+        /// that it lists places.
+        var own: Set<HeaderKey> = []
     }
 
     private let profiles: [Profile]
     /// Every name any dataset knows: a header cell is read by the first of its readings found here.
     private let known: Set<HeaderKey>
-    /// Names only a few datasets have (at most `distinctiveAt`), other than the words any table may use (種別, 名称,
-    /// 住所 …): a column that says which dataset a file is, where 名称/住所/緯度 say only that it lists places.
-    private let distinctive: Set<HeaderKey>
     private let weights: [HeaderKey: Double]
     private let unknownWeight: Double
     /// The words that name each dataset in cell values (its non-ASCII file-name hints).
@@ -55,11 +56,12 @@ public struct Recognizer: Sendable {
             profiles.append(Profile(schema: schema, current: current, legacy: legacy, all: all, kinds: kinds, kindCounts: kindCounts))
         }
         let count = Double(max(catalog.schemas.count, 1))
+        let everyday = Set(Recognizer.everydayNames.map(HeaderKey.init))
+        let distinctive = Set(documentFrequency.filter { $0.value <= Recognizer.distinctiveAt && !everyday.contains($0.key) }.keys)
+        for index in profiles.indices { profiles[index].own = profiles[index].all.intersection(distinctive) }
         self.profiles = profiles
         known = profiles.reduce(into: Set<HeaderKey>()) { $0.formUnion($1.all) }
         self.weights = documentFrequency.mapValues { log(1 + count / Double($0)) }
-        let everyday = Set(Recognizer.everydayNames.map(HeaderKey.init))
-        distinctive = Set(documentFrequency.filter { $0.value <= Recognizer.distinctiveAt && !everyday.contains($0.key) }.keys)
         self.unknownWeight = log(1 + count)
         var valueWords: [String: [String]] = [:]
         for schema in catalog.schemas {
@@ -135,7 +137,7 @@ public struct Recognizer: Sendable {
 
         // Columns that any list of places has (名称, 住所, 緯度 …, 種別) do not tell the datasets apart, however many
         // there are: without one of the best fit's distinctive columns they decide nothing either.
-        let telling = !keys.isDisjoint(with: distinctive.intersection(top.profile.all))
+        let telling = !keys.isDisjoint(with: top.profile.own)
         if top.named < minimumScore || !telling {
             // The column names alone decide nothing (value credits rank datasets but never lift one over the minimum);
             // a file name or values that name one dataset do, as long as some of the columns are that dataset's by name.
@@ -206,10 +208,10 @@ public struct Recognizer: Sendable {
             )
         }
         // Only one of them has a column of its own among the file's (事業所番号: 介護サービス事業所一覧).
-        let owning = close.filter { !keys.isDisjoint(with: distinctive.intersection($0.profile.all)) }
+        let owning = close.filter { !keys.isDisjoint(with: $0.profile.own) }
         if owning.count == 1, let only = owning.first {
             let own = header.filter {
-                keys.contains(HeaderKey($0)) && distinctive.contains(HeaderKey($0)) && only.profile.all.contains(HeaderKey($0))
+                keys.contains(HeaderKey($0)) && only.profile.own.contains(HeaderKey($0))
             }
             return recognition(
                 only,

@@ -89,10 +89,11 @@ public struct ValueSample: Sendable, Equatable {
     func namedByEndings(_ endings: [String: [String]]) -> (dataset: String, column: Int, cells: Int, of: Int)? {
         var best: (dataset: String, column: Int, cells: Int, of: Int)?
         let columns = rows.map(\.count).max() ?? 0
+        let datasets = endings.sorted { $0.key < $1.key }
         for column in 0..<columns {
             let cells = rows.compactMap { column < $0.count ? ValueSample.withoutNote(Whitespace.trimmed($0[column])) : nil }.filter { !$0.isEmpty }
             guard cells.count >= 2 else { continue }
-            for (dataset, words) in endings.sorted(by: { $0.key < $1.key }) {
+            for (dataset, words) in datasets {
                 let count = cells.count { cell in words.contains { cell.hasSuffix($0) } }
                 guard count >= 2, count * 4 >= cells.count * 3, count > (best?.cells ?? 0) else { continue }
                 best = (dataset, column, count, cells.count)

@@ -40,9 +40,6 @@ struct AdminController: Sendable {
         }
         let entries = try authenticator.accounts.auditLog(limit: limit, before: before)
         let next = entries.count == limit ? entries.last.map { "/admin/log?limit=\(limit)&before=\($0.sequence)" } : nil
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        return Payload(bytes: Array(try encoder.encode(LogPage(entries: entries, next: next))), contentType: "application/json")
+        return Payload(bytes: try documentJSON(LogPage(entries: entries, next: next)), contentType: "application/json")
     }
 }

@@ -89,10 +89,7 @@ struct ReleasesController: Sendable {
             else {
                 throw APIError.notFound("no report for release \(number) of \(id)")
             }
-            var headers = HTTPFields()
-            headers[.contentType] = "application/json; charset=utf-8"
-            headers[.cacheControl] = "no-store"
-            return Response(status: .ok, headers: headers, body: try await FileIO().loadFile(path: file, context: context))
+            return self.uncached(try await FileIO().loadFile(path: file, context: context), "application/json; charset=utf-8")
         }
         router.post("/datasets/:dataset/releases") { request, context in
             let id = try context.parameters.require("dataset")
@@ -251,7 +248,7 @@ struct ReleasesController: Sendable {
                                 licenseNote: dataset.licenseNote,
                                 attribution: dataset.attribution,
                                 source: dataset.source,
-                                updated: String(Store.timestampText(Date()).prefix(10)),
+                                updated: String(Store.timestamp(Date()).prefix(10)),
                                 file: file.path,
                                 fingerprint: "upload:" + file.lastPathComponent,
                                 origin: dataset.origin
@@ -317,10 +314,7 @@ struct ReleasesController: Sendable {
     // MARK: Pages
 
     private func html(_ page: String) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "text/html; charset=utf-8"
-        headers[.cacheControl] = "no-store"
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
+        uncached(ResponseBody(byteBuffer: ByteBuffer(string: page)), "text/html; charset=utf-8")
     }
 
     private static func stateName(_ state: Release.State, _ pages: HTMLPages) -> String {
@@ -333,7 +327,7 @@ struct ReleasesController: Sendable {
     }
 
     private static func day(_ date: Date?) -> String {
-        date.map { String(Store.timestampText($0).prefix(16)).replacingOccurrences(of: "T", with: " ") } ?? ""
+        date.map { String(Store.timestamp($0).prefix(16)).replacingOccurrences(of: "T", with: " ") } ?? ""
     }
 
     /// `/datasets/{id}/releases` for people: every release, newest first.
@@ -413,12 +407,14 @@ struct ReleasesController: Sendable {
     }
 
     private func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        uncached(ResponseBody(byteBuffer: ByteBuffer(bytes: try documentJSON(value))), "application/json; charset=utf-8", status: status)
+    }
+
+    /// An answer that depends on who asks: never cached.
+    private func uncached(_ body: ResponseBody, _ contentType: String, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.contentType] = contentType
         headers[.cacheControl] = "no-store"
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+        return Response(status: status, headers: headers, body: body)
     }
 }

@@ -126,5 +126,5 @@ struct Token: ParsableCommand {
     /// The operator running the command, for the log.
     static var user: String { ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.userName }
 
-    static func day(_ date: Date) -> String { String(Store.timestampText(date).prefix(10)) }
+    static func day(_ date: Date) -> String { String(Store.timestamp(date).prefix(10)) }
 }
