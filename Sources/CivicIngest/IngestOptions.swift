@@ -80,11 +80,13 @@ public struct IngestOptions: Sendable {
 /// A descriptor's setting is unusable.
 public struct IngestError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Wrapped: String, Hashable, Sendable { case badDescriptor }
+        private enum Wrapped: String, Hashable, Sendable { case badDescriptor, unreadableRecord }
         private let wrapped: Wrapped
         private init(_ wrapped: Wrapped) { self.wrapped = wrapped }
         /// A `dataset.json` value that cannot be used.
         public static let badDescriptor = Code(.badDescriptor)
+        /// A record written through the API that the pipeline cannot read as a row of its dataset.
+        public static let unreadableRecord = Code(.unreadableRecord)
         public var description: String { wrapped.rawValue }
     }
 

@@ -11,7 +11,10 @@ struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
         switch request.method {
         case .get, .options, .head:
             break
-        case .post where isCKAN || APIMiddleware.isReleaseWrite(request.uri.path):
+        case .post where isCKAN || APIMiddleware.isReleaseWrite(request.uri.path) || APIMiddleware.isItemsPath(request.uri.path):
+            break
+        case .put, .patch,
+            .delete where APIMiddleware.isItemPath(request.uri.path):
             break
         default:
             return try APIError(.methodNotAllowed, code: "MethodNotAllowed", "\(request.method.rawValue) is not supported here; use GET")
@@ -52,6 +55,18 @@ struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
             || (parts.count == 6 && parts[3] == "releases" && parts[5] == "publish")
     }
 
+    /// `/collections/{id}/items`: where records are created.
+    static func isItemsPath(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0].isEmpty && parts[1] == "collections" && parts[3] == "items"
+    }
+
+    /// `/collections/{id}/items/{featureId}`: a record, replaced, patched or deleted.
+    static func isItemPath(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count >= 5 && parts[0].isEmpty && parts[1] == "collections" && parts[3] == "items" && !parts[4].isEmpty
+    }
+
     /// True when the Accept header admits something the server writes (or anything at all).
     static func acceptable(_ accept: String) -> Bool {
         let served = [
@@ -70,7 +85,11 @@ struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     static func allowed(_ path: String) -> String {
-        path.hasPrefix("/api/3/action/") || path.hasPrefix("/api/action/") ? "GET, HEAD, POST" : isReleaseWrite(path) ? "POST" : "GET, HEAD"
+        if path.hasPrefix("/api/3/action/") || path.hasPrefix("/api/action/") { return "GET, HEAD, POST" }
+        if isReleaseWrite(path) { return "POST" }
+        if isItemsPath(path) { return "GET, HEAD, OPTIONS, POST" }
+        if isItemPath(path) { return "GET, HEAD, OPTIONS, PUT, PATCH, DELETE" }
+        return "GET, HEAD"
     }
 }
 

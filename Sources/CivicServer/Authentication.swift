@@ -57,6 +57,15 @@ public struct Authenticator: Sendable {
     }
 }
 
+extension Principal {
+    /// True when the account may do what `role` may on `dataset`: its municipality's (a dataset of no municipality is
+    /// the portal's), or the portal's admin.
+    func may(_ role: Role, write dataset: StoredDataset) -> Bool {
+        guard let code = dataset.municipalityCode, let owner = Organisation(code) else { return may(role, for: .portal) }
+        return may(role, for: owner)
+    }
+}
+
 extension HTTPField.Name {
     /// The header CKAN clients (ckanapi) send their API token in.
     static let ckanAPIKey = HTTPField.Name("X-CKAN-API-Key")!

@@ -30,9 +30,14 @@ final class Delivery: Sendable {
             contentType = payload.contentType
             headers = payload.headers
             body = ByteBuffer(bytes: payload.bytes)
-            var hash = FNV1a()
-            hash.add(payload.bytes)
-            etag = "\"\(String(hash.value, radix: 16))-\(payload.bytes.count)\""
+            if let own = payload.headers[.eTag] {
+                // The payload's own tag (a record's, which If-Match compares).
+                etag = own
+            } else {
+                var hash = FNV1a()
+                hash.add(payload.bytes)
+                etag = "\"\(String(hash.value, radix: 16))-\(payload.bytes.count)\""
+            }
         }
     }
 

@@ -79,8 +79,8 @@ public final class Site: Sendable {
             router.add(
                 middleware: CORSMiddleware(
                     allowOrigin: .all,
-                    allowHeaders: [.accept, .contentType, .ifNoneMatch, .authorization, .ckanAPIKey],
-                    allowMethods: [.get, .head, .post, .options]
+                    allowHeaders: [.accept, .contentType, .ifNoneMatch, .ifMatch, .authorization, .ckanAPIKey],
+                    allowMethods: [.get, .head, .post, .put, .patch, .delete, .options]
                 )
             )
         }
@@ -94,6 +94,14 @@ public final class Site: Sendable {
         let authenticator = Authenticator(accounts: store)
         AdminController(authenticator: authenticator, delivery: delivery).addRoutes(to: router)
         ReleasesController(store: store, authenticator: authenticator, configuration: configuration, refresh: refresh).addRoutes(to: router)
+        EditsController(
+            store: store,
+            catalogue: catalogue,
+            authenticator: authenticator,
+            configuration: configuration,
+            delivery: delivery,
+            refresh: refresh
+        ).addRoutes(to: router)
         return router.buildResponder()
     }
 

@@ -33,7 +33,7 @@ extension Store: ReleaseStore {
                     message: "release \(number) of \(dataset) has errors in its report: publishing it needs an override, with the reason (recorded)"
                 )
             }
-            try Store.makeLive(dataset, version: release.version, db)
+            try Store.makeLive(dataset, version: release.version, release: number, actor: actor, db)
             try db.execute(
                 sql: "UPDATE release SET state = 'live', published = ?, published_by = ?, override = ? WHERE dataset_id = ? AND number = ?",
                 arguments: [Store.timestamp(Date()), actor.name, release.valid ? nil : reason, dataset, number]
@@ -52,7 +52,8 @@ extension Store: ReleaseStore {
     }
 
     public func rollback(_ dataset: String, to number: Int, by actor: Actor, note: String?) throws -> Release {
-        try write { db in
+        let reports = reportsDirectory
+        return try write { db in
             let earlier = try Store.existingRelease(dataset, number, db)
             guard earlier.state == .superseded else {
                 throw StoreError(
@@ -62,19 +63,38 @@ extension Store: ReleaseStore {
                 )
             }
             let state = try String.fetchOne(db, sql: "SELECT state FROM version WHERE key = ?", arguments: [earlier.version])
-            guard state == "archived" else {
+            guard state == "archived" || state == "live" else {
                 throw StoreError(code: .conflict, message: "the records of release \(number) of \(dataset) are no longer kept")
             }
-            try Store.makeLive(dataset, version: earlier.version, db)
             let next = try Store.nextReleaseNumber(dataset, db)
+            // Its version may have been edited in place since (record edits): those edits are undone — where they are
+            // when the version is the live one (logged as this release's changes), else on a copy made live.
+            let edited = try Store.hasEdits(dataset, version: earlier.version, after: number, db)
+            var version = earlier.version
+            if state == "live" {
+                guard edited else {
+                    throw StoreError(
+                        code: .conflict,
+                        message: "the records of release \(number) of \(dataset) are the live ones: nothing to roll back"
+                    )
+                }
+                try Store.undoEdits(dataset, version: version, after: number, into: next, log: true, actor: actor, db)
+                try db.execute(sql: "UPDATE release SET state = 'superseded' WHERE dataset_id = ? AND state = 'live'", arguments: [dataset])
+            } else {
+                if edited {
+                    version = try Store.copyVersion(earlier.version, state: "loading", reports: reports, db)
+                    try Store.undoEdits(dataset, version: earlier.version, on: version, after: number, into: next, log: false, actor: actor, db)
+                }
+                try Store.makeLive(dataset, version: version, release: next, actor: actor, db)
+            }
             let now = Store.timestamp(Date())
             try db.execute(
                 sql: """
                     INSERT INTO release (dataset_id, number, version, state, author, note, created, published, published_by, rollback_of,
                         record_count, valid)
-                    VALUES (?, ?, ?, 'live', ?, ?, ?, ?, ?, ?, ?, ?)
+                    SELECT ?, ?, ?, 'live', ?, ?, ?, ?, ?, ?, record_count, ? FROM version WHERE key = ?
                     """,
-                arguments: [dataset, next, earlier.version, actor.name, note, now, now, actor.name, number, earlier.recordCount, earlier.valid]
+                arguments: [dataset, next, version, actor.name, note, now, now, actor.name, number, earlier.valid, version]
             )
             try Store.append(
                 AuditEntry(actor, action: "release.rollback", target: "\(dataset)#\(next)", detail: "the records of release \(number)"),
@@ -238,11 +258,13 @@ extension Store: ReleaseStore {
         )
     }
 
-    /// Points the dataset at `version` (a draft, or an archived release's): the live version leaves as
-    /// `retireLive` says (archived when a release is made of it), the live release is superseded. Inside the caller's
-    /// transaction.
-    static func makeLive(_ dataset: String, version: Int64, _ db: Database) throws {
+    /// Points the dataset at `version` (a draft, or an archived release's): the records that differ are logged as
+    /// changes of `release`, the live version leaves as `retireLive` says (archived when a release is made of it), the
+    /// live release is superseded. Inside the caller's transaction.
+    static func makeLive(_ dataset: String, version: Int64, release: Int, actor: Actor, _ db: Database) throws {
         // `version` is a draft's or an archived one's, never the live one (publish and rollback check it).
+        let old = try Int64.fetchOne(db, sql: "SELECT live_version FROM dataset WHERE id = ?", arguments: [dataset])
+        try logSwitch(dataset, from: old, to: version, release: release, actor: actor, db)
         try retireLive(dataset, db)
         try db.execute(sql: "UPDATE version SET state = 'live' WHERE key = ?", arguments: [version])
         try db.execute(

@@ -61,8 +61,9 @@ extension Store {
     /// were deleted.
     @discardableResult
     public func collectGarbage(chunk: Int = 20_000, keepingReleases keep: Int = Store.keptReleases) throws -> Int {
-        // The records of all but the newest `keep` replaced releases of each dataset go (their releases stay listed;
-        // rolling back to one says its records are no longer kept), as do archived versions no release names.
+        // The records of all but the newest `keep` replaced versions of each dataset go (their releases stay listed;
+        // rolling back to one says its records are no longer kept), as do archived versions no release names. Record
+        // edits make releases that share their version: versions are counted, not releases.
         try write { db in
             try db.execute(
                 sql: """
@@ -70,8 +71,8 @@ extension Store {
                         SELECT version FROM release WHERE state IN ('live', 'draft')
                         UNION
                         SELECT version FROM (
-                            SELECT version, ROW_NUMBER() OVER (PARTITION BY dataset_id ORDER BY number DESC) AS newest
-                            FROM release WHERE state = 'superseded'
+                            SELECT version, ROW_NUMBER() OVER (PARTITION BY dataset_id ORDER BY MAX(number) DESC) AS newest
+                            FROM release WHERE state = 'superseded' GROUP BY dataset_id, version
                         ) WHERE newest <= ?
                     )
                     """,

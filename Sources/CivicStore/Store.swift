@@ -164,6 +164,8 @@ public final class Store: Sendable {
         migrator.registerMigration("v5", migrate: Store.migrateAccounts)
         // v6: drafts, archived versions and releases (Store+Releases).
         migrator.registerMigration("v6", migrate: Store.migrateReleases)
+        // v7: the record-level change log (Store+Changes).
+        migrator.registerMigration("v7", migrate: Store.migrateChanges)
         return migrator
     }()
 
@@ -396,38 +398,47 @@ public final class Store: Sendable {
     /// The key of a version's record at a position: the version's records are one range of keys, in file order.
     static func featureKey(version: Int64, seq: Int) -> Int64 { version << 32 | Int64(seq) }
 
-    /// A page in file order: the members in order, each from position 0, found by key.
+    /// A page in file order: the members in order, each from position 0, found by key. A version whose records were
+    /// deleted one by one (edits) has gaps in its positions: it is paged by OFFSET within its keys instead. The counts
+    /// are read in the same snapshot as the records, so a page is consistent even when an edit has just committed.
     static func filePage(_ selector: CollectionSelector, limit: Int, offset: Int, _ db: Database) throws -> FeaturePage {
-        let total = selector.members.reduce(0) { $0 + $1.recordCount }
         var features: [StoredFeature] = []
         var skip = offset
+        var total = 0
         let statement = try db.cachedStatement(
             sql:
                 "SELECT version, feature_id, line, lon, lat, vals, \(shapeColumn("feature")) FROM feature WHERE key >= ? AND key <= ? ORDER BY key LIMIT ?"
         )
-        for member in selector.members where features.count < limit {
-            if skip >= member.recordCount {
-                skip -= member.recordCount
-                continue
-            }
-            let versions = [member.version: member.datasetID]
-            let wanted = min(limit - features.count, member.recordCount - skip)
-            let rows = try Row.fetchCursor(
-                statement,
-                arguments: [
-                    featureKey(version: member.version, seq: skip), featureKey(version: member.version, seq: Int(UInt32.max)), wanted,
-                ]
-            )
-            let before = features.count
-            while let row = try rows.next() { features.append(try feature(from: row, versions: versions)) }
-            // Fewer rows than the version holds: it was replaced and collected under a reader of an old snapshot (a
-            // very long download). Fail rather than answer short.
-            if features.count - before < wanted {
+        let skipping = try db.cachedStatement(
+            sql:
+                "SELECT version, feature_id, line, lon, lat, vals, \(shapeColumn("feature")) FROM feature WHERE key >= ? AND key <= ? ORDER BY key LIMIT ? OFFSET ?"
+        )
+        for member in selector.members {
+            let first = featureKey(version: member.version, seq: 0)
+            let last = featureKey(version: member.version, seq: Int(UInt32.max))
+            guard let count = try Int.fetchOne(db, sql: "SELECT record_count FROM version WHERE key = ?", arguments: [member.version]) else {
+                // Replaced and collected under a reader of an old snapshot (a very long download): fail rather than
+                // answer short.
                 throw StoreError(
                     code: .versionGone,
                     message: "dataset \(member.datasetID) changed while it was being read (version \(member.version) is gone); ask again"
                 )
             }
+            total += count
+            guard features.count < limit else { continue }
+            if skip >= count {
+                skip -= count
+                continue
+            }
+            let versions = [member.version: member.datasetID]
+            let wanted = min(limit - features.count, count - skip)
+            let lastKey = try Int64.fetchOne(db, sql: "SELECT MAX(key) FROM feature WHERE key BETWEEN ? AND ?", arguments: [first, last])
+            let contiguous = lastKey.map { Int($0 & 0xFFFF_FFFF) + 1 == count } ?? true
+            let rows =
+                contiguous
+                ? try Row.fetchCursor(statement, arguments: [featureKey(version: member.version, seq: skip), last, wanted])
+                : try Row.fetchCursor(skipping, arguments: [first, last, wanted, skip])
+            while let row = try rows.next() { features.append(try feature(from: row, versions: versions)) }
             skip = 0
         }
         return FeaturePage(features: features, numberMatched: total)

@@ -1,7 +1,9 @@
 /// The store cannot be opened or a dataset cannot be loaded.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Wrapped: String, Hashable, Sendable { case open, load, query, versionGone, invalidRequest, conflict, notFound }
+        private enum Wrapped: String, Hashable, Sendable {
+            case open, load, query, versionGone, invalidRequest, conflict, notFound, preconditionFailed
+        }
         private let wrapped: Wrapped
         private init(_ wrapped: Wrapped) { self.wrapped = wrapped }
         public static let open = Code(.open)
@@ -15,6 +17,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let conflict = Code(.conflict)
         /// A write to something that does not exist (a release number): nothing written.
         public static let notFound = Code(.notFound)
+        /// A write whose condition (`If-Match`: the record's tag) does not hold: nothing written.
+        public static let preconditionFailed = Code(.preconditionFailed)
         public var description: String { wrapped.rawValue }
     }
 

@@ -74,11 +74,13 @@ public final class VersionWriter: RecordSink {
         let metadata = self.metadata
         try store.write { db in
             try VersionWriter.record(totals, report, key: key, as: "live", datasetID: metadata.datasetID, db)
-            try Store.retireLive(metadata.datasetID, db)
-            // A release made by the data folder: the history says when the file changed, and the version it replaces
-            // is kept for rollback as long as `collectGarbage` keeps releases.
+            // A release made by the data folder: the history says when the file changed, the change log which records
+            // changed, and the version it replaces is kept for rollback as long as `collectGarbage` keeps releases.
             let actor = Actor.folder(metadata.origin)
             let number = try Store.nextReleaseNumber(metadata.datasetID, db)
+            let old = try Int64.fetchOne(db, sql: "SELECT live_version FROM dataset WHERE id = ?", arguments: [metadata.datasetID])
+            try Store.logSwitch(metadata.datasetID, from: old, to: key, release: number, actor: actor, db)
+            try Store.retireLive(metadata.datasetID, db)
             let now = Store.timestamp(Date())
             try db.execute(
                 sql: """

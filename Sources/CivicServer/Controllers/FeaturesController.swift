@@ -18,6 +18,10 @@ struct FeaturesController: Sendable {
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
         "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+        // Part 4 (OGC 20-002, 1.0.0-draft.2): the locking class is written with /req/ there.
+        "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+        "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
+        "http://www.opengis.net/spec/ogcapi-features-4/1.0/req/optimistic-locking-etags",
     ]
 
     func addRoutes(to router: Router<CivicRequestContext>) {
@@ -359,7 +363,19 @@ struct FeaturesController: Sendable {
             )
         )
         out.append(0x7D)
-        return Payload(bytes: out, contentType: "application/geo+json", headers: [.contentCRS: "<\(crs.uri)>"])
+        var headers: HTTPFields = [.contentCRS: "<\(crs.uri)>"]
+        if crs.isStorage, let dataset = collection.datasets.first(where: { $0.id == feature.datasetID }) {
+            // The record's strong tag, which If-Match on a PUT, PATCH or DELETE compares (Part 4).
+            headers[.eTag] = EditedRecord.tag(
+                featureID: feature.featureID,
+                values: feature.values,
+                longitude: feature.longitude,
+                latitude: feature.latitude,
+                geometry: feature.geometry,
+                columns: dataset.columns
+            )
+        }
+        return Payload(bytes: out, contentType: "application/geo+json", headers: headers)
     }
 
     /// The properties clients may filter on, as JSON Schema (OGC API Features Part 3 queryables).

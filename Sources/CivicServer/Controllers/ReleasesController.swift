@@ -161,11 +161,7 @@ struct ReleasesController: Sendable {
     }
 
     private func may(_ principal: Principal, _ role: Role, _ dataset: StoredDataset) -> Bool {
-        guard let code = dataset.municipalityCode, let owner = Organisation(code) else {
-            // A dataset of no municipality is the portal's.
-            return principal.may(role, for: .portal)
-        }
-        return principal.may(role, for: owner)
+        principal.may(role, write: dataset)
     }
 
     // MARK: Upload
@@ -222,22 +218,11 @@ struct ReleasesController: Sendable {
     /// dataset's own options apply when it comes from the data folder (its dataset.json), else its standard.
     private func draft(_ file: URL, of dataset: StoredDataset, by actor: Actor, note: String?) async throws -> Release {
         let store = self.store
-        let descriptorURL = configuration.dataDirectory.appendingPathComponent(dataset.origin).appendingPathComponent(DatasetDescriptor.fileName)
-        let catalog = try configuration.schemasDirectory.map { try SchemaCatalog.bundled.merging(directory: $0) } ?? .bundled
+        let options = try configuration.ingestOptions(for: dataset)
         return try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 continuation.resume(
                     with: Result {
-                        let options: IngestOptions
-                        if let descriptor = try? DatasetDescriptor.load(descriptorURL), descriptor.id == dataset.id {
-                            options = try IngestOptions(
-                                descriptor: descriptor,
-                                directory: descriptorURL.deletingLastPathComponent(),
-                                catalog: catalog
-                            )
-                        } else {
-                            options = IngestOptions(read: ReadOptions(dataset: dataset.standard, catalog: catalog))
-                        }
                         let version = try store.beginVersion(
                             VersionMetadata(
                                 datasetID: dataset.id,
@@ -292,16 +277,18 @@ struct ReleasesController: Sendable {
         return try? store.diff(dataset, from: base.number, to: release.number)
     }
 
-    /// Store refusals as HTTP answers: 404, 409, 422.
-    static func storeCall<T>(_ body: () throws -> T) throws -> T {
+    /// Store refusals as HTTP answers: 404, 409, 412, and `invalid` (422 for a release, 400 for a record).
+    static func storeCall<T>(invalid: HTTPResponse.Status = .unprocessableContent, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as StoreError where error.code == .notFound {
             throw APIError.notFound(error.message)
         } catch let error as StoreError where error.code == .conflict {
             throw APIError(.conflict, code: "Conflict", error.message)
+        } catch let error as StoreError where error.code == .preconditionFailed {
+            throw APIError(.preconditionFailed, code: "PreconditionFailed", error.message)
         } catch let error as StoreError where error.code == .invalidRequest {
-            throw APIError(.unprocessableContent, code: "Unprocessable", error.message)
+            throw APIError(invalid, code: invalid == .badRequest ? "InvalidRecord" : "Unprocessable", error.message)
         }
     }
 

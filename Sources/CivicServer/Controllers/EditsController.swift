@@ -1,0 +1,428 @@
+import CivicData
+import CivicIngest
+import CivicStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// OGC API Features Part 4 on each municipality's collections (docs/publishing.md): `POST …/items` creates,
+/// `PUT …/items/{id}` replaces (or creates, with an ID), `PATCH` merges (RFC 7396), `DELETE` removes; `OPTIONS` says
+/// what the caller's token may do. Each record is checked by the pipeline exactly as a row of a file (an invalid one
+/// is refused with the findings, 400), written through the change log in one transaction, with `If-Match` against the
+/// record's strong ETag (412 on a mismatch). A publisher's edit is live at once (a release of its own); an editor's
+/// joins the dataset's open draft (202). Merged (all-municipality) collections take no edits.
+struct EditsController: Sendable {
+    let store: Store
+    let catalogue: Catalogue
+    let authenticator: Authenticator
+    let configuration: ServerConfiguration
+    let delivery: Delivery
+    /// Rebuilds the site after a live edit (the catalogue, counts and caches change).
+    let refresh: @Sendable () -> Void
+
+    /// The largest record body taken (a feature is a few kilobytes).
+    static let maximumBodyBytes = 1 << 20
+
+    enum Operation {
+        case create, replace, patch, delete
+    }
+
+    func addRoutes(to router: Router<CivicRequestContext>) {
+        router.post("/collections/:collection/items") { request, context in
+            try await self.write(.create, request, context, featureID: nil)
+        }
+        router.put("/collections/:collection/items/**") { request, context in
+            try await self.write(.replace, request, context, featureID: Self.featureID(context))
+        }
+        router.patch("/collections/:collection/items/**") { request, context in
+            try await self.write(.patch, request, context, featureID: Self.featureID(context))
+        }
+        router.delete("/collections/:collection/items/**") { request, context in
+            try await self.write(.delete, request, context, featureID: Self.featureID(context))
+        }
+        for path in ["/collections/:collection", "/collections/:collection/items"] {
+            router.on(RouterPath(path), method: .options) { request, context in
+                try self.options(request, context, editing: path.hasSuffix("items") ? ["POST"] : [])
+            }
+        }
+        router.on("/collections/:collection/items/**", method: .options) { request, context in
+            try self.options(request, context, editing: ["PUT", "PATCH", "DELETE"])
+        }
+        router.get("/collections/:collection/changes") { request, context in
+            let id = try context.parameters.require("collection")
+            return try self.delivery.respond(request) { try self.changes(request, id: id) }
+        }
+    }
+
+    static func featureID(_ context: CivicRequestContext) -> String {
+        let raw = context.parameters.getCatchAll().joined(separator: "/")
+        return raw.removingPercentEncoding ?? raw
+    }
+
+    // MARK: Writes
+
+    private func write(_ operation: Operation, _ request: Request, _ context: CivicRequestContext, featureID: String?) async throws -> Response {
+        let principal = try authenticator.require(request)
+        let collection = try collection(context)
+        guard !collection.isMerged, let dataset = collection.datasets.first else {
+            throw APIError(
+                .methodNotAllowed,
+                code: "MethodNotAllowed",
+                "\(collection.id) merges several municipalities' datasets: edit a record in its municipality's own collection"
+            )
+        }
+        guard principal.may(.editor, write: dataset) else {
+            throw APIError(.forbidden, code: "Forbidden", "this token may not edit \(collection.id)")
+        }
+        let target: EditTarget = principal.may(.publisher, write: dataset) ? .live : .draft
+        let body: FeatureBody? = operation == .delete ? nil : try await Self.body(request, patch: operation == .patch)
+        let expectedTag = request.headers[.ifMatch]?.trimmingCharacters(in: .whitespaces)
+        let actor = Actor.token(principal, origin: ReleasesController.origin(request, context))
+        var edit: RecordEdit
+        var created = false
+        var featureID = featureID
+        if let given = body?.id {
+            // The id cannot change (Part 4): a body's id must be the URL's; a new record may bring its own.
+            if let featureID, given != featureID {
+                throw APIError.badParameter("the id cannot change: the URL names \(featureID), the body \(given)")
+            }
+            featureID = given
+        }
+        if let body {
+            let columns = try store.editColumns(dataset.id, in: target)
+            let current = try featureID.flatMap { try store.record(dataset.id, id: $0, in: target) }
+            if operation == .patch && current == nil {
+                throw APIError.notFound("no feature '\(featureID ?? "")' in collection '\(collection.id)'")
+            }
+            var values = operation == .patch ? current?.values ?? [] : Array(repeating: "", count: columns.count)
+            try body.apply(to: &values, columns: columns, schema: dataset.schema)
+            let checked = try RecordCheck.check(
+                values,
+                columns: columns,
+                options: configuration.ingestOptions(for: dataset),
+                name: "\(request.method.rawValue) \(request.uri.path)"
+            )
+            guard checked.isValid else { return try Self.refusal(checked.findings, collection.id) }
+            created = current == nil
+            edit = RecordEdit(
+                operation == .create ? .create : operation == .replace ? .upsert : .replace,
+                featureID: featureID,
+                values: checked.values,
+                longitude: checked.longitude,
+                latitude: checked.latitude,
+                expectedTag: expectedTag
+            )
+        } else {
+            edit = RecordEdit(.delete, featureID: featureID, expectedTag: expectedTag)
+        }
+        let result = try ReleasesController.storeCall(invalid: .badRequest) {
+            try store.edit(dataset.id, [edit], in: target, by: actor, note: nil)
+        }
+        if target == .live { refresh() }
+        var headers = HTTPFields()
+        headers[.cacheControl] = "no-store"
+        let base = FeaturesController.baseURL(request, configuration: configuration)
+        headers[HTTPField.Name("Link")!] =
+            "<\(base)/datasets/\(FeaturesController.escape(dataset.id))/releases/\(result.release.number)>; rel=\"version-history\""
+        let status: HTTPResponse.Status = target == .draft ? .accepted : created ? .created : operation == .delete ? .noContent : .ok
+        guard let record = result.records.first ?? nil else { return Response(status: status, headers: headers) }
+        let location = "\(base)/collections/\(FeaturesController.escape(collection.id))/items/\(FeaturesController.escape(record.featureID))"
+        if created { headers[.location] = location }
+        headers[.eTag] = record.tag
+        headers[.contentType] = "application/geo+json"
+        var out: [UInt8] = []
+        FeatureRenderer(collection).append(
+            StoredFeature(
+                datasetID: dataset.id,
+                featureID: record.featureID,
+                line: 0,
+                longitude: record.longitude,
+                latitude: record.latitude,
+                values: record.values,
+                geometry: record.geometry
+            ),
+            to: &out
+        )
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: out)))
+    }
+
+    /// `OPTIONS`: `Allow` with the methods this caller may use (the edits only with a token that may edit).
+    private func options(_ request: Request, _ context: CivicRequestContext, editing: [String]) throws -> Response {
+        let principal = try authenticator.principal(request)
+        let collection = try collection(context)
+        var methods = ["GET", "HEAD", "OPTIONS"]
+        if let principal, !collection.isMerged, let dataset = collection.datasets.first, principal.may(.editor, write: dataset) {
+            methods += editing
+        }
+        var headers = HTTPFields()
+        headers[.allow] = methods.joined(separator: ", ")
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers)
+    }
+
+    private func collection(_ context: CivicRequestContext) throws -> Catalogue.Collection {
+        let id = try context.parameters.require("collection")
+        guard let collection = catalogue[id] else { throw APIError.notFound("no collection '\(id)'") }
+        return collection
+    }
+
+    /// The request's JSON body (at most `maximumBodyBytes`: 413), of a JSON type (415 otherwise), as a feature.
+    private static func body(_ request: Request, patch: Bool) async throws -> FeatureBody {
+        let type = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let accepted = ["application/json", "application/geo+json", "application/merge-patch+json"]
+        if let type, !accepted.contains(type) {
+            throw APIError(
+                .unsupportedMediaType,
+                code: "UnsupportedMediaType",
+                "send the record as GeoJSON (application/geo+json\(patch ? " or application/merge-patch+json" : "")), not \(type)"
+            )
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maximumBodyBytes)
+        } catch {
+            throw APIError(.contentTooLarge, code: "ContentTooLarge", "a record may have at most \(maximumBodyBytes) bytes")
+        }
+        do {
+            return try JSONDecoder().decode(FeatureBody.self, from: Data(buffer.readableBytesView))
+        } catch let error as DecodingError {
+            throw APIError.badParameter("the body is not a GeoJSON feature: \(FeatureBody.describe(error))")
+        } catch {
+            throw APIError.badParameter("the body is not JSON: \(error)")
+        }
+    }
+
+    /// 400 with the pipeline's findings: what is wrong with the record, field by field.
+    private static func refusal(_ findings: [Finding], _ collection: String) throws -> Response {
+        struct Refusal: Encodable {
+            var code = "InvalidRecord"
+            var description: String
+            var findings: [Finding]
+        }
+        let errors = findings.filter { $0.severity == .error }
+        let summary = errors.prefix(3).map { "\($0.field ?? $0.column ?? "record"): \($0.message)" }.joined(separator: "; ")
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(
+            status: .badRequest,
+            headers: headers,
+            body: ResponseBody(
+                byteBuffer: ByteBuffer(
+                    bytes: try documentJSON(
+                        Refusal(description: "the record is not valid for \(collection), nothing was written: \(summary)", findings: findings)
+                    )
+                )
+            )
+        )
+    }
+
+    // MARK: The change feed
+
+    /// `GET /collections/{id}/changes?since=&limit=`: the records created, updated and deleted (tombstones), oldest
+    /// first, each with its sequence number; `next` is the cursor to ask from next.
+    private func changes(_ request: Request, id: String) throws -> Payload {
+        guard let collection = catalogue[id] else { throw APIError.notFound("no collection '\(id)'") }
+        var since: Int64 = 0
+        var limit = 100
+        for (name, raw) in request.uri.queryParameters {
+            let value = String(raw)
+            switch name {
+            case "since":
+                guard let number = Int64(value), number >= 0 else { throw APIError.badParameter("since must be a cursor (a number ≥ 0) from `next`") }
+                since = number
+            case "limit":
+                guard let number = Int(value), (1...10_000).contains(number) else { throw APIError.badParameter("limit must be 1 to 10000") }
+                limit = number
+            case "f" where value == "json":
+                continue
+            default:
+                throw APIError.badParameter("unknown parameter '\(name)' for changes; use since and limit")
+            }
+        }
+        let page = try store.changes(of: collection.datasets.map(\.id), since: since, limit: limit)
+        let renderer = FeatureRenderer(collection)
+        let datasets = Dictionary(uniqueKeysWithValues: collection.datasets.map { ($0.id, $0) })
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var out: [UInt8] = []
+        JSONBytes.appendASCII(#"{"collection":"#, to: &out)
+        JSONBytes.appendString(collection.id, to: &out)
+        JSONBytes.appendASCII(#","changes":["#, to: &out)
+        for (index, change) in page.changes.enumerated() {
+            if index > 0 { out.append(0x2C) }
+            let feature = StoredFeature(
+                datasetID: change.dataset,
+                featureID: change.featureID,
+                line: 0,
+                longitude: change.longitude,
+                latitude: change.latitude,
+                values: Self.values(change, as: datasets[change.dataset]?.columns),
+                geometry: change.geometry
+            )
+            JSONBytes.appendASCII(#"{"seq":"#, to: &out)
+            out.append(contentsOf: String(change.seq).utf8)
+            JSONBytes.appendASCII(#","type":"#, to: &out)
+            JSONBytes.appendString(change.kind.rawValue, to: &out)
+            JSONBytes.appendASCII(#","id":"#, to: &out)
+            JSONBytes.appendString(renderer.id(of: feature), to: &out)
+            JSONBytes.appendASCII(#","release":"#, to: &out)
+            out.append(contentsOf: String(change.release).utf8)
+            JSONBytes.appendASCII(#","time":"#, to: &out)
+            JSONBytes.appendString(formatter.string(from: change.at), to: &out)
+            JSONBytes.appendASCII(#","feature":"#, to: &out)
+            if change.kind == .delete {
+                JSONBytes.appendASCII("null", to: &out)
+            } else {
+                renderer.append(feature, to: &out)
+            }
+            out.append(0x7D)
+        }
+        let base = FeaturesController.baseURL(request, configuration: configuration) + "/collections/" + FeaturesController.escape(collection.id)
+        JSONBytes.appendASCII(#"],"next":"#, to: &out)
+        JSONBytes.appendString(String(page.next), to: &out)
+        JSONBytes.appendASCII(#","more":"#, to: &out)
+        JSONBytes.appendASCII(page.more ? "true" : "false", to: &out)
+        var links = [link(base + "/changes?since=\(since)&limit=\(limit)", "self", "application/json", "these changes")]
+        links.append(link(base + "/changes?since=\(page.next)&limit=\(limit)", "next", "application/json", "the changes after these"))
+        links.append(link(base, "collection", "application/json", collection.title))
+        JSONBytes.appendASCII(#","links":"#, to: &out)
+        out.append(contentsOf: try JSONSerialization.data(withJSONObject: links, options: [.withoutEscapingSlashes]))
+        out.append(0x7D)
+        return Payload(bytes: out, contentType: "application/json")
+    }
+
+    /// A change's values in the dataset's columns now (by name, when the change was made with other columns).
+    static func values(_ change: Change, as columns: [String]?) -> [String] {
+        let values = change.after ?? change.before ?? []
+        guard let columns, let own = change.columns, own != columns else { return values }
+        return columns.map { name in own.firstIndex(of: name).flatMap { $0 < values.count ? values[$0] : nil } ?? "" }
+    }
+}
+
+/// A GeoJSON feature as a client sends it to create, replace or patch a record: its properties (text, numbers,
+/// null) and, when present, its geometry (a point in CRS84, or null to remove the location).
+struct FeatureBody: Decodable {
+    enum Value: Equatable {
+        case text(String)
+        case null
+    }
+
+    var id: String?
+    /// nil when the body has no `properties`.
+    var properties: [String: Value]?
+    /// True when the body has a `geometry` member (null removes the location).
+    var hasGeometry = false
+    var point: (longitude: Double, latitude: Double)?
+
+    private enum Keys: String, CodingKey {
+        case type, id, properties, geometry
+    }
+
+    private struct Geometry: Decodable {
+        var type: String
+        var coordinates: [Double]
+    }
+
+    private struct PropertyValue: Decodable {
+        var value: Value
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if container.decodeNil() {
+                value = .null
+            } else if let text = try? container.decode(String.self) {
+                value = .text(text)
+            } else if let integer = try? container.decode(Int64.self) {
+                value = .text(String(integer))
+            } else if let number = try? container.decode(Double.self) {
+                value = .text(number.isFinite && number.rounded() == number && abs(number) < 1e15 ? String(Int64(number)) : String(number))
+            } else {
+                throw DecodingError.dataCorruptedError(
+                    in: container,
+                    debugDescription: "a property's value must be text, a number or null (not true/false, an object or a list)"
+                )
+            }
+        }
+    }
+
+    private struct FeatureID: Decodable {
+        var text: String
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let text = try? container.decode(String.self) {
+                self.text = text
+            } else {
+                text = String(try container.decode(Int64.self))
+            }
+        }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        if let type = try container.decodeIfPresent(String.self, forKey: .type), type != "Feature" {
+            throw DecodingError.dataCorruptedError(forKey: .type, in: container, debugDescription: "\"type\" must be \"Feature\", not \"\(type)\"")
+        }
+        id = try container.decodeIfPresent(FeatureID.self, forKey: .id)?.text
+        if container.contains(.properties), try !container.decodeNil(forKey: .properties) {
+            properties = try container.decode([String: PropertyValue].self, forKey: .properties).mapValues(\.value)
+        }
+        if container.contains(.geometry) {
+            hasGeometry = true
+            if try !container.decodeNil(forKey: .geometry) {
+                let geometry = try container.decode(Geometry.self, forKey: .geometry)
+                guard geometry.type == "Point", geometry.coordinates.count == 2 || geometry.coordinates.count == 3,
+                    geometry.coordinates.allSatisfy(\.isFinite)
+                else {
+                    throw DecodingError.dataCorruptedError(
+                        forKey: .geometry,
+                        in: container,
+                        debugDescription: "a record's geometry is a Point [longitude, latitude] (lines and polygons: upload a file)"
+                    )
+                }
+                point = (geometry.coordinates[0], geometry.coordinates[1])
+            }
+        }
+    }
+
+    /// Merges the body into `values` (RFC 7396 for a patch: a property sent as null is emptied; the others stay): its
+    /// properties by column name, its point into the schema's latitude and longitude columns.
+    func apply(to values: inout [String], columns: [String], schema: Schema) throws {
+        for (name, value) in properties ?? [:] {
+            guard let index = columns.firstIndex(of: name) else {
+                throw APIError.badParameter("\(name) is not a property of this collection; its properties are \(columns.joined(separator: ", "))")
+            }
+            switch value {
+            case .text(let text): values[index] = text
+            case .null: values[index] = ""
+            }
+        }
+        guard hasGeometry else { return }
+        guard let latitudeField = schema.civic.latitudeField, let longitudeField = schema.civic.longitudeField,
+            let latitude = columns.firstIndex(of: latitudeField), let longitude = columns.firstIndex(of: longitudeField)
+        else {
+            throw APIError.badParameter("this collection's records have no latitude and longitude columns: send their location as properties")
+        }
+        if let point {
+            values[latitude] = String(point.latitude)
+            values[longitude] = String(point.longitude)
+        } else {
+            values[latitude] = ""
+            values[longitude] = ""
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
+        }
+        switch error {
+        case .dataCorrupted(let context): return path(context)
+        case .keyNotFound(let key, let context): return "\(path(context)) (\(key.stringValue) is missing)"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context): return path(context)
+        @unknown default: return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,381 @@
+public import Foundation
+import GRDB
+
+/// The change log in SQLite (table `change`, migration v7) and record edits.
+///
+/// Each row is one record changed by one write: `create`, `update` or `delete`, its values before and after (the
+/// version's JSON array of strings), its point and shape, who, when, the release it belongs to and the version it
+/// touched. A release made live by switching versions (a published upload, a folder load, a rollback to kept
+/// records) logs the records that differ between the two versions (`inplace` 0); an edit changes its version's rows
+/// where they are and logs each (`inplace` 1) — one PATCH costs a few rows, not a copy of the dataset. `live` says
+/// whether readers saw the change (edits of a draft are logged too, but the feed shows them when the draft is
+/// published, as the switch's changes).
+extension Store: RecordStore {
+    // MARK: Reading
+
+    public func record(_ dataset: String, id: String, in target: EditTarget) throws -> EditedRecord? {
+        try read { db in
+            guard let version = try Store.targetVersion(dataset, target, db) ?? Store.targetVersion(dataset, .live, db) else { return nil }
+            let columns = try Store.columns(of: version, db)
+            return try Store.recordRow(version: version, id: id, db).map { try $0.record(columns: columns) }
+        }
+    }
+
+    public func editColumns(_ dataset: String, in target: EditTarget) throws -> [String] {
+        try read { db in
+            guard let version = try Store.targetVersion(dataset, target, db) ?? Store.targetVersion(dataset, .live, db) else {
+                throw StoreError(code: .notFound, message: "no dataset \(dataset)")
+            }
+            return try Store.columns(of: version, db)
+        }
+    }
+
+    public func changes(of datasets: [String], since: Int64, limit: Int) throws -> ChangePage {
+        guard !datasets.isEmpty, limit > 0 else { return ChangePage(changes: [], next: since, more: false) }
+        return try read { db in
+            let placeholders = Array(repeating: "?", count: datasets.count).joined(separator: ", ")
+            // One dataset: its index range. Several (a merged collection): the log in order, filtered (`+` keeps
+            // SQLite from sorting every member's changes first).
+            let filter = datasets.count == 1 ? "dataset_id = ?" : "+dataset_id IN (\(placeholders))"
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT seq, dataset_id, release, version, feature_id, kind, before, after, lon, lat, geometry, actor, at
+                    FROM change WHERE \(filter) AND live = 1 AND seq > ? ORDER BY seq LIMIT ?
+                    """,
+                arguments: StatementArguments(datasets) + [since, limit + 1]
+            )
+            var columnsByVersion: [Int64: [String]?] = [:]
+            var changes: [Change] = []
+            for row in rows.prefix(limit) {
+                let version: Int64 = row["version"]
+                if columnsByVersion[version] == nil {
+                    let text = try String.fetchOne(db, sql: "SELECT columns FROM version WHERE key = ?", arguments: [version])
+                    columnsByVersion[version] = .some(try text.map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) })
+                }
+                changes.append(
+                    Change(
+                        seq: row["seq"],
+                        dataset: row["dataset_id"],
+                        release: row["release"],
+                        featureID: row["feature_id"],
+                        kind: Change.Kind(rawValue: row["kind"]) ?? .update,
+                        at: Store.date(row["at"]) ?? Date(timeIntervalSince1970: 0),
+                        actor: row["actor"],
+                        columns: columnsByVersion[version] ?? nil,
+                        before: try (row["before"] as String?).map(StoredValues.decode),
+                        after: try (row["after"] as String?).map(StoredValues.decode),
+                        longitude: row["lon"],
+                        latitude: row["lat"],
+                        geometry: row["geometry"]
+                    )
+                )
+            }
+            return ChangePage(changes: changes, next: changes.last?.seq ?? since, more: rows.count > limit)
+        }
+    }
+
+    // MARK: Editing
+
+    public func edit(_ dataset: String, _ edits: [RecordEdit], in target: EditTarget, by actor: Actor, note: String?) throws -> EditResult {
+        guard !edits.isEmpty else { throw StoreError(code: .invalidRequest, message: "no records to write") }
+        let reports = reportsDirectory
+        return try write { db in
+            guard let live = try Store.targetVersion(dataset, .live, db) else { throw StoreError(code: .notFound, message: "no dataset \(dataset)") }
+            let now = Store.timestamp(Date())
+            // The version written, and the release the edits belong to.
+            let version: Int64
+            let number: Int
+            switch target {
+            case .live:
+                version = live
+                number = try Store.nextReleaseNumber(dataset, db)
+            case .draft:
+                if let draft = try Row.fetchOne(
+                    db,
+                    sql: "SELECT number, version FROM release WHERE dataset_id = ? AND state = 'draft' ORDER BY number DESC LIMIT 1",
+                    arguments: [dataset]
+                ) {
+                    number = draft["number"]
+                    version = draft["version"]
+                } else {
+                    // No open draft: one is made, a copy of the live records.
+                    version = try Store.copyVersion(live, state: "draft", reports: reports, db)
+                    number = try Store.nextReleaseNumber(dataset, db)
+                    try db.execute(
+                        sql: """
+                            INSERT INTO release (dataset_id, number, version, state, author, note, created, record_count, valid)
+                            SELECT ?, ?, ?, 'draft', ?, ?, ?, record_count, valid FROM version WHERE key = ?
+                            """,
+                        arguments: [dataset, number, version, actor.name, note, now, version]
+                    )
+                }
+            }
+            var editor = try RecordEditor(dataset: dataset, version: version, release: number, live: target == .live, actor: actor, at: now, db)
+            var records: [EditedRecord?] = []
+            for edit in edits { records.append(try editor.apply(edit, db)) }
+            try editor.finish(touchingDates: target == .live, db)
+            if target == .live {
+                try db.execute(sql: "UPDATE release SET state = 'superseded' WHERE dataset_id = ? AND state = 'live'", arguments: [dataset])
+                try db.execute(
+                    sql: """
+                        INSERT INTO release (dataset_id, number, version, state, author, note, created, published, published_by,
+                            record_count, valid)
+                        SELECT ?, ?, ?, 'live', ?, ?, ?, ?, ?, record_count, valid FROM version WHERE key = ?
+                        """,
+                    arguments: [dataset, number, version, actor.name, note, now, now, actor.name, version]
+                )
+            } else {
+                try db.execute(
+                    sql: "UPDATE release SET record_count = (SELECT record_count FROM version WHERE key = ?) WHERE dataset_id = ? AND number = ?",
+                    arguments: [version, dataset, number]
+                )
+            }
+            try Store.append(AuditEntry(actor, action: "record.edit", target: "\(dataset)#\(number)", detail: editor.summary), db)
+            return EditResult(release: try Store.existingRelease(dataset, number, db), records: records, lastChange: editor.lastChange)
+        }
+    }
+
+    // MARK: Helpers
+
+    /// v7: the change log.
+    static func migrateChanges(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE change (
+                    seq INTEGER PRIMARY KEY,
+                    dataset_id TEXT NOT NULL,
+                    release INTEGER NOT NULL,
+                    version INTEGER NOT NULL,
+                    feature_id TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('create', 'update', 'delete')),
+                    inplace INTEGER NOT NULL,
+                    live INTEGER NOT NULL,
+                    before TEXT, old_lon REAL, old_lat REAL, old_geometry TEXT,
+                    after TEXT, lon REAL, lat REAL, geometry TEXT,
+                    actor TEXT NOT NULL,
+                    at TEXT NOT NULL
+                );
+                CREATE INDEX change_by_dataset ON change(dataset_id, live, seq);
+                """
+        )
+    }
+
+    /// The version edits of `target` go to: the live one, or the newest open draft's (nil when there is none).
+    static func targetVersion(_ dataset: String, _ target: EditTarget, _ db: Database) throws -> Int64? {
+        switch target {
+        case .live:
+            try Int64.fetchOne(db, sql: "SELECT live_version FROM dataset WHERE id = ?", arguments: [dataset])
+        case .draft:
+            try Int64.fetchOne(
+                db,
+                sql: "SELECT version FROM release WHERE dataset_id = ? AND state = 'draft' ORDER BY number DESC LIMIT 1",
+                arguments: [dataset]
+            )
+        }
+    }
+
+    /// Logs the records that differ between the dataset's versions `old` (nil: none, every record is created) and
+    /// `new` as changes of release `number`, seen by readers: the switch a publish, a folder load or a rollback makes.
+    /// Inside the caller's transaction, before or after the switch (both versions are read by key).
+    static func logSwitch(_ dataset: String, from old: Int64?, to new: Int64, release number: Int, actor: Actor, _ db: Database) throws {
+        let now = timestamp(Date())
+        let newRange: [Int64] = [featureKey(version: new, seq: 0), featureKey(version: new, seq: Int(UInt32.max))]
+        let insert = """
+            INSERT INTO change (dataset_id, release, version, feature_id, kind, inplace, live, before, old_lon, old_lat, old_geometry,
+                after, lon, lat, geometry, actor, at)
+            """
+        let shapeOf = { (table: String) in "(SELECT geometry FROM shape WHERE shape.key = \(table).key)" }
+        guard let old, old != new else {
+            if old == nil {
+                try db.execute(
+                    sql: """
+                        \(insert) SELECT ?, ?, version, feature_id, 'create', 0, 1, NULL, NULL, NULL, NULL, vals, lon, lat, \(shapeOf("feature")),
+                            ?, ? FROM feature WHERE key BETWEEN ? AND ? ORDER BY key
+                        """,
+                    arguments: StatementArguments([dataset, number, actor.name, now] as [any DatabaseValueConvertible]) + StatementArguments(newRange)
+                )
+            }
+            return
+        }
+        let oldRange: [Int64] = [featureKey(version: old, seq: 0), featureKey(version: old, seq: Int(UInt32.max))]
+        let sameColumns = try columns(of: old, db) == columns(of: new, db)
+        // Deleted, updated, created: each one pass over a version, the other looked up by ID (feature_by_id).
+        try db.execute(
+            sql: """
+                \(insert) SELECT ?, ?, o.version, o.feature_id, 'delete', 0, 1, o.vals, o.lon, o.lat, \(shapeOf("o")), NULL, NULL, NULL, NULL, ?, ?
+                FROM feature o WHERE o.key BETWEEN ? AND ?
+                    AND NOT EXISTS (SELECT 1 FROM feature n WHERE n.version = ? AND n.feature_id = o.feature_id)
+                ORDER BY o.key
+                """,
+            arguments: StatementArguments([dataset, number, actor.name, now] as [any DatabaseValueConvertible]) + StatementArguments(oldRange + [new])
+        )
+        try db.execute(
+            sql: """
+                \(insert) SELECT ?, ?, n.version, n.feature_id, 'update', 0, 1, o.vals, o.lon, o.lat, \(shapeOf("o")), n.vals, n.lon, n.lat,
+                    \(shapeOf("n")), ?, ?
+                FROM feature n JOIN feature o ON o.version = ? AND o.feature_id = n.feature_id
+                WHERE n.key BETWEEN ? AND ?
+                    AND (? OR o.vals IS NOT n.vals OR o.lon IS NOT n.lon OR o.lat IS NOT n.lat OR \(shapeOf("o")) IS NOT \(shapeOf("n")))
+                ORDER BY n.key
+                """,
+            arguments: StatementArguments([dataset, number, actor.name, now, old] as [any DatabaseValueConvertible])
+                + StatementArguments(newRange + [sameColumns ? 0 : 1])
+        )
+        try db.execute(
+            sql: """
+                \(insert) SELECT ?, ?, n.version, n.feature_id, 'create', 0, 1, NULL, NULL, NULL, NULL, n.vals, n.lon, n.lat, \(shapeOf("n")), ?, ?
+                FROM feature n WHERE n.key BETWEEN ? AND ?
+                    AND NOT EXISTS (SELECT 1 FROM feature o WHERE o.version = ? AND o.feature_id = n.feature_id)
+                ORDER BY n.key
+                """,
+            arguments: StatementArguments([dataset, number, actor.name, now] as [any DatabaseValueConvertible]) + StatementArguments(newRange + [old])
+        )
+    }
+
+    /// A copy of a version's records, spatial index and shapes as a new version in `state` (its report file copied):
+    /// the base of a draft made by edits, or of a rollback to records edited since. Inside the caller's transaction.
+    static func copyVersion(_ source: Int64, state: String, reports: URL, _ db: Database) throws -> Int64 {
+        guard let row = try Row.fetchOne(db, sql: "SELECT dataset_id, report_file FROM version WHERE key = ?", arguments: [source]) else {
+            throw StoreError(code: .notFound, message: "version \(source) is no longer stored")
+        }
+        let report = reports.appendingPathComponent(reportFileName(row["dataset_id"]) + "-\(UUID().uuidString).report.json")
+        if FileManager.default.fileExists(atPath: row["report_file"]) {
+            try? FileManager.default.copyItem(atPath: row["report_file"], toPath: report.path)
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO version (dataset_id, state, title, municipality_code, municipality, standard, standard_title, license,
+                    license_note, attribution, source, updated, columns, standard_column_count, numeric_columns, schema, record_count,
+                    feature_count, min_x, min_y, max_x, max_y, valid, report_file, file, fingerprint, origin, loaded_at)
+                SELECT dataset_id, ?, title, municipality_code, municipality, standard, standard_title, license, license_note,
+                    attribution, source, updated, columns, standard_column_count, numeric_columns, schema, record_count, feature_count,
+                    min_x, min_y, max_x, max_y, valid, ?, file, fingerprint, origin, ?
+                FROM version WHERE key = ?
+                """,
+            arguments: [state, report.path, timestamp(Date()), source]
+        )
+        let copy = db.lastInsertedRowID
+        let range: [Int64] = [featureKey(version: source, seq: 0), featureKey(version: source, seq: Int(UInt32.max))]
+        let base = featureKey(version: copy, seq: 0)
+        try db.execute(
+            sql: """
+                INSERT INTO feature (key, version, seq, feature_id, line, lon, lat, vals)
+                SELECT ? | seq, ?, seq, feature_id, line, lon, lat, vals FROM feature WHERE key BETWEEN ? AND ? ORDER BY key
+                """,
+            arguments: StatementArguments([base, copy]) + StatementArguments(range)
+        )
+        try db.execute(
+            sql:
+                "INSERT INTO point (version, z, key, lon, lat) SELECT ?, z, ? | (key & 4294967295), lon, lat FROM point WHERE version = ? ORDER BY z, key",
+            arguments: [copy, base, source]
+        )
+        try db.execute(
+            sql: "INSERT INTO shape (key, geometry) SELECT ? | (key & 4294967295), geometry FROM shape WHERE key BETWEEN ? AND ?",
+            arguments: StatementArguments([base]) + StatementArguments(range)
+        )
+        try db.execute(
+            sql: """
+                INSERT INTO shape_box (key, min_x, max_x, min_y, max_y)
+                SELECT ? | (key & 4294967295), min_x, max_x, min_y, max_y FROM shape_box WHERE key BETWEEN ? AND ?
+                """,
+            arguments: StatementArguments([base]) + StatementArguments(range)
+        )
+        return copy
+    }
+
+    /// One stored record, by ID.
+    struct RecordRow {
+        var key: Int64
+        var featureID: String
+        var line: Int
+        var longitude: Double?
+        var latitude: Double?
+        var vals: String
+        var geometry: String?
+
+        func record(columns: [String]) throws -> EditedRecord {
+            EditedRecord(
+                featureID: featureID,
+                values: try StoredValues.decode(vals),
+                longitude: longitude,
+                latitude: latitude,
+                geometry: geometry,
+                columns: columns
+            )
+        }
+    }
+
+    static func recordRow(version: Int64, id: String, _ db: Database) throws -> RecordRow? {
+        try Row.fetchOne(
+            db,
+            sql: "SELECT key, feature_id, line, lon, lat, vals, \(shapeColumn("feature")) FROM feature WHERE version = ? AND feature_id = ?",
+            arguments: [version, id]
+        ).map { row in
+            RecordRow(
+                key: row["key"],
+                featureID: row["feature_id"],
+                line: row["line"],
+                longitude: row["lon"],
+                latitude: row["lat"],
+                vals: row["vals"],
+                geometry: row["geometry"]
+            )
+        }
+    }
+
+    /// Undoes the edits made to `version` after release `number`, newest first, on `version` itself or on a copy of it
+    /// (`copy`): the records of that release again. Logged as changes of release `into` when `log` (the live version),
+    /// silently on a copy.
+    static func undoEdits(
+        _ dataset: String,
+        version: Int64,
+        on copy: Int64? = nil,
+        after number: Int,
+        into release: Int,
+        log: Bool,
+        actor: Actor,
+        _ db: Database
+    ) throws {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT feature_id, kind, before, old_lon, old_lat, old_geometry FROM change
+                WHERE dataset_id = ? AND version = ? AND inplace = 1 AND release > ? ORDER BY seq DESC
+                """,
+            arguments: [dataset, version, number]
+        )
+        var editor = try RecordEditor(
+            dataset: dataset,
+            version: copy ?? version,
+            release: release,
+            live: log,
+            actor: actor,
+            at: timestamp(Date()),
+            db
+        )
+        editor.logs = log
+        for row in rows {
+            let id: String = row["feature_id"]
+            switch Change.Kind(rawValue: row["kind"]) {
+            case .create:
+                _ = try editor.apply(RecordEdit(.delete, featureID: id), db)
+            case .update, .delete:
+                guard let before = try (row["before"] as String?).map(StoredValues.decode) else { continue }
+                try editor.restore(id: id, values: before, longitude: row["old_lon"], latitude: row["old_lat"], geometry: row["old_geometry"], db)
+            case nil:
+                continue
+            }
+        }
+        try editor.finish(touchingDates: log, db)
+    }
+
+    /// True when the version was edited in place after release `number`.
+    static func hasEdits(_ dataset: String, version: Int64, after number: Int, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql: "SELECT EXISTS (SELECT 1 FROM change WHERE dataset_id = ? AND version = ? AND inplace = 1 AND release > ?)",
+            arguments: [dataset, version, number]
+        ) ?? false
+    }
+}

@@ -1,0 +1,250 @@
+import CivicData
+import CivicGeo
+import Foundation
+import Testing
+
+@testable import CivicStore
+
+/// The change log: every write — a folder load, a published draft, a record created, replaced or deleted, a rollback —
+/// logs its changed records with their values before and after, in one transaction with the write; edits are checked
+/// against the record's tag, all or nothing; an editor's edits join a draft; rollback undoes edits.
+@Suite struct ChangeLogTests {
+    static let publisher = ReleaseTests.staff
+    static let id = "yaizu-aed"
+
+    static func loaded() throws -> Store {
+        let store = try Store.inMemory()
+        try Loading.load([id], into: store)
+        return store
+    }
+
+    /// Record `featureID`'s values with `column` set to `value`.
+    static func changed(_ store: Store, _ featureID: String, _ column: String, _ value: String, in target: EditTarget = .live) throws -> [String] {
+        let record = try #require(try store.record(id, id: featureID, in: target))
+        let columns = try store.editColumns(id, in: target)
+        var values = record.values
+        values[try #require(columns.firstIndex(of: column))] = value
+        return values
+    }
+
+    static func allChanges(_ store: Store, since: Int64 = 0) throws -> [Change] {
+        try store.changes(of: [id], since: since, limit: 100_000).changes
+    }
+
+    /// Every live record, read page by page in file order (a page of 7), as feature IDs.
+    static func pagedIDs(_ store: Store) throws -> [String] {
+        let dataset = try #require(try store.dataset(id: id))
+        var ids: [String] = []
+        var offset = 0
+        while true {
+            let page = try store.features(in: .dataset(dataset), limit: 7, offset: offset)
+            #expect(page.numberMatched == dataset.recordCount)
+            if page.features.isEmpty { break }
+            ids += page.features.map(\.featureID)
+            offset += page.features.count
+        }
+        return ids
+    }
+
+    @Test func loadsAndPublishesLogEachChangedRecord() throws {
+        let folder = try Loading.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try Self.loaded()
+        let loaded = try Self.allChanges(store)
+        #expect(loaded.count == 82 && loaded.allSatisfy { $0.kind == .create && $0.release == 1 && $0.actor == "folder:yaizu-aed" })
+        #expect(loaded.first?.after?[1] == "0000000001" && loaded.first?.columns?[1] == "ID")
+        let cursor = try #require(loaded.last?.seq)
+        _ = try ReleaseTests.draft(store, file: try ReleaseTests.edited(folder))
+        // A draft is not in the feed.
+        #expect(try store.changes(of: [Self.id], since: cursor, limit: 10).changes.isEmpty)
+        _ = try store.publish(Self.id, number: 2, by: Self.publisher, override: nil)
+        let published = try Self.allChanges(store, since: cursor)
+        #expect(published.map(\.kind) == [.delete, .update, .create])
+        #expect(published.map(\.featureID) == ["0000000002", "0000000001", "0000000999"])
+        #expect(published.allSatisfy { $0.release == 2 && $0.actor == "token:0123456789abcdef" })
+        let update = published[1]
+        #expect(update.before?[18] == "２階正面入口" && update.after?[18] == "１階ロビー")
+        #expect(published[0].after == nil && published[0].before?[1] == "0000000002")
+        // Pages follow the cursor, and say when more follow.
+        let first = try store.changes(of: [Self.id], since: cursor, limit: 2)
+        #expect(first.changes.count == 2 && first.more && first.next == first.changes[1].seq)
+        let second = try store.changes(of: [Self.id], since: first.next, limit: 2)
+        #expect(second.changes.map(\.featureID) == ["0000000999"] && !second.more)
+    }
+
+    @Test func editsAreLiveAtOnceLoggedAndPagedWithoutGaps() throws {
+        let store = try Self.loaded()
+        let before = try #require(try store.record(Self.id, id: "0000000001", in: .live))
+        let cursor = try #require(try Self.allChanges(store).last?.seq)
+        let values = try Self.changed(store, "0000000001", "設置位置", "１階ロビー")
+        let result = try store.edit(
+            Self.id,
+            [RecordEdit(.replace, featureID: "0000000001", values: values, longitude: 138.323171, latitude: 34.866918, expectedTag: before.tag)],
+            in: .live,
+            by: Self.publisher,
+            note: "設置位置の訂正"
+        )
+        let after = try #require(result.records.first ?? nil)
+        #expect(after.tag != before.tag && after.values[18] == "１階ロビー")
+        #expect(result.release.number == 2 && result.release.state == .live && result.release.note == "設置位置の訂正")
+        #expect(try store.releases(of: Self.id).map(\.state) == [.live, .superseded])
+        #expect(try store.record(Self.id, id: "0000000001", in: .live) == after)
+        // A new record (its ID from its values) and a deleted one: counts follow, pages in file order have no gap.
+        var created = try Self.changed(store, "0000000003", "ID", "0000001000")
+        created[3] = "新しい施設"
+        _ = try store.edit(
+            Self.id,
+            [
+                RecordEdit(.create, featureID: nil, values: created, longitude: 138.3, latitude: 34.9),
+                RecordEdit(.delete, featureID: "0000000003"),
+            ],
+            in: .live,
+            by: Self.publisher,
+            note: nil
+        )
+        let dataset = try #require(try store.dataset(id: Self.id))
+        #expect(dataset.recordCount == 82 && dataset.featureCount == 82)
+        let ids = try Self.pagedIDs(store)
+        #expect(ids.count == 82 && Set(ids).count == 82 && ids.last == "0000001000" && !ids.contains("0000000003"))
+        // The new point is found by a box; the deleted one is not.
+        let box = StoredDataset.Envelope(minX: 138.29, minY: 34.89, maxX: 138.31, maxY: 34.91)
+        #expect(try store.features(in: .dataset(dataset), bbox: box, limit: 10, offset: 0).features.map(\.featureID) == ["0000001000"])
+        let changes = try Self.allChanges(store, since: cursor)
+        #expect(changes.map(\.kind) == [.update, .create, .delete] && changes.map(\.release) == [2, 3, 3])
+        #expect(changes[0].before == before.values && changes[0].after == values)
+        #expect(try store.auditLog(limit: 1, before: nil).first?.detail == "create 0000001000, delete 0000000003")
+        #expect(try store.integrityCheck() == "ok")
+    }
+
+    @Test func aStaleTagOrAnImpossibleEditWritesNothing() throws {
+        let store = try Self.loaded()
+        let changesBefore = try Self.allChanges(store).count
+        let record = try #require(try store.record(Self.id, id: "0000000001", in: .live))
+        let values = try Self.changed(store, "0000000001", "設置位置", "屋上")
+        let refusals: [([RecordEdit], StoreError.Code)] = [
+            ([RecordEdit(.replace, featureID: "0000000001", values: values, expectedTag: "\"stale\"")], .preconditionFailed),
+            (
+                [
+                    RecordEdit(
+                        .upsert,
+                        featureID: "0000009999",
+                        values: try Self.changed(store, "0000000001", "ID", "0000009999"),
+                        expectedTag: record.tag
+                    )
+                ], .preconditionFailed
+            ),
+            ([RecordEdit(.create, featureID: "0000000002", values: try Self.changed(store, "0000000002", "備考", "x"))], .conflict),
+            ([RecordEdit(.replace, featureID: "0000009999", values: values)], .invalidRequest),  // the ID column says 0000000001
+            ([RecordEdit(.delete, featureID: "0000009999")], .notFound),
+            ([RecordEdit(.replace, featureID: "0000000001", values: ["too", "few"])], .invalidRequest),
+            // All or nothing: the first edit is valid, the second is not; neither is written.
+            ([RecordEdit(.replace, featureID: "0000000001", values: values), RecordEdit(.delete, featureID: "nope")], .notFound),
+        ]
+        for (edits, code) in refusals {
+            let error = try #require(throws: StoreError.self) { try store.edit(Self.id, edits, in: .live, by: Self.publisher, note: nil) }
+            #expect(error.code == code, "\(edits)")
+        }
+        #expect(try store.record(Self.id, id: "0000000001", in: .live) == record)
+        #expect(try Self.allChanges(store).count == changesBefore)
+        #expect(try store.releases(of: Self.id).count == 1)
+        // `*` matches any existing record.
+        _ = try store.edit(
+            Self.id,
+            [RecordEdit(.replace, featureID: "0000000001", values: values, expectedTag: "*")],
+            in: .live,
+            by: Self.publisher,
+            note: nil
+        )
+        #expect(try store.record(Self.id, id: "0000000001", in: .live)?.values[18] == "屋上")
+    }
+
+    @Test func anEditorsEditsJoinOneDraftUntilPublished() throws {
+        let store = try Self.loaded()
+        let live = try #require(try store.dataset(id: Self.id))
+        let cursor = try #require(try Self.allChanges(store).last?.seq)
+        let first = try store.edit(
+            Self.id,
+            [RecordEdit(.replace, featureID: "0000000001", values: try Self.changed(store, "0000000001", "設置位置", "屋上", in: .draft))],
+            in: .draft,
+            by: Self.publisher,
+            note: "下書き"
+        )
+        #expect(first.release.number == 2 && first.release.state == .draft && first.release.recordCount == 82)
+        _ = try store.edit(Self.id, [RecordEdit(.delete, featureID: "0000000002")], in: .draft, by: Self.publisher, note: nil)
+        // One draft; readers and the feed see nothing yet; the draft has both edits.
+        #expect(try store.releases(of: Self.id).map(\.state) == [.draft, .live])
+        #expect(try store.release(of: Self.id, number: 2)?.recordCount == 81)
+        #expect(try store.dataset(id: Self.id) == live)
+        #expect(try store.record(Self.id, id: "0000000001", in: .live)?.values[18] == "２階正面入口")
+        #expect(try store.record(Self.id, id: "0000000001", in: .draft)?.values[18] == "屋上")
+        #expect(try store.changes(of: [Self.id], since: cursor, limit: 10).changes.isEmpty)
+        let diff = try store.diff(Self.id, from: 1, to: 2)
+        #expect(diff.removed == ["0000000002"] && diff.changed.map(\.id) == ["0000000001"])
+        _ = try store.publish(Self.id, number: 2, by: Self.publisher, override: nil)
+        #expect(try Self.allChanges(store, since: cursor).map(\.kind) == [.delete, .update])
+        #expect(try store.dataset(id: Self.id)?.recordCount == 81)
+    }
+
+    @Test func rollbackUndoesEditsWhereverTheRecordsAre() throws {
+        let folder = try Loading.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try Self.loaded()
+        let original = try #require(try store.record(Self.id, id: "0000000001", in: .live))
+        let originalIDs = try Self.pagedIDs(store)
+        // Releases 2 and 3: live edits of the folder's version.
+        _ = try store.edit(
+            Self.id,
+            [RecordEdit(.replace, featureID: "0000000001", values: try Self.changed(store, "0000000001", "設置位置", "屋上"))],
+            in: .live,
+            by: Self.publisher,
+            note: nil
+        )
+        _ = try store.edit(Self.id, [RecordEdit(.delete, featureID: "0000000005")], in: .live, by: Self.publisher, note: nil)
+        // Rolling back to 1 undoes both where they are, as changes of release 4.
+        let cursor = try #require(try Self.allChanges(store).last?.seq)
+        let rollback = try store.rollback(Self.id, to: 1, by: Self.publisher, note: nil)
+        #expect(rollback.number == 4 && rollback.rollbackOf == 1 && rollback.recordCount == 82)
+        #expect(try store.record(Self.id, id: "0000000001", in: .live)?.values == original.values)
+        #expect(try Set(Self.pagedIDs(store)) == Set(originalIDs))
+        #expect(try Self.allChanges(store, since: cursor).map(\.kind) == [.create, .update])
+        // Release 5 edits again, release 6 publishes an upload (another version); rolling back to 5 — the records of
+        // the version edited since release 5? none: it is made live again as it was.
+        _ = try store.edit(
+            Self.id,
+            [RecordEdit(.replace, featureID: "0000000001", values: try Self.changed(store, "0000000001", "設置位置", "地下"))],
+            in: .live,
+            by: Self.publisher,
+            note: nil
+        )
+        _ = try ReleaseTests.draft(store, file: try ReleaseTests.edited(folder))
+        _ = try store.publish(Self.id, number: 6, by: Self.publisher, override: nil)
+        #expect(try store.rollback(Self.id, to: 5, by: Self.publisher, note: nil).number == 7)
+        #expect(try store.record(Self.id, id: "0000000001", in: .live)?.values[18] == "地下")
+        // Back to 6 (the upload), then to 1: the folder's version was edited after release 1 (release 5), so a copy of
+        // it is brought back to release 1's records and made live.
+        _ = try store.rollback(Self.id, to: 6, by: Self.publisher, note: nil)
+        let back = try store.rollback(Self.id, to: 1, by: Self.publisher, note: nil)
+        let first = try store.release(of: Self.id, number: 1)
+        #expect(back.number == 9 && back.version != first?.version)
+        #expect(try store.record(Self.id, id: "0000000001", in: .live)?.values == original.values)
+        #expect(try Set(Self.pagedIDs(store)) == Set(originalIDs))
+        #expect(try store.integrityCheck() == "ok")
+    }
+
+    @Test func garbageCollectionKeepsVersionsNotReleases() throws {
+        let folder = try Loading.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try Self.loaded()
+        _ = try ReleaseTests.draft(store, file: try ReleaseTests.edited(folder))
+        _ = try store.publish(Self.id, number: 2, by: Self.publisher, override: nil)
+        // Five edits: five releases sharing the live version. The folder's version is still one of the three kept.
+        for index in 0..<5 {
+            let values = try Self.changed(store, "0000000001", "備考", "訂正\(index)")
+            _ = try store.edit(Self.id, [RecordEdit(.replace, featureID: "0000000001", values: values)], in: .live, by: Self.publisher, note: nil)
+        }
+        #expect(try store.releases(of: Self.id).count == 7)
+        try store.collectGarbage()
+        #expect(try store.versionCounts() == ["live": 1, "archived": 1])
+        #expect(try store.rollback(Self.id, to: 1, by: Self.publisher, note: nil).number == 8)
+    }
+}
