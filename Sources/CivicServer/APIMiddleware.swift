@@ -8,17 +8,17 @@ import Logging
 struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let isCKAN = request.uri.path.hasPrefix("/api/3/action/") || request.uri.path.hasPrefix("/api/action/")
-        switch request.method {
-        case .get, .options, .head:
-            break
-        case .post where isCKAN || APIMiddleware.isReleaseWrite(request.uri.path) || APIMiddleware.isItemsPath(request.uri.path):
-            break
-        case .put, .patch,
-            .delete where APIMiddleware.isItemPath(request.uri.path):
-            break
-        default:
+        let path = request.uri.path
+        let supported =
+            switch request.method {
+            case .get, .options, .head: true
+            case .post: isCKAN || APIMiddleware.isReleaseWrite(path) || APIMiddleware.isItemsPath(path)
+            case .put, .patch, .delete: APIMiddleware.isItemPath(path)
+            default: false
+            }
+        guard supported else {
             return try APIError(.methodNotAllowed, code: "MethodNotAllowed", "\(request.method.rawValue) is not supported here; use GET")
-                .response(from: request, context: context, headers: [.allow: APIMiddleware.allowed(request.uri.path)])
+                .response(from: request, context: context, headers: [.allow: APIMiddleware.allowed(path)])
         }
         if let accept = request.headers[.accept], !APIMiddleware.acceptable(accept) {
             throw APIError(

@@ -95,6 +95,55 @@ enum OpenAPIDocument {
         let releaseNumber: [String: Any] = [
             "name": "number", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 1, "maximum": Int32.max],
         ]
+        // Writes go to a municipality's own collection, never a merged one (405).
+        let editableCollection: [String: Any] = [
+            "name": "collection", "in": "path", "required": true,
+            "schema": ["type": "string", "enum": catalogue.collections.filter { !$0.isMerged }.map(\.id)],
+        ]
+        let featureID: [String: Any] = ["name": "featureId", "in": "path", "required": true, "schema": ["type": "string"]]
+        let ifMatch: [String: Any] = [
+            "name": "If-Match", "in": "header", "required": false,
+            "schema": ["type": "string"], "description": "the record's ETag: 412 when it has changed since",
+        ]
+        // A Part 4 write: a token of the collection's municipality; the record as a GeoJSON feature.
+        func edit(
+            _ summary: String,
+            _ parameters: [[String: Any]],
+            types: [String] = ["application/geo+json", "application/json"],
+            body: Bool = true
+        )
+            -> [String: Any]
+        {
+            let feature: [String: Any] = [
+                "type": "object",
+                "properties": [
+                    "type": ["type": "string", "enum": ["Feature"]],
+                    "properties": [
+                        "type": "object",
+                        "additionalProperties": ["anyOf": [["type": "string", "nullable": true], ["type": "number"]]],
+                    ],
+                    "geometry": ["type": "object", "nullable": true],
+                ],
+            ]
+            var operation: [String: Any] = [
+                "summary": summary, "security": writeSecurity, "parameters": parameters,
+                "responses": [
+                    "200": ["description": "The record as written (its new ETag)"], "201": ["description": "Created (Location)"],
+                    "202": ["description": "Written into the open draft"], "204": ["description": "Deleted"], "400": error, "401": error,
+                    "403": error, "404": error, "405": error, "409": error, "412": error, "413": error, "415": error,
+                ],
+            ]
+            if body {
+                operation["requestBody"] = ["required": true, "content": Dictionary(uniqueKeysWithValues: types.map { ($0, ["schema": feature]) })]
+            }
+            return operation
+        }
+        func allow(_ parameters: [[String: Any]]) -> [String: Any] {
+            [
+                "summary": "The methods this caller may use (Allow)", "parameters": parameters,
+                "responses": ["200": ["description": "Allow"], "404": error],
+            ]
+        }
         let municipalityCodes = Set(catalogue.datasets.compactMap(\.municipalityCode)).sorted()
         let resourceIDs = catalogue.datasets.map { $0.id + "-csv" }
         func get(_ summary: String, _ parameters: [[String: Any]], _ ok: [String: Any], notFound: Bool = false) -> [String: Any] {
@@ -135,8 +184,8 @@ enum OpenAPIDocument {
                         "requestBody": [
                             "required": true,
                             "content": [
-                                "text/csv": ["schema": ["type": "string"]],
-                                "application/octet-stream": ["schema": ["type": "string", "format": "binary"]],
+                                "text/csv": ["schema": ["type": "string", "minLength": 1]],
+                                "application/octet-stream": ["schema": ["type": "string", "format": "binary", "minLength": 1]],
                             ],
                         ],
                         "responses": ["201": jsonResponse, "400": error, "401": error, "403": error, "404": error, "413": error, "422": error],
@@ -204,14 +253,42 @@ enum OpenAPIDocument {
                     [collectionParameter, limit, offset, bbox, bboxCRS, crs, format],
                     geoJSONResponse,
                     notFound: true
+                ).merging(
+                    [
+                        "post": edit(
+                            "Create a record (Part 4): 201 live for a publisher, 202 into the open draft for an editor",
+                            [editableCollection]
+                        ),
+                        "options": allow([collectionParameter]),
+                    ],
+                    uniquingKeysWith: { first, _ in first }
                 ),
                 "/collections/{collection}/items/{featureId}": get(
-                    "One feature",
+                    "One feature (its ETag is the record's version)",
+                    [collectionParameter, featureID, crs],
+                    geoJSONResponse,
+                    notFound: true
+                ).merging(
+                    [
+                        "put": edit("Replace a record, or create it with this id (Part 4)", [editableCollection, featureID, ifMatch]),
+                        "patch": edit(
+                            "Change a record with a JSON Merge Patch (RFC 7396: null empties a property; the id cannot change)",
+                            [editableCollection, featureID, ifMatch],
+                            types: ["application/merge-patch+json", "application/geo+json", "application/json"]
+                        ),
+                        "delete": edit("Delete a record (Part 4)", [editableCollection, featureID, ifMatch], body: false),
+                        "options": allow([collectionParameter, featureID]),
+                    ],
+                    uniquingKeysWith: { first, _ in first }
+                ),
+                "/collections/{collection}/changes": get(
+                    "The records created, updated and deleted (tombstones) in order, after the cursor `since`; `next` is the next cursor",
                     [
                         collectionParameter,
-                        ["name": "featureId", "in": "path", "required": true, "schema": ["type": "string"]], crs,
+                        ["name": "since", "in": "query", "required": false, "schema": ["type": "integer", "minimum": 0, "maximum": Int64.max]],
+                        ["name": "limit", "in": "query", "required": false, "schema": ["type": "integer", "minimum": 1, "maximum": 10000]],
                     ],
-                    geoJSONResponse,
+                    jsonResponse,
                     notFound: true
                 ),
                 "/collections/{collection}/queryables": get("Queryable properties", [collectionParameter], schemaResponse, notFound: true),

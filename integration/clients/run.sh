@@ -58,8 +58,16 @@ python="$root/$venv/bin/python"
 port=$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 url="http://127.0.0.1:$port"
 
-# The in-memory store (no --db): every run loads datasets/ afresh.
-"$civic" serve --data datasets --host 127.0.0.1 --port "$port" > "$log_dir/server.log" 2>&1 &
+# A new store file each run (datasets/ loaded afresh), with API tokens for the publishing clients: 焼津市's publisher
+# and editor, and 市川市's publisher (who may not write 焼津市's data).
+db="$log_dir/clients.sqlite"
+rm -rf "$db" "$db-wal" "$db-shm" "$db-reports"
+token() { "$civic" token create --db "$db" --municipality "$1" --role "$2" --name "clients $1 $2" 2> /dev/null; }
+CIVIC_TOKEN_PUBLISHER=$(token 222127 publisher) || give_up "civic token create failed"
+CIVIC_TOKEN_EDITOR=$(token 222127 editor) || give_up "civic token create failed"
+CIVIC_TOKEN_OTHER=$(token 122033 publisher) || give_up "civic token create failed"
+export CIVIC_TOKEN_PUBLISHER CIVIC_TOKEN_EDITOR CIVIC_TOKEN_OTHER
+"$civic" serve --data datasets --db "$db" --host 127.0.0.1 --port "$port" > "$log_dir/server.log" 2>&1 &
 server_pid=$!
 
 # /health answers at once; the datasets load in the background until it says "loading": false. 60 s at most.

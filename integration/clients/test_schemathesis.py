@@ -71,6 +71,24 @@ if __name__ == "_schemathesis_hooks":  # loaded by schemathesis through SCHEMATH
             and (_latitudes_invalid((case.query or {}).get("bbox")) or _projected_box_invalid(case.query or {}))
         ):
             return False
+        # Part 4: OPTIONS lists the methods allowed *for this caller* (OGC 20-002); a token of another municipality, or
+        # a merged collection, may only read, so its Allow rightly lacks the writes the document lists.
+        if (
+            getattr(failure, "code", None) == "ST205"
+            and case.method.upper() == "OPTIONS"
+            and case.operation.path.startswith("/collections/{collection}/items")
+            and getattr(failure, "allow_header", None) == "GET, HEAD, OPTIONS"
+        ):
+            return False
+        # Writes whose content no OpenAPI schema can judge, rightly refused: a record the dataset's rules refuse (its
+        # properties are the collection's columns, checked by the pipeline: 400), a stale If-Match (412), an
+        # uploaded file that is not a table (422). The other checks still run on the same requests.
+        if getattr(failure, "code", None) == "ST202" and case.method.upper() in ("POST", "PUT", "PATCH", "DELETE"):
+            path = case.operation.path
+            if path.startswith("/collections/{collection}/items") and response.status_code in (400, 412):
+                return False
+            if path == "/datasets/{dataset}/releases" and response.status_code == 422:
+                return False
         return True
 
 
@@ -95,6 +113,10 @@ def test_schemathesis_all_checks():
         "none",  # no .hypothesis/ folder in the work tree
         "--no-color",
     ]
+    token = os.environ.get("CIVIC_TOKEN_PUBLISHER")
+    if token:
+        # Authenticated as 焼津市's publisher: the writes (Part 4, releases) are fuzzed too, not only their 401s.
+        command += ["--header", f"Authorization: Bearer {token}"]
     if SEED != "random":
         command += ["--seed", SEED]
     environment = dict(os.environ, SCHEMATHESIS_HOOKS=str(pathlib.Path(__file__).resolve()))

@@ -77,7 +77,8 @@ struct EditsController: Sendable {
         }
         let target: EditTarget = principal.may(.publisher, write: dataset) ? .live : .draft
         let body: FeatureBody? = operation == .delete ? nil : try await Self.body(request, patch: operation == .patch)
-        let expectedTag = request.headers[.ifMatch]?.trimmingCharacters(in: .whitespaces)
+        // An empty If-Match is no condition (RFC 9110 requires a value).
+        let expectedTag = request.headers[.ifMatch]?.trimmingCharacters(in: .whitespaces).nilIfEmpty
         let actor = Actor.token(principal, origin: ReleasesController.origin(request, context))
         var edit: RecordEdit
         var created = false
@@ -97,12 +98,18 @@ struct EditsController: Sendable {
             }
             var values = operation == .patch ? current?.values ?? [] : Array(repeating: "", count: columns.count)
             try body.apply(to: &values, columns: columns, schema: dataset.schema)
-            let checked = try RecordCheck.check(
-                values,
-                columns: columns,
-                options: configuration.ingestOptions(for: dataset),
-                name: "\(request.method.rawValue) \(request.uri.path)"
-            )
+            guard values.contains(where: { !$0.isEmpty }) else { throw APIError.badParameter("the record is empty: send its properties") }
+            let checked: RecordCheck.Checked
+            do {
+                checked = try RecordCheck.check(
+                    values,
+                    columns: columns,
+                    options: configuration.ingestOptions(for: dataset),
+                    name: "\(request.method.rawValue) \(request.uri.path)"
+                )
+            } catch let error as IngestError {
+                throw APIError.badParameter(error.message)
+            }
             guard checked.isValid else { return try Self.refusal(checked.findings, collection.id) }
             created = current == nil
             edit = RecordEdit(
@@ -299,6 +306,10 @@ struct EditsController: Sendable {
         guard let columns, let own = change.columns, own != columns else { return values }
         return columns.map { name in own.firstIndex(of: name).flatMap { $0 < values.count ? values[$0] : nil } ?? "" }
     }
+}
+
+extension String {
+    fileprivate var nilIfEmpty: String? { isEmpty ? nil : self }
 }
 
 /// A GeoJSON feature as a client sends it to create, replace or patch a record: its properties (text, numbers,

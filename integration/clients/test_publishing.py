@@ -1,0 +1,133 @@
+"""Publishing with real clients: OWSLib's OGC API Features Part 4 calls, plain HTTP with If-Match and JSON Merge Patch,
+GDAL reading the edited collection back, and the change feed.
+
+Run by integration/clients/run.sh, which serves a new store file with tokens it made (CIVIC_TOKEN_PUBLISHER and
+CIVIC_TOKEN_EDITOR for 焼津市, CIVIC_TOKEN_OTHER for 市川市). Runs after the read-only clients (pytest takes the files
+in name order) and leaves 焼津市's AED records as it found them (and an editor's open draft).
+"""
+
+import json
+import os
+import urllib.request
+
+import pyogrio.raw
+import pytest
+import requests
+from owslib.ogcapi.features import Features
+
+BASE = os.environ["CIVIC_URL"].rstrip("/")
+PUBLISHER = os.environ["CIVIC_TOKEN_PUBLISHER"]
+EDITOR = os.environ["CIVIC_TOKEN_EDITOR"]
+OTHER = os.environ["CIVIC_TOKEN_OTHER"]
+COLLECTION = "yaizu-aed"
+PART4 = "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/"
+
+
+def feature(identifier, place="入口"):
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [138.3101, 34.8701]},
+        "properties": {
+            "全国地方公共団体コード": "222127",
+            "ID": identifier,
+            "地方公共団体名": "静岡県焼津市",
+            "名称": "OWSLib 試験施設",
+            "設置位置": place,
+        },
+    }
+
+
+def bearer(token, **extra):
+    return {"Authorization": f"Bearer {token}", **extra}
+
+
+def cursor():
+    """The change feed's cursor now (its last change)."""
+    response = requests.get(f"{BASE}/collections/{COLLECTION}/changes", params={"limit": 10000}, timeout=10)
+    response.raise_for_status()
+    page = response.json()
+    while page["more"]:
+        page = requests.get(f"{BASE}/collections/{COLLECTION}/changes", params={"since": page["next"], "limit": 10000}, timeout=10).json()
+    return page["next"]
+
+
+def test_owslib_creates_replaces_and_deletes_a_record():
+    since = cursor()
+    client = Features(BASE, headers=bearer(PUBLISHER))
+    conformance = client.conformance()["conformsTo"]
+    assert PART4 + "create-replace-delete" in conformance and PART4 + "update" in conformance
+    assert client.collection_item_create(COLLECTION, feature("0000009001"))
+    assert client.response_headers["Location"].endswith(f"/collections/{COLLECTION}/items/0000009001")
+    reader = Features(BASE)
+    assert reader.collection_item(COLLECTION, "0000009001")["properties"]["名称"] == "OWSLib 試験施設"
+    assert client.collection_item_update(COLLECTION, "0000009001", feature("0000009001", place="ロビー"))
+    assert reader.collection_item(COLLECTION, "0000009001")["properties"]["設置位置"] == "ロビー"
+    # GDAL's OGC API Features driver sees the new record among the others.
+    meta, _fids, _geometry, fields = pyogrio.raw.read(f"OAPIF:{BASE}", layer=COLLECTION, where="ID = '0000009001'")
+    columns = list(meta["fields"])
+    assert [str(value) for value in fields[columns.index("設置位置")]] == ["ロビー"]
+    assert client.collection_item_delete(COLLECTION, "0000009001")
+    with pytest.raises(RuntimeError):
+        reader.collection_item(COLLECTION, "0000009001")
+    # The feed: created, updated, deleted (a tombstone), in order.
+    changes = requests.get(f"{BASE}/collections/{COLLECTION}/changes", params={"since": since}, timeout=10).json()["changes"]
+    assert [(c["type"], c["id"]) for c in changes] == [("create", "0000009001"), ("update", "0000009001"), ("delete", "0000009001")]
+    assert changes[1]["feature"]["properties"]["設置位置"] == "ロビー" and changes[2]["feature"] is None
+
+
+def test_owslib_with_another_municipalitys_token_writes_nothing():
+    before = cursor()
+    client = Features(BASE, headers=bearer(OTHER))
+    with pytest.raises(RuntimeError):
+        client.collection_item_create(COLLECTION, feature("0000009002"))
+    with pytest.raises(RuntimeError):
+        client.collection_item_delete(COLLECTION, "0000000001")
+    assert cursor() == before
+
+
+def test_merge_patch_with_if_match_and_a_stale_tag():
+    item = f"{BASE}/collections/{COLLECTION}/items/0000000001"
+    original = requests.get(item, timeout=10)
+    tag = original.headers["ETag"]
+    place = original.json()["properties"]["設置位置"]
+    patch = {"properties": {"設置位置": "１階ロビー"}}
+    changed = requests.patch(
+        item, data=json.dumps(patch), headers=bearer(PUBLISHER, **{"Content-Type": "application/merge-patch+json", "If-Match": tag}), timeout=10
+    )
+    assert changed.status_code == 200 and changed.headers["ETag"] != tag
+    assert changed.json()["properties"]["設置位置"] == "１階ロビー"
+    # Readers get the new record and its new tag at once.
+    reread = requests.get(item, timeout=10)
+    assert reread.headers["ETag"] == changed.headers["ETag"] and reread.json()["properties"]["設置位置"] == "１階ロビー"
+    # The old tag: 412, nothing written.
+    stale = requests.patch(
+        item, data=json.dumps({"properties": {"設置位置": "屋上"}}), headers=bearer(PUBLISHER, **{"Content-Type": "application/json", "If-Match": tag}), timeout=10
+    )
+    assert stale.status_code == 412
+    assert requests.get(item, timeout=10).json()["properties"]["設置位置"] == "１階ロビー"
+    # An editor's patch waits in a draft (202); readers still see the live record.
+    draft = requests.patch(
+        item, data=json.dumps({"properties": {"備考": "下書き"}}), headers=bearer(EDITOR, **{"Content-Type": "application/json"}), timeout=10
+    )
+    assert draft.status_code == 202
+    assert requests.get(item, timeout=10).json()["properties"]["備考"] is None
+    # An invalid record is refused with the pipeline's findings.
+    invalid = requests.patch(
+        item, data=json.dumps({"properties": {"全国地方公共団体コード": "222128"}}), headers=bearer(PUBLISHER, **{"Content-Type": "application/json"}), timeout=10
+    )
+    assert invalid.status_code == 400 and any(f["severity"] == "error" for f in invalid.json()["findings"])
+    # Put it back as it was.
+    restored = requests.patch(
+        item,
+        data=json.dumps({"properties": {"設置位置": place}}),
+        headers=bearer(PUBLISHER, **{"Content-Type": "application/merge-patch+json", "If-Match": changed.headers["ETag"]}),
+        timeout=10,
+    )
+    assert restored.status_code == 200 and restored.headers["ETag"] == tag
+
+
+def test_options_lists_what_the_token_may_do():
+    url = f"{BASE}/collections/{COLLECTION}/items"
+    assert requests.options(url, timeout=10).headers["Allow"] == "GET, HEAD, OPTIONS"
+    assert requests.options(url, headers=bearer(PUBLISHER), timeout=10).headers["Allow"] == "GET, HEAD, OPTIONS, POST"
+    assert requests.options(url, headers=bearer(OTHER), timeout=10).headers["Allow"] == "GET, HEAD, OPTIONS"
