@@ -89,9 +89,16 @@ public final class Site: Sendable {
         }
         FeaturesController(store: store, catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
         DownloadsController(store: store, catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
-        CKANController(store: store, catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
-        DCATController(catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
         let authenticator = Authenticator(accounts: store)
+        CKANController(
+            store: store,
+            catalogue: catalogue,
+            configuration: configuration,
+            delivery: delivery,
+            authenticator: authenticator,
+            refresh: refresh
+        ).addRoutes(to: router)
+        DCATController(catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
         AdminController(authenticator: authenticator, delivery: delivery).addRoutes(to: router)
         ReleasesController(store: store, authenticator: authenticator, configuration: configuration, refresh: refresh).addRoutes(to: router)
         EditsController(

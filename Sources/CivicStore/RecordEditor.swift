@@ -149,7 +149,8 @@ struct RecordEditor {
             let now = Date()
             try db.execute(
                 sql: "UPDATE version SET updated = ?, loaded_at = ? WHERE key = ?",
-                arguments: [String(Store.timestamp(now).prefix(10)), ISO8601DateFormatter().string(from: now), version]
+                // Milliseconds: ETags and CKAN's metadata_modified derive from it, and two edits may share a second.
+                arguments: [String(Store.timestamp(now).prefix(10)), Store.timestamp(now), version]
             )
         }
     }

@@ -17,6 +17,28 @@ public protocol ReleaseStore: Sendable {
     func discard(_ dataset: String, number: Int, by actor: Actor) throws -> Release
     /// What changes from release `from` to release `to`, by record ID.
     func diff(_ dataset: String, from: Int, to: Int) throws -> ReleaseDiff
+    /// Sets a dataset's descriptive metadata (title, licence, attribution, source) on its live version.
+    func updateMetadata(_ dataset: String, _ metadata: DatasetMetadata, by actor: Actor) throws
+    /// Takes a dataset out of the catalogue (its last release's records are kept while garbage collection keeps
+    /// releases); false when there is no such dataset.
+    func remove(_ dataset: String, by actor: Actor) throws -> Bool
+}
+
+/// What describes a dataset besides its records.
+public struct DatasetMetadata: Sendable, Equatable {
+    public var title: String
+    public var license: String?
+    public var licenseNote: String?
+    public var attribution: String?
+    public var source: String?
+
+    public init(title: String, license: String? = nil, licenseNote: String? = nil, attribution: String? = nil, source: String? = nil) {
+        self.title = title
+        self.license = license
+        self.licenseNote = licenseNote
+        self.attribution = attribution
+        self.source = source
+    }
 }
 
 /// One release of a dataset.

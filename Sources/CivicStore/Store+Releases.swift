@@ -185,6 +185,32 @@ extension Store: ReleaseStore {
         }
     }
 
+    public func updateMetadata(_ dataset: String, _ metadata: DatasetMetadata, by actor: Actor) throws {
+        try write { db in
+            try db.execute(
+                sql: """
+                    UPDATE version SET title = ?, license = ?, license_note = ?, attribution = ?, source = ?, loaded_at = ?
+                    WHERE key = (SELECT live_version FROM dataset WHERE id = ?)
+                    """,
+                arguments: [
+                    metadata.title, metadata.license, metadata.licenseNote, metadata.attribution, metadata.source, Store.timestamp(Date()), dataset,
+                ]
+            )
+            guard db.changesCount == 1 else { throw StoreError(code: .notFound, message: "no dataset \(dataset)") }
+            try Store.append(AuditEntry(actor, action: "dataset.update", target: dataset, detail: metadata.title), db)
+        }
+    }
+
+    public func remove(_ dataset: String, by actor: Actor) throws -> Bool {
+        try write { db in
+            guard try Int64.fetchOne(db, sql: "SELECT live_version FROM dataset WHERE id = ?", arguments: [dataset]) != nil else { return false }
+            try Store.retireLive(dataset, db)
+            try db.execute(sql: "DELETE FROM dataset WHERE id = ?", arguments: [dataset])
+            try Store.append(AuditEntry(actor, action: "dataset.remove", target: dataset), db)
+            return true
+        }
+    }
+
     /// The validation report file of a release's version; nil when its records (and report) are no longer kept.
     public func reportFile(of dataset: String, number: Int) throws -> String? {
         try read { db in

@@ -511,7 +511,8 @@ public final class Store: Sendable {
         d.id, v.key, v.schema, d.origin, v.title, v.municipality_code, v.municipality, v.standard, v.standard_title, v.license,
         v.license_note, v.attribution, v.source, v.updated, v.columns, v.standard_column_count, v.numeric_columns, v.record_count,
         v.feature_count, v.min_x, v.min_y, v.max_x, v.max_y, v.valid, v.report_file, v.file, v.fingerprint, v.loaded_at,
-        EXISTS (SELECT 1 FROM shape WHERE shape.key BETWEEN v.key * 4294967296 AND v.key * 4294967296 + 4294967295) AS has_shapes
+        EXISTS (SELECT 1 FROM shape WHERE shape.key BETWEEN v.key * 4294967296 AND v.key * 4294967296 + 4294967295) AS has_shapes,
+        (SELECT MAX(number) FROM release r WHERE r.dataset_id = d.id AND r.state = 'live') AS live_release
         """
 
     /// A version's schema, decoded once: versions never change, and the catalogue is read again at every commit.
@@ -559,7 +560,8 @@ public final class Store: Sendable {
             file: row["file"],
             fingerprint: row["fingerprint"],
             loadedAt: row["loaded_at"],
-            hasShapes: row["has_shapes"]
+            hasShapes: row["has_shapes"],
+            liveRelease: row["live_release"]
         )
     }
 

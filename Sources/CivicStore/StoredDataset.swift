@@ -43,6 +43,12 @@ public struct StoredDataset: Sendable, Codable, Equatable {
     public var loadedAt: String
     /// True when records have lines or polygons (GeoJSON input): downloads then add a `geometry (WKT)` column.
     public var hasShapes: Bool
+    /// The number of the live release (CKAN's `version`).
+    public var liveRelease: Int?
+
+    /// Changes whenever what readers get changes — a new version, or records edited in it (which stamp
+    /// `loadedAt`): for ETags of whole downloads and CKAN's resource hash.
+    public var revision: String { "\(version)@\(loadedAt)" }
 
     /// A lon/lat bounding box (CivicGeo's, which the bbox filters and joins share).
     public typealias Envelope = CivicGeo.Envelope

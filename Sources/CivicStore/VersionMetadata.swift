@@ -16,7 +16,11 @@ public struct VersionMetadata: Sendable, Equatable {
     public var file: String
     public var fingerprint: String
     /// The dataset's folder relative to the data folder: the dataset is removed only when that folder is gone.
+    /// `apiOrigin` for a dataset made through the API, which no folder feeds (the data folder's sync leaves it).
     public var origin: String
+
+    /// The origin of datasets made through the API (`package_create`): not a folder name (a name has no slash).
+    public static let apiOrigin = "/api"
 
     public init(
         datasetID: String,

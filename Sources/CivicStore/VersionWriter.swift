@@ -68,15 +68,16 @@ public final class VersionWriter: RecordSink {
 
     /// Makes the version live (once the pipeline, report included, has finished): one transaction records its
     /// counts, extent and validity, points the dataset at it, archives the version it replaces and records the
-    /// release (made by the data folder) in the release history and the log.
-    public func commit(_ report: Report) throws {
+    /// release in the release history, the change log and the log of writes — made by the data folder, or by
+    /// `author` (a dataset made through the API).
+    public func commit(_ report: Report, by author: Actor? = nil, note: String? = nil) throws {
         let (key, totals) = try finishedInserter()
         let metadata = self.metadata
         try store.write { db in
             try VersionWriter.record(totals, report, key: key, as: "live", datasetID: metadata.datasetID, db)
             // A release made by the data folder: the history says when the file changed, the change log which records
             // changed, and the version it replaces is kept for rollback as long as `collectGarbage` keeps releases.
-            let actor = Actor.folder(metadata.origin)
+            let actor = author ?? Actor.folder(metadata.origin)
             let number = try Store.nextReleaseNumber(metadata.datasetID, db)
             let old = try Int64.fetchOne(db, sql: "SELECT live_version FROM dataset WHERE id = ?", arguments: [metadata.datasetID])
             try Store.logSwitch(metadata.datasetID, from: old, to: key, release: number, actor: actor, db)
@@ -84,14 +85,22 @@ public final class VersionWriter: RecordSink {
             let now = Store.timestamp(Date())
             try db.execute(
                 sql: """
-                    INSERT INTO release (dataset_id, number, version, state, author, created, published, published_by, fingerprint,
+                    INSERT INTO release (dataset_id, number, version, state, author, note, created, published, published_by, fingerprint,
                         record_count, valid)
-                    VALUES (?, ?, ?, 'live', ?, ?, ?, ?, ?, ?, ?)
+                    VALUES (?, ?, ?, 'live', ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [metadata.datasetID, number, key, actor.name, now, now, actor.name, metadata.fingerprint, totals.records, report.isValid]
+                arguments: [
+                    metadata.datasetID, number, key, actor.name, note, now, now, actor.name, author == nil ? metadata.fingerprint : nil,
+                    totals.records, report.isValid,
+                ]
             )
             try Store.append(
-                AuditEntry(actor, action: "release.load", target: "\(metadata.datasetID)#\(number)", detail: "\(totals.records) records"),
+                AuditEntry(
+                    actor,
+                    action: author == nil ? "release.load" : "dataset.create",
+                    target: "\(metadata.datasetID)#\(number)",
+                    detail: "\(totals.records) records"
+                ),
                 db
             )
             try db.execute(

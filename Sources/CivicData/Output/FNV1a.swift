@@ -29,3 +29,12 @@ public struct FNV1a: Sendable {
         value = value &* 0x100_0000_01b3
     }
 }
+
+extension FNV1a {
+    /// The hash of a text, in hex.
+    public static func hex(_ text: String) -> String {
+        var hash = FNV1a()
+        hash.add(text)
+        return String(hash.value, radix: 16)
+    }
+}

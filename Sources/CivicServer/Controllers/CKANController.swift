@@ -13,6 +13,9 @@ struct CKANController: Sendable {
     let catalogue: Catalogue
     let configuration: ServerConfiguration
     let delivery: Delivery
+    let authenticator: Authenticator
+    /// Rebuilds the site after a write (the catalogue and caches change).
+    let refresh: @Sendable () -> Void
 
     /// A CKAN error.
     struct Failure: Error {
@@ -36,14 +39,27 @@ struct CKANController: Sendable {
             "Search a DataStore resource (the CSV resources). :param resource_id: :param limit: (default 100) :param offset: :param q: full text :param filters: JSON object of field: value",
         "help_show": "Return the help string of an action. :param name:",
         "status_show": "Return the site's status.",
+        "package_create":
+            "Create a dataset of a standard dataset, with no records yet (a publisher's token of owner_org). :param name: :param owner_org: 全国地方公共団体コード :param standard_dataset: (or in extras) :param title: :param license_id: :param author: :param url:",
+        "package_update":
+            "Set a dataset's metadata; fields not given are cleared. :param id: :param title: :param license_id: :param author: :param url:",
+        "package_patch": "Change the given metadata fields of a dataset. :param id:",
+        "package_delete": "Take a dataset out of the catalogue (its last release is kept). :param id:",
+        "resource_create":
+            "Upload a new file of a dataset (multipart, upload=@file): a publisher's valid file is published, an editor's is a draft release. :param package_id: :param upload:",
+        "resource_update": "As resource_create, naming one of the dataset's resources. :param id: :param upload:",
+        "datastore_upsert":
+            "Create or change records, each checked as a row of the dataset, all or none. :param resource_id: the CSV resource :param records: :param method: upsert|insert|update",
+        "datastore_delete": "Delete the records matching filters. :param resource_id: :param filters: {field: value}",
     ]
 
     static let sortFields = ["name", "title_string", "metadata_modified", "metadata_created", "score"]
 
-    static let actions = [
-        "package_list", "package_show", "package_search", "organization_list", "organization_show", "resource_show", "datastore_search",
-        "status_show", "help_show",
-    ]
+    static let actions =
+        [
+            "package_list", "package_show", "package_search", "organization_list", "organization_show", "resource_show", "datastore_search",
+            "status_show", "help_show",
+        ] + writeActions
 
     func addRoutes(to router: Router<CivicRequestContext>) {
         for prefix in ["/api/3/action/", "/api/action/"] {
@@ -58,6 +74,7 @@ struct CKANController: Sendable {
 
     func handle(_ request: Request, context: CivicRequestContext, action: String) async throws -> Response {
         let base = FeaturesController.baseURL(request, configuration: configuration)
+        if CKANController.writeActions.contains(action) { return try await write(action, request, context: context, base: base) }
         let help = base + "/api/3/action/help_show?name=" + action
         var parameters: [String: Any] = [:]
         var badBody: Failure?
@@ -88,14 +105,19 @@ struct CKANController: Sendable {
     }
 
     /// GET: the query string; POST: a JSON object (or a form) in the body.
-    static func parameters(_ request: Request, context: CivicRequestContext) async throws -> [String: Any] {
+    static func parameters(_ request: Request, context: CivicRequestContext, limit: Int = 1 << 20) async throws -> [String: Any] {
         var parameters: [String: Any] = [:]
         for (name, value) in request.uri.queryParameters {
             parameters[String(name).removingPercentEncoding ?? String(name)] =
                 String(value).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(value)
         }
         guard request.method == .post else { return parameters }
-        let buffer = try await request.body.collect(upTo: 1 << 20)
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch {
+            throw Failure(status: .contentTooLarge, type: "Validation Error", message: "the body is larger than \(limit) bytes")
+        }
         let bytes = Data(buffer.readableBytesView)
         guard !bytes.isEmpty else { return parameters }
         if request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
@@ -259,7 +281,8 @@ struct CKANController: Sendable {
             "author": dataset.attribution ?? "",
             "maintainer": dataset.municipality ?? "",
             "url": dataset.source ?? "",
-            "version": "",
+            // The live release's number: it changes with every publish, rollback and record edit.
+            "version": dataset.liveRelease.map(String.init) ?? "",
             "metadata_created": dataset.loadedAt,
             "metadata_modified": dataset.loadedAt,
             "owner_org": dataset.municipalityCode ?? "unknown",
@@ -285,6 +308,8 @@ struct CKANController: Sendable {
         let path = FeaturesController.escape(dataset.id)
         let common: [String: Any] = [
             "package_id": dataset.id, "state": "active", "created": dataset.loadedAt, "last_modified": dataset.loadedAt,
+            // Changes whenever the records do (a release, an edit): what harvesters compare.
+            "hash": FNV1a.hex(dataset.revision),
         ]
         func resource(_ suffix: String, _ name: String, _ format: String, _ mimetype: String, _ url: String, datastore: Bool = false) -> [String: Any]
         {

@@ -106,7 +106,7 @@ struct DownloadsController: Sendable {
         let csv = url.pathExtension == "csv"
         let (encoding, bom) = csv ? try DownloadsController.csvOptions(request) : (.utf8, false)
         var hash = FNV1a()
-        hash.add(dataset.fingerprint + request.uri.description)
+        hash.add(dataset.fingerprint + dataset.revision + request.uri.description)
         let etag = "\"data-\(String(hash.value, radix: 16))\""
         let store = self.store
         let renderer = FeatureRenderer(collection)
@@ -146,11 +146,12 @@ struct DownloadsController: Sendable {
         }
     }
 
-    /// A large dataset's workbook: written once per version of the data (a page of records at a time) into the
+    /// A large dataset's workbook: written once per revision of the data (a page of records at a time) into the
     /// store's folder, then streamed from disk.
     func workbookDownload(_ request: Request, dataset: StoredDataset, context: CivicRequestContext) async throws -> Response {
         guard request.uri.queryParameters.isEmpty else { throw APIError.badParameter("\(dataset.id).xlsx takes no parameters") }
-        let version = "v\(dataset.version)"
+        // Per revision: records edited in place make a new workbook too.
+        let version = "v\(dataset.version)-\(FNV1a.hex(dataset.revision))"
         let name = dataset.id.replacingOccurrences(of: "/", with: "_")
         let path = store.reportsDirectory.appendingPathComponent("\(name).\(version).xlsx").path
         if !FileManager.default.fileExists(atPath: path) {
@@ -175,7 +176,7 @@ struct DownloadsController: Sendable {
         }
         return try await delivery.respondStreamed(
             request,
-            etag: "\"xlsx-\(version)\"",
+            etag: "\"xlsx-\(FNV1a.hex(dataset.revision))\"",
             contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers: [.contentDisposition: "attachment; filename=\"\(dataset.id).xlsx\""]
         ) {

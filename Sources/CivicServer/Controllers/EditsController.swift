@@ -98,18 +98,12 @@ struct EditsController: Sendable {
             }
             var values = operation == .patch ? current?.values ?? [] : Array(repeating: "", count: columns.count)
             try body.apply(to: &values, columns: columns, schema: dataset.schema)
-            guard values.contains(where: { !$0.isEmpty }) else { throw APIError.badParameter("the record is empty: send its properties") }
-            let checked: RecordCheck.Checked
-            do {
-                checked = try RecordCheck.check(
-                    values,
-                    columns: columns,
-                    options: configuration.ingestOptions(for: dataset),
-                    name: "\(request.method.rawValue) \(request.uri.path)"
-                )
-            } catch let error as IngestError {
-                throw APIError.badParameter(error.message)
-            }
+            let checked = try Publishing(store: store, configuration: configuration).check(
+                values,
+                columns: columns,
+                of: dataset,
+                name: "\(request.method.rawValue) \(request.uri.path)"
+            )
             guard checked.isValid else { return try Self.refusal(checked.findings, collection.id) }
             created = current == nil
             edit = RecordEdit(

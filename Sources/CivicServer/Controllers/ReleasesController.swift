@@ -16,6 +16,8 @@ struct ReleasesController: Sendable {
     /// Rebuilds the site's routes after a publish or a rollback (the catalogue and caches change).
     let refresh: @Sendable () -> Void
 
+    var publishing: Publishing { Publishing(store: store, configuration: configuration) }
+
     /// A release as the API shows it.
     struct ReleaseDocument: Codable {
         var number: Int
@@ -95,9 +97,14 @@ struct ReleasesController: Sendable {
             let id = try context.parameters.require("dataset")
             let (dataset, principal) = try self.writable(id, request, role: .editor)
             // The upload is kept as the draft's file (removed when it cannot be read).
-            let upload = try await self.receive(request)
+            let upload = try await self.publishing.receive(request)
             let note = request.uri.queryParameters["note"].map(String.init)
-            let release = try await self.draft(upload, of: dataset, by: .token(principal, origin: Self.origin(request, context)), note: note)
+            let release = try await self.publishing.draft(
+                upload,
+                of: dataset,
+                by: .token(principal, origin: Self.origin(request, context)),
+                note: note
+            )
             var response = try self.json(ReleaseDocument(release, diff: try self.diff(for: release, in: dataset.id)), status: .created)
             response.headers[.location] = "/datasets/\(dataset.id)/releases/\(release.number)"
             return response
@@ -162,104 +169,6 @@ struct ReleasesController: Sendable {
 
     private func may(_ principal: Principal, _ role: Role, _ dataset: StoredDataset) -> Bool {
         principal.may(role, write: dataset)
-    }
-
-    // MARK: Upload
-
-    /// The request's body in a file of the store's (at most `maximumUploadBytes`: 413 beyond), named for its type.
-    private func receive(_ request: Request) async throws -> URL {
-        let folder = store.reportsDirectory.appendingPathComponent("uploads", isDirectory: true)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let url = folder.appendingPathComponent("\(UUID().uuidString).\(Self.fileExtension(request))")
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw APIError(.internalServerError, code: "ServerError", "the upload could not be stored")
-        }
-        let handle = try FileHandle(forWritingTo: url)
-        var received = 0
-        do {
-            for try await buffer in request.body {
-                received += buffer.readableBytes
-                guard received <= configuration.maximumUploadBytes else {
-                    throw APIError(.contentTooLarge, code: "ContentTooLarge", "an upload may have at most \(configuration.maximumUploadBytes) bytes")
-                }
-                try handle.write(contentsOf: Data(buffer.readableBytesView))
-            }
-            try handle.close()
-        } catch {
-            try? handle.close()
-            try? FileManager.default.removeItem(at: url)
-            throw error
-        }
-        guard received > 0 else {
-            try? FileManager.default.removeItem(at: url)
-            throw APIError.badParameter("the body is empty: send the file (CSV, TSV, .xlsx, .xls or GeoJSON) as the request body")
-        }
-        return url
-    }
-
-    /// The file's extension, from `?filename=` or the Content-Type (the pipeline also looks at the bytes).
-    static func fileExtension(_ request: Request) -> String {
-        if let name = request.uri.queryParameters["filename"], let dot = name.lastIndex(of: ".") {
-            let ext = name[name.index(after: dot)...].lowercased()
-            if ["csv", "tsv", "txt", "xlsx", "xls", "geojson", "json"].contains(ext) { return ext }
-        }
-        let type = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        return switch type {
-        case "text/tab-separated-values": "tsv"
-        case "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx"
-        case "application/vnd.ms-excel": "xls"
-        case "application/geo+json": "geojson"
-        case "application/json": "json"
-        default: "csv"
-        }
-    }
-
-    /// Runs the pipeline over the upload into a draft release, off the request threads (it is CPU work). The
-    /// dataset's own options apply when it comes from the data folder (its dataset.json), else its standard.
-    private func draft(_ file: URL, of dataset: StoredDataset, by actor: Actor, note: String?) async throws -> Release {
-        let store = self.store
-        let options = try configuration.ingestOptions(for: dataset)
-        return try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(
-                    with: Result {
-                        let version = try store.beginVersion(
-                            VersionMetadata(
-                                datasetID: dataset.id,
-                                title: dataset.title,
-                                municipalityCode: dataset.municipalityCode,
-                                municipality: dataset.municipality,
-                                license: dataset.license,
-                                licenseNote: dataset.licenseNote,
-                                attribution: dataset.attribution,
-                                source: dataset.source,
-                                updated: String(Store.timestamp(Date()).prefix(10)),
-                                file: file.path,
-                                fingerprint: "upload:" + file.lastPathComponent,
-                                origin: dataset.origin
-                            )
-                        )
-                        do {
-                            let report = try Ingest.run(
-                                .file(file),
-                                options: options,
-                                findings: JSONReportWriter(output: try ByteWriter(url: version.reportURL)),
-                                into: [version]
-                            )
-                            return try version.commitDraft(report, by: actor, note: note)
-                        } catch {
-                            version.abandon()
-                            try? FileManager.default.removeItem(at: version.reportURL)
-                            try? FileManager.default.removeItem(at: file)
-                            // The file could not be read: what was wrong, and where (the pipeline says).
-                            throw APIError(.unprocessableContent, code: "UnreadableFile", "\(error)")
-                        }
-                    }
-                )
-            }
-            thread.name = "civic-upload"
-            thread.start()
-        }
     }
 
     // MARK: Helpers

@@ -168,7 +168,8 @@ struct DataFolderSync {
 
     /// Datasets in the store whose own folder is gone from a readable, non-empty data folder.
     private func removeGone(live: [String: String], entries: [Entry], committed: () -> Void) {
-        for (id, origin) in live.sorted(by: { $0.key < $1.key }) {
+        // Datasets made through the API have no folder: the folder's sync never removes them.
+        for (id, origin) in live.sorted(by: { $0.key < $1.key }) where origin != VersionMetadata.apiOrigin {
             let folder = directory.appendingPathComponent(origin, isDirectory: true)
             if FileManager.default.fileExists(atPath: folder.path) {
                 // The folder is there: a descriptor that went missing or now names another id is a failure, not a
