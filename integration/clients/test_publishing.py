@@ -131,3 +131,49 @@ def test_options_lists_what_the_token_may_do():
     assert requests.options(url, timeout=10).headers["Allow"] == "GET, HEAD, OPTIONS"
     assert requests.options(url, headers=bearer(PUBLISHER), timeout=10).headers["Allow"] == "GET, HEAD, OPTIONS, POST"
     assert requests.options(url, headers=bearer(OTHER), timeout=10).headers["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_ckanapi_creates_a_package_uploads_a_file_and_upserts_records():
+    """ckanapi (the CKAN project's client) publishing: package_create, resource_create with upload=<file> (multipart),
+    datastore_upsert and datastore_delete; frictionless' CKAN adapter reads the result back; another municipality's
+    token is NotAuthorized."""
+    import ckanapi
+    from frictionless import Package
+    from frictionless.portals import CkanControl
+
+    name = "yaizu-aed-clients"
+    city = ckanapi.RemoteCKAN(BASE, apikey=PUBLISHER)
+    package = city.action.package_create(
+        name=name, title="焼津市 AED（クライアント試験）", owner_org="222127", license_id="cc-by-4.0",
+        extras=[{"key": "standard_dataset", "value": "aed"}],
+    )
+    assert package["name"] == name and package["version"] == "1" and package["num_resources"] == 4
+    try:
+        with open("datasets/yaizu-aed/data.csv", "rb") as upload:
+            resource = city.action.resource_create(package_id=name, name="AED 一覧", upload=upload)
+        assert resource["civic_release_state"] == "live" and resource["civic_release"] == 2
+        city.action.datastore_upsert(
+            resource_id=f"{name}-csv", method="upsert",
+            records=[{"ID": "0000000001", "設置位置": "１階ロビー"}, {"ID": "0000099999", "全国地方公共団体コード": "222127", "名称": "新設"}],
+        )
+        city.action.datastore_delete(resource_id=f"{name}-csv", filters={"ID": "0000000002"})
+        found = city.action.datastore_search(resource_id=f"{name}-csv", filters={"ID": "0000000001"})
+        assert found["records"][0]["設置位置"] == "１階ロビー"
+        shown = city.action.package_show(id=name)
+        assert shown["version"] == "4"
+        other = ckanapi.RemoteCKAN(BASE, apikey=OTHER)
+        with pytest.raises(ckanapi.NotAuthorized):
+            other.action.datastore_delete(resource_id=f"{name}-csv", filters={"ID": "0000000001"})
+        with pytest.raises(ckanapi.NotAuthorized):
+            other.action.package_delete(id=name)
+        # frictionless reads what was published: 82 records, one changed, one added, one deleted.
+        read = Package(f"{BASE}/dataset/{name}", control=CkanControl())
+        csv = next(r for r in read.resources if r.format == "csv")
+        rows = csv.read_rows()
+        assert len(rows) == 82
+        ids = {str(row["ID"]).zfill(10) for row in rows}  # frictionless infers the IDs as integers
+        assert ids >= {"0000000001", "0000099999"} and "0000000002" not in ids
+    finally:
+        city.action.package_delete(id=name)
+    with pytest.raises(ckanapi.NotFound):
+        city.action.package_show(id=name)
