@@ -85,7 +85,8 @@ struct HTMLPages: Sendable {
             \(body)
             </main>
             <footer><p>\(t("データの出典は各データセットに記載しています。", "Attribution is given on each dataset."))
-             <a href="/api">OpenAPI</a> · <a href="/catalog.jsonld">DCAT</a> · <a href="/api/3/action/package_list">CKAN API</a></p></footer>
+             <a href="/api">OpenAPI</a> · <a href="/catalog.jsonld">DCAT</a> · <a href="/api/3/action/package_list">CKAN API</a>
+             · <a href="/publish?lang=\(language.rawValue)">\(t("公開作業（自治体職員向け）", "Publishing (for municipal staff)"))</a></p></footer>
             </body>
             </html>
             """

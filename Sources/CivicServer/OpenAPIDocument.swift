@@ -243,6 +243,18 @@ enum OpenAPIDocument {
                         "responses": ["200": jsonResponse, "400": error, "401": error, "403": error],
                     ]
                 ],
+                "/account": [
+                    "get": [
+                        "summary": "The token's account and the datasets it may write",
+                        "security": writeSecurity,
+                        "responses": ["200": jsonResponse, "401": error],
+                    ]
+                ],
+                "/publish": get(
+                    "The publishing page for municipal staff (HTML)",
+                    [],
+                    ["description": "OK", "content": ["text/html": ["schema": ["type": "string"]]]]
+                ),
                 "/": get("Landing page", [], pageResponse),
                 "/conformance": get("Conformance classes", [], jsonResponse),
                 "/api": get("This document", [], apiResponse),

@@ -101,6 +101,13 @@ public final class Site: Sendable {
         DCATController(catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
         AdminController(authenticator: authenticator, delivery: delivery).addRoutes(to: router)
         ReleasesController(store: store, authenticator: authenticator, configuration: configuration, refresh: refresh).addRoutes(to: router)
+        PublishingPageController(
+            store: store,
+            catalogue: catalogue,
+            authenticator: authenticator,
+            configuration: configuration,
+            delivery: delivery
+        ).addRoutes(to: router)
         EditsController(
             store: store,
             catalogue: catalogue,

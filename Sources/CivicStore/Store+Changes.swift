@@ -324,9 +324,11 @@ extension Store: RecordStore {
         }
     }
 
-    /// Undoes the edits made to `version` after release `number`, newest first, on `version` itself or on a copy of it
-    /// (`copy`): the records of that release again. Logged as changes of release `into` when `log` (the live version),
-    /// silently on a copy.
+    /// Brings the records `version` changed in place after release `number` back to what they were then, on `version`
+    /// itself or on a copy of it (`copy`): the records of that release again. Each record touched is restored once,
+    /// from the first change after that release (its state then) — not by replaying every change backwards, which
+    /// would log and replay earlier rollbacks' own changes too. Only records that differ are written; logged as changes
+    /// of release `into` when `log` (the live version), silently on a copy.
     static func undoEdits(
         _ dataset: String,
         version: Int64,
@@ -337,32 +339,51 @@ extension Store: RecordStore {
         actor: Actor,
         _ db: Database
     ) throws {
-        let rows = try Row.fetchAll(
+        let rows = try Row.fetchCursor(
             db,
             sql: """
                 SELECT feature_id, kind, before, old_lon, old_lat, old_geometry FROM change
-                WHERE dataset_id = ? AND version = ? AND inplace = 1 AND release > ? ORDER BY seq DESC
+                WHERE dataset_id = ? AND version = ? AND inplace = 1 AND release > ? ORDER BY seq
                 """,
             arguments: [dataset, version, number]
         )
-        var editor = try RecordEditor(
-            dataset: dataset,
-            version: copy ?? version,
-            release: release,
-            live: log,
-            actor: actor,
-            at: timestamp(Date()),
-            db
-        )
-        editor.logs = log
-        for row in rows {
+        // Each record's first change after the release, in the order first touched.
+        var order: [String] = []
+        var first: [String: (kind: Change.Kind?, before: String?, longitude: Double?, latitude: Double?, geometry: String?)] = [:]
+        while let row = try rows.next() {
             let id: String = row["feature_id"]
-            switch Change.Kind(rawValue: row["kind"]) {
+            guard first[id] == nil else { continue }
+            order.append(id)
+            first[id] = (Change.Kind(rawValue: row["kind"]), row["before"], row["old_lon"], row["old_lat"], row["old_geometry"])
+        }
+        let target = copy ?? version
+        let columns = try Store.columns(of: target, db)
+        var editor = try RecordEditor(dataset: dataset, version: target, release: release, live: log, actor: actor, at: timestamp(Date()), db)
+        editor.logs = log
+        for id in order.reversed() {
+            guard let then = first[id] else { continue }
+            let now = try Store.recordRow(version: target, id: id, db)
+            switch then.kind {
             case .create:
-                _ = try editor.apply(RecordEdit(.delete, featureID: id), db)
+                // Absent then.
+                if now != nil { _ = try editor.apply(RecordEdit(.delete, featureID: id), db) }
             case .update, .delete:
-                guard let before = try (row["before"] as String?).map(StoredValues.decode) else { continue }
-                try editor.restore(id: id, values: before, longitude: row["old_lon"], latitude: row["old_lat"], geometry: row["old_geometry"], db)
+                guard let text = then.before else { continue }
+                let values = try StoredValues.decode(text)
+                if let now,
+                    try now.record(columns: columns)
+                        == EditedRecord(
+                            featureID: id,
+                            values: values,
+                            longitude: then.longitude,
+                            latitude: then.latitude,
+                            geometry: then.geometry,
+                            columns: columns
+                        )
+                {
+                    continue
+                }
+                try editor.restore(id: id, values: values, longitude: then.longitude, latitude: then.latitude, geometry: then.geometry, db)
             case nil:
                 continue
             }

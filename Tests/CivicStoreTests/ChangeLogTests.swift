@@ -231,6 +231,25 @@ import Testing
         #expect(try store.integrityCheck() == "ok")
     }
 
+    @Test func repeatedRollbacksLogOnlyWhatDiffers() throws {
+        let store = try Self.loaded()
+        let original = try #require(try store.record(Self.id, id: "0000000001", in: .live))
+        for round in 0..<6 {
+            let values = try Self.changed(store, "0000000001", "備考", "訂正\(round)")
+            _ = try store.edit(Self.id, [RecordEdit(.replace, featureID: "0000000001", values: values)], in: .live, by: Self.publisher, note: nil)
+            let before = try Self.allChanges(store).count
+            _ = try store.rollback(Self.id, to: 1, by: Self.publisher, note: nil)
+            // One record differs from release 1: one change, however many rollbacks came before.
+            #expect(try Self.allChanges(store).count == before + 1)
+            #expect(try store.record(Self.id, id: "0000000001", in: .live) == original)
+        }
+        // Rolling back to what is already there changes nothing and logs nothing.
+        let before = try Self.allChanges(store).count
+        _ = try store.rollback(Self.id, to: 2, by: Self.publisher, note: nil)
+        _ = try store.rollback(Self.id, to: 3, by: Self.publisher, note: nil)
+        #expect(try Self.allChanges(store).count == before + 2)
+    }
+
     @Test func garbageCollectionKeepsVersionsNotReleases() throws {
         let folder = try Loading.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
