@@ -18,6 +18,7 @@ public func buildApplication(
 public func buildApplication(site: Site, logger: Logger = Logger(label: "civic")) -> some ApplicationProtocol {
     Application(
         responder: HeadAsGet(wrapped: SiteResponder(site: site)),
+        server: .http1(additionalChannelHandlers: [ExpectContinueHandler(maximumBodyBytes: site.configuration.maximumUploadBytes)]),
         configuration: .init(address: .hostname(site.configuration.host, port: site.configuration.port), serverName: "Civic"),
         logger: logger
     )

@@ -207,6 +207,46 @@ import Testing
         #expect(try fixture.store.versionCounts()["draft"] == nil)
     }
 
+    /// The hostile workbooks of CivicExcel's tests (zip bombs, XXE, billion laughs, broken archives), uploaded as
+    /// releases through HTTP and through CKAN's multipart resource_create: each a clear 422/409, no draft kept.
+    @Test func hostileWorkbooksThroughTheUploadPathsAreRefused() async throws {
+        let fixture = try Fixture()
+        let folder = FeaturesTests.repository.appendingPathComponent("Tests/CivicExcelTests/Fixtures/hostile")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".xlsx") }.sorted()
+        #expect(names.count >= 10)
+        let before = try fixture.store.releases(of: "yaizu-aed")
+        try await fixture.app().test(.router) { client in
+            for name in names {
+                let bytes = try Data(contentsOf: folder.appendingPathComponent(name))
+                var headers = Self.bearer(fixture.yaizuPublisher)
+                headers[.contentType] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                try await client.execute(
+                    uri: "/datasets/yaizu-aed/releases?filename=\(name)",
+                    method: .post,
+                    headers: headers,
+                    body: ByteBuffer(bytes: bytes)
+                ) {
+                    response in
+                    #expect(response.status == .unprocessableContent, "\(name)")
+                    #expect(String(buffer: response.body).contains("UnreadableFile"), "\(name)")
+                }
+                let form = CKANWriteTests.multipart(
+                    fixture.yaizuPublisher,
+                    fields: ["id": "yaizu-aed-csv"],
+                    file: ByteBuffer(bytes: bytes),
+                    filename: name
+                )
+                try await client.execute(uri: "/api/3/action/resource_update", method: .post, headers: form.0, body: form.1) { response in
+                    #expect(response.status == .conflict, "\(name)")
+                }
+            }
+        }
+        #expect(try fixture.store.releases(of: "yaizu-aed") == before)
+        #expect(try fixture.store.versionCounts() == ["live": 9])
+        let uploads = fixture.store.reportsDirectory.appendingPathComponent("uploads")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: uploads.path)) ?? []).isEmpty)
+    }
+
     @Test func aDraftWithErrorsNeedsAnOverride() async throws {
         let fixture = try Fixture()
         try await fixture.app().test(.router) { client in

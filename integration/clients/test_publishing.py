@@ -177,3 +177,27 @@ def test_ckanapi_creates_a_package_uploads_a_file_and_upserts_records():
         city.action.package_delete(id=name)
     with pytest.raises(ckanapi.NotFound):
         city.action.package_show(id=name)
+
+
+def test_expect_100_continue_is_answered_before_the_body():
+    """A client that holds back its upload until the server agrees (curl above 1 MiB) gets 100 Continue at once."""
+    import socket
+    import urllib.parse
+
+    body = open("datasets/yaizu-aed/data.csv", "rb").read()
+    address = urllib.parse.urlsplit(BASE)
+    with socket.create_connection((address.hostname, address.port), timeout=5) as connection:
+        connection.sendall(
+            (f"POST /datasets/yaizu-aed/releases?note=expect HTTP/1.1\r\nHost: {address.netloc}\r\n"
+             f"Authorization: Bearer {EDITOR}\r\nContent-Type: text/csv\r\nContent-Length: {len(body)}\r\n"
+             "Expect: 100-continue\r\n\r\n").encode()
+        )
+        connection.settimeout(0.5)  # well under the second clients wait before sending anyway
+        interim = connection.recv(4096).decode("latin-1")
+        assert interim.startswith("HTTP/1.1 100 Continue"), interim
+        connection.settimeout(30)
+        connection.sendall(body)
+        final = b""
+        while b"\r\n\r\n" not in final:
+            final += connection.recv(65536)
+        assert final.decode("latin-1").startswith("HTTP/1.1 201"), final[:200]
