@@ -34,9 +34,7 @@ final class Delivery: Sendable {
                 // The payload's own tag (a record's, which If-Match compares).
                 etag = own
             } else {
-                var hash = FNV1a()
-                hash.add(payload.bytes)
-                etag = "\"\(String(hash.value, radix: 16))-\(payload.bytes.count)\""
+                etag = "\"\(String(ContentHash.of(payload.bytes), radix: 16))-\(payload.bytes.count)\""
             }
         }
     }

@@ -65,6 +65,11 @@ struct FeatureRenderer: Sendable {
             JSONBytes.appendASCII(#","geometry":null"#, to: &out)
         }
         JSONBytes.appendASCII(#","properties":{"#, to: &out)
+        if let json = feature.valuesJSON {
+            appendProperties(json: json, datasetID: feature.datasetID, to: &out)
+            JSONBytes.appendASCII("}}", to: &out)
+            return
+        }
         let values = values(of: feature)
         for index in 0..<keys.count {
             if index > 0 { out.append(0x2C) }
@@ -79,6 +84,54 @@ struct FeatureRenderer: Sendable {
             }
         }
         JSONBytes.appendASCII("}}", to: &out)
+    }
+
+    /// The properties from the stored JSON array of strings, copied as they are (they were escaped by the same
+    /// `JSONBytes.appendString` when stored): "" is null, a numeric column's number is written bare — the bytes the
+    /// decoded values would give, without making a String of each.
+    private func appendProperties(json: [UInt8], datasetID: String, to out: inout [UInt8]) {
+        json.withUnsafeBufferPointer { bytes in
+            let count = bytes.count
+            var index = 0
+            while index < count && bytes[index] != 0x5B { index += 1 }
+            index += 1
+            for column in 0..<keys.count {
+                if column > 0 { out.append(0x2C) }
+                out.append(contentsOf: keys[column])
+                if collection.isMerged && column == keys.count - 1 {
+                    JSONBytes.appendString(datasetID, to: &out)
+                    continue
+                }
+                // The next string literal; none left (fewer values than columns) is null.
+                while index < count && bytes[index] != 0x22 && bytes[index] != 0x5D { index += 1 }
+                guard index < count, bytes[index] == 0x22 else {
+                    JSONBytes.appendASCII("null", to: &out)
+                    continue
+                }
+                let start = index
+                index += 1
+                var escaped = false
+                while index < count && bytes[index] != 0x22 {
+                    if bytes[index] == 0x5C {
+                        escaped = true
+                        index += 2
+                    } else {
+                        index += 1
+                    }
+                }
+                let end = min(index, count - 1)
+                index += 1
+                if end == start + 1 {
+                    JSONBytes.appendASCII("null", to: &out)
+                } else if !escaped && collection.numeric[column]
+                    && JSONBytes.isJSONNumber(bytes: UnsafeBufferPointer(rebasing: bytes[(start + 1)..<end]))
+                {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[(start + 1)..<end]))
+                } else {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...end]))
+                }
+            }
+        }
     }
 
     /// A stored shape (GeoJSON text, CRS84), converted when asked.

@@ -194,13 +194,15 @@ public final class Store: Sendable {
         filters: [Int: String] = [:],
         sortBy: [(column: Int?, descending: Bool)] = [],
         limit: Int,
-        offset: Int
+        offset: Int,
+        valuesAsJSON: Bool = false
     ) throws -> FeaturePage {
+        let json = valuesAsJSON
         let boxes = [bbox, other].compactMap { $0 }
         // In file order without a box or a filter, an offset is a position in the versions' records (seq runs
         // 0..<record_count in each): read from there by the index, however deep the page (no OFFSET scan).
         if boxes.isEmpty && filters.isEmpty && sortBy.isEmpty {
-            return try read { db in try Store.filePage(selector, limit: limit, offset: offset, db) }
+            return try read { db in try Store.filePage(selector, limit: limit, offset: offset, json: json, db) }
         }
         guard !selector.members.isEmpty else { return FeaturePage(features: [], numberMatched: 0) }
         var conditions: [String] = []
@@ -235,7 +237,15 @@ public final class Store: Sendable {
             for box in boxes { arguments += [box.minX, box.maxX, box.minY, box.maxY] }
             // Only a box: count and page on the index alone, then read the page's records by key.
             if filters.isEmpty && sortBy.isEmpty {
-                return try boxPage(selector, prefix: prefix, where: conditions.joined(separator: " AND "), arguments, limit: limit, offset: offset)
+                return try boxPage(
+                    selector,
+                    prefix: prefix,
+                    where: conditions.joined(separator: " AND "),
+                    arguments,
+                    limit: limit,
+                    offset: offset,
+                    json: json
+                )
             }
         }
         for (column, value) in filters.sorted(by: { $0.key < $1.key }) {
@@ -265,7 +275,7 @@ public final class Store: Sendable {
                     "\(prefix)SELECT f.version, f.feature_id, f.line, f.lon, f.lat, f.vals, \(Store.shapeColumn("f")) FROM \(from) WHERE \(whereClause) ORDER BY \(order.joined(separator: ", ")) LIMIT ? OFFSET ?",
                 arguments: StatementArguments(arguments + [limit, offset])
             )
-            return FeaturePage(features: try rows.map { try Store.feature(from: $0, versions: versions) }, numberMatched: total)
+            return FeaturePage(features: try rows.map { try Store.feature(from: $0, versions: versions, json: json) }, numberMatched: total)
         }
     }
 
@@ -345,7 +355,8 @@ public final class Store: Sendable {
         where condition: String,
         _ arguments: [any DatabaseValueConvertible],
         limit: Int,
-        offset: Int
+        offset: Int,
+        json: Bool
     ) throws -> FeaturePage {
         let from = "r JOIN point p ON p.version = r.v AND p.z BETWEEN r.lo AND r.hi"
         let rank = Store.rank(selector, column: "p.version")
@@ -368,7 +379,7 @@ public final class Store: Sendable {
             var byKey: [Int64: Row] = [:]
             for row in rows { byKey[row["key"]] = row }
             return FeaturePage(
-                features: try keys.compactMap { key in try byKey[key].map { try Store.feature(from: $0, versions: versions) } },
+                features: try keys.compactMap { key in try byKey[key].map { try Store.feature(from: $0, versions: versions, json: json) } },
                 numberMatched: total
             )
         }
@@ -401,7 +412,7 @@ public final class Store: Sendable {
     /// A page in file order: the members in order, each from position 0, found by key. A version whose records were
     /// deleted one by one (edits) has gaps in its positions: it is paged by OFFSET within its keys instead. The counts
     /// are read in the same snapshot as the records, so a page is consistent even when an edit has just committed.
-    static func filePage(_ selector: CollectionSelector, limit: Int, offset: Int, _ db: Database) throws -> FeaturePage {
+    static func filePage(_ selector: CollectionSelector, limit: Int, offset: Int, json: Bool = false, _ db: Database) throws -> FeaturePage {
         var features: [StoredFeature] = []
         var skip = offset
         var total = 0
@@ -438,7 +449,7 @@ public final class Store: Sendable {
                 contiguous
                 ? try Row.fetchCursor(statement, arguments: [featureKey(version: member.version, seq: skip), last, wanted])
                 : try Row.fetchCursor(skipping, arguments: [first, last, wanted, skip])
-            while let row = try rows.next() { features.append(try feature(from: row, versions: versions)) }
+            while let row = try rows.next() { features.append(try feature(from: row, versions: versions, json: json)) }
             skip = 0
         }
         return FeaturePage(features: features, numberMatched: total)
@@ -565,18 +576,25 @@ public final class Store: Sendable {
         )
     }
 
-    static func feature(from row: Row, versions: [Int64: String]) throws -> StoredFeature {
-        let values = try StoredValues.decode(row["vals"] as String)
+    /// A feature from its row; with `json`, its values stay the stored JSON array (`valuesJSON`), undecoded.
+    static func feature(from row: Row, versions: [Int64: String], json: Bool = false) throws -> StoredFeature {
         let version: Int64 = row["version"]
-        return StoredFeature(
+        var feature = StoredFeature(
             datasetID: versions[version] ?? "",
             featureID: row["feature_id"],
             line: row["line"],
             longitude: row["lon"],
             latitude: row["lat"],
-            values: values,
+            values: [],
             geometry: row["geometry"]
         )
+        if json {
+            let bytes = row.dataNoCopy(named: "vals").map { [UInt8]($0) } ?? []
+            feature.valuesJSON = bytes
+        } else {
+            feature.values = try StoredValues.decode(row["vals"] as String)
+        }
+        return feature
     }
 
     /// The record's shape (GeoJSON geometry text) as a column `geometry`, null for points and records without one.

@@ -67,6 +67,9 @@ public struct StoredFeature: Sendable, Equatable {
     /// The record's geometry as a GeoJSON geometry object (CRS84), when it is not a point (GeoJSON lines,
     /// polygons …); points are `longitude`/`latitude`.
     public var geometry: String?
+    /// The values as stored — a JSON array of strings — when they were read to be written out as JSON (`values` is
+    /// then empty): an items page copies them instead of decoding and escaping each again.
+    public var valuesJSON: [UInt8]?
 
     public init(
         datasetID: String,

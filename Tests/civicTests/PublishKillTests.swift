@@ -13,12 +13,12 @@ import FoundationNetworking
 /// passes its integrity check, the live release is one of the two files complete, and every draft is whole.
 @Suite struct PublishKillTests {
     /// A request to the server; nil when it did not answer (killed meanwhile).
-    static func send(_ url: URL, method: String = "GET", token: String? = nil, body: Data? = nil) -> (Int, Data)? {
+    static func send(_ url: URL, method: String = "GET", token: String? = nil, body: Data? = nil, type: String = "text/csv") -> (Int, Data)? {
         var request = URLRequest(url: url, timeoutInterval: 30)
         request.httpMethod = method
         request.httpBody = body
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        if body != nil { request.setValue("text/csv", forHTTPHeaderField: "Content-Type") }
+        if body != nil { request.setValue(type, forHTTPHeaderField: "Content-Type") }
         let done = DispatchSemaphore(value: 0)
         let answer = Mutex<(Int, Data)?>(nil)
         URLSession.shared.dataTask(with: request) { data, response, _ in
@@ -101,5 +101,102 @@ import FoundationNetworking
         // The log says where each write came from: the client's address.
         let log = try Store(path: path).auditLog(limit: 1000, before: nil)
         #expect(log.contains { $0.action == "release.publish" && $0.origin == "127.0.0.1" })
+    }
+
+    /// `kill -9` while the server takes record edits (PATCH, POST, DELETE through OGC API Features Part 4): after each
+    /// restart the store is sound, the counts whole, and the record edited holds the last acknowledged edit or the one
+    /// in flight — never a mix, never an acknowledged edit lost.
+    @Test func killNineDuringRecordEditsLosesNoAcknowledgedEdit() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civic-edit-kill-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        let path = folder.appendingPathComponent("civic.sqlite").path
+        try KillTests.dataset("aed-edit", in: data, data: try KillTests.aedFile(copies: 2))
+        let token = try Store(path: path)
+            .createToken(TokenRequest(organisation: .municipality("222127"), role: .publisher, name: "kill test"), by: .commandLine(user: "test"))
+            .token
+        var generator = SystemRandomNumberGenerator()
+        var killed = 0
+        var acknowledged = 0
+        var edited: String?
+        for round in 0..<10 {
+            let port = Int.random(in: 20_000...40_000, using: &generator)
+            let process = Process()
+            process.executableURL = CommandTests.binary
+            process.arguments = ["serve", "--data", data.path, "--db", path, "--port", String(port), "--log-level", "critical"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let base = URL(string: "http://127.0.0.1:\(port)")!
+            var up = false
+            for _ in 0..<100 where !up {
+                up = Self.send(base.appendingPathComponent("health"))?.0 == 200
+                if !up { Thread.sleep(forTimeInterval: 0.05) }
+            }
+            #expect(up, "round \(round): the server did not start")
+            // The first start loads the data folder in the background: wait for the collection.
+            for _ in 0..<200 where edited == nil {
+                if let (status, body) = Self.send(URL(string: "\(base)/collections/aed-edit/items?limit=1")!), status == 200,
+                    let page = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+                    let first = (page["features"] as? [[String: Any]])?.first?["id"] as? String
+                {
+                    edited = first
+                } else {
+                    Thread.sleep(forTimeInterval: 0.05)
+                }
+            }
+            let record = try #require(edited)
+            let state = Mutex<(sent: String?, acknowledged: String?, count: Int)>((nil, nil, 0))
+            let client = Thread {
+                var index = 0
+                while true {
+                    let value = "kill\(round)-\(index)"
+                    state.withLock { $0.sent = value }
+                    let patch = Data(#"{"properties": {"備考": "\#(value)"}}"#.utf8)
+                    let item = URL(string: "\(base)/collections/aed-edit/items/\(record)")!
+                    guard Self.send(item, method: "PATCH", token: token, body: patch, type: "application/merge-patch+json")?.0 == 200 else { return }
+                    state.withLock {
+                        $0.acknowledged = value
+                        $0.count += 1
+                    }
+                    // A record created and deleted again: counts move in both directions.
+                    let created = Data(
+                        #"{"type": "Feature", "properties": {"全国地方公共団体コード": "222127", "ID": "K\#(round)x\#(index)", "名称": "仮設"}}"#.utf8
+                    )
+                    guard
+                        Self.send(
+                            URL(string: "\(base)/collections/aed-edit/items")!,
+                            method: "POST",
+                            token: token,
+                            body: created,
+                            type: "application/geo+json"
+                        )?.0 == 201,
+                        Self.send(URL(string: "\(base)/collections/aed-edit/items/K\(round)x\(index)")!, method: "DELETE", token: token)?.0 == 204
+                    else { return }
+                    index += 1
+                }
+            }
+            client.start()
+            Thread.sleep(forTimeInterval: Double.random(in: 0.3...2, using: &generator))
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                killed += 1
+            }
+            process.waitUntilExit()
+            Thread.sleep(forTimeInterval: 0.2)  // the client sees the connection drop
+            let counts = try KillTests.check(path)
+            // 164 from the file, plus at most one created record per earlier kill that came before its DELETE.
+            #expect((164...(165 + round)).contains(counts["aed-edit"] ?? 0), "round \(round): \(counts["aed-edit"] ?? -1) records live")
+            let (sent, acked, count) = state.withLock { $0 }
+            acknowledged += count
+            let store = try Store(path: path)
+            let value = try store.record("aed-edit", id: record, in: .live)?.values.last
+            if let acked {
+                #expect(value == acked || value == sent, "round \(round): the record holds \(value ?? "nil"), acknowledged \(acked)")
+            }
+        }
+        print("record-edit kill -9: \(killed) kills, \(acknowledged) PATCHes acknowledged")
+        #expect(killed >= 8)
+        #expect(acknowledged >= 1, "no edit happened between kills")
     }
 }

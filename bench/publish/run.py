@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Publishing through the server, measured (release build): a 50,000-row AED file uploaded as a draft (pipeline,
-report, diff) and published, side by side with `civic convert` of the same file; then `kill -9` of the server at
-random moments while it takes uploads and publishes, --kills times, checking the store after each restart.
+report, diff) and published, side by side with `civic convert` of the same file; one record PATCHed again and again
+while 32 connections (wrk) read pages of the collection, timing each PATCH until a reader gets the new ETag and
+content; then `kill -9` of the server at random moments while it takes uploads and publishes (--kills times) and
+while it takes record edits (--edit-kills times), checking the store after each restart.
 
-Prints rows/s of upload+publish and of convert, their ratio, peak memory of the server, and the kill results.
+Prints rows/s of upload+publish and of convert, their ratio, peak memory of the server, PATCH-to-visible latency
+percentiles with the readers' throughput, and the kill results.
 """
 import argparse
 import json
@@ -54,6 +57,64 @@ def request(url, method="GET", token=None, body=None, timeout=600):
         return None, b""
 
 
+# The record the PATCH and edit-kill phases change (the file's first ID, which the published file keeps).
+EDITED = None
+
+
+def request_json(url, method, token, document, headers=None, timeout=60):
+    """A JSON request (a merge patch); (status, headers, body) as `request`, plus the response headers."""
+    data = json.dumps(document).encode()
+    all_headers = {"Content-Type": "application/merge-patch+json", "Authorization": f"Bearer {token}", **(headers or {})}
+    req = urllib.request.Request(url, data=data, method=method, headers=all_headers)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return None, b""
+
+
+def patch_under_readers(base, token, count):
+    """`count` PATCHes of one record (each with If-Match), each timed until a plain GET returns the new ETag and the
+    new value, while wrk keeps 32 connections reading the collection's pages (the cache is dropped at every edit,
+    so they are mostly fresh queries). Returns the latencies (s) and wrk's summary line."""
+    item = f"{base}/collections/aed-bench/items/{EDITED}"
+    lua = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    lua.write('counter = 0\nrequest = function()\n  counter = counter + 1\n'
+              '  return wrk.format("GET", "/collections/aed-bench/items?limit=100&offset=" .. ((counter * 100) % 49900))\nend\n')
+    lua.close()
+    wrk = subprocess.Popen(["wrk", "-t", "2", "-c", "32", "-d", "600s", "-s", lua.name, base + "/"], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+    time.sleep(2)
+    latencies = []
+    try:
+        with urllib.request.urlopen(item, timeout=10) as response:
+            tag = response.headers["ETag"]
+        for index in range(count):
+            value = f"patch-{index}"
+            started = time.perf_counter()
+            status, body = request_json(item, "PATCH", token, {"properties": {"備考": value}}, {"If-Match": tag})
+            if status != 200:
+                sys.exit(f"PATCH {status}: {body[:300]!r}")
+            new_tag = None
+            while True:
+                with urllib.request.urlopen(item, timeout=10) as response:
+                    new_tag = response.headers["ETag"]
+                    seen = json.load(response)["properties"]["備考"]
+                if new_tag != tag and seen == value:
+                    break
+            latencies.append(time.perf_counter() - started)
+            tag = new_tag
+    finally:
+        wrk.send_signal(signal.SIGINT)
+        output = wrk.communicate(timeout=30)[0]
+        os.unlink(lua.name)
+    requests_line = next((line.strip() for line in output.splitlines() if "Requests/sec" in line), "wrk: no summary")
+    errors = next((line.strip() for line in output.splitlines() if "Non-2xx" in line or "Socket errors" in line), "")
+    return latencies, (requests_line + (" " + errors if errors else "")).strip()
+
+
 def start(civic, data, db, port):
     process = subprocess.Popen([civic, "serve", "--data", data, "--db", db, "--port", str(port), "--log-level", "critical"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -89,6 +150,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--kills", type=int, default=100)
+    parser.add_argument("--edit-kills", type=int, default=50)
+    parser.add_argument("--patches", type=int, default=300)
     parser.add_argument("--civic", default=os.path.join(ROOT, ".build", "release", "civic"))
     args = parser.parse_args()
     source = benchmark_file(args.rows)
@@ -108,6 +171,10 @@ def main():
         token = subprocess.run([args.civic, "token", "create", "--db", db, "--municipality", "222127", "--role", "publisher"],
                                capture_output=True, text=True, check=True).stdout.strip()
         body = open(source, "rb").read()
+        global EDITED
+        header, first = body.split(b"\n", 2)[:2]
+        names = header.decode("utf-8").split(",")
+        EDITED = first.decode("utf-8").split(",")[names.index("ID") if "ID" in names else names.index("NO")]
         half = body[: body.index(b"\n", len(body) // 2) + 1]
         half_path = os.path.join(work, "half.csv")
         with open(half_path, "wb") as out:
@@ -136,6 +203,65 @@ def main():
         print(f"upload → draft (report, diff) {uploaded:7.2f} s")
         print(f"upload + publish              {published:7.2f} s {args.rows / published:>10,.0f} rows/s   server peak {rss / 1024:.1f} MiB")
         print(f"ratio upload+publish / convert: {convert / published:.2f}x")
+
+        # One record PATCHed while 32 connections read.
+        port = random.randint(20000, 40000)
+        server = start(args.civic, data, db, port)
+        latencies, readers = patch_under_readers(f"http://127.0.0.1:{port}", token, args.patches)
+        server.terminate()
+        server.wait()
+        latencies.sort()
+        def percentile(q):
+            return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
+        print(f"PATCH → visible to readers ({len(latencies)} PATCHes, 32 wrk connections reading pages): "
+              f"p50 {percentile(0.5):.1f} ms, p99 {percentile(0.99):.1f} ms, max {latencies[-1] * 1000:.1f} ms; readers {readers}")
+
+        # kill -9 during record edits.
+        edit_kills, edits_acknowledged, edit_bad = 0, 0, []
+        for round_number in range(args.edit_kills):
+            port = random.randint(20000, 40000)
+            server = start(args.civic, data, db, port)
+            url = f"http://127.0.0.1:{port}/collections/aed-bench/items"
+            state = {"acknowledged": None, "sent": None, "count": 0}
+
+            def editor():
+                index = 0
+                while True:
+                    value = f"kill{round_number}-{index}"
+                    state["sent"] = value
+                    status, _ = request_json(f"{url}/{EDITED}", "PATCH", token, {"properties": {"備考": value}})
+                    if status != 200:
+                        return
+                    state["acknowledged"] = value
+                    state["count"] += 1
+                    index += 1
+
+            thread = threading.Thread(target=editor, daemon=True)
+            thread.start()
+            time.sleep(random.uniform(0.05, 1.0))
+            server.send_signal(signal.SIGKILL)
+            server.wait()
+            edit_kills += 1
+            thread.join(timeout=5)
+            edits_acknowledged += state["count"]
+            problems, _ = check(db)
+            # The record holds the last acknowledged edit, or the one in flight when the server died: never a mix.
+            connection = sqlite3.connect(db)
+            row = connection.execute(
+                "SELECT f.vals FROM dataset d JOIN feature f ON f.version = d.live_version AND f.feature_id = ? WHERE d.id = 'aed-bench'",
+                (EDITED,),
+            ).fetchone()
+            connection.close()
+            value = json.loads(row[0])[-1] if row else None
+            allowed = {state["acknowledged"], state["sent"]} if state["acknowledged"] else {state["sent"], value}
+            if value not in allowed:
+                problems.append(f"the record holds {value!r}, acknowledged {state['acknowledged']!r}, in flight {state['sent']!r}")
+            edit_bad += [f"edit round {round_number}: {p}" for p in problems]
+        if args.edit_kills:
+            print(f"kill -9 during record edits: {edit_kills} kills, {edits_acknowledged} PATCHes acknowledged between them; "
+                  f"after every restart integrity ok, counts whole, the record the last acknowledged or in-flight edit: {'yes' if not edit_bad else 'NO'}")
+            for problem in edit_bad[:20]:
+                print("  " + problem)
 
         # kill -9 during uploads and publishes.
         killed, publishes, bad = 0, 0, []
@@ -175,7 +301,7 @@ def main():
         print(f"after every restart: integrity ok, live and draft releases whole: {'yes' if not bad and not unexpected else 'NO'}")
         for problem in bad[:20]:
             print("  " + problem)
-        if bad or unexpected:
+        if bad or unexpected or edit_bad:
             sys.exit(1)
     finally:
         shutil.rmtree(work, ignore_errors=True)

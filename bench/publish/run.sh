@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 swift build -c release --product civic
+tools/install-deps.sh wrk
 python3 bench/publish/run.py "$@"

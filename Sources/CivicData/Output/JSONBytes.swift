@@ -76,7 +76,13 @@ public enum JSONBytes {
 
     /// True when `text` is a JSON number as written (no leading zeros, no `+`).
     public static func isJSONNumber(_ text: String) -> Bool {
-        var iterator = text.utf8.makeIterator()
+        isJSONNumber(bytes: text.utf8)
+    }
+
+    /// True when the bytes are a JSON number as written (no leading zeros, no `+`).
+    @inlinable
+    public static func isJSONNumber(bytes: some Sequence<UInt8>) -> Bool {
+        var iterator = bytes.makeIterator()
         var byte = iterator.next()
         if byte == 0x2D { byte = iterator.next() }
         guard let first = byte, first >= 0x30, first <= 0x39 else { return false }

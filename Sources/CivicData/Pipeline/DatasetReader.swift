@@ -232,7 +232,7 @@ public final class DatasetReader {
     /// The dataset a header is, and its schema: the one named in `options`, else the one recognised, else — no
     /// standard dataset fits — a generic dataset of the file's own columns (a readable table is never refused).
     private static func recognize(header: CSVRow, name: String, values: ValueSample, options: ReadOptions) throws -> (Recognition, Schema) {
-        let recognizer = Recognizer(catalog: options.catalog)
+        let recognizer = Recognizer.shared(for: options.catalog)
         let recognized =
             try options.dataset.flatMap { $0 == GenericSchema.id ? nil : try recognizer.recognize(header: header.cells, declaredDataset: $0) }
             ?? (options.dataset == nil ? recognizer.recognize(header: header.cells, fileName: name, values: values) : nil)

@@ -5,6 +5,10 @@ public struct SchemaCatalog: Sendable {
     /// Schemas in dataset-number order (the bundled ones; datasets a merged folder adds come after them).
     public let schemas: [Schema]
     private let byID: [String: Schema]
+    /// Names this catalog value (and its copies) for what is derived from it once (`Recognizer.shared`).
+    let identity = Identity()
+
+    final class Identity: Sendable {}
 
     public init(schemas: [Schema]) {
         self.schemas = schemas

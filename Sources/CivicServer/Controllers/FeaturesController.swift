@@ -242,7 +242,9 @@ struct FeaturesController: Sendable {
             filters: query.filters,
             sortBy: query.sortBy,
             limit: query.limit,
-            offset: query.offset
+            offset: query.offset,
+            // GeoJSON copies the stored values' JSON; CSV needs them decoded.
+            valuesAsJSON: query.format != "csv"
         )
         let renderer = FeatureRenderer(collection)
         if query.format == "csv" {
