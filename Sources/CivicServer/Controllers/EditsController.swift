@@ -289,7 +289,7 @@ struct EditsController: Sendable {
         links.append(link(base + "/changes?since=\(page.next)&limit=\(limit)", "next", "application/json", "the changes after these"))
         links.append(link(base, "collection", "application/json", collection.title))
         JSONBytes.appendASCII(#","links":"#, to: &out)
-        out.append(contentsOf: try JSONSerialization.data(withJSONObject: links, options: [.withoutEscapingSlashes]))
+        appendLinks(links, to: &out)
         out.append(0x7D)
         return Payload(bytes: out, contentType: "application/json")
     }

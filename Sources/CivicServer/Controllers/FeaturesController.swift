@@ -308,7 +308,7 @@ struct FeaturesController: Sendable {
             )
         }
         JSONBytes.appendASCII(#","links":"#, to: &out)
-        out.append(contentsOf: try JSONSerialization.data(withJSONObject: links, options: [.withoutEscapingSlashes]))
+        appendLinks(links, to: &out)
         JSONBytes.appendASCII(#","features":["#, to: &out)
         let points: [(Double, Double)?]? =
             query.crs.isStorage
@@ -465,4 +465,25 @@ struct FeaturesController: Sendable {
 
 func link(_ href: String, _ rel: String, _ type: String, _ title: String) -> [String: Any] {
     ["href": href, "rel": rel, "type": type, "title": title]
+}
+
+/// Links (as `link` makes them) written as a JSON array straight into a page's bytes: Foundation's
+/// JSONSerialization of these few objects was 12 % of an uncached items page (perf).
+func appendLinks(_ links: [[String: Any]], to out: inout [UInt8]) {
+    out.append(0x5B)
+    for (index, link) in links.enumerated() {
+        if index > 0 { out.append(0x2C) }
+        out.append(0x7B)
+        var first = true
+        for key in ["href", "rel", "type", "title"] {
+            guard let value = link[key] as? String else { continue }
+            if !first { out.append(0x2C) }
+            first = false
+            JSONBytes.appendString(key, to: &out)
+            out.append(0x3A)
+            JSONBytes.appendString(value, to: &out)
+        }
+        out.append(0x7D)
+    }
+    out.append(0x5D)
 }
