@@ -166,12 +166,8 @@ struct RecordEditor {
         over existing: Store.RecordRow?,
         _ db: Database
     ) throws -> EditedRecord {
-        var json: [UInt8] = [0x5B]
-        for (index, value) in values.enumerated() {
-            if index > 0 { json.append(0x2C) }
-            JSONBytes.appendString(value, to: &json)
-        }
-        json.append(0x5D)
+        var json: [UInt8] = []
+        StoredValues.append(values, to: &json)
         let text = String(decoding: json, as: UTF8.self)
         let point: (Double, Double)? = if let longitude, let latitude { (longitude, latitude) } else { nil }
         let key: Int64

@@ -9,6 +9,16 @@ enum StoredValues {
         var description: String { "stored values are not a JSON array of strings (byte \(offset))" }
     }
 
+    /// Appends values as the store keeps them: a JSON array of strings (what `decode` reads back).
+    static func append(_ values: [String], to out: inout [UInt8]) {
+        out.append(0x5B)
+        for index in values.indices {
+            if index > 0 { out.append(0x2C) }
+            JSONBytes.appendString(values[index], to: &out)
+        }
+        out.append(0x5D)
+    }
+
     static func decode(_ text: String) throws -> [String] {
         var text = text
         return try text.withUTF8 { try decode($0) }

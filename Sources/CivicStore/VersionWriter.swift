@@ -364,13 +364,7 @@ struct RecordInserter {
             }
         }
         json.removeAll(keepingCapacity: true)
-        json.append(0x5B)
-        let values = record.values
-        for index in values.indices {
-            if index > 0 { json.append(0x2C) }
-            JSONBytes.appendString(values[index], to: &json)
-        }
-        json.append(0x5D)
+        StoredValues.append(record.values, to: &json)
         let featureKey = Store.featureKey(version: key, seq: totals.records)
         try insertFeature.insert(
             key: featureKey,

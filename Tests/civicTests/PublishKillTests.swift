@@ -30,6 +30,25 @@ import FoundationNetworking
         return answer.withLock { $0 }
     }
 
+    /// `civic serve` on a random port over `data` and the store at `store`, once it answers /health.
+    static func serve(data: URL, store: String, round: Int) throws -> (Process, URL) {
+        let port = Int.random(in: 20_000...40_000)
+        let process = Process()
+        process.executableURL = CommandTests.binary
+        process.arguments = ["serve", "--data", data.path, "--db", store, "--port", String(port), "--log-level", "critical"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let base = URL(string: "http://127.0.0.1:\(port)")!
+        var up = false
+        for _ in 0..<100 where !up {
+            up = send(base.appendingPathComponent("health"))?.0 == 200
+            if !up { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        #expect(up, "round \(round): the server did not start")
+        return (process, base)
+    }
+
     @Test func killNineDuringPublishesLeavesWholeReleases() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civic-publish-kill-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -47,20 +66,7 @@ import FoundationNetworking
         var killed = 0
         var publishes = 0
         for round in 0..<12 {
-            let port = Int.random(in: 20_000...40_000, using: &generator)
-            let process = Process()
-            process.executableURL = CommandTests.binary
-            process.arguments = ["serve", "--data", data.path, "--db", path, "--port", String(port), "--log-level", "critical"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let base = URL(string: "http://127.0.0.1:\(port)")!
-            var up = false
-            for _ in 0..<100 where !up {
-                up = Self.send(base.appendingPathComponent("health"))?.0 == 200
-                if !up { Thread.sleep(forTimeInterval: 0.05) }
-            }
-            #expect(up, "round \(round): the server did not start")
+            let (process, base) = try Self.serve(data: data, store: path, round: round)
             // Upload and publish on a thread of their own until the kill.
             let client = Thread {
                 var index = round
@@ -120,20 +126,7 @@ import FoundationNetworking
         var acknowledged = 0
         var edited: String?
         for round in 0..<10 {
-            let port = Int.random(in: 20_000...40_000, using: &generator)
-            let process = Process()
-            process.executableURL = CommandTests.binary
-            process.arguments = ["serve", "--data", data.path, "--db", path, "--port", String(port), "--log-level", "critical"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let base = URL(string: "http://127.0.0.1:\(port)")!
-            var up = false
-            for _ in 0..<100 where !up {
-                up = Self.send(base.appendingPathComponent("health"))?.0 == 200
-                if !up { Thread.sleep(forTimeInterval: 0.05) }
-            }
-            #expect(up, "round \(round): the server did not start")
+            let (process, base) = try Self.serve(data: data, store: path, round: round)
             // The first start loads the data folder in the background: wait for the collection.
             for _ in 0..<200 where edited == nil {
                 if let (status, body) = Self.send(URL(string: "\(base)/collections/aed-edit/items?limit=1")!), status == 200,
