@@ -52,6 +52,7 @@ bench:
 	bench/xlsx/run.sh
 	bench/geojson/run.sh
 	bench/publish/run.sh
+	bench/pages/run.sh
 	bench/server/run.sh
 	bench/load/run.sh
 
