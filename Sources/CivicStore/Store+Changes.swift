@@ -391,6 +391,72 @@ extension Store: RecordStore {
         try editor.finish(touchingDates: log, db)
     }
 
+    /// The diff between two releases of one version, from the edits logged between them: each record's state at
+    /// `from` (before its first change after it) against its state at `to` (after its last change up to it).
+    static func diffFromLog(_ dataset: String, version: Int64, from: Release, to: Release, _ db: Database) throws -> ReleaseDiff {
+        let (low, high) = from.number < to.number ? (from.number, to.number) : (to.number, from.number)
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT feature_id, kind, before, after FROM change
+                WHERE dataset_id = ? AND version = ? AND inplace = 1 AND release > ? AND release <= ? ORDER BY seq
+                """,
+            arguments: [dataset, version, low, high]
+        )
+        var order: [String] = []
+        var states: [String: (then: String?, now: String?)] = [:]
+        for row in rows {
+            let id: String = row["feature_id"]
+            let after: String? = Change.Kind(rawValue: row["kind"]) == .delete ? nil : row["after"]
+            if let known = states[id] {
+                states[id] = (known.then, after)
+            } else {
+                let before: String? = Change.Kind(rawValue: row["kind"]) == .create ? nil : row["before"]
+                states[id] = (before, after)
+                order.append(id)
+            }
+        }
+        let columns = try Store.columns(of: version, db)
+        var diff = ReleaseDiff(
+            from: from.number,
+            to: to.number,
+            addedCount: 0,
+            removedCount: 0,
+            changedCount: 0,
+            added: [],
+            removed: [],
+            changed: [],
+            unchanged: 0,
+            columnsAdded: [],
+            columnsRemoved: []
+        )
+        let forward = from.number < to.number
+        for id in order.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            guard let state = states[id] else { continue }
+            let (old, new) = forward ? (state.then, state.now) : (state.now, state.then)
+            switch (old, new) {
+            case (nil, nil):
+                continue
+            case (nil, .some):
+                diff.addedCount += 1
+                if diff.added.count < ReleaseDiff.listed { diff.added.append(id) }
+            case (.some, nil):
+                diff.removedCount += 1
+                if diff.removed.count < ReleaseDiff.listed { diff.removed.append(id) }
+            case (.some(let a), .some(let b)):
+                let before = try StoredValues.decode(a)
+                let after = try StoredValues.decode(b)
+                let fields = columns.indices.filter { (($0 < before.count ? before[$0] : "") != ($0 < after.count ? after[$0] : "")) }
+                    .map { columns[$0] }
+                if fields.isEmpty { continue }
+                diff.changedCount += 1
+                if diff.changed.count < ReleaseDiff.listed { diff.changed.append(.init(id: id, fields: fields)) }
+            }
+        }
+        diff.unchanged = max(0, to.recordCount - diff.addedCount - diff.changedCount)
+        return diff
+    }
+
     /// True when the version was edited in place after release `number`.
     static func hasEdits(_ dataset: String, version: Int64, after number: Int, _ db: Database) throws -> Bool {
         try Bool.fetchOne(

@@ -127,6 +127,10 @@ extension Store: ReleaseStore {
                     throw StoreError(code: .conflict, message: "the records of release \(release.number) of \(dataset) are no longer kept")
                 }
             }
+            // Releases of one version (record edits change it where it is): what the log says changed between them.
+            if earlier.version == later.version {
+                return try Store.diffFromLog(dataset, version: later.version, from: earlier, to: later, db)
+            }
             let oldColumns = try Store.columns(of: earlier.version, db)
             let newColumns = try Store.columns(of: later.version, db)
             let shared = newColumns.enumerated().compactMap { index, name in oldColumns.firstIndex(of: name).map { (name, $0, index) } }

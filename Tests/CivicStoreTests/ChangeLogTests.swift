@@ -113,6 +113,12 @@ import Testing
         #expect(changes.map(\.kind) == [.update, .create, .delete] && changes.map(\.release) == [2, 3, 3])
         #expect(changes[0].before == before.values && changes[0].after == values)
         #expect(try store.auditLog(limit: 1, before: nil).first?.detail == "create 0000001000, delete 0000000003")
+        // Releases of one version: their diff is what the log says changed between them.
+        let edited = try store.diff(Self.id, from: 1, to: 2)
+        #expect(edited.changed == [ReleaseDiff.Changed(id: "0000000001", fields: ["設置位置"])] && edited.addedCount == 0 && edited.unchanged == 81)
+        let both = try store.diff(Self.id, from: 1, to: 3)
+        #expect(both.added == ["0000001000"] && both.removed == ["0000000003"] && both.changed.map(\.id) == ["0000000001"])
+        #expect(try store.diff(Self.id, from: 3, to: 1).removed == ["0000001000"])
         #expect(try store.integrityCheck() == "ok")
     }
 
