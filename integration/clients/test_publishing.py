@@ -201,3 +201,35 @@ def test_expect_100_continue_is_answered_before_the_body():
         while b"\r\n\r\n" not in final:
             final += connection.recv(65536)
         assert final.decode("latin-1").startswith("HTTP/1.1 201"), final[:200]
+
+
+def test_ten_thousand_refused_edits_in_a_loop_change_nothing():
+    """10,000 hostile edits in a loop on one keep-alive connection — malformed JSON, merge patches of unknown
+    properties or objects, a stale If-Match, a wrong content type, ids with path characters, invalid values the
+    pipeline refuses — each a clear 4xx, and neither the record nor the change feed moves."""
+    item = f"{BASE}/collections/{COLLECTION}/items/0000000001"
+    before = requests.get(item, timeout=10)
+    since = cursor()
+    json_type = {"Content-Type": "application/merge-patch+json"}
+    cases = [
+        (item, "PATCH", json_type, b'{"properties": {', 400),
+        (item, "PATCH", json_type, json.dumps({"properties": {"色": "赤"}}).encode(), 400),
+        (item, "PATCH", json_type, json.dumps({"properties": {"名称": {"a": 1}}}).encode(), 400),
+        (item, "PATCH", {**json_type, "If-Match": '"stale"'}, json.dumps({"properties": {"備考": "x"}}).encode(), 412),
+        (item, "PATCH", {"Content-Type": "text/plain"}, b"x", 415),
+        (f"{BASE}/collections/{COLLECTION}/items/..%2F..%2Fetc", "DELETE", {}, b"", 404),
+        (item, "PUT", json_type, json.dumps({"id": "0000000002", "properties": {}}).encode(), 400),
+    ]
+    invalid_value = (item, "PATCH", json_type, json.dumps({"properties": {"全国地方公共団体コード": "222128"}}).encode(), 400)
+    statuses = {}
+    with requests.Session() as session:
+        session.headers["Authorization"] = f"Bearer {PUBLISHER}"
+        for index in range(10_000):
+            url, method, headers, body, expected = invalid_value if index % 100 == 99 else cases[index % len(cases)]
+            response = session.request(method, url, headers=headers, data=body, timeout=30)
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            assert response.status_code == expected, (index, method, body[:60], response.status_code, response.text[:200])
+    assert sum(statuses.values()) == 10_000 and all(400 <= status < 500 for status in statuses)
+    after = requests.get(item, timeout=10)
+    assert after.headers["ETag"] == before.headers["ETag"] and after.json() == before.json()
+    assert cursor() == since
