@@ -22,6 +22,9 @@ public final class Store: Sendable {
     private let ownsReportsDirectory: Bool
     /// Decoded schemas by version key.
     private let schemas = Mutex<[Int64: Schema]>([:])
+    /// Counts of matching records (a box, filters) by query and by the state of the versions counted (`count`):
+    /// paging through a box recounted every feature in it for each page.
+    private let counts = Mutex<[String: Int]>([:])
 
     /// Opens (or creates) the store at `path`, and recovers it: versions left loading by a crash are dropped.
     public init(path: String) throws {
@@ -265,9 +268,7 @@ public final class Store: Sendable {
             if boxes.isEmpty && filters.isEmpty {
                 total = selector.members.reduce(0) { $0 + $1.recordCount }
             } else {
-                total =
-                    try Int.fetchOne(db, sql: "\(prefix)SELECT COUNT(*) FROM \(from) WHERE \(whereClause)", arguments: StatementArguments(arguments))
-                    ?? 0
+                total = try count("\(prefix)SELECT COUNT(*) FROM \(from) WHERE \(whereClause)", arguments, of: selector, db)
             }
             let rows = try Row.fetchAll(
                 db,
@@ -362,8 +363,7 @@ public final class Store: Sendable {
         let rank = Store.rank(selector, column: "p.version")
         let versions = selector.datasetsByVersion
         return try read { db in
-            let total =
-                try Int.fetchOne(db, sql: "\(prefix)SELECT COUNT(*) FROM \(from) WHERE \(condition)", arguments: StatementArguments(arguments)) ?? 0
+            let total = try count("\(prefix)SELECT COUNT(*) FROM \(from) WHERE \(condition)", arguments, of: selector, db)
             let keys = try Int64.fetchAll(
                 db,
                 sql: "\(prefix)SELECT p.key FROM \(from) WHERE \(condition) ORDER BY \(rank), p.key LIMIT ? OFFSET ?",
@@ -506,6 +506,29 @@ public final class Store: Sendable {
         } catch {
             throw StoreError(code: .query, message: "the report of \(id) is missing (\(dataset.reportFile))", cause: error)
         }
+    }
+
+    /// `COUNT(*)` of a query over the selection's versions, from the cache when none of their records has changed
+    /// since it was counted: the versions (a switch makes new ones) and the last change logged on them (every edit
+    /// logs one), read in this snapshot.
+    func count(_ sql: String, _ arguments: [any DatabaseValueConvertible], of selector: CollectionSelector, _ db: Database) throws -> Int {
+        let datasets = selector.members.map(\.datasetID)
+        let last =
+            try Int64.fetchOne(
+                db,
+                sql:
+                    "SELECT MAX(seq) FROM change WHERE dataset_id IN (\(Array(repeating: "?", count: datasets.count).joined(separator: ", "))) AND live = 1",
+                arguments: StatementArguments(datasets)
+            ) ?? 0
+        let state = selector.members.map { String($0.version) }.joined(separator: ",") + "@\(last)"
+        let key = state + "\u{1}" + sql + "\u{1}" + arguments.map { "\($0.databaseValue)" }.joined(separator: "\u{1}")
+        if let known = counts.withLock({ $0[key] }) { return known }
+        let value = try Int.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) ?? 0
+        counts.withLock { cache in
+            if cache.count >= 4096 { cache.removeAll() }
+            cache[key] = value
+        }
+        return value
     }
 
     /// `PRAGMA integrity_check`: "ok" when the database file is sound.

@@ -89,6 +89,16 @@ import Testing
         #expect(result.release.number == 2 && result.release.state == .live && result.release.note == "設置位置の訂正")
         #expect(try store.releases(of: Self.id).map(\.state) == [.live, .superseded])
         #expect(try store.record(Self.id, id: "0000000001", in: .live) == after)
+        // The box the new record goes into, counted (and the count cached) before.
+        let box = StoredDataset.Envelope(minX: 138.29, minY: 34.89, maxX: 138.31, maxY: 34.91)
+        let empty = try store.features(
+            in: .dataset(try #require(try store.dataset(id: Self.id))),
+            bbox: box,
+            filters: [0: "222127"],
+            limit: 10,
+            offset: 0
+        )
+        #expect(empty.numberMatched == 0)
         // A new record (its ID from its values) and a deleted one: counts follow, pages in file order have no gap.
         var created = try Self.changed(store, "0000000003", "ID", "0000001000")
         created[3] = "新しい施設"
@@ -106,9 +116,9 @@ import Testing
         #expect(dataset.recordCount == 82 && dataset.featureCount == 82)
         let ids = try Self.pagedIDs(store)
         #expect(ids.count == 82 && Set(ids).count == 82 && ids.last == "0000001000" && !ids.contains("0000000003"))
-        // The new point is found by a box; the deleted one is not.
-        let box = StoredDataset.Envelope(minX: 138.29, minY: 34.89, maxX: 138.31, maxY: 34.91)
+        // The new point is found by a box (the cached count of before is not used); the deleted one is not.
         #expect(try store.features(in: .dataset(dataset), bbox: box, limit: 10, offset: 0).features.map(\.featureID) == ["0000001000"])
+        #expect(try store.features(in: .dataset(dataset), bbox: box, filters: [0: "222127"], limit: 10, offset: 0).numberMatched == 1)
         let changes = try Self.allChanges(store, since: cursor)
         #expect(changes.map(\.kind) == [.update, .create, .delete] && changes.map(\.release) == [2, 3, 3])
         #expect(changes[0].before == before.values && changes[0].after == values)
