@@ -43,7 +43,7 @@ struct Catalogue: Sendable {
     init(datasets: [StoredDataset], failures: [String: String] = [:]) {
         self.datasets = datasets
         self.failures = failures
-        loadedAt = datasets.compactMap { ISO8601DateFormatter().date(from: $0.loadedAt) }.max() ?? Date()
+        loadedAt = datasets.compactMap { Store.date($0.loadedAt) }.max() ?? Date()
         var collections: [Collection] = []
         for dataset in datasets {
             // The schema the dataset was loaded with decides its ID column (not the bundled one: a user's may differ).

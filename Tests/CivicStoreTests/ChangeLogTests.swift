@@ -266,6 +266,22 @@ import Testing
         #expect(try Self.allChanges(store).count == before + 2)
     }
 
+    /// The store's times are written by hand (RFC 3339 UTC, milliseconds) and read back, as ISO8601DateFormatter does.
+    @Test func timestampsRoundTrip() throws {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        for seconds in [0.0, 1_733_450_000.123, 1_780_000_000.999, 951_782_400.5, 4_102_444_799.001] {
+            let date = Date(timeIntervalSince1970: seconds)
+            let text = Store.timestamp(date)
+            #expect(text == formatter.string(from: date), "\(seconds)")
+            let back = try #require(Store.date(text))
+            #expect(abs(back.timeIntervalSince1970 - (seconds * 1000).rounded() / 1000) < 0.0001, "\(text)")
+        }
+        #expect(Store.date("2026-12-01T10:20:30Z") == ISO8601DateFormatter().date(from: "2026-12-01T10:20:30Z"))
+        #expect(Store.date("2026-12-01T10:20:30+09:00") == ISO8601DateFormatter().date(from: "2026-12-01T10:20:30+09:00"))
+        #expect(Store.date("not a time") == nil)
+    }
+
     @Test func garbageCollectionKeepsVersionsNotReleases() throws {
         let folder = try Loading.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

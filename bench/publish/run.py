@@ -118,8 +118,10 @@ def patch_under_readers(base, token, count):
 def start(civic, data, db, port):
     process = subprocess.Popen([civic, "serve", "--data", data, "--db", db, "--port", str(port), "--log-level", "critical"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(600):
-        if request(f"http://127.0.0.1:{port}/health", timeout=2)[0] == 200:
+    # /health answers at once; the data folder loads in the background until it says "loading": false.
+    for _ in range(1200):
+        status, body = request(f"http://127.0.0.1:{port}/health", timeout=2)
+        if status == 200 and not json.loads(body).get("loading"):
             return process
         time.sleep(0.05)
     process.kill()
