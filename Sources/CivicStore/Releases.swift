@@ -97,6 +97,37 @@ public struct ReleaseDiff: Sendable, Equatable, Codable {
 
     /// How many IDs each list holds at most.
     public static let listed = 1000
+
+    /// No differences yet, between `from` and `to`.
+    init(from: Int, to: Int, columnsAdded: [String] = [], columnsRemoved: [String] = []) {
+        self.from = from
+        self.to = to
+        addedCount = 0
+        removedCount = 0
+        changedCount = 0
+        added = []
+        removed = []
+        changed = []
+        unchanged = 0
+        self.columnsAdded = columnsAdded
+        self.columnsRemoved = columnsRemoved
+    }
+
+    /// Counts a record added, removed or changed, listing its ID among the first `listed`.
+    mutating func noteAdded(_ id: String) {
+        addedCount += 1
+        if added.count < ReleaseDiff.listed { added.append(id) }
+    }
+
+    mutating func noteRemoved(_ id: String) {
+        removedCount += 1
+        if removed.count < ReleaseDiff.listed { removed.append(id) }
+    }
+
+    mutating func noteChanged(_ id: String, fields: [String]) {
+        changedCount += 1
+        if changed.count < ReleaseDiff.listed { changed.append(Changed(id: id, fields: fields)) }
+    }
     /// Columns only in the later release, and only in the earlier one.
     public var columnsAdded: [String]
     public var columnsRemoved: [String]

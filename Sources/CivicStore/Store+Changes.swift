@@ -417,19 +417,7 @@ extension Store: RecordStore {
             }
         }
         let columns = try Store.columns(of: version, db)
-        var diff = ReleaseDiff(
-            from: from.number,
-            to: to.number,
-            addedCount: 0,
-            removedCount: 0,
-            changedCount: 0,
-            added: [],
-            removed: [],
-            changed: [],
-            unchanged: 0,
-            columnsAdded: [],
-            columnsRemoved: []
-        )
+        var diff = ReleaseDiff(from: from.number, to: to.number)
         let forward = from.number < to.number
         for id in order.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             guard let state = states[id] else { continue }
@@ -438,19 +426,15 @@ extension Store: RecordStore {
             case (nil, nil):
                 continue
             case (nil, .some):
-                diff.addedCount += 1
-                if diff.added.count < ReleaseDiff.listed { diff.added.append(id) }
+                diff.noteAdded(id)
             case (.some, nil):
-                diff.removedCount += 1
-                if diff.removed.count < ReleaseDiff.listed { diff.removed.append(id) }
+                diff.noteRemoved(id)
             case (.some(let a), .some(let b)):
                 let before = try StoredValues.decode(a)
                 let after = try StoredValues.decode(b)
                 let fields = columns.indices.filter { (($0 < before.count ? before[$0] : "") != ($0 < after.count ? after[$0] : "")) }
                     .map { columns[$0] }
-                if fields.isEmpty { continue }
-                diff.changedCount += 1
-                if diff.changed.count < ReleaseDiff.listed { diff.changed.append(.init(id: id, fields: fields)) }
+                if !fields.isEmpty { diff.noteChanged(id, fields: fields) }
             }
         }
         diff.unchanged = max(0, to.recordCount - diff.addedCount - diff.changedCount)

@@ -137,13 +137,6 @@ extension Store: ReleaseStore {
             var result = ReleaseDiff(
                 from: from,
                 to: to,
-                addedCount: 0,
-                removedCount: 0,
-                changedCount: 0,
-                added: [],
-                removed: [],
-                changed: [],
-                unchanged: 0,
                 columnsAdded: newColumns.filter { !oldColumns.contains($0) },
                 columnsRemoved: oldColumns.filter { !newColumns.contains($0) }
             )
@@ -158,12 +151,10 @@ extension Store: ReleaseStore {
             func precedes(_ x: String, _ y: String) -> Bool { x.utf8.lexicographicallyPrecedes(y.utf8) }
             while a != nil || b != nil {
                 if let left = a, b == nil || precedes(left.id, b!.id) {
-                    result.removedCount += 1
-                    if result.removed.count < ReleaseDiff.listed { result.removed.append(left.id) }
+                    result.noteRemoved(left.id)
                     a = try old.next().map { ($0[0], $0[1]) }
                 } else if let right = b, a == nil || precedes(right.id, a!.id) {
-                    result.addedCount += 1
-                    if result.added.count < ReleaseDiff.listed { result.added.append(right.id) }
+                    result.noteAdded(right.id)
                     b = try new.next().map { ($0[0], $0[1]) }
                 } else if let left = a, let right = b {
                     if left.vals.utf8.elementsEqual(right.vals.utf8) && oldColumns == newColumns {
@@ -177,8 +168,7 @@ extension Store: ReleaseStore {
                         if fields.isEmpty {
                             result.unchanged += 1
                         } else {
-                            result.changedCount += 1
-                            if result.changed.count < ReleaseDiff.listed { result.changed.append(.init(id: left.id, fields: fields)) }
+                            result.noteChanged(left.id, fields: fields)
                         }
                     }
                     a = try old.next().map { ($0[0], $0[1]) }

@@ -128,6 +128,19 @@ def start(civic, data, db, port):
     sys.exit("the server did not start")
 
 
+def kill_during(civic, data, db, client, latest):
+    """Starts the server, runs `client(port)` on a thread, kills the server with SIGKILL 0.05 to `latest` s later, and
+    waits for the client to see it go."""
+    port = random.randint(20000, 40000)
+    server = start(civic, data, db, port)
+    thread = threading.Thread(target=client, args=(port,), daemon=True)
+    thread.start()
+    time.sleep(random.uniform(0.05, latest))
+    server.send_signal(signal.SIGKILL)
+    server.wait()
+    thread.join(timeout=5)
+
+
 def check(db):
     """The store after a crash, read as a restarted server would (read-only: the server recovers, this only checks)."""
     connection = sqlite3.connect(db)
@@ -221,12 +234,10 @@ def main():
         # kill -9 during record edits.
         edit_kills, edits_acknowledged, edit_bad = 0, 0, []
         for round_number in range(args.edit_kills):
-            port = random.randint(20000, 40000)
-            server = start(args.civic, data, db, port)
-            url = f"http://127.0.0.1:{port}/collections/aed-bench/items"
             state = {"acknowledged": None, "sent": None, "count": 0}
 
-            def editor():
+            def editor(port):
+                url = f"http://127.0.0.1:{port}/collections/aed-bench/items"
                 index = 0
                 while True:
                     value = f"kill{round_number}-{index}"
@@ -238,13 +249,8 @@ def main():
                     state["count"] += 1
                     index += 1
 
-            thread = threading.Thread(target=editor, daemon=True)
-            thread.start()
-            time.sleep(random.uniform(0.05, 1.0))
-            server.send_signal(signal.SIGKILL)
-            server.wait()
+            kill_during(args.civic, data, db, editor, 1.0)
             edit_kills += 1
-            thread.join(timeout=5)
             edits_acknowledged += state["count"]
             problems, _ = check(db)
             # The record holds the last acknowledged edit, or the one in flight when the server died: never a mix.
@@ -269,12 +275,10 @@ def main():
         killed, publishes, bad = 0, 0, []
         counts = set()
         for round_number in range(args.kills):
-            port = random.randint(20000, 40000)
-            server = start(args.civic, data, db, port)
-            base = f"http://127.0.0.1:{port}/datasets/aed-bench"
             done = {"publishes": 0}
 
-            def client():
+            def client(port):
+                base = f"http://127.0.0.1:{port}/datasets/aed-bench"
                 index = round_number
                 while True:
                     status, answer = upload(f"{base}/releases", token, source if index % 2 == 0 else half_path)
@@ -286,13 +290,8 @@ def main():
                     done["publishes"] += 1
                     index += 1
 
-            thread = threading.Thread(target=client, daemon=True)
-            thread.start()
-            time.sleep(random.uniform(0.05, 1.5))
-            server.send_signal(signal.SIGKILL)
-            server.wait()
+            kill_during(args.civic, data, db, client, 1.5)
             killed += 1
-            thread.join(timeout=5)
             publishes += done["publishes"]
             problems, live = check(db)
             counts.add(live)
