@@ -10,6 +10,24 @@ struct Payload: Sendable {
     var contentType: String
     var headers: HTTPFields = [:]
     var status: HTTPResponse.Status = .ok
+    /// What the bytes are made of, for keeping them in the cache across a record edit (`Delivery.carrying`).
+    var scope: Scope = .everything
+
+    enum Scope: Sendable {
+        /// Anything in the catalogue: dropped at every change.
+        case everything
+        /// These records of one dataset, listed in file order with the dataset's record count: still right after an
+        /// edit of other records of it that changes no count.
+        case records(dataset: String, ids: Set<String>)
+    }
+}
+
+/// What a record edit changed, for the response cache: which records of which dataset, and whether its record count
+/// changed (a record created or deleted).
+struct EditedRecords: Sendable {
+    var dataset: String
+    var ids: Set<String>
+    var countChanged: Bool
 }
 
 /// Sends payloads the way caches and browsers expect: a strong ETag (answering `If-None-Match` with 304),
@@ -23,9 +41,11 @@ final class Delivery: Sendable {
         /// The bytes as NIO sends them, made once (a cached page is not copied again per request).
         let body: ByteBuffer
         let etag: String
+        let scope: Payload.Scope
         let gzipped: Mutex<ByteBuffer?> = Mutex(nil)
 
         init(_ payload: Payload) {
+            scope = payload.scope
             status = payload.status
             contentType = payload.contentType
             headers = payload.headers
@@ -60,6 +80,22 @@ final class Delivery: Sendable {
         lastModified = formatter.string(from: loadedAt)
         self.maximumBytes = maximumBytes
         cacheControl = "public, max-age=\(maxAge)"
+    }
+
+    /// A cache for the catalogue after a record edit: `old`'s entries that the edit leaves right — pages of other
+    /// datasets' records, and of this dataset's records that were not edited when no count changed — carried over;
+    /// the rest (lists of datasets, merged collections, boxes, filters, counts) made again. Each edit otherwise made
+    /// every reader miss at once.
+    convenience init(loadedAt: Date, carrying old: Delivery, after edit: EditedRecords) {
+        self.init(loadedAt: loadedAt, maximumBytes: old.maximumBytes)
+        let kept = old.state.withLock { state in
+            state.order[state.head...].compactMap { key -> (String, Entry)? in
+                guard let entry = state.entries[key], case .records(let dataset, let ids) = entry.scope else { return nil }
+                if dataset != edit.dataset { return (key, entry) }
+                return !edit.countChanged && ids.isDisjoint(with: edit.ids) ? (key, entry) : nil
+            }
+        }
+        for (key, entry) in kept { remember(entry, key: key) }
     }
 
     /// Answers `request` with the payload `make` produces (or the cached one).

@@ -12,7 +12,8 @@ public final class Site: Sendable {
     let store: Store
     let configuration: ServerConfiguration
     let status: LoadStatus
-    private let responder: Mutex<RouterResponder<CivicRequestContext>>
+    /// The routes, and the response cache they answer from.
+    private let responder: Mutex<(routes: RouterResponder<CivicRequestContext>, delivery: Delivery)>
     /// Bumped at each refresh; for tests and logs.
     private let generation = Mutex(0)
     private let hook: RefreshHook
@@ -28,14 +29,15 @@ public final class Site: Sendable {
         self.status = status
         let hook = RefreshHook()
         self.hook = hook
-        responder = Mutex(try Site.routes(configuration: configuration, store: store, status: status, refresh: hook.callAsFunction))
+        responder = Mutex(try Site.routes(configuration: configuration, store: store, status: status, hook: hook))
         hook.site.withLock { $0 = WeakSite(site: self) }
     }
 
-    /// Lets the routes refresh the site they belong to (after a publish) without holding it.
+    /// Lets the routes refresh the site they belong to (after a publish, after a record edit) without holding it.
     final class RefreshHook: Sendable {
         let site = Mutex<WeakSite?>(nil)
         @Sendable func callAsFunction() { try? site.withLock { $0?.site }?.refresh() }
+        @Sendable func edited(_ edit: EditedRecords) { try? site.withLock { $0?.site }?.refresh(after: edit) }
     }
 
     struct WeakSite: Sendable {
@@ -44,7 +46,15 @@ public final class Site: Sendable {
 
     /// Rebuilds the routes from the store's catalogue as it is now.
     public func refresh() throws {
-        let routes = try Site.routes(configuration: configuration, store: store, status: status, refresh: hook.callAsFunction)
+        let routes = try Site.routes(configuration: configuration, store: store, status: status, hook: hook)
+        responder.withLock { $0 = routes }
+        generation.withLock { $0 += 1 }
+    }
+
+    /// Rebuilds the routes after a record edit, keeping the cached responses the edit leaves right.
+    func refresh(after edit: EditedRecords) throws {
+        let old = responder.withLock { $0.delivery }
+        let routes = try Site.routes(configuration: configuration, store: store, status: status, hook: hook, carrying: (old, edit))
         responder.withLock { $0 = routes }
         generation.withLock { $0 += 1 }
     }
@@ -52,16 +62,18 @@ public final class Site: Sendable {
     /// How many times the routes were rebuilt.
     public var refreshes: Int { generation.withLock { $0 } }
 
-    var current: RouterResponder<CivicRequestContext> { responder.withLock { $0 } }
+    var current: RouterResponder<CivicRequestContext> { responder.withLock { $0.routes } }
 
     static func routes(
         configuration: ServerConfiguration,
         store: Store,
         status: LoadStatus,
-        refresh: @escaping @Sendable () -> Void
-    ) throws -> RouterResponder<CivicRequestContext> {
+        hook: RefreshHook,
+        carrying: (Delivery, EditedRecords)? = nil
+    ) throws -> (routes: RouterResponder<CivicRequestContext>, delivery: Delivery) {
+        let refresh = hook.callAsFunction
         let catalogue = Catalogue(datasets: try store.datasets(), failures: status.failureMessages)
-        let delivery = Delivery(loadedAt: catalogue.loadedAt)
+        let delivery = carrying.map { Delivery(loadedAt: catalogue.loadedAt, carrying: $0.0, after: $0.1) } ?? Delivery(loadedAt: catalogue.loadedAt)
         let router = Router(context: CivicRequestContext.self)
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: APIMiddleware())
@@ -114,9 +126,10 @@ public final class Site: Sendable {
             authenticator: authenticator,
             configuration: configuration,
             delivery: delivery,
-            refresh: refresh
+            refresh: refresh,
+            edited: hook.edited
         ).addRoutes(to: router)
-        return router.buildResponder()
+        return (router.buildResponder(), delivery)
     }
 
     /// `/health`: "ok", or "degraded" when the data folder or a dataset failed to load (the last good versions are

@@ -179,6 +179,54 @@ import Testing
         }
     }
 
+    /// An edit keeps the cached pages it leaves right (other records, no count changed) and drops the others: no
+    /// reader ever gets a page without the edit.
+    @Test func cachedPagesFollowEdits() async throws {
+        let fixture = try Fixture()
+        try await fixture.app().test(.router) { client in
+            func page(_ offset: Int) async throws -> (etag: String, body: [String: Any]) {
+                try await client.execute(uri: "/collections/yaizu-aed/items?limit=10&offset=\(offset)", method: .get) { response in
+                    (try #require(response.headers[.eTag]), try Self.json(response))
+                }
+            }
+            let first = try await page(0)
+            let second = try await page(10)
+            let mergedItem = "/collections/aed/items/yaizu-aed/0000000001"
+            let merged = try await client.execute(uri: mergedItem, method: .get) { try #require($0.headers[.eTag]) }
+            try await client.execute(
+                uri: Self.item,
+                method: .patch,
+                headers: Self.headers(fixture.yaizuPublisher),
+                body: ByteBuffer(string: #"{"properties": {"設置位置": "１階ロビー"}}"#)
+            ) { response in
+                #expect(response.status == .ok)
+            }
+            // The page with the record is new; the next one is the same page, still right.
+            let firstAfter = try await page(0)
+            #expect(firstAfter.etag != first.etag)
+            let features = try #require(firstAfter.body["features"] as? [[String: Any]])
+            #expect((features.first?["properties"] as? [String: Any])?["設置位置"] as? String == "１階ロビー")
+            #expect(try await page(10).etag == second.etag)
+            // The merged collection's copy of the record is made again too.
+            try await client.execute(uri: mergedItem, method: .get) { response in
+                #expect(response.headers[.eTag] != merged)
+                let properties = try Self.properties(response)
+                #expect(properties["設置位置"] as? String == "１階ロビー")
+            }
+            // A created record changes the count: every page of the dataset is made again.
+            try await client.execute(
+                uri: "/collections/yaizu-aed/items",
+                method: .post,
+                headers: Self.headers(fixture.yaizuPublisher),
+                body: ByteBuffer(string: #"{"type": "Feature", "properties": {"全国地方公共団体コード": "222127", "ID": "0000001000", "名称": "新設"}}"#)
+            ) { response in
+                #expect(response.status == .created)
+            }
+            let secondAfter = try await page(10)
+            #expect(secondAfter.etag != second.etag && secondAfter.body["numberMatched"] as? Int == 83)
+        }
+    }
+
     @Test func anInvalidRecordIsRefusedWithItsFindings() async throws {
         let fixture = try Fixture()
         try await fixture.app().test(.router) { client in

@@ -18,8 +18,10 @@ struct EditsController: Sendable {
     let authenticator: Authenticator
     let configuration: ServerConfiguration
     let delivery: Delivery
-    /// Rebuilds the site after a live edit (the catalogue, counts and caches change).
+    /// Rebuilds the site after a write (the catalogue, counts and caches change).
     let refresh: @Sendable () -> Void
+    /// Rebuilds it after a live record edit, keeping the cached pages the edit leaves right.
+    let edited: @Sendable (EditedRecords) -> Void
 
     /// The largest record body taken (a feature is a few kilobytes).
     static let maximumBodyBytes = 1 << 20
@@ -120,7 +122,10 @@ struct EditsController: Sendable {
         let result = try ReleasesController.storeCall(invalid: .badRequest) {
             try store.edit(dataset.id, [edit], in: target, by: actor, note: nil)
         }
-        if target == .live { refresh() }
+        if target == .live {
+            let id = result.records.first??.featureID ?? featureID ?? ""
+            edited(EditedRecords(dataset: dataset.id, ids: [id], countChanged: created || operation == .delete))
+        }
         var headers = HTTPFields()
         headers[.cacheControl] = "no-store"
         let base = FeaturesController.baseURL(request, configuration: configuration)

@@ -320,7 +320,12 @@ struct FeaturesController: Sendable {
             renderer.append(feature, to: &out, point: points.map { $0[index] }, shapes: shapes, precision: query.crs.precision)
         }
         JSONBytes.appendASCII("]}", to: &out)
-        return Payload(bytes: out, contentType: "application/geo+json", headers: [.contentCRS: "<\(query.crs.uri)>"])
+        var payload = Payload(bytes: out, contentType: "application/geo+json", headers: [.contentCRS: "<\(query.crs.uri)>"])
+        // A plain page of one dataset's records stays right after an edit of other records that changes no count.
+        if !collection.isMerged, query.bbox == nil, query.filters.isEmpty, query.sortBy.isEmpty, let dataset = collection.datasets.first {
+            payload.scope = .records(dataset: dataset.id, ids: Set(page.features.map(\.featureID)))
+        }
+        return payload
     }
 
     func item(_ request: Request, id: String, featureID: String) throws -> Payload {
@@ -377,7 +382,9 @@ struct FeaturesController: Sendable {
                 columns: dataset.columns
             )
         }
-        return Payload(bytes: out, contentType: "application/geo+json", headers: headers)
+        var payload = Payload(bytes: out, contentType: "application/geo+json", headers: headers)
+        if !collection.isMerged { payload.scope = .records(dataset: feature.datasetID, ids: [feature.featureID]) }
+        return payload
     }
 
     /// The properties clients may filter on, as JSON Schema (OGC API Features Part 3 queryables).
