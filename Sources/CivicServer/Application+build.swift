@@ -33,7 +33,7 @@ public func runServer(configuration: ServerConfiguration) async throws {
     var logger = Logger(label: "civic")
     logger.logLevel = configuration.logLevel
     let store = try configuration.databasePath.map { try Store(path: $0) } ?? Store.inMemory()
-    let catalog = try configuration.schemasDirectory.map { try SchemaCatalog.bundled.merging(directory: $0) } ?? .bundled
+    let catalog = try configuration.schemaCatalog()
     let status = LoadStatus()
     var sync = DataFolderSync(directory: configuration.dataDirectory, store: store, catalog: catalog, status: status, logger: logger)
     sync.catalogDigest = DataFolderSync.digest(ofSchemaFolder: configuration.schemasDirectory)

@@ -427,7 +427,14 @@ public final class Store: Sendable {
         for member in selector.members {
             let first = featureKey(version: member.version, seq: 0)
             let last = featureKey(version: member.version, seq: Int(UInt32.max))
-            guard let count = try Int.fetchOne(db, sql: "SELECT record_count FROM version WHERE key = ?", arguments: [member.version]) else {
+            // The version's count and its last record's key, in one lookup.
+            guard
+                let state = try Row.fetchOne(
+                    db,
+                    sql: "SELECT record_count, (SELECT MAX(key) FROM feature WHERE key BETWEEN ? AND ?) FROM version WHERE key = ?",
+                    arguments: [first, last, member.version]
+                )
+            else {
                 // Replaced and collected under a reader of an old snapshot (a very long download): fail rather than
                 // answer short.
                 throw StoreError(
@@ -435,6 +442,7 @@ public final class Store: Sendable {
                     message: "dataset \(member.datasetID) changed while it was being read (version \(member.version) is gone); ask again"
                 )
             }
+            let count: Int = state[0]
             total += count
             guard features.count < limit else { continue }
             if skip >= count {
@@ -443,7 +451,7 @@ public final class Store: Sendable {
             }
             let versions = [member.version: member.datasetID]
             let wanted = min(limit - features.count, count - skip)
-            let lastKey = try Int64.fetchOne(db, sql: "SELECT MAX(key) FROM feature WHERE key BETWEEN ? AND ?", arguments: [first, last])
+            let lastKey: Int64? = state[1]
             let contiguous = lastKey.map { Int($0 & 0xFFFF_FFFF) + 1 == count } ?? true
             let rows =
                 contiguous

@@ -14,9 +14,6 @@ struct Publishing: Sendable {
     let store: Store
     let configuration: ServerConfiguration
 
-    /// Where a dataset made through the API comes from: no folder (the data folder's sync leaves it alone).
-    static let apiOrigin = VersionMetadata.apiOrigin
-
     // MARK: Uploads
 
     /// A new file in the store's uploads folder, with `ext` as its extension.
@@ -226,7 +223,7 @@ struct Publishing: Sendable {
     /// A new dataset of the standard dataset `standard` with no records yet, live at once (release 1, by `actor`): the
     /// pipeline reads the standard's header alone, so its columns and schema are the ones a file would give.
     func create(_ metadata: VersionMetadata, standard: String, by actor: Actor, note: String?) async throws {
-        let catalog = try configuration.schemasDirectory.map { try SchemaCatalog.bundled.merging(directory: $0) } ?? .bundled
+        let catalog = try configuration.schemaCatalog()
         guard let schema = catalog[standard] else {
             throw APIError.badParameter("\(standard) is not a standard dataset; use one of \(catalog.schemas.map(\.id).joined(separator: ", "))")
         }
