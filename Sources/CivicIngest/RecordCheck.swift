@@ -16,6 +16,12 @@ public enum RecordCheck {
         public var isValid: Bool
     }
 
+    /// The first `count` errors among `findings`, as `field: message; …` (for a refusal's one-line description).
+    public static func errorSummary(_ findings: [Finding], first count: Int) -> String {
+        findings.filter { $0.severity == .error }.prefix(count).map { "\($0.field ?? $0.column ?? "record"): \($0.message)" }
+            .joined(separator: "; ")
+    }
+
     /// Runs `values` (one per column of `columns`) through the pipeline with `options`. `name` names the record in
     /// the findings (`PATCH /collections/x/items/7`).
     public static func check(_ values: [String], columns: [String], options: IngestOptions, name: String) throws -> Checked {

@@ -7,8 +7,8 @@ import Logging
 /// request id) and answered 500 with a message, never a stack trace.
 struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let isCKAN = request.uri.path.hasPrefix("/api/3/action/") || request.uri.path.hasPrefix("/api/action/")
         let path = request.uri.path
+        let isCKAN = path.hasPrefix("/api/3/action/") || path.hasPrefix("/api/action/")
         let supported =
             switch request.method {
             case .get, .options, .head: true

@@ -64,6 +64,18 @@ extension Principal {
         guard let code = dataset.municipalityCode, let owner = Organisation(code) else { return may(role, for: .portal) }
         return may(role, for: owner)
     }
+
+    /// How a write this account may not make is refused.
+    enum WriteRefusal {
+        case forbidden, notFound
+    }
+
+    /// How a write of `dataset` (nil: there is none) this account may not make is answered: forbidden, also for a
+    /// dataset that does not exist — except to the portal's admin (not found) — so that an answer never tells another
+    /// municipality's account what exists. Every write endpoint asks this.
+    func refusal(toWrite dataset: StoredDataset?) -> WriteRefusal {
+        dataset == nil && role == .admin && organisation == .portal ? .notFound : .forbidden
+    }
 }
 
 extension HTTPField.Name {

@@ -110,4 +110,10 @@ struct Catalogue: Sendable {
     }
 
     subscript(id: String) -> Collection? { byID[id] }
+
+    /// The collection `id`, or 404.
+    func collection(_ id: String) throws -> Collection {
+        guard let collection = byID[id] else { throw APIError.notFound("no collection '\(id)'") }
+        return collection
+    }
 }

@@ -105,8 +105,6 @@ public struct RecordEdit: Sendable, Equatable {
 public struct EditResult: Sendable {
     public var release: Release
     public var records: [EditedRecord?]
-    /// The change log's sequence number of the last change written.
-    public var lastChange: Int64
 }
 
 /// One entry of the change log.

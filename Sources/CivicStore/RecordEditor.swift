@@ -25,7 +25,6 @@ struct RecordEditor {
     private var features = 0
     private var extent: StoredDataset.Envelope?
     private var done: [String] = []
-    private(set) var lastChange: Int64 = 0
 
     init(dataset: String, version: Int64, release: Int, live: Bool, actor: Actor, at: String, _ db: Database) throws {
         self.dataset = dataset
@@ -268,6 +267,5 @@ struct RecordEditor {
                 after?.vals, after?.longitude, after?.latitude, after?.geometry, actor.name, at,
             ]
         )
-        lastChange = db.lastInsertedRowID
     }
 }

@@ -50,8 +50,9 @@ extension Store: RecordStore {
             for row in rows.prefix(limit) {
                 let version: Int64 = row["version"]
                 if columnsByVersion[version] == nil {
-                    let text = try String.fetchOne(db, sql: "SELECT columns FROM version WHERE key = ?", arguments: [version])
-                    columnsByVersion[version] = .some(try text.map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) })
+                    // No columns: the version is no longer stored.
+                    let columns = try Store.columns(of: version, db)
+                    columnsByVersion[version] = .some(columns.isEmpty ? nil : columns)
                 }
                 changes.append(
                     Change(
@@ -132,7 +133,7 @@ extension Store: RecordStore {
                 )
             }
             try Store.append(AuditEntry(actor, action: "record.edit", target: "\(dataset)#\(number)", detail: editor.summary), db)
-            return EditResult(release: try Store.existingRelease(dataset, number, db), records: records, lastChange: editor.lastChange)
+            return EditResult(release: try Store.existingRelease(dataset, number, db), records: records)
         }
     }
 

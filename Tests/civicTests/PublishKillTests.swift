@@ -49,6 +49,16 @@ import FoundationNetworking
         return (process, base)
     }
 
+    /// Kills the server with SIGKILL at a random moment in `window` (seconds) and waits for it; true when it was still
+    /// running.
+    static func killNine(_ process: Process, after window: ClosedRange<Double>) -> Bool {
+        Thread.sleep(forTimeInterval: Double.random(in: window))
+        let running = process.isRunning
+        if running { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        return running
+    }
+
     @Test func killNineDuringPublishesLeavesWholeReleases() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civic-publish-kill-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -62,7 +72,6 @@ import FoundationNetworking
         let token = try Store(path: path)
             .createToken(TokenRequest(organisation: .municipality("222127"), role: .publisher, name: "kill test"), by: .commandLine(user: "test"))
             .token
-        var generator = SystemRandomNumberGenerator()
         var killed = 0
         var publishes = 0
         for round in 0..<12 {
@@ -81,12 +90,7 @@ import FoundationNetworking
                 }
             }
             client.start()
-            Thread.sleep(forTimeInterval: Double.random(in: 0.5...4, using: &generator))
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                killed += 1
-            }
-            process.waitUntilExit()
+            if Self.killNine(process, after: 0.5...4) { killed += 1 }
             // The store as a restarted server finds it.
             let counts = try KillTests.check(path)
             let live = try #require(counts["aed-kill"])
@@ -121,7 +125,6 @@ import FoundationNetworking
         let token = try Store(path: path)
             .createToken(TokenRequest(organisation: .municipality("222127"), role: .publisher, name: "kill test"), by: .commandLine(user: "test"))
             .token
-        var generator = SystemRandomNumberGenerator()
         var killed = 0
         var acknowledged = 0
         var edited: String?
@@ -170,12 +173,7 @@ import FoundationNetworking
                 }
             }
             client.start()
-            Thread.sleep(forTimeInterval: Double.random(in: 0.3...2, using: &generator))
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                killed += 1
-            }
-            process.waitUntilExit()
+            if Self.killNine(process, after: 0.3...2) { killed += 1 }
             Thread.sleep(forTimeInterval: 0.2)  // the client sees the connection drop
             let counts = try KillTests.check(path)
             // 164 from the file, plus at most one created record per earlier kill that came before its DELETE.

@@ -43,8 +43,9 @@ def upload(url, token, path, timeout=600):
     return (int(code), body) if code.strip().isdigit() and int(code) > 0 else (None, b"")
 
 
-def request(url, method="GET", token=None, body=None, timeout=600):
-    headers = {"Content-Type": "text/csv"} if body is not None else {}
+def request(url, method="GET", token=None, body=None, timeout=600, headers=None, content_type="text/csv"):
+    """(status, body), or (None, b"") when the server did not answer."""
+    headers = {**({"Content-Type": content_type} if body is not None else {}), **(headers or {})}
     if token:
         headers["Authorization"] = f"Bearer {token}"
     req = urllib.request.Request(url, data=body, method=method, headers=headers)
@@ -62,23 +63,14 @@ EDITED = None
 
 
 def request_json(url, method, token, document, headers=None, timeout=60):
-    """A JSON request (a merge patch); (status, headers, body) as `request`, plus the response headers."""
-    data = json.dumps(document).encode()
-    all_headers = {"Content-Type": "application/merge-patch+json", "Authorization": f"Bearer {token}", **(headers or {})}
-    req = urllib.request.Request(url, data=data, method=method, headers=all_headers)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return None, b""
+    """A merge patch (or other JSON) request; (status, body) as `request`."""
+    return request(url, method, token, json.dumps(document).encode(), timeout, headers, "application/merge-patch+json")
 
 
 def patch_under_readers(base, token, count):
     """`count` PATCHes of one record (each with If-Match), each timed until a plain GET returns the new ETag and the
-    new value, while wrk keeps 32 connections reading the collection's pages (the cache is dropped at every edit,
-    so they are mostly fresh queries). Returns the latencies (s) and wrk's summary line."""
+    new value, while wrk keeps 32 connections reading the collection's pages (an edit drops the cached pages that
+    hold the record). Returns the latencies (s) and wrk's summary line."""
     item = f"{base}/collections/aed-bench/items/{EDITED}"
     lua = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
     lua.write('counter = 0\nrequest = function()\n  counter = counter + 1\n'

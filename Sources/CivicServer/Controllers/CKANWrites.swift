@@ -165,7 +165,7 @@ extension CKANController {
             updated: String(Store.timestamp(Date()).prefix(10)),
             file: "",
             fingerprint: "api:" + UUID().uuidString,
-            origin: Publishing.apiOrigin
+            origin: VersionMetadata.apiOrigin
         )
         do {
             try await publishing.create(metadata, standard: standard, by: actor, note: "package_create")
@@ -193,10 +193,9 @@ extension CKANController {
     private func writable(_ id: String, _ principal: Principal, _ role: Role) throws -> StoredDataset {
         let dataset = try store.dataset(id: id)
         guard let dataset, principal.may(role, write: dataset) else {
-            if dataset == nil && principal.role == .admin && principal.organisation == .portal {
-                throw Failure.notFound("Not found: package '\(id)'")
-            }
-            throw Failure(status: .forbidden, type: "Authorization Error", message: "this token may not change \(id)")
+            throw principal.refusal(toWrite: dataset) == .notFound
+                ? Failure.notFound("Not found: package '\(id)'")
+                : Failure(status: .forbidden, type: "Authorization Error", message: "this token may not change \(id)")
         }
         return dataset
     }
@@ -262,13 +261,15 @@ extension CKANController {
             // The fields given change; the others keep their values (a new record: empty).
             var values = current?.values ?? Array(repeating: "", count: columns.count)
             for (column, value) in given { values[column] = value }
-            let checked: RecordCheckResult
+            let checked: RecordCheck.Checked
             do {
-                checked = try RecordCheckResult(publishing.check(values, columns: columns, of: dataset, name: "datastore_upsert records[\(index)]"))
+                checked = try publishing.check(values, columns: columns, of: dataset, name: "datastore_upsert records[\(index)]")
             } catch let error as APIError {
                 throw Failure.validation("records[\(index)]: \(error.message)")
             }
-            guard checked.valid else { throw Failure.validation("records[\(index)]: \(checked.errors)") }
+            guard checked.isValid else {
+                throw Failure.validation("records[\(index)]: \(RecordCheck.errorSummary(checked.findings, first: 5))")
+            }
             edits.append(
                 RecordEdit(
                     current == nil ? .create : .replace,
@@ -316,24 +317,6 @@ extension CKANController {
             let double = number.doubleValue
             return double.rounded() == double && abs(double) < 1e15 ? String(Int64(double)) : "\(number)"
         default: throw Failure.validation("\(key): text, a number or null")
-        }
-    }
-
-    /// What the pipeline said of one record, in the words a CKAN client reads.
-    struct RecordCheckResult {
-        var values: [String]
-        var longitude: Double?
-        var latitude: Double?
-        var valid: Bool
-        var errors: String
-
-        init(_ checked: RecordCheck.Checked) {
-            values = checked.values
-            longitude = checked.longitude
-            latitude = checked.latitude
-            valid = checked.isValid
-            errors = checked.findings.filter { $0.severity == .error }.prefix(5).map { "\($0.field ?? $0.column ?? "record"): \($0.message)" }
-                .joined(separator: "; ")
         }
     }
 }

@@ -168,9 +168,7 @@ struct EditsController: Sendable {
     }
 
     private func collection(_ context: CivicRequestContext) throws -> Catalogue.Collection {
-        let id = try context.parameters.require("collection")
-        guard let collection = catalogue[id] else { throw APIError.notFound("no collection '\(id)'") }
-        return collection
+        try catalogue.collection(try context.parameters.require("collection"))
     }
 
     /// The request's JSON body (at most `maximumBodyBytes`: 413), of a JSON type (415 otherwise), as a feature.
@@ -206,8 +204,7 @@ struct EditsController: Sendable {
             var description: String
             var findings: [Finding]
         }
-        let errors = findings.filter { $0.severity == .error }
-        let summary = errors.prefix(3).map { "\($0.field ?? $0.column ?? "record"): \($0.message)" }.joined(separator: "; ")
+        let summary = RecordCheck.errorSummary(findings, first: 3)
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.cacheControl] = "no-store"
@@ -229,7 +226,7 @@ struct EditsController: Sendable {
     /// `GET /collections/{id}/changes?since=&limit=`: the records created, updated and deleted (tombstones), oldest
     /// first, each with its sequence number; `next` is the cursor to ask from next.
     private func changes(_ request: Request, id: String) throws -> Payload {
-        guard let collection = catalogue[id] else { throw APIError.notFound("no collection '\(id)'") }
+        let collection = try catalogue.collection(id)
         var since: Int64 = 0
         var limit = 100
         for (name, raw) in request.uri.queryParameters {

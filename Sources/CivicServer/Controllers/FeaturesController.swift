@@ -79,7 +79,7 @@ struct FeaturesController: Sendable {
     }
 
     func collection(_ request: Request, id: String) throws -> Payload {
-        let collection = try find(id)
+        let collection = try catalogue.collection(id)
         if HTMLPages.wanted(request) { return try html(collection, request) }
         return try jsonPayload(describe(collection, base: baseURL(request)))
     }
@@ -226,7 +226,7 @@ struct FeaturesController: Sendable {
     }
 
     func items(_ request: Request, id: String) throws -> Payload {
-        let collection = try find(id)
+        let collection = try catalogue.collection(id)
         let query = try parse(request, collection: collection)
         var selector = collection.selector
         if collection.isMerged, let municipality = query.municipality {
@@ -329,7 +329,7 @@ struct FeaturesController: Sendable {
     }
 
     func item(_ request: Request, id: String, featureID: String) throws -> Payload {
-        let collection = try find(id)
+        let collection = try catalogue.collection(id)
         var crs = OutputCRS(uri: OutputCRS.crs84URI)!
         for (name, rawValue) in request.uri.queryParameters {
             let value = String(rawValue).removingPercentEncoding ?? String(rawValue)
@@ -389,7 +389,7 @@ struct FeaturesController: Sendable {
 
     /// The properties clients may filter on, as JSON Schema (OGC API Features Part 3 queryables).
     func queryables(_ request: Request, id: String) throws -> Payload {
-        let collection = try find(id)
+        let collection = try catalogue.collection(id)
         let schema = collection.datasets.first?.schema
         var properties: [String: Any] = [:]
         for (index, column) in collection.columns.enumerated() {
@@ -424,11 +424,6 @@ struct FeaturesController: Sendable {
         var points = [(Double, Double)?](repeating: nil, count: features.count)
         for (position, (index, _)) in located.enumerated() { points[index] = converted[position] }
         return points
-    }
-
-    func find(_ id: String) throws -> Catalogue.Collection {
-        guard let collection = catalogue[id] else { throw APIError.notFound("no collection '\(id)'") }
-        return collection
     }
 
     func baseURL(_ request: Request) -> String {

@@ -64,7 +64,7 @@ struct ReleasesController: Sendable {
         router.get("/datasets/:dataset/releases") { request, context in
             let id = try context.parameters.require("dataset")
             let (dataset, principal) = try self.visible(id, request)
-            let mayEdit = principal.map { self.may($0, .editor, dataset) } ?? false
+            let mayEdit = principal.map { $0.may(.editor, write: dataset) } ?? false
             let releases = try self.store.releases(of: dataset.id).filter { $0.state != .draft || mayEdit }
             if HTMLPages.wanted(request) { return self.html(self.listPage(dataset, releases, request)) }
             return try self.json(ReleaseList(dataset: dataset.id, releases: releases.map { ReleaseDocument($0) }))
@@ -73,7 +73,7 @@ struct ReleasesController: Sendable {
             let id = try context.parameters.require("dataset")
             let number = try context.parameters.require("number", as: Int.self)
             let (dataset, principal) = try self.visible(id, request)
-            let mayEdit = principal.map { self.may($0, .editor, dataset) } ?? false
+            let mayEdit = principal.map { $0.may(.editor, write: dataset) } ?? false
             guard let release = try self.store.release(of: dataset.id, number: number), release.state != .draft || mayEdit else {
                 throw APIError.notFound("\(id) has no release \(number)")
             }
@@ -85,7 +85,7 @@ struct ReleasesController: Sendable {
             let id = try context.parameters.require("dataset")
             let number = try context.parameters.require("number", as: Int.self)
             let (dataset, principal) = try self.visible(id, request)
-            let mayEdit = principal.map { self.may($0, .editor, dataset) } ?? false
+            let mayEdit = principal.map { $0.may(.editor, write: dataset) } ?? false
             guard let release = try self.store.release(of: dataset.id, number: number), release.state != .draft || mayEdit,
                 let file = try self.store.reportFile(of: dataset.id, number: number), FileManager.default.fileExists(atPath: file)
             else {
@@ -158,17 +158,12 @@ struct ReleasesController: Sendable {
     private func writable(_ id: String, _ request: Request, role: Role) throws -> (StoredDataset, Principal) {
         let principal = try authenticator.require(request)
         let dataset = try store.dataset(id: id)
-        guard let dataset, may(principal, role, dataset) else {
-            if dataset == nil && principal.role == .admin && principal.organisation == .portal {
-                throw APIError.notFound("no dataset \(id)")
-            }
-            throw APIError(.forbidden, code: "Forbidden", "this token may not \(role == .editor ? "upload to" : "publish") \(id)")
+        guard let dataset, principal.may(role, write: dataset) else {
+            throw principal.refusal(toWrite: dataset) == .notFound
+                ? APIError.notFound("no dataset \(id)")
+                : APIError(.forbidden, code: "Forbidden", "this token may not \(role == .editor ? "upload to" : "publish") \(id)")
         }
         return (dataset, principal)
-    }
-
-    private func may(_ principal: Principal, _ role: Role, _ dataset: StoredDataset) -> Bool {
-        principal.may(role, write: dataset)
     }
 
     // MARK: Helpers
