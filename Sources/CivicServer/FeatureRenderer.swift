@@ -7,6 +7,13 @@ import Foundation
 struct FeatureRenderer: Sendable {
     let collection: Catalogue.Collection
     private let keys: [[UInt8]]
+    /// Every column's `"name":` (after a comma but the first) followed by `null`, one after another: `keyEnds[i]` is
+    /// where column i's key ends (its value goes there) and `keyEnds[i] + 4` where its `null` does.
+    private let keyBytes: [UInt8]
+    private let keyStarts: [Int]
+    private let keyEnds: [Int]
+    /// The bytes of all keys with null values: a feature's properties take about this plus its values.
+    var keysLength: Int { keyBytes.count }
 
     init(_ collection: Catalogue.Collection) {
         self.collection = collection
@@ -16,6 +23,19 @@ struct FeatureRenderer: Sendable {
             key.append(0x3A)
             return key
         }
+        var bytes: [UInt8] = []
+        var starts: [Int] = []
+        var ends: [Int] = []
+        for (index, key) in keys.enumerated() {
+            starts.append(bytes.count)
+            if index > 0 { bytes.append(0x2C) }
+            bytes += key
+            ends.append(bytes.count)
+            bytes += Array("null".utf8)
+        }
+        keyBytes = bytes
+        keyStarts = starts
+        keyEnds = ends
     }
 
     /// The id clients use: the feature id, prefixed with the dataset in a merged collection.
@@ -88,49 +108,76 @@ struct FeatureRenderer: Sendable {
 
     /// The properties from the stored JSON array of strings, copied as they are (they were escaped by the same
     /// `JSONBytes.appendString` when stored): "" is null, a numeric column's number is written bare — the bytes the
-    /// decoded values would give, without making a String of each.
+    /// decoded values would give, without making a String of each. Written into a scratch buffer with `memcpy` and
+    /// appended once (an array append per key and value was most of an uncached page's time).
     private func appendProperties(json: [UInt8], datasetID: String, to out: inout [UInt8]) {
-        json.withUnsafeBufferPointer { bytes in
-            let count = bytes.count
-            var index = 0
-            while index < count && bytes[index] != 0x5B { index += 1 }
-            index += 1
-            for column in 0..<keys.count {
-                if column > 0 { out.append(0x2C) }
-                out.append(contentsOf: keys[column])
-                if collection.isMerged && column == keys.count - 1 {
-                    JSONBytes.appendString(datasetID, to: &out)
-                    continue
-                }
-                // The next string literal; none left (fewer values than columns) is null.
-                while index < count && bytes[index] != 0x22 && bytes[index] != 0x5D { index += 1 }
-                guard index < count, bytes[index] == 0x22 else {
-                    JSONBytes.appendASCII("null", to: &out)
-                    continue
-                }
-                let start = index
-                index += 1
-                var escaped = false
-                while index < count && bytes[index] != 0x22 {
-                    if bytes[index] == 0x5C {
-                        escaped = true
-                        index += 2
-                    } else {
+        var merged: [UInt8] = []
+        if collection.isMerged { JSONBytes.appendString(datasetID, to: &merged) }
+        // At most every key with a null, the values as stored, and the dataset id.
+        let bound = keyBytes.count + json.count + merged.count
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { buffer in
+            guard let target = buffer.baseAddress else { return }
+            var written = 0
+            json.withUnsafeBufferPointer { bytes in
+                keyBytes.withUnsafeBufferPointer { keyBuffer in
+                    guard let source = bytes.baseAddress, let keyBase = keyBuffer.baseAddress else { return }
+                    let count = bytes.count
+                    var index = 0
+                    while index < count && source[index] != 0x5B { index += 1 }
+                    index += 1
+                    let columns = keyStarts.count
+                    for column in 0..<columns {
+                        let keyStart = keyStarts[column]
+                        let keyEnd = keyEnds[column]
+                        if collection.isMerged && column == columns - 1 {
+                            (target + written).update(from: keyBase + keyStart, count: keyEnd - keyStart)
+                            written += keyEnd - keyStart
+                            merged.withUnsafeBufferPointer { id in
+                                if let base = id.baseAddress { (target + written).update(from: base, count: id.count) }
+                            }
+                            written += merged.count
+                            continue
+                        }
+                        // The next string literal; none left (fewer values than columns) is null.
+                        while index < count && source[index] != 0x22 && source[index] != 0x5D { index += 1 }
+                        guard index < count, source[index] == 0x22 else {
+                            (target + written).update(from: keyBase + keyStart, count: keyEnd + 4 - keyStart)
+                            written += keyEnd + 4 - keyStart
+                            continue
+                        }
+                        let start = index
                         index += 1
+                        var escaped = false
+                        while index < count && source[index] != 0x22 {
+                            if source[index] == 0x5C {
+                                escaped = true
+                                index += 2
+                            } else {
+                                index += 1
+                            }
+                        }
+                        let end = min(index, count - 1)
+                        index += 1
+                        if end == start + 1 {
+                            (target + written).update(from: keyBase + keyStart, count: keyEnd + 4 - keyStart)
+                            written += keyEnd + 4 - keyStart
+                            continue
+                        }
+                        (target + written).update(from: keyBase + keyStart, count: keyEnd - keyStart)
+                        written += keyEnd - keyStart
+                        if !escaped && collection.numeric[column]
+                            && JSONBytes.isJSONNumber(bytes: UnsafeBufferPointer(start: source + start + 1, count: end - start - 1))
+                        {
+                            (target + written).update(from: source + start + 1, count: end - start - 1)
+                            written += end - start - 1
+                        } else {
+                            (target + written).update(from: source + start, count: end - start + 1)
+                            written += end - start + 1
+                        }
                     }
                 }
-                let end = min(index, count - 1)
-                index += 1
-                if end == start + 1 {
-                    JSONBytes.appendASCII("null", to: &out)
-                } else if !escaped && collection.numeric[column]
-                    && JSONBytes.isJSONNumber(bytes: UnsafeBufferPointer(rebasing: bytes[(start + 1)..<end]))
-                {
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[(start + 1)..<end]))
-                } else {
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...end]))
-                }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<written]))
         }
     }
 

@@ -2,6 +2,7 @@ public import CivicData
 public import CivicGeo
 public import Foundation
 import GRDB
+import GRDBSQLite
 import Synchronization
 
 /// The embedded SQLite store (GRDB): datasets in versions, their records as features with an R*Tree over the points
@@ -270,13 +271,15 @@ public final class Store: Sendable {
             } else {
                 total = try count("\(prefix)SELECT COUNT(*) FROM \(from) WHERE \(whereClause)", arguments, of: selector, db)
             }
-            let rows = try Row.fetchAll(
-                db,
+            let statement = try db.makeStatement(
                 sql:
-                    "\(prefix)SELECT f.version, f.feature_id, f.line, f.lon, f.lat, f.vals, \(Store.shapeColumn("f")) FROM \(from) WHERE \(whereClause) ORDER BY \(order.joined(separator: ", ")) LIMIT ? OFFSET ?",
-                arguments: StatementArguments(arguments + [limit, offset])
+                    "\(prefix)SELECT f.version, f.feature_id, f.line, f.lon, f.lat, f.vals, \(Store.shapeColumn("f")) FROM \(from) WHERE \(whereClause) ORDER BY \(order.joined(separator: ", ")) LIMIT ? OFFSET ?"
             )
-            return FeaturePage(features: try rows.map { try Store.feature(from: $0, versions: versions, json: json) }, numberMatched: total)
+            var features: [StoredFeature] = []
+            try Store.readFeatures(statement, StatementArguments(arguments + [limit, offset]), versions: versions, json: json) { feature, _ in
+                features.append(feature)
+            }
+            return FeaturePage(features: features, numberMatched: total)
         }
     }
 
@@ -370,18 +373,13 @@ public final class Store: Sendable {
                 arguments: StatementArguments(arguments + [limit, offset])
             )
             guard !keys.isEmpty else { return FeaturePage(features: [], numberMatched: total) }
-            let rows = try Row.fetchAll(
-                db,
+            let statement = try db.makeStatement(
                 sql:
-                    "SELECT key, version, feature_id, line, lon, lat, vals, \(Store.shapeColumn("feature")) FROM feature WHERE key IN (\(Array(repeating: "?", count: keys.count).joined(separator: ", ")))",
-                arguments: StatementArguments(keys)
+                    "SELECT version, feature_id, line, lon, lat, vals, \(Store.shapeColumn("feature")), key FROM feature WHERE key IN (\(Array(repeating: "?", count: keys.count).joined(separator: ", ")))"
             )
-            var byKey: [Int64: Row] = [:]
-            for row in rows { byKey[row["key"]] = row }
-            return FeaturePage(
-                features: try keys.compactMap { key in try byKey[key].map { try Store.feature(from: $0, versions: versions, json: json) } },
-                numberMatched: total
-            )
+            var byKey: [Int64: StoredFeature] = [:]
+            try Store.readFeatures(statement, StatementArguments(keys), versions: versions, json: json) { feature, row in byKey[row[7]] = feature }
+            return FeaturePage(features: keys.compactMap { byKey[$0] }, numberMatched: total)
         }
     }
 
@@ -424,17 +422,14 @@ public final class Store: Sendable {
             sql:
                 "SELECT version, feature_id, line, lon, lat, vals, \(shapeColumn("feature")) FROM feature WHERE key >= ? AND key <= ? ORDER BY key LIMIT ? OFFSET ?"
         )
+        // The version's count and its last record's key, in one lookup.
+        let counting = try db.cachedStatement(
+            sql: "SELECT record_count, (SELECT MAX(key) FROM feature WHERE key BETWEEN ? AND ?) FROM version WHERE key = ?"
+        )
         for member in selector.members {
             let first = featureKey(version: member.version, seq: 0)
             let last = featureKey(version: member.version, seq: Int(UInt32.max))
-            // The version's count and its last record's key, in one lookup.
-            guard
-                let state = try Row.fetchOne(
-                    db,
-                    sql: "SELECT record_count, (SELECT MAX(key) FROM feature WHERE key BETWEEN ? AND ?) FROM version WHERE key = ?",
-                    arguments: [first, last, member.version]
-                )
-            else {
+            guard let state = try Row.fetchOne(counting, arguments: [first, last, member.version]) else {
                 // Replaced and collected under a reader of an old snapshot (a very long download): fail rather than
                 // answer short.
                 throw StoreError(
@@ -453,11 +448,15 @@ public final class Store: Sendable {
             let wanted = min(limit - features.count, count - skip)
             let lastKey: Int64? = state[1]
             let contiguous = lastKey.map { Int($0 & 0xFFFF_FFFF) + 1 == count } ?? true
-            let rows =
-                contiguous
-                ? try Row.fetchCursor(statement, arguments: [featureKey(version: member.version, seq: skip), last, wanted])
-                : try Row.fetchCursor(skipping, arguments: [first, last, wanted, skip])
-            while let row = try rows.next() { features.append(try feature(from: row, versions: versions, json: json)) }
+            if contiguous {
+                try readFeatures(statement, [featureKey(version: member.version, seq: skip), last, wanted], versions: versions, json: json) {
+                    feature,
+                    _ in
+                    features.append(feature)
+                }
+            } else {
+                try readFeatures(skipping, [first, last, wanted, skip], versions: versions, json: json) { feature, _ in features.append(feature) }
+            }
             skip = 0
         }
         return FeaturePage(features: features, numberMatched: total)
@@ -607,23 +606,44 @@ public final class Store: Sendable {
         )
     }
 
-    /// A feature from its row; with `json`, its values stay the stored JSON array (`valuesJSON`), undecoded.
-    static func feature(from row: Row, versions: [Int64: String], json: Bool = false) throws -> StoredFeature {
-        let version: Int64 = row["version"]
+    /// Runs a query of features (columns as `feature(from:)` reads them) and hands each to `body` with its row.
+    static func readFeatures(
+        _ statement: Statement,
+        _ arguments: StatementArguments,
+        versions: [Int64: String],
+        json: Bool,
+        _ body: (StoredFeature, Row) throws -> Void
+    ) throws {
+        let rows = try Row.fetchCursor(statement, arguments: arguments)
+        while let row = try rows.next() { try body(try feature(from: row, of: json ? statement : nil, versions: versions), row) }
+    }
+
+    /// A feature from its row (the columns version, feature_id, line, lon, lat, vals, geometry, read by position: a
+    /// name costs a dictionary lookup per column and row); with `json`, its values stay the stored JSON array
+    /// (`valuesJSON`), undecoded: with the statement the row is the current step of, copied from SQLite's own buffer.
+    static func feature(from row: Row, of statement: Statement? = nil, versions: [Int64: String]) throws -> StoredFeature {
+        let version: Int64 = row[0]
         var feature = StoredFeature(
             datasetID: versions[version] ?? "",
-            featureID: row["feature_id"],
-            line: row["line"],
-            longitude: row["lon"],
-            latitude: row["lat"],
+            featureID: row[1],
+            line: row[2],
+            longitude: row[3],
+            latitude: row[4],
             values: [],
-            geometry: row["geometry"]
+            geometry: row[6]
         )
-        if json {
-            let bytes = row.dataNoCopy(named: "vals").map { [UInt8]($0) } ?? []
-            feature.valuesJSON = bytes
+        if let statement {
+            let handle = statement.sqliteStatement
+            // The text first, then its length (SQLite's order: the length is of the text as converted).
+            let text = sqlite3_column_text(handle, 5)
+            let count = Int(sqlite3_column_bytes(handle, 5))
+            if let text, count > 0 {
+                feature.valuesJSON = [UInt8](UnsafeBufferPointer(start: text, count: count))
+            } else {
+                feature.valuesJSON = []
+            }
         } else {
-            feature.values = try StoredValues.decode(row["vals"] as String)
+            feature.values = try StoredValues.decode(row[5] as String)
         }
         return feature
     }

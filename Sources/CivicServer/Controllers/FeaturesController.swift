@@ -269,8 +269,12 @@ struct FeaturesController: Sendable {
 
         let base = baseURL(request)
         let itemsURL = base + "/collections/" + FeaturesController.escape(collection.id) + "/items"
+        let encoded = FeaturesController.encodedQuery(request)
         var out: [UInt8] = []
-        out.reserveCapacity(page.features.count * 1024 + 1024)
+        // Every feature's keys, values and geometry: one allocation for the page.
+        out.reserveCapacity(
+            page.features.reduce(4096) { $0 + renderer.keysLength + ($1.valuesJSON?.count ?? 0) + ($1.geometry?.utf8.count ?? 0) + 256 }
+        )
         JSONBytes.appendASCII(#"{"type":"FeatureCollection","numberMatched":"#, to: &out)
         JSONBytes.appendInteger(page.numberMatched, to: &out)
         JSONBytes.appendASCII(#","numberReturned":"#, to: &out)
@@ -278,9 +282,9 @@ struct FeaturesController: Sendable {
         JSONBytes.appendASCII(#","timeStamp":"#, to: &out)
         JSONBytes.appendString(Date().formatted(.iso8601), to: &out)
         var links: [[String: Any]] = [
-            link(itemsURL + FeaturesController.queryString(request, offset: query.offset), "self", "application/geo+json", "this page"),
+            link(itemsURL + FeaturesController.queryString(encoded, offset: query.offset), "self", "application/geo+json", "this page"),
             link(
-                itemsURL + FeaturesController.queryString(request, offset: query.offset, format: "csv"),
+                itemsURL + FeaturesController.queryString(encoded, offset: query.offset, format: "csv"),
                 "alternate",
                 "text/csv",
                 "this page as CSV"
@@ -290,7 +294,7 @@ struct FeaturesController: Sendable {
         if query.offset + page.features.count < page.numberMatched, !page.features.isEmpty {
             links.append(
                 link(
-                    itemsURL + FeaturesController.queryString(request, offset: query.offset + page.features.count),
+                    itemsURL + FeaturesController.queryString(encoded, offset: query.offset + page.features.count),
                     "next",
                     "application/geo+json",
                     "next page"
@@ -300,7 +304,7 @@ struct FeaturesController: Sendable {
         if query.offset > 0 {
             links.append(
                 link(
-                    itemsURL + FeaturesController.queryString(request, offset: max(0, query.offset - query.limit)),
+                    itemsURL + FeaturesController.queryString(encoded, offset: max(0, query.offset - query.limit)),
                     "prev",
                     "application/geo+json",
                     "previous page"
@@ -440,18 +444,21 @@ struct FeaturesController: Sendable {
         text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#"))) ?? text
     }
 
-    /// The request's query with `offset` (and `f`) replaced, so `next` keeps every filter.
-    static func queryString(_ request: Request, offset: Int, format: String? = nil) -> String {
-        var parts: [String] = []
-        // Names and values as the client meant them (decoded), encoded again so links survive any character.
-        let allowed = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+#?"))
+    /// The request's query parameters as the client meant them (decoded), encoded again so links survive any
+    /// character: each `name=value` with its name, made once per page for all its links.
+    static func encodedQuery(_ request: Request) -> [(name: String, pair: String)] {
         func encode(_ text: Substring) -> String {
             let decoded = String(text).removingPercentEncoding ?? String(text)
-            return decoded.addingPercentEncoding(withAllowedCharacters: allowed) ?? decoded
+            return decoded.addingPercentEncoding(withAllowedCharacters: queryAllowed) ?? decoded
         }
-        for (name, value) in request.uri.queryParameters where name != "offset" && !(format != nil && name == "f") {
-            parts.append("\(encode(name))=\(encode(value))")
-        }
+        return request.uri.queryParameters.map { name, value in (name: String(name), pair: "\(encode(name))=\(encode(value))") }
+    }
+
+    private static let queryAllowed = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+#?"))
+
+    /// The request's query with `offset` (and `f`) replaced, so `next` keeps every filter.
+    static func queryString(_ encoded: [(name: String, pair: String)], offset: Int, format: String? = nil) -> String {
+        var parts = encoded.filter { $0.name != "offset" && !(format != nil && $0.name == "f") }.map(\.pair)
         if let format { parts.append("f=\(format)") }
         parts.append("offset=\(offset)")
         return "?" + parts.joined(separator: "&")
