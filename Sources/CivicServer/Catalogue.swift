@@ -39,6 +39,8 @@ struct Catalogue: Sendable {
     /// The municipalities in code order ("unknown" for datasets without a code).
     var organizations: [Organization]
     private var byID: [String: Collection]
+    /// Each collection's renderer, its property keys encoded once per catalogue rather than once per page.
+    private var renderers: [String: FeatureRenderer]
 
     init(datasets: [StoredDataset], failures: [String: String] = [:]) {
         self.datasets = datasets
@@ -107,6 +109,15 @@ struct Catalogue: Sendable {
         }
         organizations = byCode.values.sorted { $0.code < $1.code }
         byID = Dictionary(uniqueKeysWithValues: collections.map { ($0.id, $0) })
+        renderers = Dictionary(uniqueKeysWithValues: collections.map { ($0.id, FeatureRenderer($0)) })
+    }
+
+    /// The renderer of one of the catalogue's collections (a collection narrowed by a query gets its own).
+    func renderer(_ collection: Collection) -> FeatureRenderer {
+        if let known = renderers[collection.id], known.collection.columns == collection.columns, known.collection.isMerged == collection.isMerged {
+            return known
+        }
+        return FeatureRenderer(collection)
     }
 
     subscript(id: String) -> Collection? { byID[id] }

@@ -26,6 +26,8 @@ public final class Store: Sendable {
     /// Counts of matching records (a box, filters) by query and by the state of the versions counted (`count`):
     /// paging through a box recounted every feature in it for each page.
     private let counts = Mutex<[String: Int]>([:])
+    /// Point indexes of versions read into memory, for boxes (`boxPage`).
+    let grids = PointGrids()
 
     /// Opens (or creates) the store at `path`, and recovers it: versions left loading by a crash are dropped.
     public init(path: String) throws {
@@ -243,6 +245,7 @@ public final class Store: Sendable {
             if filters.isEmpty && sortBy.isEmpty {
                 return try boxPage(
                     selector,
+                    boxes: boxes,
                     prefix: prefix,
                     where: conditions.joined(separator: " AND "),
                     arguments,
@@ -355,6 +358,7 @@ public final class Store: Sendable {
     /// coordinates), then only the page's records are read.
     private func boxPage(
         _ selector: CollectionSelector,
+        boxes: [StoredDataset.Envelope],
         prefix: String,
         where condition: String,
         _ arguments: [any DatabaseValueConvertible],
@@ -366,6 +370,7 @@ public final class Store: Sendable {
         let rank = Store.rank(selector, column: "p.version")
         let versions = selector.datasetsByVersion
         return try read { db in
+            if let page = try gridPage(selector, boxes: boxes, limit: limit, offset: offset, json: json, db) { return page }
             let total = try count("\(prefix)SELECT COUNT(*) FROM \(from) WHERE \(condition)", arguments, of: selector, db)
             let keys = try Int64.fetchAll(
                 db,
@@ -381,6 +386,79 @@ public final class Store: Sendable {
             try Store.readFeatures(statement, StatementArguments(keys), versions: versions, json: json) { feature, row in byKey[row[7]] = feature }
             return FeaturePage(features: keys.compactMap { byKey[$0] }, numberMatched: total)
         }
+    }
+
+    /// A page of the features in the boxes from the members' point grids, or nil when one of them has no grid at
+    /// this snapshot's state (then one is read — at once when it is small, else in the background — and SQL answers
+    /// meanwhile). The same features, count and order as the SQL query: the grids hold the same index entries.
+    private func gridPage(
+        _ selector: CollectionSelector,
+        boxes: [StoredDataset.Envelope],
+        limit: Int,
+        offset: Int,
+        json: Bool,
+        _ db: Database
+    ) throws -> FeaturePage? {
+        let limits = grids.limits
+        guard limits.budget > 0 else { return nil }
+        var found: [PointGrid] = []
+        for member in selector.members {
+            let state = try Store.changeState(of: member.datasetID, db)
+            if let grid = grids.grid(version: member.version, state: state) {
+                found.append(grid)
+                continue
+            }
+            let points = try Int.fetchOne(db, sql: "SELECT feature_count FROM version WHERE key = ?", arguments: [member.version]) ?? 0
+            guard points <= limits.budget else { return nil }
+            if points <= limits.readAtOnce {
+                let grid = try PointGrid.read(version: member.version, state: state, db)
+                grids.store(grid, version: member.version)
+                found.append(grid)
+            } else {
+                grids.build(version: member.version) { [writer] in
+                    try writer.read { db in try PointGrid.read(version: member.version, state: try Store.changeState(of: member.datasetID, db), db) }
+                }
+            }
+        }
+        guard found.count == selector.members.count else { return nil }
+        let ranges = Store.zRanges(boxes)
+        var total = 0
+        var keys: [Int64] = []
+        var skip = offset
+        for (member, grid) in zip(selector.members, found) {
+            let positions = grid.positions(in: ranges, boxes: boxes)
+            total += positions.count
+            guard keys.count < limit else { continue }
+            if skip >= positions.count {
+                skip -= positions.count
+                continue
+            }
+            let page = PointGrid.smallest(skip + limit - keys.count, of: positions).dropFirst(skip)
+            keys += page.map { Store.featureKey(version: member.version, seq: Int($0)) }
+            skip = 0
+        }
+        guard !keys.isEmpty else { return FeaturePage(features: [], numberMatched: total) }
+        let statement = try db.makeStatement(
+            sql:
+                "SELECT version, feature_id, line, lon, lat, vals, \(Store.shapeColumn("feature")), key FROM feature WHERE key IN (\(Array(repeating: "?", count: keys.count).joined(separator: ", ")))"
+        )
+        var byKey: [Int64: StoredFeature] = [:]
+        try Store.readFeatures(statement, StatementArguments(keys), versions: selector.datasetsByVersion, json: json) { feature, row in
+            byKey[row[7]] = feature
+        }
+        return FeaturePage(features: keys.compactMap { byKey[$0] }, numberMatched: total)
+    }
+
+    /// The last change logged on a dataset (live or draft; 0 for none): an edit in place changes it, so what was
+    /// read of a version at one state is still right at the same state.
+    static func changeState(of dataset: String, _ db: Database) throws -> Int64 {
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT MAX(COALESCE((SELECT MAX(seq) FROM change WHERE dataset_id = ?1 AND live = 0), 0),
+                           COALESCE((SELECT MAX(seq) FROM change WHERE dataset_id = ?1 AND live = 1), 0))
+                """
+        )
+        return try Int64.fetchOne(statement, arguments: [dataset]) ?? 0
     }
 
     /// The position of a row's version among the selector's members (dataset id order), as SQL on `column`: sorting by
