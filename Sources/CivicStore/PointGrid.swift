@@ -10,9 +10,9 @@ import Synchronization
 /// of features on a million-point version, was most of a page's time (counting them, then sorting them into file
 /// order to cut the page). 28 bytes a point.
 final class PointGrid: Sendable {
-    /// The state of the version the grid was read at: the last change logged on its dataset (`Store.changeState`).
-    /// An edit in place logs a change, so a grid whose state is not the reader's is not used.
-    let state: Int64
+    /// The state of the version the grid was read at (`Store.gridState`): a grid whose state is not the reader's is
+    /// not used.
+    let state: GridState
     private let codes: [Int64]
     private let positions: [UInt32]
     private let longitudes: [Double]
@@ -20,7 +20,7 @@ final class PointGrid: Sendable {
 
     var count: Int { codes.count }
 
-    init(state: Int64, codes: [Int64], positions: [UInt32], longitudes: [Double], latitudes: [Double]) {
+    init(state: GridState, codes: [Int64], positions: [UInt32], longitudes: [Double], latitudes: [Double]) {
         self.state = state
         self.codes = codes
         self.positions = positions
@@ -29,7 +29,7 @@ final class PointGrid: Sendable {
     }
 
     /// Reads `version`'s points in index order, in the caller's read transaction.
-    static func read(version: Int64, state: Int64, _ db: Database) throws -> PointGrid {
+    static func read(version: Int64, state: GridState, _ db: Database) throws -> PointGrid {
         var codes: [Int64] = []
         var positions: [UInt32] = []
         var longitudes: [Double] = []
@@ -119,6 +119,13 @@ final class PointGrid: Sendable {
     }
 }
 
+/// What a version's point index depends on: the last change logged on its dataset (an edit in place logs one) and
+/// when the version was made (a key SQLite reuses after a version is deleted is another version).
+struct GridState: Hashable, Sendable {
+    var change: Int64
+    var madeAt: String
+}
+
 /// The grids of the versions boxes were asked of, within a budget of points (least recently used dropped first). A
 /// missing or out-of-date grid is read in the background while readers use SQL; one small enough is read at once.
 final class PointGrids: Sendable {
@@ -159,7 +166,7 @@ final class PointGrids: Sendable {
     }
 
     /// The grid of `version` at `state`, if there is one.
-    func grid(version: Int64, state wanted: Int64) -> PointGrid? {
+    func grid(version: Int64, state wanted: GridState) -> PointGrid? {
         state.withLock { state in
             guard var entry = state.entries[version], entry.grid.state == wanted else { return nil }
             state.clock += 1

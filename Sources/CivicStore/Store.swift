@@ -403,7 +403,7 @@ public final class Store: Sendable {
         guard limits.budget > 0 else { return nil }
         var found: [PointGrid] = []
         for member in selector.members {
-            let state = try Store.changeState(of: member.datasetID, db)
+            let state = try Store.gridState(of: member, db)
             if let grid = grids.grid(version: member.version, state: state) {
                 found.append(grid)
                 continue
@@ -416,7 +416,7 @@ public final class Store: Sendable {
                 found.append(grid)
             } else {
                 grids.build(version: member.version) { [writer] in
-                    try writer.read { db in try PointGrid.read(version: member.version, state: try Store.changeState(of: member.datasetID, db), db) }
+                    try writer.read { db in try PointGrid.read(version: member.version, state: try Store.gridState(of: member, db), db) }
                 }
             }
         }
@@ -449,16 +449,18 @@ public final class Store: Sendable {
         return FeaturePage(features: keys.compactMap { byKey[$0] }, numberMatched: total)
     }
 
-    /// The last change logged on a dataset (live or draft; 0 for none): an edit in place changes it, so what was
-    /// read of a version at one state is still right at the same state.
-    static func changeState(of dataset: String, _ db: Database) throws -> Int64 {
+    /// The state a member's version is read at (`GridState`): its dataset's last logged change (live or draft; 0 for
+    /// none) and when the version was made.
+    static func gridState(of member: CollectionSelector.Member, _ db: Database) throws -> GridState {
         let statement = try db.cachedStatement(
             sql: """
                 SELECT MAX(COALESCE((SELECT MAX(seq) FROM change WHERE dataset_id = ?1 AND live = 0), 0),
-                           COALESCE((SELECT MAX(seq) FROM change WHERE dataset_id = ?1 AND live = 1), 0))
+                           COALESCE((SELECT MAX(seq) FROM change WHERE dataset_id = ?1 AND live = 1), 0)),
+                       (SELECT loaded_at FROM version WHERE key = ?2)
                 """
         )
-        return try Int64.fetchOne(statement, arguments: [dataset]) ?? 0
+        let row = try Row.fetchOne(statement, arguments: [member.datasetID, member.version])
+        return GridState(change: row?[0] ?? 0, madeAt: row?[1] ?? "")
     }
 
     /// The position of a row's version among the selector's members (dataset id order), as SQL on `column`: sorting by

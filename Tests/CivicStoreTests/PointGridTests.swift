@@ -71,8 +71,8 @@ import Testing
         let box = StoredDataset.Envelope(minX: 138.29, minY: 34.89, maxX: 138.31, maxY: 34.91)
         let selector = CollectionSelector.dataset(try #require(try store.dataset(id: id)))
         #expect(try store.features(in: selector, bbox: box, limit: 10, offset: 0).numberMatched == 0)
-        let version = try #require(selector.members.first).version
-        #expect(store.grids.grid(version: version, state: try store.read { try Store.changeState(of: id, $0) }) != nil)
+        let member = try #require(selector.members.first)
+        #expect(store.grids.grid(version: member.version, state: try store.read { try Store.gridState(of: member, $0) }) != nil)
         // A record moved into the box, in place (the version stays): the grid of before is not used.
         let record = try #require(try store.record(id, id: "0000000005", in: .live))
         _ = try store.edit(
@@ -96,8 +96,9 @@ import Testing
         try Loading.load(["ichikawa-aed"], into: store)
         store.grids.limits = PointGrids.Limits(budget: 1_000, readAtOnce: 0)
         let selector = CollectionSelector.dataset(try #require(try store.dataset(id: "ichikawa-aed")))
-        let version = try #require(selector.members.first).version
-        let state = try store.read { try Store.changeState(of: "ichikawa-aed", $0) }
+        let member = try #require(selector.members.first)
+        let version = member.version
+        let state = try store.read { try Store.gridState(of: member, $0) }
         let box = StoredDataset.Envelope(minX: 139.9, minY: 35.7, maxX: 140.0, maxY: 35.8)
         let first = try store.features(in: selector, bbox: box, limit: 20, offset: 5)
         store.grids.waitForBuilds()
