@@ -3,6 +3,7 @@ import CivicGeo
 import CivicStore
 import Foundation
 import Hummingbird
+import Synchronization
 
 /// OGC API Features Part 1 (core, GeoJSON, OpenAPI 3.0): landing page, conformance, API definition, collections,
 /// items (bbox, limit, offset with `next` links, property filters, f=json|csv), one feature, queryables.
@@ -280,7 +281,7 @@ struct FeaturesController: Sendable {
         JSONBytes.appendASCII(#","numberReturned":"#, to: &out)
         JSONBytes.appendInteger(page.features.count, to: &out)
         JSONBytes.appendASCII(#","timeStamp":"#, to: &out)
-        JSONBytes.appendString(Date().formatted(.iso8601), to: &out)
+        JSONBytes.appendString(FeaturesController.timeStamp(), to: &out)
         var links: [[String: Any]] = [
             link(itemsURL + FeaturesController.queryString(encoded, offset: query.offset), "self", "application/geo+json", "this page"),
             link(
@@ -439,6 +440,18 @@ struct FeaturesController: Sendable {
         let host = request.head.authority ?? "\(configuration.host):\(configuration.port)"
         return "http://" + host
     }
+
+    /// Now, to the second, as RFC 3339 (a page's `timeStamp`): formatted once a second, not once a page.
+    static func timeStamp() -> String {
+        let now = Date()
+        let second = Int64(now.timeIntervalSince1970.rounded(.down))
+        if let text = lastTimeStamp.withLock({ $0.second == second ? $0.text : nil }) { return text }
+        let text = now.formatted(.iso8601)
+        lastTimeStamp.withLock { $0 = (second, text) }
+        return text
+    }
+
+    private static let lastTimeStamp = Mutex<(second: Int64, text: String)>((-1, ""))
 
     static func escape(_ text: String) -> String {
         // Ids are usually letters, digits and -_.~ already (Foundation's encoding was 2 % of a page).
