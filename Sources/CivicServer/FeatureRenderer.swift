@@ -110,7 +110,9 @@ struct FeatureRenderer: Sendable {
     /// `JSONBytes.appendString` when stored): "" is null, a numeric column's number is written bare — the bytes the
     /// decoded values would give, without making a String of each. Written into a scratch buffer with `memcpy` and
     /// appended once (an array append per key and value was most of an uncached page's time).
-    private func appendProperties(json: [UInt8], datasetID: String, to out: inout [UInt8]) {
+    private func appendProperties(json stored: [UInt8], datasetID: String, to out: inout [UInt8]) {
+        // No values at all are all nulls (an empty buffer may have no address to read from).
+        let json = stored.isEmpty ? Array("[]".utf8) : stored
         var merged: [UInt8] = []
         if collection.isMerged { JSONBytes.appendString(datasetID, to: &merged) }
         // At most every key with a null, the values as stored, and the dataset id.
@@ -126,10 +128,21 @@ struct FeatureRenderer: Sendable {
                     while index < count && source[index] != 0x5B { index += 1 }
                     index += 1
                     let columns = keyStarts.count
+                    // Null columns next to each other are one run of `"key":null` pieces: copied at once when a value
+                    // (or the end) comes.
+                    var nulls = -1
+                    func flushNulls(before end: Int) {
+                        guard nulls >= 0 else { return }
+                        (target + written).update(from: keyBase + keyStarts[nulls], count: end - keyStarts[nulls])
+                        written += end - keyStarts[nulls]
+                        nulls = -1
+                    }
+                    defer { flushNulls(before: keyBytes.count) }
                     for column in 0..<columns {
                         let keyStart = keyStarts[column]
                         let keyEnd = keyEnds[column]
                         if collection.isMerged && column == columns - 1 {
+                            flushNulls(before: keyStart)
                             (target + written).update(from: keyBase + keyStart, count: keyEnd - keyStart)
                             written += keyEnd - keyStart
                             merged.withUnsafeBufferPointer { id in
@@ -141,8 +154,7 @@ struct FeatureRenderer: Sendable {
                         // The next string literal; none left (fewer values than columns) is null.
                         while index < count && source[index] != 0x22 && source[index] != 0x5D { index += 1 }
                         guard index < count, source[index] == 0x22 else {
-                            (target + written).update(from: keyBase + keyStart, count: keyEnd + 4 - keyStart)
-                            written += keyEnd + 4 - keyStart
+                            if nulls < 0 { nulls = column }
                             continue
                         }
                         let start = index
@@ -159,10 +171,10 @@ struct FeatureRenderer: Sendable {
                         let end = min(index, count - 1)
                         index += 1
                         if end == start + 1 {
-                            (target + written).update(from: keyBase + keyStart, count: keyEnd + 4 - keyStart)
-                            written += keyEnd + 4 - keyStart
+                            if nulls < 0 { nulls = column }
                             continue
                         }
+                        flushNulls(before: keyStart)
                         (target + written).update(from: keyBase + keyStart, count: keyEnd - keyStart)
                         written += keyEnd - keyStart
                         if !escaped && collection.numeric[column]

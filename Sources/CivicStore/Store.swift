@@ -383,7 +383,7 @@ public final class Store: Sendable {
                     "SELECT version, feature_id, line, lon, lat, vals, \(Store.shapeColumn("feature")), key FROM feature WHERE key IN (\(Array(repeating: "?", count: keys.count).joined(separator: ", ")))"
             )
             var byKey: [Int64: StoredFeature] = [:]
-            try Store.readFeatures(statement, StatementArguments(keys), versions: versions, json: json) { feature, row in byKey[row[7]] = feature }
+            try Store.readFeatures(statement, StatementArguments(keys), versions: versions, json: json) { feature, key in byKey[key] = feature }
             return FeaturePage(features: keys.compactMap { byKey[$0] }, numberMatched: total)
         }
     }
@@ -443,8 +443,8 @@ public final class Store: Sendable {
                 "SELECT version, feature_id, line, lon, lat, vals, \(Store.shapeColumn("feature")), key FROM feature WHERE key IN (\(Array(repeating: "?", count: keys.count).joined(separator: ", ")))"
         )
         var byKey: [Int64: StoredFeature] = [:]
-        try Store.readFeatures(statement, StatementArguments(keys), versions: selector.datasetsByVersion, json: json) { feature, row in
-            byKey[row[7]] = feature
+        try Store.readFeatures(statement, StatementArguments(keys), versions: selector.datasetsByVersion, json: json) { feature, key in
+            byKey[key] = feature
         }
         return FeaturePage(features: keys.compactMap { byKey[$0] }, numberMatched: total)
     }
@@ -494,17 +494,25 @@ public final class Store: Sendable {
         var features: [StoredFeature] = []
         var skip = offset
         var total = 0
-        let statement = try db.cachedStatement(
-            sql:
-                "SELECT version, feature_id, line, lon, lat, vals, \(shapeColumn("feature")) FROM feature WHERE key >= ? AND key <= ? ORDER BY key LIMIT ?"
-        )
-        let skipping = try db.cachedStatement(
-            sql:
-                "SELECT version, feature_id, line, lon, lat, vals, \(shapeColumn("feature")) FROM feature WHERE key >= ? AND key <= ? ORDER BY key LIMIT ? OFFSET ?"
-        )
-        // The version's count and its last record's key, in one lookup.
+        // With the shape looked up for each record, or (a version without shapes, seen in this snapshot) not.
+        func statements(shapes: Bool) throws -> (Statement, Statement) {
+            let geometry = shapes ? shapeColumn("feature") : "NULL AS geometry"
+            return (
+                try db.cachedStatement(
+                    sql: "SELECT version, feature_id, line, lon, lat, vals, \(geometry) FROM feature WHERE key >= ? AND key <= ? ORDER BY key LIMIT ?"
+                ),
+                try db.cachedStatement(
+                    sql:
+                        "SELECT version, feature_id, line, lon, lat, vals, \(geometry) FROM feature WHERE key >= ? AND key <= ? ORDER BY key LIMIT ? OFFSET ?"
+                )
+            )
+        }
+        // The version's count, its last record's key and whether it has shapes, in one lookup.
         let counting = try db.cachedStatement(
-            sql: "SELECT record_count, (SELECT MAX(key) FROM feature WHERE key BETWEEN ? AND ?) FROM version WHERE key = ?"
+            sql: """
+                SELECT record_count, (SELECT MAX(key) FROM feature WHERE key BETWEEN ?1 AND ?2),
+                    EXISTS (SELECT 1 FROM shape WHERE key BETWEEN ?1 AND ?2) FROM version WHERE key = ?3
+                """
         )
         for member in selector.members {
             let first = featureKey(version: member.version, seq: 0)
@@ -528,6 +536,7 @@ public final class Store: Sendable {
             let wanted = min(limit - features.count, count - skip)
             let lastKey: Int64? = state[1]
             let contiguous = lastKey.map { Int($0 & 0xFFFF_FFFF) + 1 == count } ?? true
+            let (statement, skipping) = try statements(shapes: state[2])
             if contiguous {
                 try readFeatures(statement, [featureKey(version: member.version, seq: skip), last, wanted], versions: versions, json: json) {
                     feature,
@@ -556,12 +565,17 @@ public final class Store: Sendable {
         }
         guard let member else { return nil }
         return try read { db in
-            try Row.fetchOne(
-                db,
-                sql:
-                    "SELECT version, feature_id, line, lon, lat, vals, \(Store.shapeColumn("feature")) FROM feature WHERE version = ? AND feature_id = ?",
-                arguments: [member.version, featureID]
-            ).map { try Store.feature(from: $0, versions: [member.version: member.datasetID]) }
+            var found: StoredFeature?
+            try Store.readFeatures(
+                try db.cachedStatement(
+                    sql:
+                        "SELECT version, feature_id, line, lon, lat, vals, \(Store.shapeColumn("feature")) FROM feature WHERE version = ? AND feature_id = ?"
+                ),
+                [member.version, featureID],
+                versions: [member.version: member.datasetID],
+                json: false
+            ) { feature, _ in found = feature }
+            return found
         }
     }
 
@@ -686,46 +700,53 @@ public final class Store: Sendable {
         )
     }
 
-    /// Runs a query of features (columns as `feature(from:)` reads them) and hands each to `body` with its row.
+    /// Runs a query of features — the columns version, feature_id, line, lon, lat, vals, geometry and, optionally, key
+    /// — and hands each to `body` with its key (0 without the column). Stepped and read through SQLite's own calls
+    /// (GRDB's row cursor and typed subscripts were a third of reading a page); with `json` the values stay the
+    /// stored JSON array (`valuesJSON`), copied from SQLite's buffer, undecoded.
     static func readFeatures(
         _ statement: Statement,
         _ arguments: StatementArguments,
         versions: [Int64: String],
         json: Bool,
-        _ body: (StoredFeature, Row) throws -> Void
+        _ body: (StoredFeature, Int64) throws -> Void
     ) throws {
-        let rows = try Row.fetchCursor(statement, arguments: arguments)
-        while let row = try rows.next() { try body(try feature(from: row, of: json ? statement : nil, versions: versions), row) }
-    }
-
-    /// A feature from its row (the columns version, feature_id, line, lon, lat, vals, geometry, read by position: a
-    /// name costs a dictionary lookup per column and row); with `json`, its values stay the stored JSON array
-    /// (`valuesJSON`), undecoded: with the statement the row is the current step of, copied from SQLite's own buffer.
-    static func feature(from row: Row, of statement: Statement? = nil, versions: [Int64: String]) throws -> StoredFeature {
-        let version: Int64 = row[0]
-        var feature = StoredFeature(
-            datasetID: versions[version] ?? "",
-            featureID: row[1],
-            line: row[2],
-            longitude: row[3],
-            latitude: row[4],
-            values: [],
-            geometry: row[6]
-        )
-        if let statement {
-            let handle = statement.sqliteStatement
+        try statement.setArguments(arguments)
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        let hasKey = sqlite3_column_count(handle) > 7
+        func text(_ column: Int32) -> String? {
             // The text first, then its length (SQLite's order: the length is of the text as converted).
-            let text = sqlite3_column_text(handle, 5)
-            let count = Int(sqlite3_column_bytes(handle, 5))
-            if let text, count > 0 {
-                feature.valuesJSON = [UInt8](UnsafeBufferPointer(start: text, count: count))
-            } else {
-                feature.valuesJSON = []
-            }
-        } else {
-            feature.values = try StoredValues.decode(row[5] as String)
+            guard let bytes = sqlite3_column_text(handle, column) else { return nil }
+            return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, column))), as: UTF8.self)
         }
-        return feature
+        func real(_ column: Int32) -> Double? {
+            sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_double(handle, column)
+        }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else {
+                throw StoreError(code: .query, message: "reading features: \(String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))))")
+            }
+            var feature = StoredFeature(
+                datasetID: versions[sqlite3_column_int64(handle, 0)] ?? "",
+                featureID: text(1) ?? "",
+                line: Int(sqlite3_column_int64(handle, 2)),
+                longitude: real(3),
+                latitude: real(4),
+                values: [],
+                geometry: text(6)
+            )
+            if json {
+                let bytes = sqlite3_column_text(handle, 5)
+                let count = Int(sqlite3_column_bytes(handle, 5))
+                feature.valuesJSON = if let bytes, count > 0 { [UInt8](UnsafeBufferPointer(start: bytes, count: count)) } else { [] }
+            } else {
+                feature.values = try StoredValues.decode(text(5) ?? "[]")
+            }
+            try body(feature, hasKey ? sqlite3_column_int64(handle, 7) : 0)
+        }
     }
 
     /// The record's shape (GeoJSON geometry text) as a column `geometry`, null for points and records without one.

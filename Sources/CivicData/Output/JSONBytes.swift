@@ -61,7 +61,7 @@ public enum JSONBytes {
         }
         let whole = units / scale
         var fraction = units % scale
-        out.append(contentsOf: String(whole).utf8)
+        appendDigits(UInt64(whole), count: 1, to: &out)
         guard fraction != 0 else { return }
         var digits = precision
         while fraction % 10 == 0 {
@@ -69,9 +69,26 @@ public enum JSONBytes {
             digits -= 1
         }
         out.append(0x2E)
-        let text = String(fraction)
-        for _ in 0..<(digits - text.utf8.count) { out.append(0x30) }
-        out.append(contentsOf: text.utf8)
+        appendDigits(UInt64(fraction), count: digits, to: &out)
+    }
+
+    /// The decimal digits of `value`, left-padded with zeros to at least `count` digits (without making a String:
+    /// two per coordinate were most of writing a point).
+    static func appendDigits(_ value: UInt64, count: Int, to out: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            var remaining = value
+            var index = 24
+            repeat {
+                index -= 1
+                buffer[index] = 0x30 + UInt8(remaining % 10)
+                remaining /= 10
+            } while remaining > 0 && index > 0
+            while 24 - index < count && index > 0 {
+                index -= 1
+                buffer[index] = 0x30
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[index..<24]))
+        }
     }
 
     /// True when `text` is a JSON number as written (no leading zeros, no `+`).

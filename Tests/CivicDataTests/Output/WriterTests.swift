@@ -58,6 +58,29 @@ import Testing
             JSONBytes.appendFixed(value, precision: 7, to: &bytes)
             #expect(String(decoding: bytes, as: UTF8.self) == text)
         }
+        for (value, precision, text) in [
+            (0.05, 7, "0.05"), (1e-7, 7, "0.0000001"), (-0.5, 7, "-0.5"), (123456789.25, 2, "123456789.25"), (7, 0, "7"),
+        ] {
+            var bytes: [UInt8] = []
+            JSONBytes.appendFixed(value, precision: precision, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == text)
+        }
+        // Against the digits as Swift's own integer printing gives them, for many coordinates.
+        var seed: UInt64 = 7
+        for _ in 0..<20_000 {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let value = Double(Int64(bitPattern: seed) % 3_600_000_000_000) / 1e10
+            var bytes: [UInt8] = []
+            JSONBytes.appendFixed(value, precision: 7, to: &bytes)
+            let units = Int64((value * 1e7).rounded())
+            var expected = (units < 0 ? "-" : "") + String(abs(units) / 10_000_000)
+            var fraction = String(abs(units) % 10_000_000)
+            fraction = String(repeating: "0", count: 7 - fraction.count) + fraction
+            while fraction.hasSuffix("0") { fraction.removeLast() }
+            if !fraction.isEmpty { expected += "." + fraction }
+            if expected == "-0" { expected = "0" }
+            #expect(String(decoding: bytes, as: UTF8.self) == expected, "\(value)")
+        }
         #expect(JSONBytes.isJSONNumber("12.5") && JSONBytes.isJSONNumber("-3") && JSONBytes.isJSONNumber("0"))
         #expect(!JSONBytes.isJSONNumber("007") && !JSONBytes.isJSONNumber("1.") && !JSONBytes.isJSONNumber("+1") && !JSONBytes.isJSONNumber(""))
     }
