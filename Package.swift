@@ -140,7 +140,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CivicStoreTests",
-            dependencies: ["CivicStore", "CivicIngest", "CivicGeo"],
+            dependencies: ["CivicStore", "CivicIngest", "CivicGeo", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

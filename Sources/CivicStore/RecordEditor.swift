@@ -187,6 +187,8 @@ struct RecordEditor {
         let key: Int64
         if let existing {
             key = existing.key
+            // Switch changes that refer to this record's values keep them before they change.
+            try Store.materializeReferences(version: version, featureID: id, db)
             try db.execute(sql: "UPDATE feature SET vals = ?, lon = ?, lat = ? WHERE key = ?", arguments: [text, longitude, latitude, key])
             try unindex(existing, db)
             if existing.longitude != nil && existing.latitude != nil || existing.geometry != nil { features -= 1 }
@@ -222,6 +224,7 @@ struct RecordEditor {
     }
 
     private mutating func remove(_ existing: Store.RecordRow, _ db: Database) throws {
+        try Store.materializeReferences(version: version, featureID: existing.featureID, db)
         try unindex(existing, db)
         try db.execute(sql: "DELETE FROM feature WHERE key = ?", arguments: [existing.key])
         records -= 1

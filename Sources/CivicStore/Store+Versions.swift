@@ -85,6 +85,8 @@ extension Store {
             }
         }
         for version in dead {
+            // Changes that refer to the version's records keep their values first, a window at a time.
+            while try write({ db in try Store.materializeReferences(version: version.key, limit: chunk, db) }) {}
             // The version's records are the keys version × 2³² + 0 … (its size): deleted a window at a time.
             let last = try read { db in
                 try Int64.fetchOne(

@@ -172,6 +172,8 @@ public final class Store: Sendable {
         migrator.registerMigration("v6", migrate: Store.migrateReleases)
         // v7: the record-level change log (Store+Changes).
         migrator.registerMigration("v7", migrate: Store.migrateChanges)
+        // v8: a switch's created and updated records logged by reference to the version they are in (Store+Changes).
+        migrator.registerMigration("v8", migrate: Store.migrateChangeReferences)
         return migrator
     }()
 

@@ -1,6 +1,7 @@
 import CivicData
 import CivicGeo
 import Foundation
+import GRDB
 import Testing
 
 @testable import CivicStore
@@ -44,6 +45,51 @@ import Testing
             offset += page.features.count
         }
         return ids
+    }
+
+    @Test func switchChangesKeepTheirValuesWhenTheRecordsChangeOrGo() throws {
+        let folder = try Loading.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try Self.loaded()
+        let loaded = try Self.allChanges(store)
+        let references = { () throws -> Int in
+            try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change WHERE by_reference = 1") ?? -1 }
+        }
+        // The load's 82 creates refer to the records: the version holds their values.
+        #expect(try references() == 82)
+        // An edit in place copies the record's values into the changes that refer to it first.
+        let values = try Self.changed(store, "0000000001", "設置位置", "屋上")
+        let record = try #require(try store.record(Self.id, id: "0000000001", in: .live))
+        _ = try store.edit(
+            Self.id,
+            [
+                RecordEdit(.replace, featureID: "0000000001", values: values, longitude: 138.3, latitude: 34.9, expectedTag: record.tag),
+                RecordEdit(.delete, featureID: "0000000002"),
+            ],
+            in: .live,
+            by: Self.publisher,
+            note: nil
+        )
+        #expect(try references() == 80)
+        var now = try Self.allChanges(store)
+        #expect(Array(now.prefix(82)) == loaded)
+        #expect(now[82].before == loaded[0].after && now[82].after == values && now[83].kind == .delete)
+        // A published file: its changes refer to the new version; the old one, collected, leaves its values behind.
+        _ = try ReleaseTests.draft(store, file: try ReleaseTests.edited(folder))
+        _ = try store.publish(Self.id, number: 3, by: Self.publisher, override: nil)
+        #expect(try store.collectGarbage(keepingReleases: 0) == 1)
+        #expect(try references() > 0)
+        now = try Self.allChanges(store)
+        // The same changes, values and points (their columns are no longer known: the version is gone).
+        let kept = now.prefix(82).map { ($0.seq, $0.featureID, $0.after, $0.longitude, $0.latitude) }
+        #expect(kept.elementsEqual(loaded.map { ($0.seq, $0.featureID, $0.after, $0.longitude, $0.latitude) }, by: ==))
+        #expect(now.prefix(82).allSatisfy { $0.columns == nil })
+        let published = now.dropFirst(84)
+        #expect(!published.isEmpty && published.allSatisfy { $0.release == 3 })
+        for change in published where change.kind != .delete {
+            let live = try #require(try store.record(Self.id, id: change.featureID, in: .live))
+            #expect(change.after == live.values && change.longitude == live.longitude && change.latitude == live.latitude)
+        }
     }
 
     @Test func loadsAndPublishesLogEachChangedRecord() throws {
