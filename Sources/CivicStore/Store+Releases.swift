@@ -140,12 +140,16 @@ extension Store: ReleaseStore {
                 columnsAdded: newColumns.filter { !oldColumns.contains($0) },
                 columnsRemoved: oldColumns.filter { !newColumns.contains($0) }
             )
-            // Both versions in ID order (the feature_by_id index), walked side by side.
-            let sql = "SELECT feature_id, vals FROM feature WHERE version = ? ORDER BY feature_id"
+            // Both versions in ID order, walked side by side on the feature_by_id index alone (IDs and keys); the
+            // values are read only for IDs in both (an upload of a million new records read none of them before
+            // this: it read them all).
+            let sql = "SELECT feature_id, key FROM feature INDEXED BY feature_by_id WHERE version = ? ORDER BY feature_id"
             let old = try Row.fetchCursor(db, sql: sql, arguments: [earlier.version])
             let new = try Row.fetchCursor(db, sql: sql, arguments: [later.version])
-            var a = try old.next().map { (id: $0[0] as String, vals: $0[1] as String) }
-            var b = try new.next().map { (id: $0[0] as String, vals: $0[1] as String) }
+            let values = try db.cachedStatement(sql: "SELECT vals FROM feature WHERE key = ?")
+            func vals(_ key: Int64) throws -> String { try String.fetchOne(values, arguments: [key]) ?? "[]" }
+            var a = try old.next().map { (id: $0[0] as String, key: $0[1] as Int64) }
+            var b = try new.next().map { (id: $0[0] as String, key: $0[1] as Int64) }
             // SQLite orders text by its UTF-8 bytes: so does this walk (Swift's < and == on String follow Unicode
             // equivalence instead).
             func precedes(_ x: String, _ y: String) -> Bool { x.utf8.lexicographicallyPrecedes(y.utf8) }
@@ -157,11 +161,12 @@ extension Store: ReleaseStore {
                     result.noteAdded(right.id)
                     b = try new.next().map { ($0[0], $0[1]) }
                 } else if let left = a, let right = b {
-                    if left.vals.utf8.elementsEqual(right.vals.utf8) && oldColumns == newColumns {
+                    let (leftValues, rightValues) = (try vals(left.key), try vals(right.key))
+                    if leftValues.utf8.elementsEqual(rightValues.utf8) && oldColumns == newColumns {
                         result.unchanged += 1
                     } else {
-                        let before = try StoredValues.decode(left.vals)
-                        let after = try StoredValues.decode(right.vals)
+                        let before = try StoredValues.decode(leftValues)
+                        let after = try StoredValues.decode(rightValues)
                         let fields = shared.filter { _, i, j in
                             !(i < before.count ? before[i] : "").utf8.elementsEqual((j < after.count ? after[j] : "").utf8)
                         }.map(\.0)

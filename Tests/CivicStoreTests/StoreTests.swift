@@ -116,6 +116,7 @@ import Testing
     @Test func storedValuesDecodeWhatJSONBytesWrote() throws {
         let samples = [
             [], [""], ["焼津市", "054-626-1111", "a\"b\\c/d"], ["tab\tnew\nline\r\u{01}\u{1F}", "😀 𠮷野家", "\u{7F}\u{2028}"],
+            ["", "x", "", "q\"", "", "長い値" + String(repeating: "あ", count: 40), ""],
         ]
         for values in samples {
             var json: [UInt8] = [0x5B]
@@ -125,6 +126,10 @@ import Testing
             }
             json.append(0x5D)
             let text = String(decoding: json, as: UTF8.self)
+            // The store's own writer gives the same bytes.
+            var stored: [UInt8] = [0x20]
+            StoredValues.append(values, to: &stored)
+            #expect(Array(stored.dropFirst()) == json)
             #expect(try StoredValues.decode(text) == values)
             #expect(try JSONDecoder().decode([String].self, from: Data(json)) == values)
         }
