@@ -113,7 +113,7 @@ def main():
         with open(os.path.join(folder, "dataset.json"), "w") as out:
             json.dump({"id": ID, "title": "AED", "municipalityCode": "222127", "dataset": "aed", "file": "data.csv"}, out)
         for name, civic in [("earlier", args.baseline), ("this", args.civic)]:
-            port = random.randint(20000, 40000)
+            port = random.randint(20000, 32000)
             started = time.time()
             server = serve(civic, os.path.join(work, "data"), os.path.join(work, f"{name}.sqlite"), port)
             loaded = time.time() - started

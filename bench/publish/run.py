@@ -120,10 +120,14 @@ def start(civic, data, db, port):
     sys.exit("the server did not start")
 
 
+# Ports for the servers: below the kernel's ephemeral range (32768 and up), which clients' connections take, so a
+# server never finds its port in use by one (a run stopped on "Address already in use").
+
+
 def kill_during(civic, data, db, client, latest):
     """Starts the server, runs `client(port)` on a thread, kills the server with SIGKILL 0.05 to `latest` s later, and
     waits for the client to see it go."""
-    port = random.randint(20000, 40000)
+    port = random.randint(20000, 32000)
     server = start(civic, data, db, port)
     thread = threading.Thread(target=client, args=(port,), daemon=True)
     thread.start()
@@ -197,7 +201,7 @@ def main():
             if name.startswith("out."):
                 os.remove(os.path.join(work, name))
         os.sync()
-        port = random.randint(20000, 40000)
+        port = random.randint(20000, 32000)
         server = start(args.civic, data, db, port)
         base = f"http://127.0.0.1:{port}/datasets/aed-bench"
         started = time.time()
@@ -218,7 +222,7 @@ def main():
         print(f"ratio upload+publish / convert: {convert / published:.2f}x")
 
         # One record PATCHed while 32 connections read.
-        port = random.randint(20000, 40000)
+        port = random.randint(20000, 32000)
         server = start(args.civic, data, db, port)
         latencies, readers = patch_under_readers(f"http://127.0.0.1:{port}", token, args.patches)
         server.terminate()
