@@ -65,7 +65,7 @@ import Testing
             let process = Process()
             process.executableURL = CommandTests.binary
             process.arguments = [
-                "serve", "--data", data.path, "--db", path, "--port", String(Int.random(in: 20_000...40_000, using: &generator)),
+                "serve", "--data", data.path, "--db", path, "--port", String(Int.random(in: 20_000...32_000, using: &generator)),
                 "--log-level", "critical",
             ]
             process.standardOutput = FileHandle.nullDevice

@@ -32,7 +32,7 @@ import FoundationNetworking
 
     /// `civic serve` on a random port over `data` and the store at `store`, once it answers /health.
     static func serve(data: URL, store: String, round: Int) throws -> (Process, URL) {
-        let port = Int.random(in: 20_000...40_000)
+        let port = Int.random(in: 20_000...32_000)  // below the ephemeral range: never a client connection's port
         let process = Process()
         process.executableURL = CommandTests.binary
         process.arguments = ["serve", "--data", data.path, "--db", store, "--port", String(port), "--log-level", "critical"]
