@@ -120,7 +120,8 @@ final class PointGrid: Sendable {
 }
 
 /// What a version's point index depends on: the last change logged on its dataset (an edit in place logs one) and
-/// when the version was made (a key SQLite reuses after a version is deleted is another version).
+/// the version's `loaded_at`, when it was made or last edited (a key SQLite reuses after a version is deleted is
+/// another version, made at another time).
 struct GridState: Hashable, Sendable {
     var change: Int64
     var madeAt: String

@@ -452,7 +452,7 @@ public final class Store: Sendable {
     }
 
     /// The state a member's version is read at (`GridState`): its dataset's last logged change (live or draft; 0 for
-    /// none) and when the version was made.
+    /// none) and the version's `loaded_at` (when it was made, or last edited).
     static func gridState(of member: CollectionSelector.Member, _ db: Database) throws -> GridState {
         let statement = try db.cachedStatement(
             sql: """
