@@ -112,13 +112,8 @@ struct Catalogue: Sendable {
         renderers = Dictionary(uniqueKeysWithValues: collections.map { ($0.id, FeatureRenderer($0)) })
     }
 
-    /// The renderer of one of the catalogue's collections (a collection narrowed by a query gets its own).
-    func renderer(_ collection: Collection) -> FeatureRenderer {
-        if let known = renderers[collection.id], known.collection.columns == collection.columns, known.collection.isMerged == collection.isMerged {
-            return known
-        }
-        return FeatureRenderer(collection)
-    }
+    /// The renderer of one of the catalogue's collections.
+    func renderer(_ collection: Collection) -> FeatureRenderer { renderers[collection.id] ?? FeatureRenderer(collection) }
 
     subscript(id: String) -> Collection? { byID[id] }
 

@@ -6,7 +6,6 @@ import Foundation
 /// Writes features of a collection as GeoJSON (RFC 7946), byte by byte, with keys encoded once.
 struct FeatureRenderer: Sendable {
     let collection: Catalogue.Collection
-    private let keys: [[UInt8]]
     /// Every column's `"name":` (after a comma but the first) followed by `null`, one after another: `keyEnds[i]` is
     /// where column i's key ends (its value goes there) and `keyEnds[i] + 4` where its `null` does.
     private let keyBytes: [UInt8]
@@ -17,19 +16,14 @@ struct FeatureRenderer: Sendable {
 
     init(_ collection: Catalogue.Collection) {
         self.collection = collection
-        keys = collection.columns.map { name in
-            var key: [UInt8] = []
-            JSONBytes.appendString(name, to: &key)
-            key.append(0x3A)
-            return key
-        }
         var bytes: [UInt8] = []
         var starts: [Int] = []
         var ends: [Int] = []
-        for (index, key) in keys.enumerated() {
+        for (index, name) in collection.columns.enumerated() {
             starts.append(bytes.count)
             if index > 0 { bytes.append(0x2C) }
-            bytes += key
+            JSONBytes.appendString(name, to: &bytes)
+            bytes.append(0x3A)
             ends.append(bytes.count)
             bytes += Array("null".utf8)
         }
@@ -91,9 +85,8 @@ struct FeatureRenderer: Sendable {
             return
         }
         let values = values(of: feature)
-        for index in 0..<keys.count {
-            if index > 0 { out.append(0x2C) }
-            out.append(contentsOf: keys[index])
+        for index in 0..<keyStarts.count {
+            out.append(contentsOf: keyBytes[keyStarts[index]..<keyEnds[index]])
             let value = index < values.count ? values[index] : ""
             if value.isEmpty {
                 JSONBytes.appendASCII("null", to: &out)

@@ -10,9 +10,9 @@ import Synchronization
 /// of features on a million-point version, was most of a page's time (counting them, then sorting them into file
 /// order to cut the page). 28 bytes a point.
 final class PointGrid: Sendable {
-    /// The state of the version the grid was read at (`Store.gridState`): a grid whose state is not the reader's is
+    /// The state of the version the grid was read at (`Store.versionState`): a grid whose state is not the reader's is
     /// not used.
-    let state: GridState
+    let state: VersionState
     private let codes: [Int64]
     private let positions: [UInt32]
     private let longitudes: [Double]
@@ -20,7 +20,7 @@ final class PointGrid: Sendable {
 
     var count: Int { codes.count }
 
-    init(state: GridState, codes: [Int64], positions: [UInt32], longitudes: [Double], latitudes: [Double]) {
+    init(state: VersionState, codes: [Int64], positions: [UInt32], longitudes: [Double], latitudes: [Double]) {
         self.state = state
         self.codes = codes
         self.positions = positions
@@ -29,7 +29,7 @@ final class PointGrid: Sendable {
     }
 
     /// Reads `version`'s points in index order, in the caller's read transaction.
-    static func read(version: Int64, state: GridState, _ db: Database) throws -> PointGrid {
+    static func read(version: Int64, state: VersionState, _ db: Database) throws -> PointGrid {
         var codes: [Int64] = []
         var positions: [UInt32] = []
         var longitudes: [Double] = []
@@ -119,10 +119,10 @@ final class PointGrid: Sendable {
     }
 }
 
-/// What a version's point index depends on: the last change logged on its dataset (an edit in place logs one) and
-/// the version's `loaded_at`, when it was made or last edited (a key SQLite reuses after a version is deleted is
-/// another version, made at another time).
-struct GridState: Hashable, Sendable {
+/// What is read of a version and kept (a point grid, a box's count) depends on: the last change logged on its dataset
+/// (an edit in place logs one) and the version's `loaded_at`, when it was made or last edited (a key SQLite reuses
+/// after a version is deleted is another version, made at another time).
+struct VersionState: Hashable, Sendable {
     var change: Int64
     var madeAt: String
 }
@@ -167,7 +167,7 @@ final class PointGrids: Sendable {
     }
 
     /// The grid of `version` at `state`, if there is one.
-    func grid(version: Int64, state wanted: GridState) -> PointGrid? {
+    func grid(version: Int64, state wanted: VersionState) -> PointGrid? {
         state.withLock { state in
             guard var entry = state.entries[version], entry.grid.state == wanted else { return nil }
             state.clock += 1

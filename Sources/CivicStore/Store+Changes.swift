@@ -44,7 +44,7 @@ extension Store: RecordStore {
                         CASE WHEN c.by_reference THEN f.vals ELSE c.after END AS after,
                         CASE WHEN c.by_reference THEN f.lon ELSE c.lon END AS lon,
                         CASE WHEN c.by_reference THEN f.lat ELSE c.lat END AS lat,
-                        CASE WHEN c.by_reference THEN (SELECT geometry FROM shape WHERE shape.key = f.key) ELSE c.geometry END AS geometry,
+                        CASE WHEN c.by_reference THEN \(Store.shape(of: "f")) ELSE c.geometry END AS geometry,
                         c.actor, c.at
                     FROM change c LEFT JOIN feature f ON c.by_reference = 1 AND f.version = c.version AND f.feature_id = c.feature_id
                     WHERE \(filter) AND c.live = 1 AND c.seq > ? ORDER BY c.seq LIMIT ?
@@ -192,7 +192,7 @@ extension Store: RecordStore {
         arguments.append(limit == Int.max ? -1 : limit)
         try db.execute(
             sql: """
-                UPDATE change SET after = f.vals, lon = f.lon, lat = f.lat, geometry = (SELECT geometry FROM shape WHERE shape.key = f.key),
+                UPDATE change SET after = f.vals, lon = f.lon, lat = f.lat, geometry = \(shape(of: "f")),
                     by_reference = 0
                 FROM feature f
                 WHERE change.seq IN (SELECT seq FROM change WHERE by_reference = 1 AND version = ?\(record) LIMIT ?)
@@ -229,7 +229,6 @@ extension Store: RecordStore {
             INSERT INTO change (dataset_id, release, version, feature_id, kind, inplace, live, before, old_lon, old_lat, old_geometry,
                 after, lon, lat, geometry, actor, at, by_reference)
             """
-        let shapeOf = { (table: String) in "(SELECT geometry FROM shape WHERE shape.key = \(table).key)" }
         guard let old, old != new else {
             if old == nil {
                 try db.execute(
@@ -247,7 +246,7 @@ extension Store: RecordStore {
         // Deleted, updated, created: each one pass over a version, the other looked up by ID (feature_by_id).
         try db.execute(
             sql: """
-                \(insert) SELECT ?, ?, o.version, o.feature_id, 'delete', 0, 1, o.vals, o.lon, o.lat, \(shapeOf("o")), NULL, NULL, NULL, NULL, ?, ?, 0
+                \(insert) SELECT ?, ?, o.version, o.feature_id, 'delete', 0, 1, o.vals, o.lon, o.lat, \(shape(of: "o")), NULL, NULL, NULL, NULL, ?, ?, 0
                 FROM feature o WHERE o.key BETWEEN ? AND ?
                     AND NOT EXISTS (SELECT 1 FROM feature n WHERE n.version = ? AND n.feature_id = o.feature_id)
                 ORDER BY o.key
@@ -264,10 +263,10 @@ extension Store: RecordStore {
             : "feature n CROSS JOIN feature o ON o.version = ? AND o.feature_id = n.feature_id WHERE n.key BETWEEN ? AND ?"
         try db.execute(
             sql: """
-                \(insert) SELECT ?, ?, n.version, n.feature_id, 'update', 0, 1, o.vals, o.lon, o.lat, \(shapeOf("o")), NULL, NULL, NULL,
+                \(insert) SELECT ?, ?, n.version, n.feature_id, 'update', 0, 1, o.vals, o.lon, o.lat, \(shape(of: "o")), NULL, NULL, NULL,
                     NULL, ?, ?, 1
                 FROM \(join)
-                    AND (? OR o.vals IS NOT n.vals OR o.lon IS NOT n.lon OR o.lat IS NOT n.lat OR \(shapeOf("o")) IS NOT \(shapeOf("n")))
+                    AND (? OR o.vals IS NOT n.vals OR o.lon IS NOT n.lon OR o.lat IS NOT n.lat OR \(shape(of: "o")) IS NOT \(shape(of: "n")))
                 ORDER BY n.key
                 """,
             arguments: StatementArguments([dataset, number, actor.name, now] as [any DatabaseValueConvertible])

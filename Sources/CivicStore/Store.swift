@@ -379,14 +379,7 @@ public final class Store: Sendable {
                 sql: "\(prefix)SELECT p.key FROM \(from) WHERE \(condition) ORDER BY \(rank), p.key LIMIT ? OFFSET ?",
                 arguments: StatementArguments(arguments + [limit, offset])
             )
-            guard !keys.isEmpty else { return FeaturePage(features: [], numberMatched: total) }
-            let statement = try db.makeStatement(
-                sql:
-                    "SELECT version, feature_id, line, lon, lat, vals, \(Store.shapeColumn("feature")), key FROM feature WHERE key IN (\(Array(repeating: "?", count: keys.count).joined(separator: ", ")))"
-            )
-            var byKey: [Int64: StoredFeature] = [:]
-            try Store.readFeatures(statement, StatementArguments(keys), versions: versions, json: json) { feature, key in byKey[key] = feature }
-            return FeaturePage(features: keys.compactMap { byKey[$0] }, numberMatched: total)
+            return FeaturePage(features: try Store.features(keys: keys, versions: versions, json: json, db), numberMatched: total)
         }
     }
 
@@ -405,7 +398,7 @@ public final class Store: Sendable {
         guard limits.budget > 0 else { return nil }
         var found: [PointGrid] = []
         for member in selector.members {
-            let state = try Store.gridState(of: member, db)
+            let state = try Store.versionState(of: member, db)
             if let grid = grids.grid(version: member.version, state: state) {
                 found.append(grid)
                 continue
@@ -418,7 +411,7 @@ public final class Store: Sendable {
                 found.append(grid)
             } else {
                 grids.build(version: member.version) { [writer] in
-                    try writer.read { db in try PointGrid.read(version: member.version, state: try Store.gridState(of: member, db), db) }
+                    try writer.read { db in try PointGrid.read(version: member.version, state: try Store.versionState(of: member, db), db) }
                 }
             }
         }
@@ -439,21 +432,24 @@ public final class Store: Sendable {
             keys += page.map { Store.featureKey(version: member.version, seq: Int($0)) }
             skip = 0
         }
-        guard !keys.isEmpty else { return FeaturePage(features: [], numberMatched: total) }
-        let statement = try db.makeStatement(
-            sql:
-                "SELECT version, feature_id, line, lon, lat, vals, \(Store.shapeColumn("feature")), key FROM feature WHERE key IN (\(Array(repeating: "?", count: keys.count).joined(separator: ", ")))"
-        )
-        var byKey: [Int64: StoredFeature] = [:]
-        try Store.readFeatures(statement, StatementArguments(keys), versions: selector.datasetsByVersion, json: json) { feature, key in
-            byKey[key] = feature
-        }
-        return FeaturePage(features: keys.compactMap { byKey[$0] }, numberMatched: total)
+        return FeaturePage(features: try Store.features(keys: keys, versions: selector.datasetsByVersion, json: json, db), numberMatched: total)
     }
 
-    /// The state a member's version is read at (`GridState`): its dataset's last logged change (live or draft; 0 for
+    /// The records of `keys`, in that order (a page of a box, its keys found on the index or a grid).
+    static func features(keys: [Int64], versions: [Int64: String], json: Bool, _ db: Database) throws -> [StoredFeature] {
+        guard !keys.isEmpty else { return [] }
+        let statement = try db.makeStatement(
+            sql:
+                "SELECT version, feature_id, line, lon, lat, vals, \(shapeColumn("feature")), key FROM feature WHERE key IN (\(Array(repeating: "?", count: keys.count).joined(separator: ", ")))"
+        )
+        var byKey: [Int64: StoredFeature] = [:]
+        try readFeatures(statement, StatementArguments(keys), versions: versions, json: json) { feature, key in byKey[key] = feature }
+        return keys.compactMap { byKey[$0] }
+    }
+
+    /// The state a member's version is read at (`VersionState`): its dataset's last logged change (live or draft; 0 for
     /// none) and the version's `loaded_at` (when it was made, or last edited).
-    static func gridState(of member: CollectionSelector.Member, _ db: Database) throws -> GridState {
+    static func versionState(of member: CollectionSelector.Member, _ db: Database) throws -> VersionState {
         let statement = try db.cachedStatement(
             sql: """
                 SELECT MAX(COALESCE((SELECT MAX(seq) FROM change WHERE dataset_id = ?1 AND live = 0), 0),
@@ -462,7 +458,7 @@ public final class Store: Sendable {
                 """
         )
         let row = try Row.fetchOne(statement, arguments: [member.datasetID, member.version])
-        return GridState(change: row?[0] ?? 0, madeAt: row?[1] ?? "")
+        return VersionState(change: row?[0] ?? 0, madeAt: row?[1] ?? "")
     }
 
     /// The position of a row's version among the selector's members (dataset id order), as SQL on `column`: sorting by
@@ -539,15 +535,12 @@ public final class Store: Sendable {
             let lastKey: Int64? = state[1]
             let contiguous = lastKey.map { Int($0 & 0xFFFF_FFFF) + 1 == count } ?? true
             let (statement, skipping) = try statements(shapes: state[2])
-            if contiguous {
-                try readFeatures(statement, [featureKey(version: member.version, seq: skip), last, wanted], versions: versions, json: json) {
-                    feature,
-                    _ in
-                    features.append(feature)
-                }
-            } else {
-                try readFeatures(skipping, [first, last, wanted, skip], versions: versions, json: json) { feature, _ in features.append(feature) }
-            }
+            try readFeatures(
+                contiguous ? statement : skipping,
+                contiguous ? [featureKey(version: member.version, seq: skip), last, wanted] : [first, last, wanted, skip],
+                versions: versions,
+                json: json
+            ) { feature, _ in features.append(feature) }
             skip = 0
         }
         return FeaturePage(features: features, numberMatched: total)
@@ -612,18 +605,12 @@ public final class Store: Sendable {
     }
 
     /// `COUNT(*)` of a query over the selection's versions, from the cache when none of their records has changed
-    /// since it was counted: the versions (a switch makes new ones) and the last change logged on them (every edit
-    /// logs one), read in this snapshot.
+    /// since it was counted: each version's state (`versionState`, as the point grids are kept), read in this snapshot.
     func count(_ sql: String, _ arguments: [any DatabaseValueConvertible], of selector: CollectionSelector, _ db: Database) throws -> Int {
-        let datasets = selector.members.map(\.datasetID)
-        let last =
-            try Int64.fetchOne(
-                db,
-                sql:
-                    "SELECT MAX(seq) FROM change WHERE dataset_id IN (\(Array(repeating: "?", count: datasets.count).joined(separator: ", "))) AND live = 1",
-                arguments: StatementArguments(datasets)
-            ) ?? 0
-        let state = selector.members.map { String($0.version) }.joined(separator: ",") + "@\(last)"
+        let state = try selector.members.map { member -> String in
+            let version = try Store.versionState(of: member, db)
+            return "\(member.version):\(version.change):\(version.madeAt)"
+        }.joined(separator: ",")
         let key = state + "\u{1}" + sql + "\u{1}" + arguments.map { "\($0.databaseValue)" }.joined(separator: "\u{1}")
         if let known = counts.withLock({ $0[key] }) { return known }
         let value = try Int.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) ?? 0
@@ -752,7 +739,8 @@ public final class Store: Sendable {
     }
 
     /// The record's shape (GeoJSON geometry text) as a column `geometry`, null for points and records without one.
-    static func shapeColumn(_ table: String) -> String {
-        "(SELECT geometry FROM shape WHERE shape.key = \(table).key) AS geometry"
-    }
+    static func shapeColumn(_ table: String) -> String { shape(of: table) + " AS geometry" }
+
+    /// The shape of the record `table` names (a row of `feature`), as an SQL expression.
+    static func shape(of table: String) -> String { "(SELECT geometry FROM shape WHERE shape.key = \(table).key)" }
 }

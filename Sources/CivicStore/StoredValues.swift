@@ -27,7 +27,7 @@ enum StoredValues {
                 }
                 var value = values[index]
                 let plain = value.withUTF8 { bytes -> Bool in
-                    guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return false }
+                    guard !bytes.contains(where: JSONBytes.needsEscape) else { return false }
                     target[written] = 0x22
                     if let base = bytes.baseAddress { (target + written + 1).update(from: base, count: bytes.count) }
                     target[written + 1 + bytes.count] = 0x22

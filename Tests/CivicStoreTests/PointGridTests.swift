@@ -72,7 +72,7 @@ import Testing
         let selector = CollectionSelector.dataset(try #require(try store.dataset(id: id)))
         #expect(try store.features(in: selector, bbox: box, limit: 10, offset: 0).numberMatched == 0)
         let member = try #require(selector.members.first)
-        #expect(store.grids.grid(version: member.version, state: try store.read { try Store.gridState(of: member, $0) }) != nil)
+        #expect(store.grids.grid(version: member.version, state: try store.read { try Store.versionState(of: member, $0) }) != nil)
         // A record moved into the box, in place (the version stays): the grid of before is not used.
         let record = try #require(try store.record(id, id: "0000000005", in: .live))
         _ = try store.edit(
@@ -98,7 +98,7 @@ import Testing
         let selector = CollectionSelector.dataset(try #require(try store.dataset(id: "ichikawa-aed")))
         let member = try #require(selector.members.first)
         let version = member.version
-        let state = try store.read { try Store.gridState(of: member, $0) }
+        let state = try store.read { try Store.versionState(of: member, $0) }
         let box = StoredDataset.Envelope(minX: 139.9, minY: 35.7, maxX: 140.0, maxY: 35.8)
         let first = try store.features(in: selector, bbox: box, limit: 20, offset: 5)
         store.grids.waitForBuilds()

@@ -11,7 +11,7 @@ public enum JSONBytes {
         out.append(0x22)
         // Most values need no escaping: one scan, one copy.
         if let fast = string.utf8.withContiguousStorageIfAvailable({ bytes -> Bool in
-            guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return false }
+            guard !bytes.contains(where: needsEscape) else { return false }
             out.append(contentsOf: bytes)
             return true
         }), fast {
@@ -23,7 +23,7 @@ public enum JSONBytes {
             var start = 0
             for index in 0..<bytes.count {
                 let byte = bytes[index]
-                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+                guard needsEscape(byte) else { continue }
                 if index > start { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index])) }
                 switch byte {
                 case 0x22: out.append(contentsOf: [0x5C, 0x22])
@@ -41,6 +41,10 @@ public enum JSONBytes {
         }
         out.append(0x22)
     }
+
+    /// True for the bytes a JSON string literal escapes: control characters, `"` and `\`.
+    @inlinable
+    public static func needsEscape(_ byte: UInt8) -> Bool { byte < 0x20 || byte == 0x22 || byte == 0x5C }
 
     public static func appendASCII(_ text: StaticString, to out: inout [UInt8]) {
         text.withUTF8Buffer { out.append(contentsOf: $0) }

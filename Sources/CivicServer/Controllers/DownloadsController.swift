@@ -63,7 +63,7 @@ struct DownloadsController: Sendable {
                 headers: [.contentDisposition: "attachment; filename=\"\(dataset.id).csv\""]
             )
         case "geojson":
-            let renderer = FeatureRenderer(collection)
+            let renderer = catalogue.renderer(collection)
             var out: [UInt8] = []
             JSONBytes.appendASCII(#"{"type":"FeatureCollection","features":["#, to: &out)
             var first = true
@@ -109,7 +109,7 @@ struct DownloadsController: Sendable {
         hash.add(dataset.fingerprint + dataset.revision + request.uri.description)
         let etag = "\"data-\(String(hash.value, radix: 16))\""
         let store = self.store
-        let renderer = FeatureRenderer(collection)
+        let renderer = catalogue.renderer(collection)
         let columns = DownloadsController.columns(dataset)
         let selector = CollectionSelector.dataset(dataset)
         let contentType = csv ? (encoding == .cp932 ? "text/csv; charset=Shift_JIS" : "text/csv; charset=utf-8") : "application/geo+json"

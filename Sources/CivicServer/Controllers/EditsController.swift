@@ -138,7 +138,7 @@ struct EditsController: Sendable {
         headers[.eTag] = record.tag
         headers[.contentType] = "application/geo+json"
         var out: [UInt8] = []
-        FeatureRenderer(collection).append(
+        catalogue.renderer(collection).append(
             StoredFeature(
                 datasetID: dataset.id,
                 featureID: record.featureID,
@@ -245,7 +245,7 @@ struct EditsController: Sendable {
             }
         }
         let page = try store.changes(of: collection.datasets.map(\.id), since: since, limit: limit)
-        let renderer = FeatureRenderer(collection)
+        let renderer = catalogue.renderer(collection)
         let datasets = Dictionary(uniqueKeysWithValues: collection.datasets.map { ($0.id, $0) })
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

@@ -90,7 +90,7 @@ struct FeaturesController: Sendable {
         let page = try store.features(in: collection.selector, limit: 100, offset: 0)
         let pages = HTMLPages(configuration: configuration, request: request)
         return HTMLPages.payload(
-            pages.collection(collection, features: page.features, renderer: FeatureRenderer(collection), failures: catalogue.failures)
+            pages.collection(collection, features: page.features, renderer: catalogue.renderer(collection), failures: catalogue.failures)
         )
     }
 
@@ -353,7 +353,7 @@ struct FeaturesController: Sendable {
         guard let feature = try store.feature(in: collection.selector, id: featureID.removingPercentEncoding ?? featureID) else {
             throw APIError.notFound("no feature '\(featureID)' in collection '\(id)'")
         }
-        let renderer = FeatureRenderer(collection)
+        let renderer = catalogue.renderer(collection)
         if HTMLPages.wanted(request) {
             return HTMLPages.payload(
                 HTMLPages(configuration: configuration, request: request).feature(feature, collection: collection, renderer: renderer)
@@ -455,14 +455,22 @@ struct FeaturesController: Sendable {
     private static let lastTimeStamp = Mutex<(second: Int64, text: String)>((-1, ""))
 
     static func escape(_ text: String) -> String {
-        // Ids are usually letters, digits and -_.~ already (Foundation's encoding was 2 % of a page).
-        if text.utf8.allSatisfy({ byte in
-            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x5F
-                || byte == 0x2E || byte == 0x7E
-        }) {
-            return text
-        }
-        return text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#"))) ?? text
+        // Ids are usually as they would be encoded already (Foundation's encoding was 2 % of a page).
+        if isPlain(text.utf8, plainPathBytes) { return text }
+        return text.addingPercentEncoding(withAllowedCharacters: pathAllowed) ?? text
+    }
+
+    private static let pathAllowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#"))
+    private static let plainPathBytes = plainBytes(pathAllowed)
+
+    /// The ASCII bytes `allowed` keeps as they are, but `%` (an escape, which would be decoded or encoded).
+    private static func plainBytes(_ allowed: CharacterSet) -> [Bool] {
+        (0..<128).map { byte in byte != 0x25 && allowed.contains(Unicode.Scalar(UInt8(byte))) }
+    }
+
+    /// True when every byte of `text` is one `plain` marks: encoding would leave it as it is.
+    private static func isPlain(_ text: some Sequence<UInt8>, _ plain: [Bool]) -> Bool {
+        text.allSatisfy { $0 < 0x80 && plain[Int($0)] }
     }
 
     /// The request's query parameters as the client meant them (decoded), encoded again so links survive any
@@ -470,7 +478,7 @@ struct FeaturesController: Sendable {
     static func encodedQuery(_ request: Request) -> [(name: String, pair: String)] {
         func encode(_ text: Substring) -> String {
             // Already as it would be encoded (no escapes, nothing to escape): as it is.
-            if text.utf8.allSatisfy({ $0 < 0x80 && plainQueryBytes[Int($0)] }) { return String(text) }
+            if isPlain(text.utf8, plainQueryBytes) { return String(text) }
             let decoded = String(text).removingPercentEncoding ?? String(text)
             return decoded.addingPercentEncoding(withAllowedCharacters: queryAllowed) ?? decoded
         }
@@ -478,10 +486,7 @@ struct FeaturesController: Sendable {
     }
 
     private static let queryAllowed = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+#?"))
-    /// The ASCII bytes `queryAllowed` keeps, but `%` (which would be decoded first).
-    private static let plainQueryBytes: [Bool] = (0..<128).map { byte in
-        byte != 0x25 && queryAllowed.contains(Unicode.Scalar(UInt8(byte)))
-    }
+    private static let plainQueryBytes = plainBytes(queryAllowed)
 
     /// The request's query with `offset` (and `f`) replaced, so `next` keeps every filter.
     static func queryString(_ encoded: [(name: String, pair: String)], offset: Int, format: String? = nil) -> String {

@@ -209,7 +209,7 @@ struct PublishingPageController: Sendable {
           }
           async function showRelease(number) {
             const r = await api('GET', '/datasets/' + enc(dataset()) + '/releases/' + number);
-            if (r.status !== 200) { say(r.data ? r.data.description : String(r.status), true); return; }
+            if (r.status !== 200) { refused(r); return; }
             const release = r.data;
             const body = $('review-body');
             body.replaceChildren(el('p', { id: 'review-summary' }, M.release + ' ' + release.number + ' — ' + (M[release.state] || release.state) + ' — ' + M.records + ' ' + release.recordCount));
@@ -236,10 +236,18 @@ struct PublishingPageController: Sendable {
             $('publish-button').disabled = !account.mayPublish;
             if (release.state === 'draft' && !account.mayPublish) body.append(el('p', {}, M.noPublish));
           }
+          // The server's refusal, in its own words.
+          function refused(r) { say(r.data ? r.data.description : String(r.status), true); }
+          // An answer that made a release: said, the list read again and the release shown; anything else refused.
+          async function madeRelease(r, status, message) {
+            if (r.status !== status) { refused(r); return; }
+            say(message);
+            await loadReleases();
+            await showRelease(r.data.number);
+          }
           async function rollback(number) {
             if (!window.confirm(fill(M.confirmRollback, { n: number }))) return;
-            const r = await api('POST', '/datasets/' + enc(dataset()) + '/rollback?to=' + number);
-            if (r.status === 201) { say(M.rolledBack); await loadReleases(); await showRelease(r.data.number); } else { say(r.data ? r.data.description : String(r.status), true); }
+            await madeRelease(await api('POST', '/datasets/' + enc(dataset()) + '/rollback?to=' + number), 201, M.rolledBack);
           }
           $('signin').addEventListener('submit', (event) => { event.preventDefault(); token = $('token').value.trim(); $('token').value = ''; signIn(); });
           $('signout').addEventListener('click', () => { sessionStorage.removeItem('civic-token'); token = null; $('work').hidden = true; $('signin-section').hidden = false; say(M.signedOut); });
@@ -250,20 +258,14 @@ struct PublishingPageController: Sendable {
             if (!file) return;
             say(M.uploading);
             const r = await api('POST', '/datasets/' + enc(dataset()) + '/releases?filename=' + enc(file.name) + '&note=' + enc($('note').value), file);
-            if (r.status !== 201) { say(r.data ? r.data.description : String(r.status), true); return; }
-            say(M.drafted);
-            await loadReleases();
-            await showRelease(r.data.number);
+            await madeRelease(r, 201, M.drafted);
           });
           $('publish').addEventListener('submit', async (event) => {
             event.preventDefault();
             const number = $('publish').dataset.release;
             const reason = $('override').value.trim();
             const r = await api('POST', '/datasets/' + enc(dataset()) + '/releases/' + number + '/publish', JSON.stringify(reason ? { override: reason } : {}), { 'Content-Type': 'application/json' });
-            if (r.status !== 200) { say(r.data ? r.data.description : String(r.status), true); return; }
-            say(M.published);
-            await loadReleases();
-            await showRelease(r.data.number);
+            await madeRelease(r, 200, M.published);
           });
           $('find').addEventListener('submit', async (event) => {
             event.preventDefault();
@@ -300,7 +302,7 @@ struct PublishingPageController: Sendable {
             } else if (r.status === 400 && r.data && r.data.findings) {
               say(M.invalid + ' ' + r.data.findings.filter((f) => f.severity === 'error').map((f) => (f.field || f.column) + ': ' + f.message).join(' / '), true);
             } else {
-              say(r.data ? r.data.description : String(r.status), true);
+              refused(r);
             }
           });
           if (token) signIn();
