@@ -186,21 +186,31 @@ extension Store: RecordStore {
     /// window of `limit` changes: true when there may be more. Inside the caller's transaction.
     @discardableResult
     static func materializeReferences(version: Int64, featureID: String? = nil, limit: Int = Int.max, _ db: Database) throws -> Bool {
-        let record = featureID == nil ? "" : " AND feature_id = ?"
         var arguments: [any DatabaseValueConvertible] = [version]
         if let featureID { arguments.append(featureID) }
         arguments.append(limit == Int.max ? -1 : limit)
-        try db.execute(
-            sql: """
-                UPDATE change SET after = f.vals, lon = f.lon, lat = f.lat, geometry = \(shape(of: "f")),
-                    by_reference = 0
-                FROM feature f
-                WHERE change.seq IN (SELECT seq FROM change WHERE by_reference = 1 AND version = ?\(record) LIMIT ?)
-                    AND f.version = change.version AND f.feature_id = change.feature_id
-                """,
+        let window = try Int64.fetchAll(
+            db,
+            sql: "SELECT seq FROM change WHERE by_reference = 1 AND version = ?\(featureID == nil ? "" : " AND feature_id = ?") LIMIT ?",
             arguments: StatementArguments(arguments)
         )
-        return limit != Int.max && db.changesCount == limit
+        guard !window.isEmpty else { return false }
+        let seqs = "[" + window.map(String.init).joined(separator: ",") + "]"
+        try db.execute(
+            sql: """
+                UPDATE change SET after = f.vals, lon = f.lon, lat = f.lat, geometry = \(shape(of: "f")), by_reference = 0
+                FROM feature f
+                WHERE change.seq IN (SELECT value FROM json_each(?)) AND f.version = change.version AND f.feature_id = change.feature_id
+                """,
+            arguments: [seqs]
+        )
+        // A change whose record is not in the version has nothing to copy; it no longer refers to it either (else it
+        // would come back in every window and the windows would never end).
+        try db.execute(
+            sql: "UPDATE change SET by_reference = 0 WHERE seq IN (SELECT value FROM json_each(?)) AND by_reference = 1",
+            arguments: [seqs]
+        )
+        return window.count == limit
     }
 
     /// The version edits of `target` go to: the live one, or the newest open draft's (nil when there is none).

@@ -92,6 +92,28 @@ import Testing
         }
     }
 
+    @Test func copyingReferencedValuesEndsEvenForAMissingRecord() throws {
+        let store = try Self.loaded()
+        let version = try #require(try store.dataset(id: Self.id)).version
+        // A change that refers to a record the version does not hold (it should never happen; its ID sorts first, so
+        // it is in the first window): it must not stop the copy of the others, nor come back in every window.
+        try store.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO change (dataset_id, release, version, feature_id, kind, inplace, live, actor, at, by_reference)
+                    VALUES (?, 1, ?, '+no-such-record', 'create', 0, 1, 'test', '2026-12-06T00:00:00.000Z', 1)
+                    """,
+                arguments: [Self.id, version]
+            )
+        }
+        var windows = 0
+        while try store.write({ db in try Store.materializeReferences(version: version, limit: 10, db) }) { windows += 1 }
+        #expect(windows == 8)
+        let left = try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change WHERE by_reference = 1") ?? -1 }
+        let copied = try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change WHERE after IS NOT NULL") ?? -1 }
+        #expect(left == 0 && copied == 82)
+    }
+
     @Test func loadsAndPublishesLogEachChangedRecord() throws {
         let folder = try Loading.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
