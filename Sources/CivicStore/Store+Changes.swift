@@ -35,9 +35,9 @@ extension Store: RecordStore {
         return try read { db in
             let placeholders = Array(repeating: "?", count: datasets.count).joined(separator: ", ")
             // One dataset: its index range. Several (a merged collection): the log in order, filtered (`+` keeps
-            // SQLite from sorting every member's changes first).
+            // SQLite from sorting every member's changes first). Read until one change more than the page holds.
             let filter = datasets.count == 1 ? "c.dataset_id = ?" : "+c.dataset_id IN (\(placeholders))"
-            let rows = try Row.fetchAll(
+            let rows = try Row.fetchCursor(
                 db,
                 sql: """
                     SELECT c.seq, c.dataset_id, c.release, c.version, c.feature_id, c.kind, c.before,
@@ -45,40 +45,80 @@ extension Store: RecordStore {
                         CASE WHEN c.by_reference THEN f.lon ELSE c.lon END AS lon,
                         CASE WHEN c.by_reference THEN f.lat ELSE c.lat END AS lat,
                         CASE WHEN c.by_reference THEN \(Store.shape(of: "f")) ELSE c.geometry END AS geometry,
-                        c.actor, c.at
+                        c.actor, c.at, c.span_from, c.span_to
                     FROM change c LEFT JOIN feature f ON c.by_reference = 1 AND f.version = c.version AND f.feature_id = c.feature_id
-                    WHERE \(filter) AND c.live = 1 AND c.seq > ? ORDER BY c.seq LIMIT ?
+                    WHERE \(filter) AND c.live = 1 AND c.seq > ? ORDER BY c.seq
                     """,
-                arguments: StatementArguments(datasets) + [since, limit + 1]
+                arguments: StatementArguments(datasets) + [since]
             )
             var columnsByVersion: [Int64: [String]?] = [:]
             var changes: [Change] = []
-            for row in rows.prefix(limit) {
+            while changes.count <= limit, let row = try rows.next() {
                 let version: Int64 = row["version"]
                 if columnsByVersion[version] == nil {
                     // No columns: the version is no longer stored.
                     let columns = try Store.columns(of: version, db)
                     columnsByVersion[version] = .some(columns.isEmpty ? nil : columns)
                 }
-                changes.append(
-                    Change(
-                        seq: row["seq"],
-                        dataset: row["dataset_id"],
-                        release: row["release"],
-                        featureID: row["feature_id"],
-                        kind: Change.Kind(rawValue: row["kind"]) ?? .update,
-                        at: Store.date(row["at"]) ?? Date(timeIntervalSince1970: 0),
-                        actor: row["actor"],
-                        columns: columnsByVersion[version] ?? nil,
-                        before: try (row["before"] as String?).map(StoredValues.decode),
-                        after: try (row["after"] as String?).map(StoredValues.decode),
-                        longitude: row["lon"],
-                        latitude: row["lat"],
-                        geometry: row["geometry"]
-                    )
+                let change = Change(
+                    seq: row["seq"],
+                    dataset: row["dataset_id"],
+                    release: row["release"],
+                    featureID: row["feature_id"],
+                    kind: Change.Kind(rawValue: row["kind"]) ?? .update,
+                    at: Store.date(row["at"]) ?? Date(timeIntervalSince1970: 0),
+                    actor: row["actor"],
+                    columns: columnsByVersion[version] ?? nil,
+                    before: try (row["before"] as String?).map(StoredValues.decode),
+                    after: try (row["after"] as String?).map(StoredValues.decode),
+                    longitude: row["lon"],
+                    latitude: row["lat"],
+                    geometry: row["geometry"]
                 )
+                if let from: Int = row["span_from"], let to: Int = row["span_to"] {
+                    // A span: its records after the cursor, as many as the page still takes.
+                    try Store.spanChanges(change, version: version, from: from, to: to, after: since, limit: limit + 1 - changes.count, db) {
+                        changes.append($0)
+                    }
+                } else {
+                    changes.append(change)
+                }
             }
-            return ChangePage(changes: changes, next: changes.last?.seq ?? since, more: rows.count > limit)
+            let page = Array(changes.prefix(limit))
+            return ChangePage(changes: page, next: page.last?.seq ?? since, more: changes.count > limit)
+        }
+    }
+
+    /// The changes of a span row (`span`: its release, actor, time …; its `seq` the last record's): the created
+    /// records of `version` at positions `from` … `to` whose sequence numbers follow `since`, in order, at most `limit`.
+    static func spanChanges(
+        _ span: Change,
+        version: Int64,
+        from: Int,
+        to: Int,
+        after since: Int64,
+        limit: Int,
+        _ db: Database,
+        _ body: (Change) -> Void
+    ) throws {
+        // Record position p has sequence number seq − to + p.
+        let base = span.seq - Int64(to)
+        let first = max(Int64(from), since - base + 1)
+        guard first <= Int64(to), limit > 0 else { return }
+        let rows = try Row.fetchCursor(
+            db,
+            sql: "SELECT seq, feature_id, vals, lon, lat, \(shape(of: "feature")) FROM feature WHERE key BETWEEN ? AND ? ORDER BY key LIMIT ?",
+            arguments: [featureKey(version: version, seq: Int(first)), featureKey(version: version, seq: to), limit]
+        )
+        while let row = try rows.next() {
+            var change = span
+            change.seq = base + (row[0] as Int64)
+            change.featureID = row[1]
+            change.after = try StoredValues.decode(row[2] as String)
+            change.longitude = row[3]
+            change.latitude = row[4]
+            change.geometry = row[5]
+            body(change)
         }
     }
 
@@ -182,10 +222,42 @@ extension Store: RecordStore {
         )
     }
 
-    /// Copies into the log the values its changes refer to in `version` (all of them, or record `featureID`'s), a
-    /// window of `limit` changes: true when there may be more. Inside the caller's transaction.
+    /// v9: a switch's created records as spans — one row for a run of records of `version` at positions (`seq` in
+    /// `feature`) `span_from` … `span_to`, the records that are there; its `seq` is the last position's sequence
+    /// number and position p has seq − `span_to` + p (the sequence numbers between are the span's: no other row takes
+    /// them). Logging each created record was most of a publish's time (a first publish of 1,000,000 records wrote
+    /// 1,000,000 rows and their index entries). Like changes by reference, a span's records are copied into rows of
+    /// their own before one is changed in place (the span split around it) or the version is deleted.
+    static func migrateChangeSpans(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE change ADD COLUMN span_from INTEGER;
+                ALTER TABLE change ADD COLUMN span_to INTEGER;
+                CREATE INDEX change_by_span ON change(version, span_to) WHERE span_from IS NOT NULL;
+                """
+        )
+    }
+
+    /// Copies into the log the values its changes refer to in `version` (all of them, a window of `limit` records at a
+    /// time, or record `featureID`'s): changes by reference get their values, spans give their records rows of their
+    /// own. True when there may be more. Inside the caller's transaction.
     @discardableResult
     static func materializeReferences(version: Int64, featureID: String? = nil, limit: Int = Int.max, _ db: Database) throws -> Bool {
+        if let featureID {
+            try copyReferences(version: version, featureID: featureID, limit: limit, db)
+            let position = try Int.fetchOne(
+                db,
+                sql: "SELECT seq FROM feature WHERE version = ? AND feature_id = ?",
+                arguments: [version, featureID]
+            )
+            if let position { try splitSpans(version: version, at: position, db) }
+            return false
+        }
+        return try copyReferences(version: version, featureID: nil, limit: limit, db) || copySpan(version: version, limit: limit, db)
+    }
+
+    /// Copies a window of `limit` changes by reference (all, or record `featureID`'s); true when there may be more.
+    private static func copyReferences(version: Int64, featureID: String?, limit: Int, _ db: Database) throws -> Bool {
         var arguments: [any DatabaseValueConvertible] = [version]
         if let featureID { arguments.append(featureID) }
         arguments.append(limit == Int.max ? -1 : limit)
@@ -213,6 +285,93 @@ extension Store: RecordStore {
         return window.count == limit
     }
 
+    /// The columns a span's rows copy from it, and the values each copies from its record (`f`).
+    private static let spanCopy = (
+        columns: "seq, dataset_id, release, version, feature_id, kind, inplace, live, actor, at, after, lon, lat, geometry",
+        values: "c.dataset_id, c.release, c.version, f.feature_id, 'create', c.inplace, c.live, c.actor, c.at, f.vals, f.lon, f.lat"
+    )
+
+    /// Gives the record at `position` of `version` a row of its own in every span that holds it (a version made live
+    /// more than once, by rollbacks, is in several): the positions before it stay a span (its sequence numbers end
+    /// just before the record's), those after it keep the span's row, or the row becomes the record's when it was the
+    /// last.
+    private static func splitSpans(version: Int64, at position: Int, _ db: Database) throws {
+        let spans = try Row.fetchAll(
+            db,
+            sql: "SELECT seq, span_from, span_to FROM change WHERE span_from IS NOT NULL AND version = ? AND span_to >= ? AND span_from <= ?",
+            arguments: [version, position, position]
+        )
+        let key = featureKey(version: version, seq: position)
+        for span in spans {
+            let (seq, from, to): (Int64, Int, Int) = (span[0], span[1], span[2])
+            let base = seq - Int64(to)
+            if from < position {
+                try db.execute(
+                    sql: """
+                        INSERT INTO change (seq, dataset_id, release, version, feature_id, kind, inplace, live, actor, at, span_from, span_to)
+                        SELECT ?, dataset_id, release, version, '', 'create', inplace, live, actor, at, span_from, ? FROM change WHERE seq = ?
+                        """,
+                    arguments: [base + Int64(position) - 1, position - 1, seq]
+                )
+            }
+            try copySpanRecords(seq, through: key, from: key, position == to, db)
+            if position < to {
+                try db.execute(sql: "UPDATE change SET span_from = ? WHERE seq = ?", arguments: [position + 1, seq])
+            }
+        }
+    }
+
+    /// Gives the first `limit` records of one of `version`'s spans rows of their own (the span keeps the rest, or
+    /// goes); false when the version has no span left.
+    private static func copySpan(version: Int64, limit: Int, _ db: Database) throws -> Bool {
+        guard
+            let span = try Row.fetchOne(
+                db,
+                sql: "SELECT seq, span_from, span_to FROM change WHERE span_from IS NOT NULL AND version = ? LIMIT 1",
+                arguments: [version]
+            )
+        else { return false }
+        let (seq, from, to): (Int64, Int, Int) = (span[0], span[1], span[2])
+        let last = try Int64.fetchOne(
+            db,
+            sql: "SELECT MAX(key) FROM (SELECT key FROM feature WHERE key BETWEEN ? AND ? ORDER BY key LIMIT ?)",
+            arguments: [featureKey(version: version, seq: from), featureKey(version: version, seq: to), limit == Int.max ? -1 : limit]
+        )
+        guard let last else {
+            // None of its records is there (a span split around edits can hold none).
+            try db.execute(sql: "DELETE FROM change WHERE seq = ?", arguments: [seq])
+            return true
+        }
+        let ends = last == featureKey(version: version, seq: to)
+        try copySpanRecords(seq, through: last, from: featureKey(version: version, seq: from), ends, db)
+        if !ends {
+            try db.execute(sql: "UPDATE change SET span_from = ? WHERE seq = ?", arguments: [Int(last & 0xFFFF_FFFF) + 1, seq])
+        }
+        return true
+    }
+
+    /// Rows of their own for span `seq`'s records with keys `first` … `last`, at their sequence numbers, with their
+    /// values. When `last` is the span's last record (`ends`), the span's row becomes its row.
+    private static func copySpanRecords(_ seq: Int64, through last: Int64, from first: Int64, _ ends: Bool, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO change (\(spanCopy.columns))
+                SELECT c.seq - c.span_to + f.seq, \(spanCopy.values), \(shape(of: "f"))
+                FROM change c JOIN feature f ON f.key BETWEEN ? AND ? WHERE c.seq = ?
+                """,
+            arguments: [first, ends ? last - 1 : last, seq]
+        )
+        guard ends else { return }
+        try db.execute(
+            sql: """
+                UPDATE change SET feature_id = f.feature_id, after = f.vals, lon = f.lon, lat = f.lat, geometry = \(shape(of: "f")),
+                    span_from = NULL, span_to = NULL
+                FROM feature f WHERE change.seq = ? AND f.key = ?
+                """,
+            arguments: [seq, last]
+        )
+    }
+
     /// The version edits of `target` go to: the live one, or the newest open draft's (nil when there is none).
     static func targetVersion(_ dataset: String, _ target: EditTarget, _ db: Database) throws -> Int64? {
         switch target {
@@ -229,8 +388,8 @@ extension Store: RecordStore {
 
     /// Logs the records that differ between the dataset's versions `old` (nil: none, every record is created) and
     /// `new` as changes of release `number`, seen by readers: the switch a publish, a folder load or a rollback makes.
-    /// Deletions and updates in file order, then creations in ID order (read from the ID index alone: the records
-    /// themselves, with their values, are not read for them — a first publish of 1,000,000 records read 400 MB).
+    /// Deletions and updates in file order, then creations in file order as spans (`logCreations`: neither the
+    /// records nor their IDs are read for them — a first publish of 1,000,000 records writes one row).
     /// Inside the caller's transaction, before or after the switch (both versions are read by key).
     static func logSwitch(_ dataset: String, from old: Int64?, to new: Int64, release number: Int, actor: Actor, _ db: Database) throws {
         let now = timestamp(Date())
@@ -240,15 +399,7 @@ extension Store: RecordStore {
                 after, lon, lat, geometry, actor, at, by_reference)
             """
         guard let old, old != new else {
-            if old == nil {
-                try db.execute(
-                    sql: """
-                        \(insert) SELECT ?, ?, version, feature_id, 'create', 0, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                            ?, ?, 1 FROM feature INDEXED BY feature_by_id WHERE version = ? ORDER BY feature_id
-                        """,
-                    arguments: StatementArguments([dataset, number, actor.name, now, new] as [any DatabaseValueConvertible])
-                )
-            }
+            if old == nil { try logCreations(dataset, of: new, shared: [], release: number, actor: actor, at: now, db) }
             return
         }
         let oldRange: [Int64] = [featureKey(version: old, seq: 0), featureKey(version: old, seq: Int(UInt32.max))]
@@ -282,15 +433,59 @@ extension Store: RecordStore {
             arguments: StatementArguments([dataset, number, actor.name, now] as [any DatabaseValueConvertible])
                 + StatementArguments(count(old) < count(new) ? [new] + oldRange : [old] + newRange) + [sameColumns ? 0 : 1]
         )
-        try db.execute(
+        // The positions of the new version's records that the old one has too (as many lookups as the smaller has
+        // records): the created records are the runs between them.
+        let shared =
+            count(old) < count(new)
+            ? try Int.fetchAll(
+                db,
+                sql: "SELECT n.seq FROM feature o CROSS JOIN feature n ON n.version = ? AND n.feature_id = o.feature_id WHERE o.key BETWEEN ? AND ?",
+                arguments: StatementArguments([new] + oldRange)
+            ).sorted()
+            : try Int.fetchAll(
+                db,
+                sql: """
+                    SELECT n.seq FROM feature n WHERE n.key BETWEEN ? AND ?
+                        AND EXISTS (SELECT 1 FROM feature o WHERE o.version = ? AND o.feature_id = n.feature_id) ORDER BY n.key
+                    """,
+                arguments: StatementArguments(newRange + [old])
+            )
+        try logCreations(dataset, of: new, shared: shared, release: number, actor: actor, at: now, db)
+    }
+
+    /// Logs the records of version `new` at positions other than `shared` (ascending) as created, in file order: a
+    /// span row for each run of them, narrowed to the records it holds (a record deleted from a draft leaves a gap).
+    static func logCreations(
+        _ dataset: String,
+        of new: Int64,
+        shared: [Int],
+        release number: Int,
+        actor: Actor,
+        at now: String,
+        _ db: Database
+    ) throws {
+        let key = { (position: Int) in featureKey(version: new, seq: position) }
+        let last = try Int64.fetchOne(db, sql: "SELECT MAX(key) FROM feature WHERE key BETWEEN ? AND ?", arguments: [key(0), key(Int(UInt32.max))])
+        guard let last else { return }
+        let first = try db.cachedStatement(sql: "SELECT seq FROM feature WHERE key BETWEEN ? AND ? ORDER BY key LIMIT 1")
+        let final = try db.cachedStatement(sql: "SELECT seq FROM feature WHERE key BETWEEN ? AND ? ORDER BY key DESC LIMIT 1")
+        let insert = try db.cachedStatement(
             sql: """
-                \(insert) SELECT ?, ?, n.version, n.feature_id, 'create', 0, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ?, ?, 1
-                FROM feature n INDEXED BY feature_by_id WHERE n.version = ?
-                    AND NOT EXISTS (SELECT 1 FROM feature o WHERE o.version = ? AND o.feature_id = n.feature_id)
-                ORDER BY n.feature_id
-                """,
-            arguments: StatementArguments([dataset, number, actor.name, now, new, old] as [any DatabaseValueConvertible])
+                INSERT INTO change (seq, dataset_id, release, version, feature_id, kind, inplace, live, actor, at, span_from, span_to)
+                VALUES (?, ?, ?, ?, '', 'create', 0, 1, ?, ?, ?, ?)
+                """
         )
+        // The spans' sequence numbers follow the log's last.
+        var seq = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM change") ?? 0
+        var start = 0
+        for end in shared + [Int(last & 0xFFFF_FFFF) + 1] {
+            defer { start = end + 1 }
+            guard start < end, let from = try Int.fetchOne(first, arguments: [key(start), key(end - 1)]),
+                let to = try Int.fetchOne(final, arguments: [key(start), key(end - 1)])
+            else { continue }
+            seq += Int64(to - from + 1)
+            try insert.execute(arguments: [seq, dataset, number, new, actor.name, now, from, to])
+        }
     }
 
     /// A copy of a version's records, spatial index and shapes as a new version in `state` (its report file copied):

@@ -174,6 +174,8 @@ public final class Store: Sendable {
         migrator.registerMigration("v7", migrate: Store.migrateChanges)
         // v8: a switch's created and updated records logged by reference to the version they are in (Store+Changes).
         migrator.registerMigration("v8", migrate: Store.migrateChangeReferences)
+        // v9: a switch's created records logged as spans of the version's records, one row a run (Store+Changes).
+        migrator.registerMigration("v9", migrate: Store.migrateChangeSpans)
         return migrator
     }()
 

@@ -52,12 +52,11 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try Self.loaded()
         let loaded = try Self.allChanges(store)
-        let references = { () throws -> Int in
-            try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change WHERE by_reference = 1") ?? -1 }
-        }
-        // The load's 82 creates refer to the records: the version holds their values.
+        let references = { () throws -> Int in try Self.references(store) }
+        // The load's 82 creates are one span of the version's records: the version holds their values.
         #expect(try references() == 82)
-        // An edit in place copies the record's values into the changes that refer to it first.
+        #expect(loaded.map(\.seq) == Array(loaded[0].seq..<loaded[0].seq + 82))
+        // An edit in place gives the record a change of its own, with the values it had, first.
         let values = try Self.changed(store, "0000000001", "設置位置", "屋上")
         let record = try #require(try store.record(Self.id, id: "0000000001", in: .live))
         _ = try store.edit(
@@ -108,10 +107,105 @@ import Testing
         }
         var windows = 0
         while try store.write({ db in try Store.materializeReferences(version: version, limit: 10, db) }) { windows += 1 }
-        #expect(windows == 8)
-        let left = try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change WHERE by_reference = 1") ?? -1 }
+        // The one change by reference and the first 10 of the span's 82 records, then 10 a window, the last 2.
+        #expect(windows == 9)
+        let left = try Self.references(store)
         let copied = try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change WHERE after IS NOT NULL") ?? -1 }
         #expect(left == 0 && copied == 82)
+    }
+
+    /// Changes that read their values from a version: changes by reference, and the records spans hold.
+    static func references(_ store: Store) throws -> Int {
+        try store.read { db in
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT (SELECT COUNT(*) FROM change WHERE by_reference = 1)
+                        + (SELECT COUNT(*) FROM change c JOIN feature f ON f.key BETWEEN c.version << 32 | c.span_from AND c.version << 32 | c.span_to
+                           WHERE c.span_from IS NOT NULL)
+                    """
+            ) ?? -1
+        }
+    }
+
+    /// A switch logs its created records as spans, one row a run, whose records take the sequence numbers between;
+    /// the feed pages through them like rows, from a cursor anywhere in them, and edits, deletes, record numbers
+    /// used again and the version's collection leave every change as it was logged.
+    @Test func spansOfCreatedRecordsReadLikeRowsThroughEditsAndCollection() throws {
+        let folder = try Loading.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try Self.loaded()
+        let spans = { () throws -> Int in
+            try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change WHERE span_from IS NOT NULL") ?? -1 }
+        }
+        #expect(try spans() == 1)
+        let loaded = try Self.allChanges(store)
+        #expect(loaded.count == 82 && loaded.allSatisfy { $0.kind == .create && $0.after != nil && $0.columns?[1] == "ID" })
+        // File order; pages of every size from every cursor give the same changes.
+        #expect(loaded.map(\.featureID) == (try Self.pagedIDs(store)) && loaded.map { $0.after?[1] } == loaded.map(\.featureID))
+        for limit in [1, 7, 81, 82, 83] {
+            var paged: [Change] = []
+            var cursor: Int64 = 0
+            while true {
+                let page = try store.changes(of: [Self.id], since: cursor, limit: limit)
+                paged += page.changes
+                cursor = page.next
+                if !page.more { break }
+            }
+            #expect(paged == loaded)
+        }
+        let middle = try #require(try store.changes(of: [Self.id], since: loaded[40].seq, limit: 3).changes.first)
+        #expect(middle == loaded[41])
+        // In place: the 41st record changed, the last deleted, one created (at the last one's position again).
+        let values = try Self.changed(store, loaded[40].featureID, "備考", "中ほど")
+        let last = try #require(try store.record(Self.id, id: loaded[81].featureID, in: .live))
+        var created = last.values
+        created[1] = "0000000998"
+        _ = try store.edit(
+            Self.id,
+            [
+                RecordEdit(.replace, featureID: loaded[40].featureID, values: values, longitude: 138.3, latitude: 34.9),
+                RecordEdit(.delete, featureID: loaded[81].featureID),
+                RecordEdit(.create, featureID: "0000000998", values: created, longitude: 138.31, latitude: 34.91),
+            ],
+            in: .live,
+            by: Self.publisher,
+            note: nil
+        )
+        #expect(try spans() == 2)
+        var now = try Self.allChanges(store)
+        #expect(Array(now.prefix(82)) == loaded)
+        #expect(now.dropFirst(82).map(\.kind) == [.update, .delete, .create])
+        #expect(now[82].before == loaded[40].after && now[82].after == values && now[84].after == created)
+        // Rolled back to release 1 twice (the version made live again each time: its records in spans twice over),
+        // then a file published and every replaced version collected: the log reads the same, values copied.
+        _ = try ReleaseTests.draft(store, file: try ReleaseTests.edited(folder))
+        _ = try store.publish(Self.id, number: 3, by: Self.publisher, override: nil)
+        _ = try store.rollback(Self.id, to: 2, by: Self.publisher, note: nil)
+        _ = try store.rollback(Self.id, to: 3, by: Self.publisher, note: nil)
+        let before = try Self.allChanges(store)
+        #expect(Set(before.map(\.seq)).count == before.count && before.map(\.seq) == before.map(\.seq).sorted())
+        _ = try ReleaseTests.draft(store, file: try ReleaseTests.edited(folder))
+        _ = try store.publish(Self.id, number: 6, by: Self.publisher, override: nil)
+        let published = try Self.allChanges(store)
+        let orphans = {
+            try store.read { db in
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT COUNT(*) FROM change c WHERE span_from IS NOT NULL AND NOT EXISTS (SELECT 1 FROM version v WHERE v.key = c.version)"
+                ) ?? -1
+            }
+        }
+        #expect(try spans() >= 3)
+        #expect(try store.collectGarbage(chunk: 5, keepingReleases: 0) >= 1)
+        now = try Self.allChanges(store)
+        // No span is left of a version that is gone.
+        #expect(try orphans() == 0 && (try spans()) < 3)
+        let content = { (changes: [Change]) in
+            changes.map { "\($0.seq) \($0.featureID) \($0.kind) \($0.before ?? []) \($0.after ?? []) \($0.longitude ?? 0) \($0.latitude ?? 0)" }
+        }
+        #expect(content(now) == content(published))
+        #expect(Array(now.prefix(82)).map(\.after) == loaded.map(\.after))
     }
 
     @Test func loadsAndPublishesLogEachChangedRecord() throws {
