@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.0"),
     ],
     targets: [
@@ -79,6 +80,9 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 // Multipart uploads as ckanapi sends them (resource_create upload=@file), parsed as they stream.
                 .product(name: "MultipartKit", package: "multipart-kit"),
+                // NIOSingletons: the server's event loops as the concurrency executor (`runServer`).
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
