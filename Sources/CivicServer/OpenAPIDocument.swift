@@ -184,7 +184,8 @@ enum OpenAPIDocument {
                         "requestBody": [
                             "required": true,
                             "content": [
-                                "text/csv": ["schema": ["type": "string", "minLength": 1]],
+                                // Bytes: a CSV may be CP932 (Shift_JIS) as cities publish it, not only UTF-8 text.
+                                "text/csv": ["schema": ["type": "string", "format": "binary", "minLength": 1]],
                                 "application/octet-stream": ["schema": ["type": "string", "format": "binary", "minLength": 1]],
                             ],
                         ],

@@ -17,6 +17,8 @@ public final class Site: Sendable {
     /// Bumped at each refresh; for tests and logs.
     private let generation = Mutex(0)
     private let hook: RefreshHook
+    /// The shelter lists' status tables, kept in step at every refresh.
+    private let statusTables: StatusTables
 
     /// A site over `store`'s current catalogue.
     public convenience init(configuration: ServerConfiguration, store: Store) throws {
@@ -29,6 +31,8 @@ public final class Site: Sendable {
         self.status = status
         let hook = RefreshHook()
         self.hook = hook
+        statusTables = StatusTables(store: store)
+        Site.syncStatusTables(statusTables, status)
         responder = Mutex(try Site.routes(configuration: configuration, store: store, status: status, hook: hook))
         hook.site.withLock { $0 = WeakSite(site: self) }
     }
@@ -46,6 +50,7 @@ public final class Site: Sendable {
 
     /// Rebuilds the routes from the store's catalogue as it is now.
     public func refresh() throws {
+        Site.syncStatusTables(statusTables, status)
         let routes = try Site.routes(configuration: configuration, store: store, status: status, hook: hook)
         responder.withLock { $0 = routes }
         generation.withLock { $0 += 1 }
@@ -53,10 +58,27 @@ public final class Site: Sendable {
 
     /// Rebuilds the routes after a record edit, keeping the cached responses the edit leaves right.
     func refresh(after edit: EditedRecords) throws {
+        // An edit of a shelter list may add a shelter or move one: its status table follows, and then the whole
+        // catalogue is new.
+        if Site.syncStatusTables(statusTables, status) { return try refresh() }
         let old = responder.withLock { $0.delivery }
         let routes = try Site.routes(configuration: configuration, store: store, status: status, hook: hook, carrying: (old, edit))
         responder.withLock { $0 = routes }
         generation.withLock { $0 += 1 }
+    }
+
+    /// Brings the status tables in step; a table that cannot be made or updated is a failure of the list's (shown
+    /// on /health and the pages), and the site goes on without it. True when a table changed.
+    @discardableResult
+    private static func syncStatusTables(_ tables: StatusTables, _ status: LoadStatus) -> Bool {
+        do {
+            return try tables.sync()
+        } catch {
+            status.update {
+                $0.failures["status"] = LoadStatus.Failure(origin: "status", message: "status tables not kept in step: \(error)", at: Date())
+            }
+            return false
+        }
     }
 
     /// How many times the routes were rebuilt.

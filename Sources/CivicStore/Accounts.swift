@@ -148,12 +148,16 @@ public enum Actor: Sendable, Equatable {
     case commandLine(user: String)
     /// A dataset's folder (relative to the data folder).
     case folder(String)
+    /// A shelter list (its dataset id) keeping its status table in step: the table made, shelters new to the list
+    /// added, names and points following the list (docs/shelter-status.md).
+    case shelterList(String)
 
     public var name: String {
         switch self {
         case .token(let principal, _): "token:\(principal.tokenID)"
         case .commandLine(let user): "cli:\(user)"
         case .folder(let origin): "folder:\(origin)"
+        case .shelterList(let dataset): "list:\(dataset)"
         }
     }
 
@@ -162,13 +166,14 @@ public enum Actor: Sendable, Equatable {
         case .token(_, let origin): origin
         case .commandLine: "command line"
         case .folder: "data folder"
+        case .shelterList: "shelter list"
         }
     }
 
     var organisation: Organisation? {
         switch self {
         case .token(let principal, _): principal.organisation
-        case .commandLine, .folder: nil
+        case .commandLine, .folder, .shelterList: nil
         }
     }
 }

@@ -19,7 +19,9 @@ import Testing
             for prefix in ["/api/3/action/", "/api/action/"] {
                 try await client.execute(uri: prefix + "package_list", method: .get) { response in
                     let names = try #require(try Self.result(response) as? [String])
-                    #expect(names.count == 9 && names.contains("yaizu-aed") && names.contains("yaizu-public-toilet"))
+                    // The folder's 9 datasets and the status tables of its 3 shelter lists (docs/shelter-status.md).
+                    #expect(names.count == 12 && names.contains("yaizu-aed") && names.contains("yaizu-public-toilet"))
+                    #expect(names.contains("yaizu-evacuation-space-status"))
                 }
             }
             try await client.execute(uri: "/api/3/action/package_show?id=yaizu-aed", method: .get) { response in
@@ -33,8 +35,8 @@ import Testing
             try await client.execute(uri: "/api/3/action/organization_show?id=122033&include_datasets=true", method: .get) { response in
                 let organization = try #require(try Self.result(response) as? [String: Any])
                 #expect(organization["title"] as? String == "千葉県市川市")
-                #expect(organization["package_count"] as? Int == 3)
-                #expect((organization["packages"] as? [Any])?.count == 3)
+                #expect(organization["package_count"] as? Int == 4)
+                #expect((organization["packages"] as? [Any])?.count == 4)
             }
             try await client.execute(uri: "/api/3/action/organization_list", method: .get) { response in
                 let names = try Self.result(response) as? [String]
@@ -62,7 +64,7 @@ import Testing
             }
             try await client.execute(uri: "/api/3/action/package_search?fq=organization:222127&rows=100", method: .get) { response in
                 let result = try #require(try Self.result(response) as? [String: Any])
-                #expect(result["count"] as? Int == 4)
+                #expect(result["count"] as? Int == 5)
             }
             try await client.execute(uri: "/api/3/action/package_search?fq=tags:evacuation_space", method: .get) { response in
                 let result = try #require(try Self.result(response) as? [String: Any])
@@ -116,7 +118,7 @@ import Testing
                 let catalog = try FeaturesTests.object(response)
                 #expect(catalog["@type"] as? String == "dcat:Catalog")
                 let datasets = try #require(catalog["dcat:dataset"] as? [[String: Any]])
-                #expect(datasets.count == 9)
+                #expect(datasets.count == 12)
                 let yaizu = datasets.first { $0["dct:identifier"] as? String == "yaizu-aed" }!
                 #expect((yaizu["dct:publisher"] as? [String: Any])?["foaf:name"] as? String == "静岡県焼津市")
                 #expect((yaizu["dct:license"] as? [String: Any])?["@id"] as? String == "https://creativecommons.org/licenses/by/4.0/")

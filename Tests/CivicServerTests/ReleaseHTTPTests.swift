@@ -242,7 +242,8 @@ import Testing
             }
         }
         #expect(try fixture.store.releases(of: "yaizu-aed") == before)
-        #expect(try fixture.store.versionCounts() == ["live": 9])
+        // The folder's 9 datasets and the 3 status tables of its shelter lists.
+        #expect(try fixture.store.versionCounts() == ["live": 12])
         let uploads = fixture.store.reportsDirectory.appendingPathComponent("uploads")
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: uploads.path)) ?? []).isEmpty)
     }

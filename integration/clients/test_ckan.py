@@ -25,7 +25,11 @@ BUNDLED = {
     d["id"]: d for d in (json.loads(p.read_text(encoding="utf-8")) for p in sorted(REPO.glob("datasets/*/dataset.json")))
 }
 AED = {i for i, d in BUNDLED.items() if d["dataset"] == "aed"}
+# Each shelter list (指定避難所一覧, 指定緊急避難場所一覧) has a status table beside it, `<id>-status`
+# (docs/shelter-status.md): a dataset of the same municipality.
+STATUS = {f"{i}-status" for i, d in BUNDLED.items() if d["dataset"] in ("shelter", "evacuation_space")}
 YAIZU = {i for i, d in BUNDLED.items() if d["municipalityCode"] == "222127"}
+YAIZU |= {s for s in STATUS if s.removesuffix("-status") in YAIZU}
 MUNICIPALITIES = {d["municipalityCode"] for d in BUNDLED.values()}
 
 

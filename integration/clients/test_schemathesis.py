@@ -91,6 +91,10 @@ if __name__ == "_schemathesis_hooks":  # loaded by schemathesis through SCHEMATH
                 return False
             if path == "/datasets/{dataset}/releases" and response.status_code == 422:
                 return False
+            # An upload is bytes (`format: binary`: a CSV may be CP932), whose `minLength: 1` the generator does not
+            # apply: an empty body is sent as valid, and refused (400, "the body is empty") as it should be.
+            if path == "/datasets/{dataset}/releases" and response.status_code == 400 and not (case.body or b""):
+                return False
             if path == "/datasets/{dataset}/releases/{number}/publish" and response.status_code == 422 and (
                 b"needs an override" in (getattr(response, "content", None) or b"")
             ):

@@ -22,6 +22,10 @@ extension ServerConfiguration {
     /// How the pipeline reads a dataset's new files and records (uploads, edits): with its own `dataset.json`
     /// options when it comes from the data folder, else as its standard dataset, with the server's schemas.
     func ingestOptions(for dataset: StoredDataset) throws -> IngestOptions {
+        // A shelter list's status table is read with its own schema, which the server's catalogue does not hold.
+        if dataset.standard == ShelterStatus.schemaID {
+            return IngestOptions(read: ReadOptions(dataset: ShelterStatus.schemaID, catalog: StatusTables.catalog))
+        }
         let catalog = try schemaCatalog()
         let descriptorURL = dataDirectory.appendingPathComponent(dataset.origin).appendingPathComponent(DatasetDescriptor.fileName)
         if let descriptor = try? DatasetDescriptor.load(descriptorURL), descriptor.id == dataset.id {

@@ -1,0 +1,106 @@
+import CivicData
+import CivicStore
+import Foundation
+import Testing
+
+@testable import CivicServer
+
+/// Each shelter list gets a status table (docs/shelter-status.md): made from the list when it is first seen, one
+/// 未開設 record per shelter; kept in step when the list changes — shelters new to the list added, names and points
+/// following it — without a status ever reset, a shelter that left the list losing its record, or a status edit
+/// touching the list.
+@Suite struct StatusTableTests {
+    typealias Column = ShelterStatus.Column
+    static let list = "yaizu-evacuation-space"
+    static let table = "yaizu-evacuation-space-status"
+
+    /// A data folder holding 焼津市's 指定緊急避難場所一覧 alone (a copy: the test changes its file).
+    static func folder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civic-status-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: FeaturesTests.repository.appendingPathComponent("datasets").appendingPathComponent(list),
+            to: folder.appendingPathComponent(list)
+        )
+        return folder
+    }
+
+    static func records(_ store: Store, _ id: String) throws -> [String: [String: String]] {
+        let dataset = try #require(try store.dataset(id: id))
+        let page = try store.features(in: .dataset(dataset), limit: 10_000, offset: 0)
+        var out: [String: [String: String]] = [:]
+        for feature in page.features {
+            out[feature.featureID] = Dictionary(uniqueKeysWithValues: zip(dataset.columns, feature.values).map { ($0, $1) })
+        }
+        return out
+    }
+
+    @Test func aShelterListsStatusTableFollowsTheListAndKeepsEveryStatus() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try Store.inMemory()
+        _ = loadDataFolder(folder, into: store)
+        let site = try Site(configuration: ServerConfiguration(dataDirectory: folder), store: store)
+        let list = try #require(try store.dataset(id: Self.list))
+        let table = try #require(try store.dataset(id: Self.table))
+        #expect(table.standard == "shelter_status" && table.municipalityCode == "222127" && table.columns == Column.all)
+        #expect(table.recordCount == list.recordCount && table.license == list.license)
+        let listed = try Self.records(store, Self.list)
+        var statuses = try Self.records(store, Self.table)
+        let first = try #require(statuses["1"])
+        #expect(first[Column.name] == "中港タワー" && first[Column.state] == "未開設" && first[Column.kind] == "指定緊急避難場所")
+        #expect(Set(statuses.keys) == Set(listed.keys))
+        let releases = try store.releases(of: Self.table)
+        #expect(releases.count == 1 && releases.first?.author == "list:\(Self.list)")
+
+        // Staff open shelter 2 (the rules, then the store, as the server does).
+        let staff = Actor.commandLine(user: "staff")
+        let second = try #require(statuses["2"])
+        let opened = try ShelterStatus.apply([Column.state: "開設", Column.evacuees: "35"], to: second, by: staff.name, at: Date())
+        _ = try store.edit(
+            Self.table,
+            [
+                RecordEdit(
+                    .replace,
+                    featureID: "2",
+                    values: Column.all.map { opened[$0] ?? "" },
+                    longitude: Double(opened[Column.longitude] ?? ""),
+                    latitude: Double(opened[Column.latitude] ?? "")
+                )
+            ],
+            in: .live,
+            by: staff,
+            note: nil
+        )
+        // A status edit does not touch the list.
+        #expect(try Self.records(store, Self.list) == listed)
+
+        // The list changes: shelter 2 renamed and moved, shelter 3 gone, shelter 999 new.
+        let file = folder.appendingPathComponent(Self.list).appendingPathComponent("data.csv")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        // CRLF, as 焼津市 writes it (one Character in Swift: split on the string).
+        let newline = text.contains("\r\n") ? "\r\n" : "\n"
+        var lines = text.components(separatedBy: newline)
+        lines[2] = lines[2].replacingOccurrences(of: "いせぎタワー", with: "いせぎ避難タワー").replacingOccurrences(of: "34.85643011", with: "34.85650000")
+        let added = lines[3].replacingOccurrences(of: "3,", with: "999,", options: .anchored)
+        lines.remove(at: 3)
+        lines.insert(added, at: 3)
+        try lines.joined(separator: newline).write(to: file, atomically: true, encoding: .utf8)
+        _ = loadDataFolder(folder, into: store)
+        try site.refresh()
+        statuses = try Self.records(store, Self.table)
+        let renamed = try #require(statuses["2"])
+        #expect(renamed[Column.name] == "いせぎ避難タワー" && renamed[Column.latitude] == "34.8565")
+        // Its status is as staff left it.
+        for column in [Column.state, Column.evacuees, Column.openedAt, Column.updatedBy, Column.updatedAt] {
+            #expect(renamed[column] == opened[column])
+        }
+        #expect(statuses["999"]?[Column.state] == "未開設")
+        #expect(statuses["3"] != nil)
+        let changes = try store.changes(of: [Self.table], since: 0, limit: 1_000).changes
+        #expect(changes.suffix(2).map(\.kind) == [.update, .create] && changes.last?.actor == "list:\(Self.list)")
+        // In step: a refresh with nothing new writes nothing.
+        try site.refresh()
+        #expect(try store.changes(of: [Self.table], since: 0, limit: 1_000).changes.count == changes.count)
+    }
+}
