@@ -32,7 +32,7 @@ public final class Site: Sendable {
         let hook = RefreshHook()
         self.hook = hook
         statusTables = StatusTables(store: store)
-        Site.syncStatusTables(statusTables, status)
+        statusTables.sync(reportingTo: status)
         responder = Mutex(try Site.routes(configuration: configuration, store: store, status: status, hook: hook))
         hook.site.withLock { $0 = WeakSite(site: self) }
     }
@@ -50,7 +50,7 @@ public final class Site: Sendable {
 
     /// Rebuilds the routes from the store's catalogue as it is now.
     public func refresh() throws {
-        Site.syncStatusTables(statusTables, status)
+        statusTables.sync(reportingTo: status)
         let routes = try Site.routes(configuration: configuration, store: store, status: status, hook: hook)
         responder.withLock { $0 = routes }
         generation.withLock { $0 += 1 }
@@ -60,25 +60,11 @@ public final class Site: Sendable {
     func refresh(after edit: EditedRecords) throws {
         // An edit of a shelter list may add a shelter or move one: its status table follows, and then the whole
         // catalogue is new.
-        if Site.syncStatusTables(statusTables, status) { return try refresh() }
+        if statusTables.sync(reportingTo: status) { return try refresh() }
         let old = responder.withLock { $0.delivery }
         let routes = try Site.routes(configuration: configuration, store: store, status: status, hook: hook, carrying: (old, edit))
         responder.withLock { $0 = routes }
         generation.withLock { $0 += 1 }
-    }
-
-    /// Brings the status tables in step; a table that cannot be made or updated is a failure of the list's (shown
-    /// on /health and the pages), and the site goes on without it. True when a table changed.
-    @discardableResult
-    private static func syncStatusTables(_ tables: StatusTables, _ status: LoadStatus) -> Bool {
-        do {
-            return try tables.sync()
-        } catch {
-            status.update {
-                $0.failures["status"] = LoadStatus.Failure(origin: "status", message: "status tables not kept in step: \(error)", at: Date())
-            }
-            return false
-        }
     }
 
     /// How many times the routes were rebuilt.

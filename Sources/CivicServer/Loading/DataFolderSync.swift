@@ -274,7 +274,7 @@ public struct DataFolderLoad: Sendable, Equatable {
 
 /// Loads a data folder into `store` once, in the calling thread, as `civic serve` does in the background: new and
 /// changed datasets become new versions, datasets whose own folder is gone are removed, a failure keeps the last
-/// good version. Replaced versions are then collected.
+/// good version; the shelter lists' status tables are kept in step. Replaced versions are then collected.
 public func loadDataFolder(
     _ directory: URL,
     into store: Store,
@@ -283,6 +283,8 @@ public func loadDataFolder(
 ) -> DataFolderLoad {
     let status = LoadStatus()
     DataFolderSync(directory: directory, store: store, catalog: catalog, status: status, logger: logger).run {}
+    // The shelter lists' status tables, as a server's refresh keeps them (docs/shelter-status.md).
+    StatusTables(store: store).sync(reportingTo: status)
     _ = try? store.collectGarbage()
     let state = status.current
     return DataFolderLoad(

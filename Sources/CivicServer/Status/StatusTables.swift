@@ -42,6 +42,22 @@ final class StatusTables: Sendable {
         return changed
     }
 
+    /// `sync()`, a failure reported as the failure `status` of `status` (on /health and the pages) rather than thrown:
+    /// the site goes on without the change. True when a table was made or changed.
+    @discardableResult
+    func sync(reportingTo status: LoadStatus) -> Bool {
+        do {
+            let changed = try sync()
+            status.update { $0.failures["status"] = nil }
+            return changed
+        } catch {
+            status.update {
+                $0.failures["status"] = LoadStatus.Failure(origin: "status", message: "status tables not kept in step: \(error)", at: Date())
+            }
+            return false
+        }
+    }
+
     /// The status records a list's shelters start with, in the list's order.
     func listedRecords(of list: StoredDataset) throws -> [[String: String]] {
         let page = try store.features(in: .dataset(list), limit: max(list.recordCount, 1), offset: 0)
