@@ -1,6 +1,10 @@
 import CivicData
 import CivicStore
 import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
 import Testing
 
 @testable import CivicServer
@@ -102,5 +106,77 @@ import Testing
         // In step: a refresh with nothing new writes nothing.
         try site.refresh()
         #expect(try store.changes(of: [Self.table], since: 0, limit: 1_000).changes.count == changes.count)
+    }
+}
+
+/// Status writes through OGC API Features Part 4 follow the table's rules: staff open a shelter with a merge patch
+/// (times, crowding, who and when filled in by the server), the list's columns and the server's are refused with
+/// the reason, a listed shelter's status cannot be deleted, a shelter opened outside the list is created, another
+/// municipality's token is refused — and the list itself is never touched.
+@Suite struct StatusHTTPTests {
+    typealias Column = ShelterStatus.Column
+    typealias Fixture = ReleaseHTTPTests.Fixture
+    static let item = "/collections/yaizu-evacuation-space-status/items/2"
+
+    @Test func staffUpdateAStatusThroughPart4UnderItsRules() async throws {
+        let fixture = try Fixture()
+        let list = try EditHTTPTests.state(fixture.store).description
+        let listRecords = try StatusTableTests.records(fixture.store, "yaizu-evacuation-space")
+        try await fixture.app().test(.router) { client in
+            let patch = EditHTTPTests.headers(fixture.yaizuPublisher, "application/merge-patch+json")
+            let opened = try await client.execute(
+                uri: Self.item,
+                method: .patch,
+                headers: patch,
+                body: ByteBuffer(string: #"{"properties": {"状態": "開設", "避難者数": 35, "収容人数": "100", "備考": "毛布不足"}}"#)
+            ) { response in
+                #expect(response.status == .ok, "\(String(buffer: response.body))")
+                return try EditHTTPTests.properties(response)
+            }
+            #expect(opened[Column.state] as? String == "開設" && opened[Column.crowding] as? String == "やや混雑")
+            #expect((opened[Column.openedAt] as? String)?.hasSuffix("+09:00") == true && opened[Column.name] as? String == "いせぎタワー")
+            #expect((opened[Column.updatedBy] as? String)?.hasPrefix("token:") == true)
+            // The list's name and the server's columns are not a status update's to change.
+            for body in [#"{"properties": {"名称": "別名"}}"#, #"{"properties": {"混雑度": "空いています"}}"#, #"{"properties": {"状態": "営業中"}}"#] {
+                try await client.execute(uri: Self.item, method: .patch, headers: patch, body: ByteBuffer(string: body)) { response in
+                    #expect(response.status == .badRequest, "\(body)")
+                    #expect(String(buffer: response.body).contains("the status was not changed"), "\(body)")
+                }
+            }
+            // A listed shelter's status is not deleted (closed or stood down instead).
+            try await client.execute(uri: Self.item, method: .delete, headers: EditHTTPTests.headers(fixture.yaizuPublisher)) { response in
+                #expect(response.status == .conflict)
+            }
+            // A shelter opened outside the list.
+            let created = ByteBuffer(
+                string:
+                    #"{"type": "Feature", "id": "NEW001", "geometry": {"type": "Point", "coordinates": [138.32, 34.87]}, "properties": {"名称": "焼津市公民館（臨時）", "避難者数": 4}}"#
+            )
+            try await client.execute(
+                uri: "/collections/yaizu-evacuation-space-status/items",
+                method: .post,
+                headers: EditHTTPTests.headers(fixture.yaizuPublisher),
+                body: created
+            ) { response in
+                #expect(response.status == .created, "\(String(buffer: response.body))")
+                let properties = try EditHTTPTests.properties(response)
+                #expect(properties[Column.adHoc] as? String == "1" && properties[Column.kind] as? String == "臨時避難所")
+                #expect(properties[Column.state] as? String == "開設")
+            }
+            // Another municipality's token writes nothing.
+            try await client.execute(
+                uri: Self.item,
+                method: .patch,
+                headers: EditHTTPTests.headers(fixture.ichikawaPublisher, "application/merge-patch+json"),
+                body: ByteBuffer(string: #"{"properties": {"状態": "閉鎖"}}"#)
+            ) { response in
+                #expect(response.status == .forbidden)
+            }
+        }
+        // The list is as it was.
+        #expect(try EditHTTPTests.state(fixture.store).description == list)
+        #expect(try StatusTableTests.records(fixture.store, "yaizu-evacuation-space") == listRecords)
+        let statuses = try StatusTableTests.records(fixture.store, "yaizu-evacuation-space-status")
+        #expect(statuses["2"]?[Column.state] == "開設" && statuses["NEW001"]?[Column.evacuees] == "4")
     }
 }

@@ -98,8 +98,14 @@ struct EditsController: Sendable {
             if operation == .patch && current == nil {
                 throw APIError.notFound("no feature '\(featureID ?? "")' in collection '\(collection.id)'")
             }
-            var values = operation == .patch ? current?.values ?? [] : Array(repeating: "", count: columns.count)
-            try body.apply(to: &values, columns: columns, schema: dataset.schema)
+            var values: [String]
+            if dataset.standard == ShelterStatus.schemaID {
+                // A shelter's status: the table's rules decide (computed and list-owned columns, times, crowding).
+                values = try Self.statusValues(body, replacing: operation == .replace, current: current, columns: columns, by: actor)
+            } else {
+                values = operation == .patch ? current?.values ?? [] : Array(repeating: "", count: columns.count)
+                try body.apply(to: &values, columns: columns, schema: dataset.schema)
+            }
             let checked = try Publishing(store: store, configuration: configuration).check(
                 values,
                 columns: columns,
@@ -117,6 +123,16 @@ struct EditsController: Sendable {
                 expectedTag: expectedTag
             )
         } else {
+            if dataset.standard == ShelterStatus.schemaID, let featureID, let current = try store.record(dataset.id, id: featureID, in: target),
+                let adHoc = try store.editColumns(dataset.id, in: target).firstIndex(of: ShelterStatus.Column.adHoc),
+                current.values[adHoc] != "1"
+            {
+                throw APIError(
+                    .conflict,
+                    code: "ListedShelter",
+                    "the status of a shelter on its list stays as long as the list holds it: set 状態 to 閉鎖 or 未開設 instead"
+                )
+            }
             edit = RecordEdit(.delete, featureID: featureID, expectedTag: expectedTag)
         }
         let result = try ReleasesController.storeCall(invalid: .badRequest) {
@@ -151,6 +167,37 @@ struct EditsController: Sendable {
             to: &out
         )
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: out)))
+    }
+
+    /// A status record's values after `body` (`ShelterStatus.apply`): a merge patch's properties as they are; a
+    /// replacement empties what it leaves out, except the columns the server and the shelter list keep. Its point
+    /// is 緯度 and 経度. 400 with every problem when the rules refuse it.
+    static func statusValues(_ body: FeatureBody, replacing: Bool, current: EditedRecord?, columns: [String], by actor: Actor) throws -> [String] {
+        typealias Column = ShelterStatus.Column
+        var patch: [String: String?] = [:]
+        for (name, value) in body.properties ?? [:] {
+            switch value {
+            case .text(let text): patch[name] = .some(text)
+            case .null: patch[name] = .some(nil)
+            }
+        }
+        if body.hasGeometry {
+            patch[Column.latitude] = .some(body.point.map { String($0.latitude) })
+            patch[Column.longitude] = .some(body.point.map { String($0.longitude) })
+        }
+        if replacing {
+            for column in Column.all where patch[column] == nil && !Column.computed.contains(column) && !Column.linked.contains(column) {
+                patch[column] = .some(nil)
+            }
+        }
+        if let id = body.id ?? current?.featureID, patch[Column.id] == nil { patch[Column.id] = .some(id) }
+        let record = current.map { Dictionary(zip(columns, $0.values), uniquingKeysWith: { first, _ in first }) }
+        do {
+            let after = try ShelterStatus.apply(patch, to: record, by: actor.name, at: Date())
+            return columns.map { after[$0] ?? "" }
+        } catch {
+            throw APIError(.badRequest, code: "InvalidRecord", "the status was not changed: \(error.description)")
+        }
     }
 
     /// `OPTIONS`: `Allow` with the methods this caller may use (the edits only with a token that may edit).
