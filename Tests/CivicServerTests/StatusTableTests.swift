@@ -175,8 +175,41 @@ import Testing
         }
         // The list is as it was.
         #expect(try EditHTTPTests.state(fixture.store).description == list)
+        try await Self.theDataStoreFollowsTheSameRules(fixture)
         #expect(try StatusTableTests.records(fixture.store, "yaizu-evacuation-space") == listRecords)
         let statuses = try StatusTableTests.records(fixture.store, "yaizu-evacuation-space-status")
         #expect(statuses["2"]?[Column.state] == "開設" && statuses["NEW001"]?[Column.evacuees] == "4")
+    }
+
+    /// CKAN's `datastore_upsert` and `datastore_delete` on a status table: the same rules as Part 4.
+    static func theDataStoreFollowsTheSameRules(_ fixture: Fixture) async throws {
+        let resource = "yaizu-evacuation-space-status-csv"
+        let token = fixture.yaizuPublisher
+        try await fixture.app().test(.router) { client in
+            _ = try await CKANWriteTests.call(
+                client,
+                "datastore_upsert",
+                try CKANWriteTests.post(token, json: ["resource_id": resource, "records": [["ID": "1", "状態": "満員", "避難者数": 300]]])
+            )
+            try await client.execute(uri: "/collections/yaizu-evacuation-space-status/items/1", method: .get) { response in
+                let properties = try EditHTTPTests.properties(response)
+                #expect(properties[Column.state] as? String == "満員" && properties[Column.crowding] as? String == "満")
+                #expect(properties[Column.evacuees] as? Int == 300 && (properties[Column.openedAt] as? String)?.isEmpty == false)
+            }
+            let refused = try await CKANWriteTests.call(
+                client,
+                "datastore_upsert",
+                try CKANWriteTests.post(token, json: ["resource_id": resource, "records": [["ID": "1", "名称": "別名"]]]),
+                status: .conflict
+            )
+            #expect("\(refused["error"] ?? "")".contains("the status was not changed"))
+            _ = try await CKANWriteTests.call(
+                client,
+                "datastore_delete",
+                try CKANWriteTests.post(token, json: ["resource_id": resource, "filters": ["ID": "1"]]),
+                status: .conflict
+            )
+        }
+        #expect(try StatusTableTests.records(fixture.store, "yaizu-evacuation-space-status")["1"]?[Column.name] == "中港タワー")
     }
 }

@@ -258,9 +258,23 @@ extension CKANController {
             if method != "insert" && idColumn != nil && id == nil {
                 throw Failure.validation("records[\(index)]: needs its \(columns[idColumn ?? 0]) (the key) to \(method)")
             }
-            // The fields given change; the others keep their values (a new record: empty).
+            // The fields given change; the others keep their values (a new record: empty). A shelter's status: as
+            // the table's rules say (docs/shelter-status.md).
             var values = current?.values ?? Array(repeating: "", count: columns.count)
-            for (column, value) in given { values[column] = value }
+            if dataset.standard == ShelterStatus.schemaID {
+                do {
+                    values = try StatusTables.values(
+                        after: given.reduce(into: [:]) { $0[columns[$1.key]] = .some($1.value) },
+                        to: current,
+                        columns: columns,
+                        by: actor
+                    )
+                } catch {
+                    throw Failure.validation("records[\(index)]: the status was not changed: \(error.description)")
+                }
+            } else {
+                for (column, value) in given { values[column] = value }
+            }
             let checked: RecordCheck.Checked
             do {
                 checked = try publishing.check(values, columns: columns, of: dataset, name: "datastore_upsert records[\(index)]")
@@ -303,6 +317,11 @@ extension CKANController {
         }
         let matches = try store.features(in: .dataset(dataset), filters: filters, limit: 100_000, offset: 0).features
         guard !matches.isEmpty else { throw Failure.notFound("no record matches the filters") }
+        if dataset.standard == ShelterStatus.schemaID,
+            let listed = matches.first(where: { StatusTables.isListed($0.values, columns: dataset.columns) })
+        {
+            throw Failure.validation("\(listed.featureID) is a shelter on its list: its status stays (set 状態 to 閉鎖 or 未開設 instead)")
+        }
         let edits = matches.map { RecordEdit(.delete, featureID: $0.featureID) }
         _ = try storeCall { try store.edit(dataset.id, edits, in: target, by: actor, note: "datastore_delete") }
         return ["resource_id": dataset.id + "-csv", "filters": filterObject]

@@ -124,8 +124,7 @@ struct EditsController: Sendable {
             )
         } else {
             if dataset.standard == ShelterStatus.schemaID, let featureID, let current = try store.record(dataset.id, id: featureID, in: target),
-                let adHoc = try store.editColumns(dataset.id, in: target).firstIndex(of: ShelterStatus.Column.adHoc),
-                current.values[adHoc] != "1"
+                StatusTables.isListed(current.values, columns: try store.editColumns(dataset.id, in: target))
             {
                 throw APIError(
                     .conflict,
@@ -191,10 +190,8 @@ struct EditsController: Sendable {
             }
         }
         if let id = body.id ?? current?.featureID, patch[Column.id] == nil { patch[Column.id] = .some(id) }
-        let record = current.map { Dictionary(zip(columns, $0.values), uniquingKeysWith: { first, _ in first }) }
         do {
-            let after = try ShelterStatus.apply(patch, to: record, by: actor.name, at: Date())
-            return columns.map { after[$0] ?? "" }
+            return try StatusTables.values(after: patch, to: current, columns: columns, by: actor)
         } catch {
             throw APIError(.badRequest, code: "InvalidRecord", "the status was not changed: \(error.description)")
         }

@@ -58,6 +58,23 @@ final class StatusTables: Sendable {
         }
     }
 
+    /// A status record's values in `columns` after `patch` (`ShelterStatus.apply`: column → value, nil to empty) is
+    /// applied to `current` (nil: a shelter opened outside the list) by `actor`, now. Every write path (Part 4, the
+    /// CKAN DataStore, the staff page) comes through here.
+    static func values(after patch: [String: String?], to current: EditedRecord?, columns: [String], by actor: Actor) throws(ShelterStatus.Rejected)
+        -> [String]
+    {
+        let record = current.map { Dictionary(zip(columns, $0.values), uniquingKeysWith: { first, _ in first }) }
+        let after = try ShelterStatus.apply(patch, to: record, by: actor.name, at: Date())
+        return columns.map { after[$0] ?? "" }
+    }
+
+    /// True when `record` (in `columns`) is a listed shelter's status: not deleted while the list holds the shelter
+    /// (staff close it or stand it down instead).
+    static func isListed(_ record: [String], columns: [String]) -> Bool {
+        columns.firstIndex(of: ShelterStatus.Column.adHoc).map { $0 < record.count && record[$0] != "1" } ?? false
+    }
+
     /// The status records a list's shelters start with, in the list's order.
     func listedRecords(of list: StoredDataset) throws -> [[String: String]] {
         let page = try store.features(in: .dataset(list), limit: max(list.recordCount, 1), offset: 0)
