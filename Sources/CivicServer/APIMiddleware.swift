@@ -20,7 +20,9 @@ struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
             return try APIError(.methodNotAllowed, code: "MethodNotAllowed", "\(request.method.rawValue) is not supported here; use GET")
                 .response(from: request, context: context, headers: [.allow: APIMiddleware.allowed(path)])
         }
-        if let accept = request.headers[.accept], !APIMiddleware.acceptable(accept) {
+        // The change feed also answers as Server-Sent Events.
+        let events = path.hasPrefix("/collections/") && path.hasSuffix("/changes") && request.headers[.accept]?.contains("text/event-stream") == true
+        if let accept = request.headers[.accept], !events, !APIMiddleware.acceptable(accept) {
             throw APIError(
                 .notAcceptable,
                 code: "NotAcceptable",

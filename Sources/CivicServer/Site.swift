@@ -19,6 +19,8 @@ public final class Site: Sendable {
     private let hook: RefreshHook
     /// The shelter lists' status tables, kept in step at every refresh.
     private let statusTables: StatusTables
+    /// The change feed's live subscribers, told after every write.
+    let hub: ChangeHub
 
     /// A site over `store`'s current catalogue.
     public convenience init(configuration: ServerConfiguration, store: Store) throws {
@@ -33,7 +35,10 @@ public final class Site: Sendable {
         self.hook = hook
         statusTables = StatusTables(store: store)
         statusTables.sync(reportingTo: status)
-        responder = Mutex(try Site.routes(configuration: configuration, store: store, status: status, hook: hook))
+        let hub = ChangeHub(store: store)
+        self.hub = hub
+        responder = Mutex(try Site.routes(configuration: configuration, store: store, status: status, hook: hook, hub: hub))
+        hub.start()
         hook.site.withLock { $0 = WeakSite(site: self) }
     }
 
@@ -51,9 +56,10 @@ public final class Site: Sendable {
     /// Rebuilds the routes from the store's catalogue as it is now.
     public func refresh() throws {
         statusTables.sync(reportingTo: status)
-        let routes = try Site.routes(configuration: configuration, store: store, status: status, hook: hook)
+        let routes = try Site.routes(configuration: configuration, store: store, status: status, hook: hook, hub: hub)
         responder.withLock { $0 = routes }
         generation.withLock { $0 += 1 }
+        hub.poke()
     }
 
     /// Rebuilds the routes after a record edit, keeping the cached responses the edit leaves right.
@@ -62,9 +68,10 @@ public final class Site: Sendable {
         // catalogue is new.
         if statusTables.sync(reportingTo: status) { return try refresh() }
         let old = responder.withLock { $0.delivery }
-        let routes = try Site.routes(configuration: configuration, store: store, status: status, hook: hook, carrying: (old, edit))
+        let routes = try Site.routes(configuration: configuration, store: store, status: status, hook: hook, hub: hub, carrying: (old, edit))
         responder.withLock { $0 = routes }
         generation.withLock { $0 += 1 }
+        hub.poke()
     }
 
     /// How many times the routes were rebuilt.
@@ -77,6 +84,7 @@ public final class Site: Sendable {
         store: Store,
         status: LoadStatus,
         hook: RefreshHook,
+        hub: ChangeHub,
         carrying: (Delivery, EditedRecords)? = nil
     ) throws -> (routes: RouterResponder<CivicRequestContext>, delivery: Delivery) {
         let refresh = hook.callAsFunction
@@ -135,7 +143,8 @@ public final class Site: Sendable {
             configuration: configuration,
             delivery: delivery,
             refresh: refresh,
-            edited: hook.edited
+            edited: hook.edited,
+            hub: hub
         ).addRoutes(to: router)
         return (router.buildResponder(), delivery)
     }

@@ -30,6 +30,11 @@ extension Store: RecordStore {
         }
     }
 
+    /// The sequence number of the last change logged (0 for none): a feed's cursor for "from now on".
+    public func latestChange() throws -> Int64 {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM change") ?? 0 }
+    }
+
     public func changes(of datasets: [String], since: Int64, limit: Int) throws -> ChangePage {
         guard !datasets.isEmpty, limit > 0 else { return ChangePage(changes: [], next: since, more: false) }
         return try read { db in

@@ -22,6 +22,8 @@ struct EditsController: Sendable {
     let refresh: @Sendable () -> Void
     /// Rebuilds it after a live record edit, keeping the cached pages the edit leaves right.
     let edited: @Sendable (EditedRecords) -> Void
+    /// The change feed's live subscribers (Server-Sent Events).
+    let hub: ChangeHub
 
     /// The largest record body taken (a feature is a few kilobytes).
     static let maximumBodyBytes = 1 << 20
@@ -53,6 +55,7 @@ struct EditsController: Sendable {
         }
         router.get("/collections/:collection/changes") { request, context in
             let id = try context.parameters.require("collection")
+            if request.headers[.accept]?.contains("text/event-stream") == true { return try self.events(request, id: id) }
             return try self.delivery.respond(request) { try self.changes(request, id: id) }
         }
     }
@@ -341,6 +344,115 @@ struct EditsController: Sendable {
     }
 
     /// A change's values in the dataset's columns now (by name, when the change was made with other columns).
+    /// `GET /collections/{id}/changes` with `Accept: text/event-stream`: the feed as Server-Sent Events, each change a
+    /// CloudEvents JSON object (`id:` its sequence number), from `Last-Event-ID` (or `since`; without either, from
+    /// now) and then live as the changes are logged (`ChangeHub`), with a comment line every 15 s. `municipality`
+    /// keeps a merged collection's changes of one 団体コード.
+    private func events(_ request: Request, id: String) throws -> Response {
+        let collection = try catalogue.collection(id)
+        var datasets = collection.datasets
+        var from: Int64?
+        var municipality = ""
+        for (name, raw) in request.uri.queryParameters {
+            let value = String(raw)
+            switch name {
+            case "since":
+                guard let number = Int64(value), number >= 0 else { throw APIError.badParameter("since must be a cursor (a number ≥ 0)") }
+                from = number
+            case "municipality":
+                municipality = value
+                datasets = datasets.filter { $0.municipalityCode == value }
+                guard !datasets.isEmpty else { throw APIError.badParameter("no dataset of municipality \(value) in \(collection.id)") }
+            case "f" where value == "json":
+                continue
+            default:
+                throw APIError.badParameter("unknown parameter '\(name)' for the change events; use since or municipality")
+            }
+        }
+        if let last = request.headers[HTTPField.Name("Last-Event-ID")!] {
+            guard let number = Int64(last.trimmingCharacters(in: .whitespaces)), number >= 0 else {
+                throw APIError.badParameter("Last-Event-ID must be an event's id (a number ≥ 0)")
+            }
+            from = number
+        }
+        let source = FeaturesController.baseURL(request, configuration: configuration) + "/collections/" + FeaturesController.escape(collection.id)
+        let renderer = catalogue.renderer(collection)
+        let columns = Dictionary(uniqueKeysWithValues: collection.datasets.map { ($0.id, $0.columns) })
+        let render: @Sendable (Change) -> [UInt8] = { change in
+            Self.cloudEvent(change, source: source, renderer: renderer, columns: columns[change.dataset] ?? nil)
+        }
+        let ids = datasets.map(\.id)
+        let subscription = try hub.subscribe(key: source + "?municipality=" + municipality, datasets: Set(ids), from: from, render: render)
+        let store = self.store
+        let start = from ?? subscription.backlogEnd
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
+        return Response(
+            status: .ok,
+            headers: headers,
+            body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
+                // What it missed, from the store, up to where the live events take over.
+                var cursor = start
+                while cursor < subscription.backlogEnd {
+                    let page = try store.changes(of: ids, since: cursor, limit: 500)
+                    let missed = page.changes.prefix { $0.seq <= subscription.backlogEnd }
+                    if !missed.isEmpty { try await writer.write(ByteBuffer(bytes: missed.flatMap(render))) }
+                    guard page.more, let last = missed.last, last.seq < subscription.backlogEnd else { break }
+                    cursor = last.seq
+                }
+                for await event in subscription.events {
+                    switch event {
+                    case .change(_, let bytes): try await writer.write(ByteBuffer(bytes: bytes))
+                    case .heartbeat: try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
+                    }
+                }
+                // Closed by the hub (too far behind): the client reconnects with Last-Event-ID.
+                try await writer.finish(nil)
+            }
+        )
+    }
+
+    /// One change as a Server-Sent Event holding a CloudEvents JSON object: its type the OGC Pub/Sub one
+    /// (`org.ogc.api.collection.item.create`, `.update`, `.delete`), its subject the feature id, its data the
+    /// feature's new state (null for a deletion).
+    static func cloudEvent(_ change: Change, source: String, renderer: FeatureRenderer, columns: [String]?) -> [UInt8] {
+        let feature = StoredFeature(
+            datasetID: change.dataset,
+            featureID: change.featureID,
+            line: 0,
+            longitude: change.longitude,
+            latitude: change.latitude,
+            values: values(change, as: columns),
+            geometry: change.geometry
+        )
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var out: [UInt8] = []
+        JSONBytes.appendASCII("id: ", to: &out)
+        out.append(contentsOf: String(change.seq).utf8)
+        JSONBytes.appendASCII(#"\#ndata: {"specversion":"1.0","id":"#, to: &out)
+        JSONBytes.appendString(String(change.seq), to: &out)
+        JSONBytes.appendASCII(#","source":"#, to: &out)
+        JSONBytes.appendString(source, to: &out)
+        JSONBytes.appendASCII(#","type":"#, to: &out)
+        JSONBytes.appendString("org.ogc.api.collection.item." + change.kind.rawValue, to: &out)
+        JSONBytes.appendASCII(#","subject":"#, to: &out)
+        JSONBytes.appendString(renderer.id(of: feature), to: &out)
+        JSONBytes.appendASCII(#","time":"#, to: &out)
+        JSONBytes.appendString(formatter.string(from: change.at), to: &out)
+        JSONBytes.appendASCII(#","datacontenttype":"application/geo+json","data":"#, to: &out)
+        if change.kind == .delete {
+            JSONBytes.appendASCII("null", to: &out)
+        } else {
+            renderer.append(feature, to: &out)
+        }
+        JSONBytes.appendASCII("}\n\n", to: &out)
+        return out
+    }
+
     static func values(_ change: Change, as columns: [String]?) -> [String] {
         let values = change.after ?? change.before ?? []
         guard let columns, let own = change.columns, own != columns else { return values }
