@@ -43,6 +43,10 @@ struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
                 .response(from: request, context: context, headers: [.allow: APIMiddleware.allowed(request.uri.path)])
         } catch let error as HTTPError {
             throw APIError(error.status, code: "HTTPError", error.body ?? "\(error.status.reasonPhrase)")
+        } catch let error as any HTTPResponseError {
+            // An error that makes its own response: the CORS middleware's, which carries a handler's APIError (a 412,
+            // a 404 …) with its headers when the request came with an Origin (a browser's fetch). It was a 500.
+            throw error
         } catch {
             context.logger.error("request failed", metadata: ["error": .string("\(error)")])
             throw APIError(.internalServerError, code: "ServerError", "the server could not answer this request; the error is in its log")

@@ -136,6 +136,7 @@ public final class Site: Sendable {
             configuration: configuration,
             delivery: delivery
         ).addRoutes(to: router)
+        StatusPageController(configuration: configuration, delivery: delivery).addRoutes(to: router)
         EditsController(
             store: store,
             catalogue: catalogue,

@@ -44,6 +44,15 @@ import Testing
             try await client.execute(uri: "/collections", method: .get, headers: [.origin: "https://example.jp"]) { response in
                 #expect(response.headers[.accessControlAllowOrigin] == "*")
             }
+            // A refusal to a browser's request (which carries an Origin) keeps its status and shape (it was a 500).
+            let headers: HTTPFields = [.origin: "https://example.jp", .accept: "application/json"]
+            try await client.execute(uri: "/collections/no-such-collection", method: .get, headers: headers) { response in
+                #expect(response.status == .notFound && response.headers[.accessControlAllowOrigin] == "*")
+                #expect(String(buffer: response.body).contains("\"code\":\"NotFound\""))
+            }
+            try await client.execute(uri: "/collections/yaizu-aed/items?limit=0", method: .get, headers: headers) { response in
+                #expect(response.status == .badRequest)
+            }
         }
     }
 

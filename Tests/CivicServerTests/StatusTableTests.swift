@@ -212,4 +212,20 @@ import Testing
         }
         #expect(try StatusTableTests.records(fixture.store, "yaizu-evacuation-space-status")["1"]?[Column.name] == "中港タワー")
     }
+
+    /// The staff page: Japanese first (English with lang=en), no external assets, what it needs of the API named.
+    @Test func theStaffPageIsJapaneseFirstAndSelfContained() async throws {
+        try await FeaturesTests.app().test(.router) { client in
+            try await client.execute(uri: "/status", method: .get, headers: [.accept: "text/html"]) { response in
+                let html = String(buffer: response.body)
+                #expect(response.status == .ok && html.contains("<html lang=\"ja\">") && html.contains("避難所の開設状況を更新"))
+                #expect(html.contains("application/merge-patch+json") && html.contains("If-Match") && html.contains("EventSource"))
+                #expect(!html.contains("src=\"http") && !html.contains("href=\"http"))
+                for state in ShelterStatus.State.allCases { #expect(html.contains(state.rawValue)) }
+            }
+            try await client.execute(uri: "/status?lang=en", method: .get, headers: [.accept: "text/html"]) { response in
+                #expect(String(buffer: response.body).contains("Update shelter status"))
+            }
+        }
+    }
 }

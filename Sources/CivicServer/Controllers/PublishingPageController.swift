@@ -20,6 +20,8 @@ struct PublishingPageController: Sendable {
             var id: String
             var title: String
             var standardTitle: String
+            /// The standard dataset id (`aed`), or `shelter_status` for a shelter list's status table.
+            var standard: String
             var recordCount: Int
             var liveRelease: Int?
         }
@@ -45,7 +47,14 @@ struct PublishingPageController: Sendable {
                 name: principal.name,
                 mayPublish: datasets.first.map { principal.may(.publisher, write: $0) } ?? (principal.role != .editor),
                 datasets: datasets.map {
-                    .init(id: $0.id, title: $0.title, standardTitle: $0.standardTitle, recordCount: $0.recordCount, liveRelease: $0.liveRelease)
+                    .init(
+                        id: $0.id,
+                        title: $0.title,
+                        standardTitle: $0.standardTitle,
+                        standard: $0.standard,
+                        recordCount: $0.recordCount,
+                        liveRelease: $0.liveRelease
+                    )
                 }
             )
             var response = Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(bytes: try documentJSON(account))))
