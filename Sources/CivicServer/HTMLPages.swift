@@ -53,6 +53,41 @@ struct HTMLPages: Sendable {
         return String(array.dropFirst().dropLast()).replacingOccurrences(of: "</", with: "<\\/")
     }
 
+    /// `value` as JSON for a `<script>` (sorted keys; `</` escaped so that no text ends the script).
+    static func scriptJSON(_ value: Any) -> String {
+        String(decoding: (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys])) ?? Data("null".utf8), as: UTF8.self)
+            .replacingOccurrences(of: "</", with: "<\\/")
+    }
+
+    /// The helpers the staff pages' scripts share (inside their function): `$`, `enc`, the token kept for the browser
+    /// session, `fill` (a message's `{name}` places), `say` (the page's status line), `el` (an element) and `api` (a
+    /// call with the token: status, JSON and ETag; status 0 when the server could not be reached). Every call asks
+    /// the server (`cache: 'no-cache'`): pages are cacheable for a minute, and a staff page acting on a minute-old
+    /// copy showed a shelter's old state after the event that changed it.
+    static let scriptHelpers = """
+          const $ = (id) => document.getElementById(id);
+          const enc = encodeURIComponent;
+          let token = sessionStorage.getItem('civic-token');
+          const fill = (text, values) => text.replace(/\\{(\\w+)\\}/g, (_, k) => values[k] ?? '');
+          function say(text, bad) { const s = $('status'); s.textContent = text; s.className = bad ? 'ng' : 'ok'; }
+          function el(tag, attributes, text) {
+            const node = document.createElement(tag);
+            for (const [k, v] of Object.entries(attributes || {})) node.setAttribute(k, v);
+            if (text !== undefined) node.textContent = text;
+            return node;
+          }
+          async function api(method, url, body, headers) {
+            try {
+              const response = await fetch(url, { method, body, cache: 'no-cache', headers: Object.assign({ Authorization: 'Bearer ' + token }, headers || {}) });
+              const type = response.headers.get('Content-Type') || '';
+              const data = type.includes('json') ? await response.json() : null;
+              return { status: response.status, data, etag: response.headers.get('ETag') };
+            } catch (error) {
+              return { status: 0, data: null, etag: null };
+            }
+          }
+        """
+
     func page(title: String, path: String, body: String, map: Bool = false) -> String {
         let other = language == .ja ? "en" : "ja"
         let switchLabel = language == .ja ? "English" : "日本語"

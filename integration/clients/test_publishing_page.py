@@ -39,16 +39,6 @@ def edited_file(folder):
     return path
 
 
-@pytest.fixture()
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield chromium
-        chromium.close()
-
-
 def sign_in(page, token):
     page.goto(BASE + "/publish")
     page.get_by_label("トークン").fill(token)

@@ -280,8 +280,7 @@ struct EditsController: Sendable {
             let value = String(raw)
             switch name {
             case "since":
-                guard let number = Int64(value), number >= 0 else { throw APIError.badParameter("since must be a cursor (a number ≥ 0) from `next`") }
-                since = number
+                since = try Self.cursor(value, "since")
             case "limit":
                 guard let number = Int(value), (1...10_000).contains(number) else { throw APIError.badParameter("limit must be 1 to 10000") }
                 limit = number
@@ -302,15 +301,7 @@ struct EditsController: Sendable {
         JSONBytes.appendASCII(#","changes":["#, to: &out)
         for (index, change) in page.changes.enumerated() {
             if index > 0 { out.append(0x2C) }
-            let feature = StoredFeature(
-                datasetID: change.dataset,
-                featureID: change.featureID,
-                line: 0,
-                longitude: change.longitude,
-                latitude: change.latitude,
-                values: Self.values(change, as: datasets[change.dataset]?.columns),
-                geometry: change.geometry
-            )
+            let feature = Self.feature(of: change, columns: datasets[change.dataset]?.columns)
             JSONBytes.appendASCII(#"{"seq":"#, to: &out)
             out.append(contentsOf: String(change.seq).utf8)
             JSONBytes.appendASCII(#","type":"#, to: &out)
@@ -357,8 +348,7 @@ struct EditsController: Sendable {
             let value = String(raw)
             switch name {
             case "since":
-                guard let number = Int64(value), number >= 0 else { throw APIError.badParameter("since must be a cursor (a number ≥ 0)") }
-                from = number
+                from = try Self.cursor(value, "since")
             case "municipality":
                 municipality = value
                 datasets = datasets.filter { $0.municipalityCode == value }
@@ -370,10 +360,7 @@ struct EditsController: Sendable {
             }
         }
         if let last = request.headers[HTTPField.Name("Last-Event-ID")!] {
-            guard let number = Int64(last.trimmingCharacters(in: .whitespaces)), number >= 0 else {
-                throw APIError.badParameter("Last-Event-ID must be an event's id (a number ≥ 0)")
-            }
-            from = number
+            from = try Self.cursor(last.trimmingCharacters(in: .whitespaces), "Last-Event-ID")
         }
         let source = FeaturesController.baseURL(request, configuration: configuration) + "/collections/" + FeaturesController.escape(collection.id)
         let renderer = catalogue.renderer(collection)
@@ -419,15 +406,7 @@ struct EditsController: Sendable {
     /// (`org.ogc.api.collection.item.create`, `.update`, `.delete`), its subject the feature id, its data the
     /// feature's new state (null for a deletion).
     static func cloudEvent(_ change: Change, source: String, renderer: FeatureRenderer, columns: [String]?) -> [UInt8] {
-        let feature = StoredFeature(
-            datasetID: change.dataset,
-            featureID: change.featureID,
-            line: 0,
-            longitude: change.longitude,
-            latitude: change.latitude,
-            values: values(change, as: columns),
-            geometry: change.geometry
-        )
+        let feature = feature(of: change, columns: columns)
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         var out: [UInt8] = []
@@ -451,6 +430,25 @@ struct EditsController: Sendable {
         }
         JSONBytes.appendASCII("}\n\n", to: &out)
         return out
+    }
+
+    /// A feed's cursor (a change's sequence number, ≥ 0) given as `name`: 400 when it is not one.
+    static func cursor(_ value: String, _ name: String) throws -> Int64 {
+        guard let number = Int64(value), number >= 0 else { throw APIError.badParameter("\(name) must be a cursor: a change's number (≥ 0)") }
+        return number
+    }
+
+    /// The record a change left (its values in `columns`, the collection's), as the items pages render records.
+    static func feature(of change: Change, columns: [String]?) -> StoredFeature {
+        StoredFeature(
+            datasetID: change.dataset,
+            featureID: change.featureID,
+            line: 0,
+            longitude: change.longitude,
+            latitude: change.latitude,
+            values: values(change, as: columns),
+            geometry: change.geometry
+        )
     }
 
     static func values(_ change: Change, as columns: [String]?) -> [String] {

@@ -95,11 +95,7 @@ struct PublishingPageController: Sendable {
             "confirmRollback": t("リリース {n} の内容を新しいリリースとして公開しますか？", "Publish the records of release {n} again as a new release?"),
             "who": t("{org} の {role} としてサインイン中", "Signed in as {role} of {org}"),
         ]
-        let messagesJSON = String(
-            decoding: (try? JSONSerialization.data(withJSONObject: messages, options: [.sortedKeys])) ?? Data("{}".utf8),
-            as: UTF8.self
-        )
-        .replacingOccurrences(of: "</", with: "<\\/")
+        let messagesJSON = HTMLPages.scriptJSON(messages)
         let body = """
             <h1>\(t("公開作業", "Publishing"))</h1>
             <p>\(t("市区町村の担当者が、自団体のデータセットを更新・公開するページです。API トークン（<code>civic token create</code> で発行）でサインインします。", "For municipal staff: update and publish your municipality's datasets. Sign in with an API token (made with <code>civic token create</code>)."))</p>
@@ -153,25 +149,9 @@ struct PublishingPageController: Sendable {
         (function () {
           'use strict';
           const M = \(messagesJSON);
-          const $ = (id) => document.getElementById(id);
-          const enc = encodeURIComponent;
-          let token = sessionStorage.getItem('civic-token');
+        \(HTMLPages.scriptHelpers)
           let account = null;
           let record = null;
-          const fill = (text, values) => text.replace(/\\{(\\w+)\\}/g, (_, k) => values[k] ?? '');
-          function say(text, bad) { const s = $('status'); s.textContent = text; s.className = bad ? 'ng' : 'ok'; }
-          function el(tag, attributes, text) {
-            const node = document.createElement(tag);
-            for (const [k, v] of Object.entries(attributes || {})) node.setAttribute(k, v);
-            if (text !== undefined) node.textContent = text;
-            return node;
-          }
-          async function api(method, url, body, headers) {
-            const response = await fetch(url, { method, body, headers: Object.assign({ Authorization: 'Bearer ' + token }, headers || {}) });
-            const type = response.headers.get('Content-Type') || '';
-            const data = type.includes('json') ? await response.json() : null;
-            return { status: response.status, data, etag: response.headers.get('ETag') };
-          }
           const dataset = () => $('dataset').value;
           async function signIn() {
             const r = await api('GET', '/account');

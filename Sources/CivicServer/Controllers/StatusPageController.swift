@@ -36,15 +36,8 @@ struct StatusPageController: Sendable {
             "live": t("最新の状態を自動で表示しています。", "Showing the latest state as it changes."),
             "who": t("{org} の {role} としてサインイン中", "Signed in as {role} of {org}"),
         ]
-        let messagesJSON = String(
-            decoding: (try? JSONSerialization.data(withJSONObject: messages, options: [.sortedKeys])) ?? Data("{}".utf8),
-            as: UTF8.self
-        )
-        .replacingOccurrences(of: "</", with: "<\\/")
-        let states = String(
-            decoding: (try? JSONSerialization.data(withJSONObject: ShelterStatus.State.allCases.map(\.rawValue))) ?? Data("[]".utf8),
-            as: UTF8.self
-        )
+        let messagesJSON = HTMLPages.scriptJSON(messages)
+        let states = HTMLPages.scriptJSON(ShelterStatus.State.allCases.map(\.rawValue))
         let body = """
             <style>
             .shelters { list-style: none; padding: 0; } .shelter { border: 1px solid #767676; border-radius: .5rem; padding: .75rem; margin: .75rem 0; }
@@ -85,30 +78,10 @@ struct StatusPageController: Sendable {
           'use strict';
           const M = \(messagesJSON);
           const STATES = \(states);
-          const $ = (id) => document.getElementById(id);
-          const enc = encodeURIComponent;
-          let token = sessionStorage.getItem('civic-token');
+        \(HTMLPages.scriptHelpers)
           let table = null;
           let events = null;
           const tags = {};
-          const fill = (text, values) => text.replace(/\\{(\\w+)\\}/g, (_, k) => values[k] ?? '');
-          function say(text, bad) { const s = $('status'); s.textContent = text; s.className = bad ? 'ng' : 'ok'; }
-          function el(tag, attributes, text) {
-            const node = document.createElement(tag);
-            for (const [k, v] of Object.entries(attributes || {})) node.setAttribute(k, v);
-            if (text !== undefined) node.textContent = text;
-            return node;
-          }
-          async function api(method, url, body, headers) {
-            try {
-              const response = await fetch(url, { method, body, headers: Object.assign({ Authorization: 'Bearer ' + token }, headers || {}) });
-              const type = response.headers.get('Content-Type') || '';
-              const data = type.includes('json') ? await response.json() : null;
-              return { status: response.status, data, etag: response.headers.get('ETag') };
-            } catch (error) {
-              return { status: 0, data: null, etag: null };
-            }
-          }
           const item = (id) => '/collections/' + enc(table) + '/items/' + enc(id);
           const cardOf = (id) => document.querySelector('[data-shelter="' + CSS.escape(id) + '"]');
           function show(feature) {
@@ -147,14 +120,17 @@ struct StatusPageController: Sendable {
             if (document.activeElement !== input) input.value = p['避難者数'] ?? '';
           }
           function tell(id, text, bad) { const m = cardOf(id).querySelector('.message'); m.textContent = text; m.className = 'message ' + (bad ? 'ng' : 'ok'); }
+          // Reads of a shelter in flight, by id: only the last one asked shows (an older answer never overwrites a newer).
+          const asked = {};
           async function reload(id) {
+            const mine = (asked[id] = (asked[id] || 0) + 1);
             const r = await api('GET', item(id), undefined, { Accept: 'application/geo+json' });
-            if (r.status === 200) { tags[id] = r.etag; show(r.data); }
+            if (asked[id] === mine && r.status === 200) { tags[id] = r.etag; show(r.data); }
           }
           async function change(id, properties) {
             if (!tags[id]) await reload(id);
             const r = await api('PATCH', item(id), JSON.stringify({ properties }), { 'Content-Type': 'application/merge-patch+json', 'If-Match': tags[id] });
-            if (r.status === 200) { tags[id] = r.etag; show(r.data); tell(id, M.saved); }
+            if (r.status === 200) { asked[id] = (asked[id] || 0) + 1; tags[id] = r.etag; show(r.data); tell(id, M.saved); }
             else if (r.status === 202) { tell(id, M.draft); }
             else if (r.status === 412) { await reload(id); tell(id, M.conflict, true); }
             else if (r.status === 0) { tell(id, M.offline, true); }

@@ -3,8 +3,7 @@ import Foundation
 import Synchronization
 
 /// Pushes the change log to Server-Sent Events subscribers (`GET /collections/{id}/changes` with
-/// `Accept: text/event-stream`). After every write the site makes (and once a second, for writes of other processes)
-/// `poke` reads the changes logged since the last poke — once, for the datasets someone follows — renders each once
+/// `Accept: text/event-stream`). After every write the site makes (once its routes show it) `poke` reads the changes logged since the last poke — once, for the datasets someone follows — renders each once
 /// per subscribed collection, and hands the bytes to that collection's subscribers, in sequence order.
 ///
 /// A subscriber gets every change exactly once: it is registered (and sees every later poke) before its backlog is
@@ -123,23 +122,18 @@ final class ChangeHub: Sendable {
         }
     }
 
-    /// Pokes once a second (writes of other processes: the command line, a second server on the same store) and
-    /// beats every `heartbeat` seconds, while the hub exists.
+    /// Beats every `heartbeat` seconds while the hub exists. It does not poke: a change goes out only after the site
+    /// that wrote it has swapped in its new routes (`Site.refresh` pokes then), so that a client reading the record
+    /// on the event never gets the page cached before the change (a poke on a timer raced the refresh and sent
+    /// the event first: the staff page then showed the old state). Writes by another process on the same store reach
+    /// the feed with this server's next refresh, as they reach its pages.
     func start(heartbeat: TimeInterval = 15) {
         Task.detached { [weak self] in
-            var beats = 0
             while true {
-                // Held only for the tick, not across the sleep: a hub no site uses goes, and the loop with it.
-                do {
-                    guard let hub = self else { return }
-                    hub.poke()
-                    beats += 1
-                    if Double(beats) >= heartbeat {
-                        hub.heartbeat()
-                        beats = 0
-                    }
-                }
-                try? await Task.sleep(for: .seconds(1))
+                try? await Task.sleep(for: .seconds(heartbeat))
+                // Held only for the beat, not across the sleep: a hub no site uses goes, and the loop with it.
+                guard let hub = self else { return }
+                hub.heartbeat()
             }
         }
     }
