@@ -83,6 +83,16 @@ import Glibc
                     #expect(response.status == .ok)
                 }
             }
+            // The collection names its live feed.
+            try await client.execute(uri: "/collections/yaizu-evacuation-space-status", method: .get) { response in
+                let links = try #require(try EditHTTPTests.json(response)["links"] as? [[String: Any]])
+                #expect(
+                    links.contains {
+                        $0["rel"] as? String == "hub" && $0["type"] as? String == "text/event-stream"
+                            && ($0["href"] as? String)?.hasSuffix(Self.feed) == true
+                    }
+                )
+            }
             let first = try EventReader(port: port, path: Self.feed)
             #expect(first.events(count: 1, within: 0.5).isEmpty)  // from now: nothing old
             try await patch("2", 10)

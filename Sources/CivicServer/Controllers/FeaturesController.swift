@@ -108,6 +108,8 @@ struct FeaturesController: Sendable {
                 link(url + "/items", "items", "application/geo+json", "features"),
                 link(url + "/items?f=csv", "items", "text/csv", "features as CSV"),
                 link(url + "/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json", "queryables"),
+                // The change feed, live (Server-Sent Events of CloudEvents; `hub` as pygeoapi's Pub/Sub links its broker).
+                link(url + "/changes", "hub", "text/event-stream", "changes as they happen (Server-Sent Events)"),
             ]
                 + collection.datasets.map {
                     link(base + "/datasets/" + FeaturesController.escape($0.id) + ".csv", "enclosure", "text/csv", $0.title + " (CSV)")
