@@ -32,7 +32,12 @@ extension Store: RecordStore {
 
     /// The sequence number of the last change logged (0 for none): a feed's cursor for "from now on".
     public func latestChange() throws -> Int64 {
-        try read { db in try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM change") ?? 0 }
+        try read { db in try Store.latestChange(db) }
+    }
+
+    /// The last change's sequence number in this snapshot (0 for none).
+    static func latestChange(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM change") ?? 0
     }
 
     public func changes(of datasets: [String], since: Int64, limit: Int) throws -> ChangePage {
@@ -427,6 +432,7 @@ extension Store: RecordStore {
             count(old) < count(new)
             ? "feature o CROSS JOIN feature n ON n.version = ? AND n.feature_id = o.feature_id WHERE o.key BETWEEN ? AND ?"
             : "feature n CROSS JOIN feature o ON o.version = ? AND o.feature_id = n.feature_id WHERE n.key BETWEEN ? AND ?"
+        let joined = StatementArguments(count(old) < count(new) ? [new] + oldRange : [old] + newRange)
         try db.execute(
             sql: """
                 \(insert) SELECT ?, ?, n.version, n.feature_id, 'update', 0, 1, o.vals, o.lon, o.lat, \(shape(of: "o")), NULL, NULL, NULL,
@@ -435,26 +441,11 @@ extension Store: RecordStore {
                     AND (? OR o.vals IS NOT n.vals OR o.lon IS NOT n.lon OR o.lat IS NOT n.lat OR \(shape(of: "o")) IS NOT \(shape(of: "n")))
                 ORDER BY n.key
                 """,
-            arguments: StatementArguments([dataset, number, actor.name, now] as [any DatabaseValueConvertible])
-                + StatementArguments(count(old) < count(new) ? [new] + oldRange : [old] + newRange) + [sameColumns ? 0 : 1]
+            arguments: StatementArguments([dataset, number, actor.name, now] as [any DatabaseValueConvertible]) + joined + [sameColumns ? 0 : 1]
         )
-        // The positions of the new version's records that the old one has too (as many lookups as the smaller has
-        // records): the created records are the runs between them.
-        let shared =
-            count(old) < count(new)
-            ? try Int.fetchAll(
-                db,
-                sql: "SELECT n.seq FROM feature o CROSS JOIN feature n ON n.version = ? AND n.feature_id = o.feature_id WHERE o.key BETWEEN ? AND ?",
-                arguments: StatementArguments([new] + oldRange)
-            ).sorted()
-            : try Int.fetchAll(
-                db,
-                sql: """
-                    SELECT n.seq FROM feature n WHERE n.key BETWEEN ? AND ?
-                        AND EXISTS (SELECT 1 FROM feature o WHERE o.version = ? AND o.feature_id = n.feature_id) ORDER BY n.key
-                    """,
-                arguments: StatementArguments(newRange + [old])
-            )
+        // The positions of the new version's records that the old one has too (the same join: as many lookups as the
+        // smaller has records): the created records are the runs between them.
+        let shared = try Int.fetchAll(db, sql: "SELECT n.seq FROM \(join)", arguments: joined).sorted()
         try logCreations(dataset, of: new, shared: shared, release: number, actor: actor, at: now, db)
     }
 
@@ -481,7 +472,7 @@ extension Store: RecordStore {
                 """
         )
         // The spans' sequence numbers follow the log's last.
-        var seq = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM change") ?? 0
+        var seq = try latestChange(db)
         var start = 0
         for end in shared + [Int(last & 0xFFFF_FFFF) + 1] {
             defer { start = end + 1 }
