@@ -129,4 +129,34 @@ import Glibc
             #expect(site.hub.subscribers == 0)
         }
     }
+
+    /// A subscriber that falls more than the hub's capacity behind is closed (to resume with Last-Event-ID), and
+    /// closing it does not wait on the hub's own lock (its stream's termination unsubscribes).
+    @Test func aSubscriberTooFarBehindIsClosedNotSkipped() async throws {
+        let fixture = try ReleaseHTTPTests.Fixture()
+        let store = fixture.store
+        let hub = ChangeHub(store: store, capacity: 2)
+        let subscription = try hub.subscribe(key: "test", datasets: ["yaizu-aed"], from: nil) { change in Array("\(change.seq)".utf8) }
+        #expect(hub.subscribers == 1)
+        let columns = try store.editColumns("yaizu-aed", in: .live)
+        let note = try #require(columns.firstIndex(of: "備考"))
+        for round in 0..<3 {
+            let record = try #require(try store.record("yaizu-aed", id: "0000000001", in: .live))
+            var values = record.values
+            values[note] = "round \(round)"
+            _ = try store.edit(
+                "yaizu-aed",
+                [RecordEdit(.replace, featureID: "0000000001", values: values, longitude: record.longitude, latitude: record.latitude)],
+                in: .live,
+                by: .commandLine(user: "test"),
+                note: nil
+            )
+        }
+        hub.poke()
+        #expect(hub.subscribers == 0)
+        // The two it kept are there to read, then the stream ends.
+        var received: [ChangeHub.Event] = []
+        for await event in subscription.events { received.append(event) }
+        #expect(received.count == 2)
+    }
 }

@@ -78,19 +78,24 @@ final class ChangeHub: Sendable {
         }
     }
 
-    /// How many subscribers are connected (for /health and the benchmark).
+    /// How many subscribers are connected.
     var subscribers: Int { state.withLock { $0.groups.values.reduce(0) { $0 + $1.subscribers.count } } }
 
     /// Hands the changes logged since the last poke to their subscribers.
     func poke() {
-        state.withLock { state in
+        // Streams closed for falling behind are finished once the lock is let go: finishing one calls its
+        // `onTermination`, which takes the lock (`unsubscribe`).
+        let closed = state.withLock { state -> [AsyncStream<Event>.Continuation] in
+            var closed: [AsyncStream<Event>.Continuation] = []
             let followed = Set(state.groups.values.flatMap(\.datasets))
             guard !followed.isEmpty else {
                 state.cursor = (try? store.latestChange()) ?? state.cursor
-                return
+                return closed
             }
             while true {
-                guard let page = try? store.changes(of: followed.sorted(), since: state.cursor, limit: 1000), !page.changes.isEmpty else { return }
+                guard let page = try? store.changes(of: followed.sorted(), since: state.cursor, limit: 1000), !page.changes.isEmpty else {
+                    return closed
+                }
                 for change in page.changes {
                     for key in Array(state.groups.keys) {
                         guard var group = state.groups[key], group.datasets.contains(change.dataset) else { continue }
@@ -101,16 +106,17 @@ final class ChangeHub: Sendable {
                             if case .dropped = subscriber.continuation.yield(.change(seq: change.seq, bytes: bytes)) {
                                 // Too far behind: closed, to resume from the store with Last-Event-ID.
                                 group.subscribers[id] = nil
-                                subscriber.continuation.finish()
+                                closed.append(subscriber.continuation)
                             }
                         }
                         state.groups[key] = group
                     }
                 }
                 state.cursor = page.next
-                if !page.more { return }
+                if !page.more { return closed }
             }
         }
+        for continuation in closed { continuation.finish() }
     }
 
     /// A comment line to every subscriber, so that proxies and clients see the connection is alive.
