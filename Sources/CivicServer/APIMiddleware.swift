@@ -21,7 +21,7 @@ struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
                 .response(from: request, context: context, headers: [.allow: APIMiddleware.allowed(path)])
         }
         // The change feed also answers as Server-Sent Events.
-        let events = path.hasPrefix("/collections/") && path.hasSuffix("/changes") && request.headers[.accept]?.contains("text/event-stream") == true
+        let events = path.hasPrefix("/collections/") && path.hasSuffix("/changes") && EditsController.wantsEvents(request)
         if let accept = request.headers[.accept], !events, !APIMiddleware.acceptable(accept) {
             throw APIError(
                 .notAcceptable,

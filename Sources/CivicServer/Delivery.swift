@@ -26,6 +26,8 @@ struct Payload: Sendable {
 /// changed (a record created or deleted).
 struct EditedRecords: Sendable {
     var dataset: String
+    /// The dataset's standard dataset id (a shelter list's edit may change its status table).
+    var standard: String
     var ids: Set<String>
     var countChanged: Bool
 }

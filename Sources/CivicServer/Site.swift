@@ -1,3 +1,4 @@
+import CivicData
 public import CivicStore
 import Foundation
 import Hummingbird
@@ -65,8 +66,8 @@ public final class Site: Sendable {
     /// Rebuilds the routes after a record edit, keeping the cached responses the edit leaves right.
     func refresh(after edit: EditedRecords) throws {
         // An edit of a shelter list may add a shelter or move one: its status table follows, and then the whole
-        // catalogue is new.
-        if statusTables.sync(reportingTo: status) { return try refresh() }
+        // catalogue is new. Other edits (a status update among them) leave every list as it was.
+        if ShelterStatus.shelterSchemas.contains(edit.standard), statusTables.sync(reportingTo: status) { return try refresh() }
         let old = responder.withLock { $0.delivery }
         let routes = try Site.routes(configuration: configuration, store: store, status: status, hook: hook, hub: hub, carrying: (old, edit))
         responder.withLock { $0 = routes }

@@ -78,12 +78,8 @@ extension ShelterStatus {
         }
         for column in [Column.capacity, Column.evacuees, Column.households] {
             guard let value = record[column], !value.isEmpty else { continue }
-            let digits = String(
-                value.unicodeScalars.map { scalar -> Character in
-                    // Full-width digits (a phone's IME) are digits.
-                    (0xFF10...0xFF19).contains(scalar.value) ? Character(UnicodeScalar(UInt8(scalar.value - 0xFF10 + 0x30))) : Character(scalar)
-                }
-            )
+            // Full-width digits (a phone's IME) are digits.
+            let digits = Width.narrowed(value, dashes: false)
             if digits.utf8.allSatisfy({ (0x30...0x39).contains($0) }), digits.utf8.count <= 9, let number = Int(digits) {
                 record[column] = String(number)
             } else {

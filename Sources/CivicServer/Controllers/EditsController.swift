@@ -55,7 +55,7 @@ struct EditsController: Sendable {
         }
         router.get("/collections/:collection/changes") { request, context in
             let id = try context.parameters.require("collection")
-            if request.headers[.accept]?.contains("text/event-stream") == true { return try self.events(request, id: id) }
+            if Self.wantsEvents(request) { return try self.events(request, id: id) }
             return try self.delivery.respond(request) { try self.changes(request, id: id) }
         }
     }
@@ -142,7 +142,7 @@ struct EditsController: Sendable {
         }
         if target == .live {
             let id = result.records.first??.featureID ?? featureID ?? ""
-            edited(EditedRecords(dataset: dataset.id, ids: [id], countChanged: created || operation == .delete))
+            edited(EditedRecords(dataset: dataset.id, standard: dataset.standard, ids: [id], countChanged: created || operation == .delete))
         }
         var headers = HTTPFields()
         headers[.cacheControl] = "no-store"
@@ -334,7 +334,9 @@ struct EditsController: Sendable {
         return Payload(bytes: out, contentType: "application/json")
     }
 
-    /// A change's values in the dataset's columns now (by name, when the change was made with other columns).
+    /// True when the request asks for the change feed as Server-Sent Events (`Accept: text/event-stream`).
+    static func wantsEvents(_ request: Request) -> Bool { request.headers[.accept]?.contains("text/event-stream") == true }
+
     /// `GET /collections/{id}/changes` with `Accept: text/event-stream`: the feed as Server-Sent Events, each change a
     /// CloudEvents JSON object (`id:` its sequence number), from `Last-Event-ID` (or `since`; without either, from
     /// now) and then live as the changes are logged (`ChangeHub`), with a comment line every 15 s. `municipality`
@@ -451,6 +453,7 @@ struct EditsController: Sendable {
         )
     }
 
+    /// A change's values in the dataset's columns now (by name, when the change was made with other columns).
     static func values(_ change: Change, as columns: [String]?) -> [String] {
         let values = change.after ?? change.before ?? []
         guard let columns, let own = change.columns, own != columns else { return values }

@@ -28,18 +28,20 @@ final class StatusTables: Sendable {
     static let catalog = SchemaCatalog(schemas: [ShelterStatus.schema])
 
     /// Brings the status table of every shelter list whose revision changed since the last call in step; true when
-    /// a table was made or changed.
+    /// a table was made or changed. One call at a time (the lock is held throughout): the load thread's refreshes and
+    /// the requests' could otherwise both find a table missing and both make it.
     @discardableResult
     func sync() throws -> Bool {
-        let datasets = try store.datasets()
-        var changed = false
-        for list in datasets where ShelterStatus.shelterSchemas.contains(list.standard) {
-            guard synced.withLock({ $0[list.id] }) != list.revision else { continue }
-            let table = datasets.first { $0.id == StatusTables.id(of: list.id) }
-            changed = try (table.map { try update($0, from: list) } ?? make(from: list)) || changed
-            synced.withLock { $0[list.id] = list.revision }
+        try synced.withLock { synced in
+            let datasets = try store.datasets()
+            var changed = false
+            for list in datasets where ShelterStatus.shelterSchemas.contains(list.standard) && synced[list.id] != list.revision {
+                let table = datasets.first { $0.id == StatusTables.id(of: list.id) }
+                changed = try (table.map { try update($0, from: list) } ?? make(from: list)) || changed
+                synced[list.id] = list.revision
+            }
+            return changed
         }
-        return changed
     }
 
     /// `sync()`, a failure reported as the failure `status` of `status` (on /health and the pages) rather than thrown:
@@ -148,7 +150,7 @@ final class StatusTables: Sendable {
         let current = try store.features(in: .dataset(table), limit: max(table.recordCount, 1), offset: 0).features
         var byID: [String: [String: String]] = [:]
         for feature in current {
-            byID[feature.featureID] = Dictionary(uniqueKeysWithValues: zip(table.columns, feature.values).map { ($0.0, $0.1) })
+            byID[feature.featureID] = Dictionary(uniqueKeysWithValues: zip(table.columns, feature.values))
         }
         var edits: [RecordEdit] = []
         for listed in try listedRecords(of: list) {
