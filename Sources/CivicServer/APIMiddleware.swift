@@ -22,7 +22,10 @@ struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         // The change feed also answers as Server-Sent Events.
         let events = path.hasPrefix("/collections/") && path.hasSuffix("/changes") && EditsController.wantsEvents(request)
-        if let accept = request.headers[.accept], !events, !APIMiddleware.acceptable(accept) {
+        // And a feature's time map in RFC 7089's link format.
+        let timeMap =
+            path.hasPrefix("/collections/") && path.hasSuffix("/versions") && request.headers[.accept]?.contains("application/link-format") == true
+        if let accept = request.headers[.accept], !events, !timeMap, !APIMiddleware.acceptable(accept) {
             throw APIError(
                 .notAcceptable,
                 code: "NotAcceptable",

@@ -100,8 +100,10 @@ final class Delivery: Sendable {
         for (key, entry) in kept { remember(entry, key: key) }
     }
 
-    /// Answers `request` with the payload `make` produces (or the cached one).
-    func respond(_ request: Request, cacheable: Bool = true, _ make: () throws -> Payload) throws -> Response {
+    /// Answers `request` with the payload `make` produces (or the cached one). A payload for `audience` that shows
+    /// records the public does not see is the reader's alone: never cached here, `private` to other caches.
+    func respond(_ request: Request, cacheable: Bool = true, audience: Audience = .everyone, _ make: () throws -> Payload) throws -> Response {
+        let cacheable = cacheable && audience.cacheable
         // The representation depends on the URI, the host (links) and whether a browser asked (HTML).
         let key = (request.head.authority ?? "") + request.uri.description + (HTMLPages.wanted(request) ? "#html" : "")
         let entry: Entry
@@ -115,8 +117,9 @@ final class Delivery: Sendable {
         headers[.contentType] = entry.contentType
         headers[.eTag] = entry.etag
         headers[.lastModified] = lastModified
-        headers[.cacheControl] = cacheControl
-        headers[.vary] = "Accept-Encoding"
+        headers[.cacheControl] = audience.personal ? "private, no-cache" : cacheControl
+        // What status tables show depends on the token too.
+        headers[.vary] = audience.hidden.isEmpty && !audience.personal ? "Accept-Encoding" : "Accept-Encoding, Authorization"
         if entry.status == .ok, Delivery.notModified(request, etag: entry.etag) {
             headers[.contentType] = nil
             return Response(status: .notModified, headers: headers)

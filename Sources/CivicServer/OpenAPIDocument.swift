@@ -58,6 +58,8 @@ enum OpenAPIDocument {
         let bboxCRS: [String: Any] = [
             "name": "bbox-crs", "in": "query", "required": false, "schema": ["type": "string", "format": "uri", "enum": OutputCRS.offered],
         ]
+        // The state at an instant (from the change log), as the OGC proposal for versioned features reads it.
+        let datetime: [String: Any] = ["name": "datetime", "in": "query", "required": false, "schema": ["type": "string", "format": "date-time"]]
         let format: [String: Any] = ["name": "f", "in": "query", "required": false, "schema": ["type": "string", "enum": ["json", "csv", "html"]]]
 
         let schemaResponse: [String: Any] = ["description": "OK", "content": ["application/schema+json": ["schema": ["type": "object"]]]]
@@ -146,9 +148,12 @@ enum OpenAPIDocument {
         }
         let municipalityCodes = Set(catalogue.datasets.compactMap(\.municipalityCode)).sorted()
         let resourceIDs = catalogue.datasets.map { $0.id + "-csv" }
-        func get(_ summary: String, _ parameters: [[String: Any]], _ ok: [String: Any], notFound: Bool = false) -> [String: Any] {
+        func get(_ summary: String, _ parameters: [[String: Any]], _ ok: [String: Any], notFound: Bool = false, gone: Bool = false) -> [String: Any] {
             var responses: [String: Any] = ["200": ok, "400": error]
             if notFound { responses["404"] = error }
+            // A deleted feature (its versions stay), or a state at a moment whose history is too long to read.
+            if gone { responses["410"] = error }
+            if parameters.contains(where: { $0["name"] as? String == "datetime" }) { responses["422"] = error }
             return ["get": ["summary": summary, "parameters": parameters, "responses": responses]]
         }
         return [
@@ -263,7 +268,7 @@ enum OpenAPIDocument {
                 "/collections/{collection}": get("A collection", [collectionParameter], pageResponse, notFound: true),
                 "/collections/{collection}/items": get(
                     "Features",
-                    [collectionParameter, limit, offset, bbox, bboxCRS, crs, format],
+                    [collectionParameter, limit, offset, bbox, bboxCRS, crs, format, datetime],
                     geoJSONResponse,
                     notFound: true
                 ).merging(
@@ -277,10 +282,11 @@ enum OpenAPIDocument {
                     uniquingKeysWith: { first, _ in first }
                 ),
                 "/collections/{collection}/items/{featureId}": get(
-                    "One feature (its ETag is the record's version)",
-                    [collectionParameter, featureID, crs],
+                    "One feature (its ETag is the record's version); with datetime, as it was then (Memento-Datetime); 410 when deleted",
+                    [collectionParameter, featureID, crs, datetime],
                     geoJSONResponse,
-                    notFound: true
+                    notFound: true,
+                    gone: true
                 ).merging(
                     [
                         "put": edit("Replace a record, or create it with this id (Part 4)", [editableCollection, featureID, ifMatch]),
@@ -293,6 +299,12 @@ enum OpenAPIDocument {
                         "options": allow([collectionParameter, featureID]),
                     ],
                     uniquingKeysWith: { first, _ in first }
+                ),
+                "/collections/{collection}/items/{featureId}/versions": get(
+                    "A feature's versions (a time map): each one's time, kind, author and release, with a link to it",
+                    [collectionParameter, featureID],
+                    jsonResponse,
+                    notFound: true
                 ),
                 "/collections/{collection}/changes": get(
                     "The records created, updated and deleted (tombstones) in order, after the cursor `since`; `next` is the next cursor",

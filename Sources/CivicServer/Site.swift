@@ -116,9 +116,11 @@ public final class Site: Sendable {
         router.get("/health") { request, _ in
             try delivery.respond(request, cacheable: false) { try jsonPayload(Site.health(catalogue: catalogue, status: status.current)) }
         }
-        FeaturesController(store: store, catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
-        DownloadsController(store: store, catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
         let authenticator = Authenticator(accounts: store)
+        FeaturesController(store: store, catalogue: catalogue, configuration: configuration, delivery: delivery, authenticator: authenticator)
+            .addRoutes(to: router)
+        DownloadsController(store: store, catalogue: catalogue, configuration: configuration, delivery: delivery, authenticator: authenticator)
+            .addRoutes(to: router)
         CKANController(
             store: store,
             catalogue: catalogue,

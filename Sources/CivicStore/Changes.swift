@@ -138,3 +138,20 @@ public struct ChangePage: Sendable {
     /// True when more changes follow `next` already.
     public var more: Bool
 }
+
+/// The change log read as history: what a record was at each change, what a dataset was at a moment.
+public protocol HistoryStore: Sendable {
+    /// Every live change of one record, oldest first: its creation, updates, deletion (and creation again …). Empty
+    /// when the log never held it.
+    func history(_ dataset: String, featureID: String) throws -> [Change]
+    /// The records of `datasets` as readers saw them at `moment`: each one's last change up to then, deletions left
+    /// out, in the order the records first appeared. Reads the log up to then: throws (invalid request) when that is
+    /// more than `limit` changes.
+    func state(of datasets: [String], at moment: Date, limit: Int) throws -> DatasetState
+}
+
+/// The records at a moment (each one's last change), and the last change up to then (nil: none yet).
+public struct DatasetState: Sendable {
+    public var records: [Change]
+    public var latest: Change?
+}

@@ -43,60 +43,97 @@ extension Store: RecordStore {
     public func changes(of datasets: [String], since: Int64, limit: Int) throws -> ChangePage {
         guard !datasets.isEmpty, limit > 0 else { return ChangePage(changes: [], next: since, more: false) }
         return try read { db in
-            let placeholders = Array(repeating: "?", count: datasets.count).joined(separator: ", ")
-            // One dataset: its index range. Several (a merged collection): the log in order, filtered (`+` keeps
-            // SQLite from sorting every member's changes first). Read until one change more than the page holds.
-            let filter = datasets.count == 1 ? "c.dataset_id = ?" : "+c.dataset_id IN (\(placeholders))"
-            let rows = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT c.seq, c.dataset_id, c.release, c.version, c.feature_id, c.kind, c.before,
-                        CASE WHEN c.by_reference THEN f.vals ELSE c.after END AS after,
-                        CASE WHEN c.by_reference THEN f.lon ELSE c.lon END AS lon,
-                        CASE WHEN c.by_reference THEN f.lat ELSE c.lat END AS lat,
-                        CASE WHEN c.by_reference THEN \(Store.shape(of: "f")) ELSE c.geometry END AS geometry,
-                        c.actor, c.at, c.span_from, c.span_to
-                    FROM change c LEFT JOIN feature f ON c.by_reference = 1 AND f.version = c.version AND f.feature_id = c.feature_id
-                    WHERE \(filter) AND c.live = 1 AND c.seq > ? ORDER BY c.seq
-                    """,
-                arguments: StatementArguments(datasets) + [since]
-            )
-            var columnsByVersion: [Int64: [String]?] = [:]
             var changes: [Change] = []
-            while changes.count <= limit, let row = try rows.next() {
-                let version: Int64 = row["version"]
-                if columnsByVersion[version] == nil {
-                    // No columns: the version is no longer stored.
-                    let columns = try Store.columns(of: version, db)
-                    columnsByVersion[version] = .some(columns.isEmpty ? nil : columns)
-                }
-                let change = Change(
-                    seq: row["seq"],
-                    dataset: row["dataset_id"],
-                    release: row["release"],
-                    featureID: row["feature_id"],
-                    kind: Change.Kind(rawValue: row["kind"]) ?? .update,
-                    at: Store.date(row["at"]) ?? Date(timeIntervalSince1970: 0),
-                    actor: row["actor"],
-                    columns: columnsByVersion[version] ?? nil,
-                    before: try (row["before"] as String?).map(StoredValues.decode),
-                    after: try (row["after"] as String?).map(StoredValues.decode),
-                    longitude: row["lon"],
-                    latitude: row["lat"],
-                    geometry: row["geometry"]
-                )
-                if let from: Int = row["span_from"], let to: Int = row["span_to"] {
-                    // A span: its records after the cursor, as many as the page still takes.
-                    try Store.spanChanges(change, version: version, from: from, to: to, after: since, limit: limit + 1 - changes.count, db) {
-                        changes.append($0)
-                    }
-                } else {
-                    changes.append(change)
-                }
-            }
+            // Read until one change more than the page holds.
+            try Store.visitChanges(of: datasets, since: since, limit: limit + 1, db) { changes.append($0) }
             let page = Array(changes.prefix(limit))
             return ChangePage(changes: page, next: page.last?.seq ?? since, more: changes.count > limit)
         }
+    }
+
+    /// Hands `body` the live changes of `datasets` after `since` (up to `until`'s time, a `timestamp`, when given),
+    /// oldest first, spans read as the changes they stand for; at most `limit`.
+    static func visitChanges(
+        of datasets: [String],
+        since: Int64,
+        until: String? = nil,
+        limit: Int,
+        _ db: Database,
+        _ body: (Change) throws -> Void
+    ) throws {
+        let placeholders = Array(repeating: "?", count: datasets.count).joined(separator: ", ")
+        // One dataset: its index range. Several (a merged collection): the log in order, filtered (`+` keeps
+        // SQLite from sorting every member's changes first).
+        var filter = datasets.count == 1 ? "c.dataset_id = ?" : "+c.dataset_id IN (\(placeholders))"
+        var arguments = StatementArguments(datasets)
+        if let until {
+            filter += " AND c.at <= ?"
+            arguments += [until]
+        }
+        arguments += [since]
+        let rows = try changeRows(where: "\(filter) AND c.live = 1 AND c.seq > ?", arguments, db)
+        var columnsByVersion: [Int64: [String]?] = [:]
+        var count = 0
+        while count < limit, let row = try rows.next() {
+            let (change, version) = try Store.change(row, &columnsByVersion, db)
+            if let from: Int = row["span_from"], let to: Int = row["span_to"] {
+                // A span: its records after the cursor, as many as are still wanted.
+                var changes: [Change] = []
+                try Store.spanChanges(change, version: version, from: from, to: to, after: since, limit: limit - count, db) {
+                    changes.append($0)
+                }
+                for change in changes { try body(change) }
+                count += changes.count
+            } else {
+                try body(change)
+                count += 1
+            }
+        }
+    }
+
+    /// The log's rows matching `condition` (on `c`, the change), in sequence order, each with its values after: its
+    /// own, or its record's in its version (by reference).
+    static func changeRows(where condition: String, _ arguments: StatementArguments, _ db: Database) throws -> RowCursor {
+        try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT c.seq, c.dataset_id, c.release, c.version, c.feature_id, c.kind, c.before,
+                    CASE WHEN c.by_reference THEN f.vals ELSE c.after END AS after,
+                    CASE WHEN c.by_reference THEN f.lon ELSE c.lon END AS lon,
+                    CASE WHEN c.by_reference THEN f.lat ELSE c.lat END AS lat,
+                    CASE WHEN c.by_reference THEN \(Store.shape(of: "f")) ELSE c.geometry END AS geometry,
+                    c.actor, c.at, c.span_from, c.span_to
+                FROM change c LEFT JOIN feature f ON c.by_reference = 1 AND f.version = c.version AND f.feature_id = c.feature_id
+                WHERE \(condition) ORDER BY c.seq
+                """,
+            arguments: arguments
+        )
+    }
+
+    /// One row of `changeRows` as a change (a span's: its release, actor, time, and the last record's number), and
+    /// the version it touched. `columnsByVersion` keeps the versions' columns read so far (nil: no longer stored).
+    static func change(_ row: Row, _ columnsByVersion: inout [Int64: [String]?], _ db: Database) throws -> (Change, Int64) {
+        let version: Int64 = row["version"]
+        if columnsByVersion[version] == nil {
+            let columns = try Store.columns(of: version, db)
+            columnsByVersion[version] = .some(columns.isEmpty ? nil : columns)
+        }
+        let change = Change(
+            seq: row["seq"],
+            dataset: row["dataset_id"],
+            release: row["release"],
+            featureID: row["feature_id"],
+            kind: Change.Kind(rawValue: row["kind"]) ?? .update,
+            at: Store.date(row["at"]) ?? Date(timeIntervalSince1970: 0),
+            actor: row["actor"],
+            columns: columnsByVersion[version] ?? nil,
+            before: try (row["before"] as String?).map(StoredValues.decode),
+            after: try (row["after"] as String?).map(StoredValues.decode),
+            longitude: row["lon"],
+            latitude: row["lat"],
+            geometry: row["geometry"]
+        )
+        return (change, version)
     }
 
     /// The changes of a span row (`span`: its release, actor, time …; its `seq` the last record's): the created

@@ -176,6 +176,8 @@ public final class Store: Sendable {
         migrator.registerMigration("v8", migrate: Store.migrateChangeReferences)
         // v9: a switch's created records logged as spans of the version's records, one row a run (Store+Changes).
         migrator.registerMigration("v9", migrate: Store.migrateChangeSpans)
+        // A record's history: the log by record.
+        migrator.registerMigration("v10", migrate: Store.migrateChangeHistory)
         return migrator
     }()
 
@@ -196,12 +198,14 @@ public final class Store: Sendable {
 
     /// One page of features, in file order (dataset id, then record order), optionally inside `bbox` (or `other`:
     /// the two halves of a box across the antimeridian; lon/lat) and with column values equal to `filters`
-    /// (column index → value), sorted by `sortBy` (column index, nil for the dataset) then file order.
+    /// (column index → value), sorted by `sortBy` (column index, nil for the dataset) then file order; without the
+    /// records `hidden` names.
     public func features(
         in selector: CollectionSelector,
         bbox: StoredDataset.Envelope? = nil,
         alsoIn other: StoredDataset.Envelope? = nil,
         filters: [Int: String] = [:],
+        hidden: HiddenRecords? = nil,
         sortBy: [(column: Int?, descending: Bool)] = [],
         limit: Int,
         offset: Int,
@@ -211,7 +215,8 @@ public final class Store: Sendable {
         let boxes = [bbox, other].compactMap { $0 }
         // In file order without a box or a filter, an offset is a position in the versions' records (seq runs
         // 0..<record_count in each): read from there by the index, however deep the page (no OFFSET scan).
-        if boxes.isEmpty && filters.isEmpty && sortBy.isEmpty {
+        let hidden = hidden.flatMap { $0.versions.isEmpty ? nil : $0 }
+        if boxes.isEmpty && filters.isEmpty && sortBy.isEmpty && hidden == nil {
             return try read { db in try Store.filePage(selector, limit: limit, offset: offset, json: json, db) }
         }
         guard !selector.members.isEmpty else { return FeaturePage(features: [], numberMatched: 0) }
@@ -246,7 +251,7 @@ public final class Store: Sendable {
             conditions.append("(" + Array(repeating: exact, count: boxes.count).joined(separator: " OR ") + ")")
             for box in boxes { arguments += [box.minX, box.maxX, box.minY, box.maxY] }
             // Only a box: count and page on the index alone, then read the page's records by key.
-            if filters.isEmpty && sortBy.isEmpty {
+            if filters.isEmpty && sortBy.isEmpty && hidden == nil {
                 return try boxPage(
                     selector,
                     boxes: boxes,
@@ -263,6 +268,11 @@ public final class Store: Sendable {
             conditions.append("json_extract(f.vals, '$[\(column)]') = ?")
             arguments.append(value)
         }
+        if let hidden {
+            let versions = Array(repeating: "?", count: hidden.versions.count).joined(separator: ", ")
+            conditions.append("NOT (f.version IN (\(versions)) AND json_extract(f.vals, '$[\(hidden.column)]') IS ?)")
+            arguments += hidden.versions + [hidden.value]
+        }
         let whereClause = conditions.joined(separator: " AND ")
         // Members in dataset id order: the version keys in that order give "dataset" sorting; keys give file order.
         let rank = Store.rank(selector, column: "f.version")
@@ -273,7 +283,7 @@ public final class Store: Sendable {
         return try read { db in
             // Without a box or a filter the count is the versions' record counts: no COUNT(*) over a million rows.
             let total: Int
-            if boxes.isEmpty && filters.isEmpty {
+            if boxes.isEmpty && filters.isEmpty && hidden == nil {
                 total = selector.members.reduce(0) { $0 + $1.recordCount }
             } else {
                 total = try count("\(prefix)SELECT COUNT(*) FROM \(from) WHERE \(whereClause)", arguments, of: selector, db)

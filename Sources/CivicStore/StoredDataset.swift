@@ -139,4 +139,23 @@ public struct FeaturePage: Sendable {
     public var features: [StoredFeature]
     /// All features matching the query (not only this page).
     public var numberMatched: Int
+
+    public init(features: [StoredFeature], numberMatched: Int) {
+        self.features = features
+        self.numberMatched = numberMatched
+    }
+}
+
+/// Records a reader may not see: those of `versions` whose value in `column` is `value` (a status table's 情報公開可否
+/// 否, for the public).
+public struct HiddenRecords: Sendable, Equatable {
+    public var versions: [Int64]
+    public var column: Int
+    public var value: String
+
+    public init(versions: [Int64], column: Int, value: String) {
+        self.versions = versions
+        self.column = column
+        self.value = value
+    }
 }

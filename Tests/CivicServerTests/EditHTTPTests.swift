@@ -160,8 +160,9 @@ import Testing
             ) { response in
                 #expect(response.status == .noContent)
             }
+            // Deleted: gone (410), its versions kept.
             try await client.execute(uri: "/collections/yaizu-aed/items/0000001000", method: .get) { response in
-                #expect(response.status == .notFound)
+                #expect(response.status == .gone)
             }
             try await client.execute(uri: "/collections/yaizu-aed", method: .get) { response in
                 let extent = try Self.json(response)

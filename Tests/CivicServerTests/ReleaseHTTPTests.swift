@@ -93,6 +93,7 @@ import Testing
                     #expect(response.status == .notFound)
                 }
             }
+            // A draft's record is not there for readers.
             try await client.execute(uri: "/collections/yaizu-aed/items/0000000999", method: .get) { response in
                 #expect(response.status == .notFound)
             }
@@ -145,8 +146,9 @@ import Testing
                 let release = try Self.json(response)
                 #expect(release["number"] as? Int == 3 && release["rollbackOf"] as? Int == 1)
             }
+            // Rolled back out: gone (410), its versions kept.
             try await client.execute(uri: "/collections/yaizu-aed/items/0000000999", method: .get) { response in
-                #expect(response.status == .notFound)
+                #expect(response.status == .gone)
             }
         }
         #expect(try fixture.store.auditLog(limit: 3, before: nil).map(\.action) == ["release.rollback", "release.publish", "release.draft"])

@@ -294,6 +294,48 @@ import Testing
         #expect(try store.integrityCheck() == "ok")
     }
 
+    /// A record's history and the dataset at a moment, from the log: a record created in the load's span, edited
+    /// (its span split), deleted and made again; the states before, between and after.
+    @Test func historyAndStatesAtMomentsFollowTheLog() throws {
+        let store = try Self.loaded()
+        let loaded = try #require(try Self.allChanges(store).last?.at)
+        #expect(try store.history(Self.id, featureID: "0000000002").map(\.kind) == [.create])
+        #expect(try store.history(Self.id, featureID: "nope").isEmpty)
+        Thread.sleep(forTimeInterval: 0.01)
+        let values = try Self.changed(store, "0000000001", "設置位置", "１階ロビー")
+        _ = try store.edit(Self.id, [RecordEdit(.replace, featureID: "0000000001", values: values)], in: .live, by: Self.publisher, note: nil)
+        let edited = try #require(try store.history(Self.id, featureID: "0000000001").last?.at)
+        Thread.sleep(forTimeInterval: 0.01)
+        let old = try #require(try store.record(Self.id, id: "0000000002", in: .live))
+        _ = try store.edit(Self.id, [RecordEdit(.delete, featureID: "0000000002")], in: .live, by: Self.publisher, note: nil)
+        Thread.sleep(forTimeInterval: 0.01)
+        _ = try store.edit(
+            Self.id,
+            [RecordEdit(.create, featureID: "0000000002", values: old.values, longitude: old.longitude, latitude: old.latitude)],
+            in: .live,
+            by: Self.publisher,
+            note: nil
+        )
+        let first = try store.history(Self.id, featureID: "0000000001")
+        #expect(first.map(\.kind) == [.create, .update] && first[0].after?[18] != "１階ロビー" && first[1].after?[18] == "１階ロビー")
+        #expect(first[0].actor != first[1].actor && first[0].seq < first[1].seq)
+        let second = try store.history(Self.id, featureID: "0000000002")
+        #expect(second.map(\.kind) == [.create, .delete, .create] && second.last?.after == old.values)
+        // The states: before the load nothing; at the load 82 as loaded; after the edit its value; between the
+        // deletion and the re-creation 81.
+        #expect(try store.state(of: [Self.id], at: loaded.addingTimeInterval(-1), limit: 1000).records.isEmpty)
+        let atLoad = try store.state(of: [Self.id], at: loaded, limit: 1000)
+        #expect(atLoad.records.count == 82 && atLoad.latest?.at == loaded)
+        let afterEdit = try store.state(of: [Self.id], at: edited, limit: 1000)
+        #expect(afterEdit.records.first { $0.featureID == "0000000001" }?.after?[18] == "１階ロビー")
+        let deletion = try #require(second.dropFirst().first?.at)
+        let between = try store.state(of: [Self.id], at: deletion, limit: 1000)
+        #expect(between.records.count == 81 && !between.records.contains { $0.featureID == "0000000002" })
+        #expect(try store.state(of: [Self.id], at: Date(), limit: 1000).records.count == 82)
+        // Too long a history to fold: refused, not read.
+        #expect(throws: StoreError.self) { try store.state(of: [Self.id], at: Date(), limit: 10) }
+    }
+
     @Test func aStaleTagOrAnImpossibleEditWritesNothing() throws {
         let store = try Self.loaded()
         let changesBefore = try Self.allChanges(store).count

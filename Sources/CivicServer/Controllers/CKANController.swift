@@ -83,11 +83,18 @@ struct CKANController: Sendable {
         } catch let failure as Failure {
             badBody = failure
         }
+        // A status table's DataStore rows: without those kept from the public, unless staff ask.
+        var audience = Audience.everyone
+        if action == "datastore_search", let resource = parameters["resource_id"] as? String,
+            let dataset = catalogue.datasets.first(where: { $0.id + "-csv" == resource })
+        {
+            audience = try Audience.of(request, reading: [dataset], authenticator: authenticator)
+        }
         // GET answers are cached like every GET; a POST's parameters are in its body.
-        return try delivery.respond(request, cacheable: request.method == .get && badBody == nil) {
+        return try delivery.respond(request, cacheable: request.method == .get && badBody == nil, audience: audience) {
             do {
                 if let badBody { throw badBody }
-                let result = try perform(action, parameters, base: base)
+                let result = try perform(action, parameters, base: base, audience: audience)
                 return try CKANController.envelope(["help": help, "success": true, "result": result], status: .ok)
             } catch let failure as Failure {
                 return try CKANController.envelope(
@@ -138,7 +145,7 @@ struct CKANController: Sendable {
 
     // MARK: Actions
 
-    func perform(_ action: String, _ parameters: [String: Any], base: String) throws -> Any {
+    func perform(_ action: String, _ parameters: [String: Any], base: String, audience: Audience = .everyone) throws -> Any {
         switch action {
         case "package_list":
             return catalogue.datasets.map(\.id)
@@ -162,7 +169,7 @@ struct CKANController: Sendable {
             }
             throw Failure.notFound("Resource was not found: \(id)")
         case "datastore_search":
-            return try datastoreSearch(parameters, base: base)
+            return try datastoreSearch(parameters, base: base, audience: audience)
         case "help_show":
             let name = try string(parameters, "name")
             guard let help = CKANController.help[name] else { throw Failure.notFound("Action name not known: \(name)") }
@@ -416,7 +423,7 @@ struct CKANController: Sendable {
         text.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
     }
 
-    func datastoreSearch(_ parameters: [String: Any], base: String) throws -> [String: Any] {
+    func datastoreSearch(_ parameters: [String: Any], base: String, audience: Audience = .everyone) throws -> [String: Any] {
         let resourceID = try string(parameters, "resource_id")
         guard resourceID.hasSuffix("-csv"), let dataset = catalogue.datasets.first(where: { $0.id + "-csv" == resourceID }) else {
             throw Failure.notFound("Resource \"\(resourceID)\" was not found (only the CSV resources are in the DataStore).")
@@ -443,6 +450,7 @@ struct CKANController: Sendable {
             filters[column] = (value as? String) ?? "\(value)"
         }
         let q = try optionalString(parameters, "q").flatMap { $0.isEmpty ? nil : $0 }
+        let hidden = audience.hiddenRecords(.dataset(dataset))
         // Full-text q is matched in Swift over the filtered rows; without q, paging happens in SQLite.
         var records: [StoredFeature]
         var total: Int
@@ -453,7 +461,7 @@ struct CKANController: Sendable {
             records = []
             var position = 0
             while true {
-                let page = try store.features(in: .dataset(dataset), filters: filters, limit: 5000, offset: position)
+                let page = try store.features(in: .dataset(dataset), filters: filters, hidden: hidden, limit: 5000, offset: position)
                 for feature in page.features where feature.values.contains(where: { $0.localizedCaseInsensitiveContains(q) }) {
                     if total >= offset && records.count < limit { records.append(feature) }
                     total += 1
@@ -462,7 +470,7 @@ struct CKANController: Sendable {
                 if page.features.count < 5000 { break }
             }
         } else {
-            let page = try store.features(in: .dataset(dataset), filters: filters, limit: limit, offset: offset)
+            let page = try store.features(in: .dataset(dataset), filters: filters, hidden: hidden, limit: limit, offset: offset)
             total = page.numberMatched
             records = page.features
         }

@@ -12,12 +12,28 @@ struct DownloadsController: Sendable {
     let catalogue: Catalogue
     let configuration: ServerConfiguration
     let delivery: Delivery
+    let authenticator: Authenticator
 
     func addRoutes(to router: Router<CivicRequestContext>) {
         router.get("/datasets/:dataset") { request, context in
             let file = try context.parameters.require("dataset")
-            if let streamed = try await self.streamedDownload(request, file: file, context: context) { return streamed }
-            return try self.delivery.respond(request) { try self.download(request, file: file) }
+            let id = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+            let audience = try self.audience(request, id)
+            if audience.hidden.isEmpty, request.uri.queryParameters["datetime"] == nil,
+                let streamed = try await self.streamedDownload(request, file: file, context: context)
+            {
+                return streamed
+            }
+            return try self.delivery.respond(request, audience: audience) { try self.download(request, file: file, audience: audience) }
+        }
+        for format in ["csv", "xlsx"] {
+            router.get(RouterPath("/datasets/:dataset/history.\(format)")) { request, context in
+                let id = try context.parameters.require("dataset")
+                let audience = try self.audience(request, id)
+                return try self.delivery.respond(request, audience: audience) {
+                    try self.history(request, id: id, format: format, audience: audience)
+                }
+            }
         }
         router.get("/datasets/:dataset/report.json") { request, context in
             let id = try context.parameters.require("dataset")
@@ -39,13 +55,33 @@ struct DownloadsController: Sendable {
         }
     }
 
-    func download(_ request: Request, file: String) throws -> Payload {
+    /// Who reads dataset `id` (a status table's hidden records are staff's).
+    func audience(_ request: Request, _ id: String) throws -> Audience {
+        guard let collection = catalogue[id], !collection.isMerged else { return .everyone }
+        return try Audience.of(request, reading: collection.datasets, authenticator: authenticator)
+    }
+
+    func download(_ request: Request, file: String, audience: Audience = .everyone) throws -> Payload {
         let url = URL(fileURLWithPath: file)
         let id = url.deletingPathExtension().lastPathComponent
         guard let collection = catalogue[id], !collection.isMerged, let dataset = collection.datasets.first else {
             throw APIError.notFound("no dataset '\(id)'")
         }
-        let page = try store.features(in: .dataset(dataset), limit: Int.max, offset: 0)
+        var moment: Date?
+        if let value = request.uri.queryParameters["datetime"] {
+            moment = try VersionsController.instant(String(value).removingPercentEncoding ?? String(value))
+        }
+        // The records now, or (`datetime`) as they were then: 報告用, the state at the moment a report is made of.
+        let features: [StoredFeature]
+        if let moment {
+            let versions = VersionsController(store: store, catalogue: catalogue, configuration: configuration)
+            features = try versions.state(of: [dataset.id], at: moment, audience: audience).0.map(\.1)
+        } else {
+            features = try store.features(in: .dataset(dataset), hidden: audience.hiddenRecords(.dataset(dataset)), limit: Int.max, offset: 0)
+                .features
+        }
+        let page = FeaturePage(features: features, numberMatched: features.count)
+        let suffix = moment.map { "-" + DownloadsController.fileTime($0) } ?? ""
         switch url.pathExtension {
         case "csv":
             let (encoding, bom) = try DownloadsController.csvOptions(request)
@@ -60,7 +96,7 @@ struct DownloadsController: Sendable {
             return Payload(
                 bytes: output.bytes,
                 contentType: encoding == .cp932 ? "text/csv; charset=Shift_JIS" : "text/csv; charset=utf-8",
-                headers: [.contentDisposition: "attachment; filename=\"\(dataset.id).csv\""]
+                headers: [.contentDisposition: "attachment; filename=\"\(dataset.id)\(suffix).csv\""]
             )
         case "geojson":
             let renderer = catalogue.renderer(collection)
@@ -76,13 +112,15 @@ struct DownloadsController: Sendable {
             JSONBytes.appendASCII("\n]}\n", to: &out)
             return Payload(bytes: out, contentType: "application/geo+json")
         case "xlsx":
-            guard request.uri.queryParameters.isEmpty else { throw APIError.badParameter("\(id).xlsx takes no parameters") }
+            guard request.uri.queryParameters.allSatisfy({ $0.key == "datetime" }) else {
+                throw APIError.badParameter("\(id).xlsx takes no parameters but datetime")
+            }
             let writer = try DownloadsController.workbookWriter(dataset)
             for feature in page.features { try writer.writeRow(DownloadsController.row(feature, dataset)) }
             return Payload(
                 bytes: try writer.finishBytes(),
                 contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                headers: [.contentDisposition: "attachment; filename=\"\(dataset.id).xlsx\""]
+                headers: [.contentDisposition: "attachment; filename=\"\(dataset.id)\(suffix).xlsx\""]
             )
         case "jsonld":
             let dcat = DCATController(catalogue: catalogue, configuration: configuration, delivery: delivery)
@@ -218,10 +256,81 @@ struct DownloadsController: Sendable {
             case ("bom", "false"): bom = false
             case ("encoding", "cp932"), ("encoding", "shift_jis"): encoding = .cp932
             case ("encoding", "utf-8"): encoding = .utf8
+            case ("datetime", _): continue
             default: throw APIError.badParameter("unknown parameter '\(name)=\(value)'; use bom=true or encoding=cp932")
             }
         }
         return (encoding, bom)
+    }
+
+    /// The columns a history download adds before the dataset's: the change's number, time, kind, who, release.
+    static let historyColumns = ["変更番号", "変更日時", "変更種別", "更新者", "リリース"]
+
+    /// `/datasets/{id}/history.csv|xlsx`: every change of the dataset readers saw, oldest first — what the record
+    /// was after it (before it, for a deletion) with when, what, who and the release (`historyColumns`): who opened
+    /// which shelter when, and how full it was.
+    func history(_ request: Request, id: String, format: String, audience: Audience) throws -> Payload {
+        guard let collection = catalogue[id], !collection.isMerged, let dataset = collection.datasets.first else {
+            throw APIError.notFound("no dataset '\(id)'")
+        }
+        let (encoding, bom) = format == "csv" ? try DownloadsController.csvOptions(request) : (.utf8, false)
+        if format == "xlsx", !request.uri.queryParameters.isEmpty { throw APIError.badParameter("history.xlsx takes no parameters") }
+        let kinds: [Change.Kind: String] = [.create: "作成", .update: "更新", .delete: "削除"]
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "Asia/Tokyo")
+        let columns = DownloadsController.historyColumns + DownloadsController.columns(dataset)
+        let output = ByteWriter()
+        let csvWriter = format == "csv" ? try CSVWriter(output: output, encoding: encoding, byteOrderMark: bom) : nil
+        let workbook =
+            format == "xlsx"
+            ? try XLSXWriter(
+                columns: columns,
+                types: Array(repeating: .text, count: DownloadsController.historyColumns.count)
+                    + XLSXWriter.types(columns: DownloadsController.columns(dataset), schema: dataset.schema),
+                sheetName: "変更履歴"
+            ) : nil
+        try csvWriter?.writeHeader(columns)
+        var since: Int64 = 0
+        while true {
+            let page = try store.changes(of: [dataset.id], since: since, limit: 5000)
+            for change in page.changes {
+                guard let seen = audience.view(change) else { continue }
+                let feature = EditsController.feature(of: seen, columns: dataset.columns)
+                let row =
+                    [String(seen.seq), formatter.string(from: seen.at), kinds[seen.kind] ?? seen.kind.rawValue, seen.actor, String(seen.release)]
+                    + DownloadsController.row(feature, dataset)
+                do {
+                    try csvWriter?.writeRow(row, line: 0)
+                } catch let error as CSVWriteError {
+                    throw APIError(.unprocessableContent, code: "NotRepresentable", error.message)
+                }
+                try workbook?.writeRow(row)
+            }
+            since = page.next
+            if !page.more { break }
+        }
+        if let workbook {
+            return Payload(
+                bytes: try workbook.finishBytes(),
+                contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                headers: [.contentDisposition: "attachment; filename=\"\(dataset.id)-history.xlsx\""]
+            )
+        }
+        return Payload(
+            bytes: output.bytes,
+            contentType: encoding == .cp932 ? "text/csv; charset=Shift_JIS" : "text/csv; charset=utf-8",
+            headers: [.contentDisposition: "attachment; filename=\"\(dataset.id)-history.csv\""]
+        )
+    }
+
+    /// An instant in a file name: Japan time, to the second (20261206-093000).
+    static func fileTime(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "Asia/Tokyo")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return formatter.string(from: date)
     }
 
     func report(_ dataset: StoredDataset) throws -> Payload {

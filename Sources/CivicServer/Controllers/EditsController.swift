@@ -55,8 +55,10 @@ struct EditsController: Sendable {
         }
         router.get("/collections/:collection/changes") { request, context in
             let id = try context.parameters.require("collection")
-            if Self.wantsEvents(request) { return try self.events(request, id: id) }
-            return try self.delivery.respond(request) { try self.changes(request, id: id) }
+            let audience =
+                try self.catalogue[id].map { try Audience.of(request, reading: $0.datasets, authenticator: self.authenticator) } ?? .everyone
+            if Self.wantsEvents(request) { return try self.events(request, id: id, audience: audience) }
+            return try self.delivery.respond(request, audience: audience) { try self.changes(request, id: id, audience: audience) }
         }
     }
 
@@ -272,12 +274,15 @@ struct EditsController: Sendable {
 
     /// `GET /collections/{id}/changes?since=&limit=`: the records created, updated and deleted (tombstones), oldest
     /// first, each with its sequence number; `next` is the cursor to ask from next.
-    private func changes(_ request: Request, id: String) throws -> Payload {
+    private func changes(_ request: Request, id: String, audience: Audience) throws -> Payload {
         let collection = try catalogue.collection(id)
         var since: Int64 = 0
         var limit = 100
+        var filter = ChangeFilter()
+        var datasetIDs = collection.datasets.map(\.id)
         for (name, raw) in request.uri.queryParameters {
-            let value = String(raw)
+            let value = String(raw).removingPercentEncoding ?? String(raw)
+            let name = String(name).removingPercentEncoding ?? String(name)
             switch name {
             case "since":
                 since = try Self.cursor(value, "since")
@@ -286,11 +291,18 @@ struct EditsController: Sendable {
                 limit = number
             case "f" where value == "json":
                 continue
+            case "municipality" where collection.isMerged:
+                datasetIDs = try Self.datasets(of: value, in: collection).map(\.id)
             default:
-                throw APIError.badParameter("unknown parameter '\(name)' for changes; use since and limit")
+                guard collection.columns.contains(name), name != "dataset" else {
+                    throw APIError.badParameter("unknown parameter '\(name)' for changes; use since, limit, municipality or a property")
+                }
+                filter.properties[name] = value
             }
         }
-        let page = try store.changes(of: collection.datasets.map(\.id), since: since, limit: limit)
+        var page = try store.changes(of: datasetIDs, since: since, limit: limit)
+        // What this reader follows: the next cursor stays the log's.
+        page.changes = page.changes.compactMap { audience.view($0).flatMap(filter.view) }
         let renderer = catalogue.renderer(collection)
         let datasets = Dictionary(uniqueKeysWithValues: collection.datasets.map { ($0.id, $0) })
         let formatter = ISO8601DateFormatter()
@@ -334,6 +346,13 @@ struct EditsController: Sendable {
         return Payload(bytes: out, contentType: "application/json")
     }
 
+    /// The datasets of a merged collection of municipality `code` (a 6-digit 団体コード): 400 when none.
+    static func datasets(of code: String, in collection: Catalogue.Collection) throws -> [StoredDataset] {
+        let datasets = collection.datasets.filter { $0.municipalityCode == code }
+        guard !datasets.isEmpty else { throw APIError.badParameter("no dataset of municipality \(code) in \(collection.id)") }
+        return datasets
+    }
+
     /// True when the request asks for the change feed as Server-Sent Events (`Accept: text/event-stream`).
     static func wantsEvents(_ request: Request) -> Bool { request.headers[.accept]?.contains("text/event-stream") == true }
 
@@ -341,24 +360,26 @@ struct EditsController: Sendable {
     /// CloudEvents JSON object (`id:` its sequence number), from `Last-Event-ID` (or `since`; without either, from
     /// now) and then live as the changes are logged (`ChangeHub`), with a comment line every 15 s. `municipality`
     /// keeps a merged collection's changes of one 団体コード.
-    private func events(_ request: Request, id: String) throws -> Response {
+    private func events(_ request: Request, id: String, audience: Audience) throws -> Response {
         let collection = try catalogue.collection(id)
         var datasets = collection.datasets
         var from: Int64?
-        var municipality = ""
+        var filter = ChangeFilter()
         for (name, raw) in request.uri.queryParameters {
-            let value = String(raw)
+            let value = String(raw).removingPercentEncoding ?? String(raw)
+            let name = String(name).removingPercentEncoding ?? String(name)
             switch name {
             case "since":
                 from = try Self.cursor(value, "since")
-            case "municipality":
-                municipality = value
-                datasets = datasets.filter { $0.municipalityCode == value }
-                guard !datasets.isEmpty else { throw APIError.badParameter("no dataset of municipality \(value) in \(collection.id)") }
+            case "municipality" where collection.isMerged:
+                datasets = try Self.datasets(of: value, in: collection)
             case "f" where value == "json":
                 continue
             default:
-                throw APIError.badParameter("unknown parameter '\(name)' for the change events; use since or municipality")
+                guard collection.columns.contains(name), name != "dataset" else {
+                    throw APIError.badParameter("unknown parameter '\(name)' for the change events; use since, municipality or a property")
+                }
+                filter.properties[name] = value
             }
         }
         if let last = request.headers[HTTPField.Name("Last-Event-ID")!] {
@@ -367,11 +388,16 @@ struct EditsController: Sendable {
         let source = FeaturesController.baseURL(request, configuration: configuration) + "/collections/" + FeaturesController.escape(collection.id)
         let renderer = catalogue.renderer(collection)
         let columns = Dictionary(uniqueKeysWithValues: collection.datasets.map { ($0.id, $0.columns) })
+        // Nothing for a change this reader does not follow (hidden from it, or outside its filters).
+        let follows = filter
         let render: @Sendable (Change) -> [UInt8] = { change in
-            Self.cloudEvent(change, source: source, renderer: renderer, columns: columns[change.dataset] ?? nil)
+            guard let seen = audience.view(change).flatMap(follows.view) else { return [] }
+            return Self.cloudEvent(seen, source: source, renderer: renderer, columns: columns[change.dataset] ?? nil)
         }
         let ids = datasets.map(\.id)
-        let subscription = try hub.subscribe(key: source + "?municipality=" + municipality, datasets: Set(ids), from: from, render: render)
+        // Readers who see the same events share one rendering of each.
+        let key = [source, ids.joined(separator: ","), audience.hidden.keys.sorted().joined(separator: ","), follows.key].joined(separator: "\u{0}")
+        let subscription = try hub.subscribe(key: key, datasets: Set(ids), from: from, render: render)
         let store = self.store
         let start = from ?? subscription.backlogEnd
         var headers = HTTPFields()

@@ -12,6 +12,7 @@ struct FeaturesController: Sendable {
     let catalogue: Catalogue
     let configuration: ServerConfiguration
     let delivery: Delivery
+    let authenticator: Authenticator
 
     static let conformance = [
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -38,18 +39,43 @@ struct FeaturesController: Sendable {
         }
         router.get("/collections/:collection/items") { request, context in
             let id = try context.parameters.require("collection")
-            return try self.delivery.respond(request) { try self.items(request, id: id) }
+            let audience = try self.audience(request, id)
+            return try self.delivery.respond(request, audience: audience) { try self.items(request, id: id, audience: audience) }
         }
         router.get("/collections/:collection/items/**") { request, context in
-            // Feature ids of merged collections hold a slash (<dataset>/<id>).
+            // Feature ids of merged collections hold a slash (<dataset>/<id>); `…/{featureId}/versions` is a
+            // feature's time map.
             let id = try context.parameters.require("collection")
-            let featureID = context.parameters.getCatchAll().joined(separator: "/")
-            return try self.delivery.respond(request) { try self.item(request, id: id, featureID: featureID) }
+            var path = context.parameters.getCatchAll()
+            let audience = try self.audience(request, id)
+            if path.count > 1, path.last == "versions" {
+                path.removeLast()
+                let featureID = path.joined(separator: "/")
+                // JSON, or the link format: one URL, so kept only when JSON.
+                let linkFormat = request.headers[.accept]?.contains("application/link-format") == true
+                return try self.delivery.respond(request, cacheable: !linkFormat, audience: audience) {
+                    try self.versions.timeMap(request, collection: self.catalogue.collection(id), featureID: featureID, audience: audience)
+                }
+            }
+            let featureID = path.joined(separator: "/")
+            return try self.delivery.respond(request, audience: audience) {
+                try self.item(request, id: id, featureID: featureID, audience: audience)
+            }
         }
         router.get("/collections/:collection/queryables") { request, context in
             let id = try context.parameters.require("collection")
             return try self.delivery.respond(request) { try self.queryables(request, id: id) }
         }
+    }
+
+    /// Who reads collection `id` (everyone, for a collection without a status table; 404s come later).
+    func audience(_ request: Request, _ id: String) throws -> Audience {
+        guard let collection = catalogue[id] else { return .everyone }
+        return try Audience.of(request, reading: collection.datasets, authenticator: authenticator)
+    }
+
+    var versions: VersionsController {
+        VersionsController(store: store, catalogue: catalogue, configuration: configuration)
     }
 
     // MARK: Landing, conformance, collections
@@ -138,6 +164,8 @@ struct FeaturesController: Sendable {
         var crs = OutputCRS(uri: OutputCRS.crs84URI)!
         var bboxNumbers: [Double]?
         var bboxCRS = OutputCRS(uri: OutputCRS.crs84URI)!
+        /// `datetime`: the collection as it was at this instant (its versions, from the change log).
+        var moment: Date?
     }
 
     /// Reads and checks the query: unknown parameters, bad limits or boxes are 400s that say what was wrong.
@@ -180,6 +208,8 @@ struct FeaturesController: Sendable {
                 query.format = value
             case "lang":
                 guard ["ja", "en"].contains(value) else { throw APIError.badParameter("lang must be ja or en") }
+            case "datetime":
+                query.moment = try VersionsController.instant(value)
             case "sortby":
                 // OGC API Features Part 3 form: +name or -name, comma-separated (+ may arrive as a space).
                 for key in value.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !key.isEmpty {
@@ -229,7 +259,7 @@ struct FeaturesController: Sendable {
         return query
     }
 
-    func items(_ request: Request, id: String) throws -> Payload {
+    func items(_ request: Request, id: String, audience: Audience = .everyone) throws -> Payload {
         let collection = try catalogue.collection(id)
         let query = try parse(request, collection: collection)
         var selector = collection.selector
@@ -239,18 +269,30 @@ struct FeaturesController: Sendable {
         if query.format == "html" || (request.uri.queryParameters["f"] == nil && HTMLPages.wanted(request)) {
             return try html(collection, request)
         }
-        let page = try store.features(
-            in: selector,
-            bbox: query.bbox,
-            alsoIn: query.bboxEast,
-            filters: query.filters,
-            sortBy: query.sortBy,
-            limit: query.limit,
-            offset: query.offset,
-            // GeoJSON copies the stored values' JSON; CSV needs them decoded.
-            valuesAsJSON: query.format != "csv"
-        )
+        let hidden = audience.hiddenRecords(selector)
+        let page: FeaturePage
+        var memento: Date?
+        if let moment = query.moment {
+            (page, memento) = try versions.page(collection, selector: selector, query: query, at: moment, audience: audience)
+        } else {
+            page = try store.features(
+                in: selector,
+                bbox: query.bbox,
+                alsoIn: query.bboxEast,
+                filters: query.filters,
+                hidden: hidden,
+                sortBy: query.sortBy,
+                limit: query.limit,
+                offset: query.offset,
+                // GeoJSON copies the stored values' JSON; CSV needs them decoded.
+                valuesAsJSON: query.format != "csv"
+            )
+        }
         let renderer = catalogue.renderer(collection)
+        var headers: HTTPFields = [:]
+        if query.moment != nil {
+            headers = VersionsController.mementoHeaders(memento, original: baseURL(request) + "/collections/" + Self.escape(collection.id) + "/items")
+        }
         if query.format == "csv" {
             let output = ByteWriter()
             let writer = try CSVWriter(output: output)
@@ -268,7 +310,7 @@ struct FeaturesController: Sendable {
                 }
                 try writer.writeRow(row, line: feature.line)
             }
-            return Payload(bytes: output.bytes, contentType: "text/csv; charset=utf-8")
+            return Payload(bytes: output.bytes, contentType: "text/csv; charset=utf-8", headers: headers)
         }
 
         let base = baseURL(request)
@@ -328,17 +370,22 @@ struct FeaturesController: Sendable {
             renderer.append(feature, to: &out, point: points.map { $0[index] }, shapes: shapes, precision: query.crs.precision)
         }
         JSONBytes.appendASCII("]}", to: &out)
-        var payload = Payload(bytes: out, contentType: "application/geo+json", headers: [.contentCRS: "<\(query.crs.uri)>"])
-        // A plain page of one dataset's records stays right after an edit of other records that changes no count.
-        if !collection.isMerged, query.bbox == nil, query.filters.isEmpty, query.sortBy.isEmpty, let dataset = collection.datasets.first {
+        headers[.contentCRS] = "<\(query.crs.uri)>"
+        var payload = Payload(bytes: out, contentType: "application/geo+json", headers: headers)
+        // A plain page of one dataset's records stays right after an edit of other records that changes no count (not
+        // one without hidden records: an edit that shows one changes the page; nor one of the past).
+        if !collection.isMerged, query.bbox == nil, query.filters.isEmpty, query.sortBy.isEmpty, hidden == nil, query.moment == nil,
+            let dataset = collection.datasets.first
+        {
             payload.scope = .records(dataset: dataset.id, ids: Set(page.features.map(\.featureID)))
         }
         return payload
     }
 
-    func item(_ request: Request, id: String, featureID: String) throws -> Payload {
+    func item(_ request: Request, id: String, featureID: String, audience: Audience = .everyone) throws -> Payload {
         let collection = try catalogue.collection(id)
         var crs = OutputCRS(uri: OutputCRS.crs84URI)!
+        var moment: Date?
         for (name, rawValue) in request.uri.queryParameters {
             let value = String(rawValue).removingPercentEncoding ?? String(rawValue)
             switch name {
@@ -349,10 +396,26 @@ struct FeaturesController: Sendable {
                     throw APIError.badParameter("crs must be one of: \(OutputCRS.offered.joined(separator: ", "))")
                 }
                 crs = chosen
-            default: throw APIError.badParameter("unknown parameter '\(name)' for a single feature; use f=json or crs")
+            case "datetime":
+                moment = try VersionsController.instant(value)
+            default: throw APIError.badParameter("unknown parameter '\(name)' for a single feature; use f=json, crs or datetime")
             }
         }
-        guard let feature = try store.feature(in: collection.selector, id: featureID.removingPercentEncoding ?? featureID) else {
+        let wanted = featureID.removingPercentEncoding ?? featureID
+        let feature: StoredFeature
+        var headers: HTTPFields = [.contentCRS: "<\(crs.uri)>"]
+        let itemURL = baseURL(request) + "/collections/" + FeaturesController.escape(collection.id) + "/items/" + featureID
+        if let moment {
+            // The feature as it was then (404 before it was made, 410 while it was deleted).
+            let (past, memento) = try versions.feature(collection, id: wanted, at: moment, audience: audience)
+            feature = past
+            headers.append(contentsOf: VersionsController.mementoHeaders(memento, original: itemURL))
+        } else if let current = try store.feature(in: collection.selector, id: wanted), !audience.hides(current.datasetID, current.values) {
+            feature = current
+            headers[.link] = "<\(itemURL)/versions>; rel=\"timemap\"; type=\"application/json\""
+        } else {
+            // 410 for a feature deleted (the log says so), 404 for one never there.
+            try versions.requireNotDeleted(collection, id: wanted, audience: audience)
             throw APIError.notFound("no feature '\(featureID)' in collection '\(id)'")
         }
         let renderer = catalogue.renderer(collection)
@@ -373,13 +436,13 @@ struct FeaturesController: Sendable {
                 withJSONObject: [
                     link(base + "/items/" + renderer.id(of: feature), "self", "application/geo+json", "this feature"),
                     link(base, "collection", "application/json", collection.title),
+                    link(base + "/items/" + renderer.id(of: feature) + "/versions", "timemap", "application/json", "this feature's versions"),
                 ],
                 options: [.withoutEscapingSlashes]
             )
         )
         out.append(0x7D)
-        var headers: HTTPFields = [.contentCRS: "<\(crs.uri)>"]
-        if crs.isStorage, let dataset = collection.datasets.first(where: { $0.id == feature.datasetID }) {
+        if crs.isStorage, moment == nil, let dataset = collection.datasets.first(where: { $0.id == feature.datasetID }) {
             // The record's strong tag, which If-Match on a PUT, PATCH or DELETE compares (Part 4).
             headers[.eTag] = EditedRecord.tag(
                 featureID: feature.featureID,
@@ -391,7 +454,7 @@ struct FeaturesController: Sendable {
             )
         }
         var payload = Payload(bytes: out, contentType: "application/geo+json", headers: headers)
-        if !collection.isMerged { payload.scope = .records(dataset: feature.datasetID, ids: [feature.featureID]) }
+        if !collection.isMerged, moment == nil { payload.scope = .records(dataset: feature.datasetID, ids: [feature.featureID]) }
         return payload
     }
 

@@ -136,6 +136,48 @@ struct StatusPageController: Sendable {
             else if (r.status === 0) { tell(id, M.offline, true); }
             else { tell(id, M.refused + ' ' + ((r.data && r.data.description) || r.status), true); }
           }
+          // The change events with the token (an EventSource cannot send one, and shelters kept from the public are
+          // only in the staff's events): read as a stream, resumed after a drop with Last-Event-ID.
+          function follow(url, onEvent, onOpen, onError) {
+            let last = null, stopped = false;
+            const controller = new AbortController();
+            (async () => {
+              while (!stopped) {
+                try {
+                  const headers = { Accept: 'text/event-stream', Authorization: 'Bearer ' + token };
+                  if (last) headers['Last-Event-ID'] = last;
+                  const response = await fetch(url, { headers, cache: 'no-store', signal: controller.signal });
+                  if (!response.ok) throw new Error(String(response.status));
+                  onOpen();
+                  const reader = response.body.getReader();
+                  const decoder = new TextDecoder();
+                  let buffer = '';
+                  for (;;) {
+                    const { value, done } = await reader.read();
+                    if (done) break;
+                    buffer += decoder.decode(value, { stream: true });
+                    let end;
+                    while ((end = buffer.indexOf('\\n\\n')) >= 0) {
+                      const block = buffer.slice(0, end);
+                      buffer = buffer.slice(end + 2);
+                      let id = null, data = '';
+                      for (const line of block.split('\\n')) {
+                        if (line.startsWith('id:')) id = line.slice(3).trim();
+                        else if (line.startsWith('data:')) data += line.slice(5).trim();
+                      }
+                      if (id) last = id;
+                      if (data) onEvent(JSON.parse(data));
+                    }
+                  }
+                } catch (error) {
+                  if (stopped) return;
+                }
+                onError();
+                await new Promise((resolve) => setTimeout(resolve, 2000));
+              }
+            })();
+            return { close() { stopped = true; controller.abort(); } };
+          }
           async function load() {
             table = $('table').value;
             $('shelters').replaceChildren();
@@ -143,18 +185,14 @@ struct StatusPageController: Sendable {
             // The live events first: once the stream is open every later change comes as an event, so loading the list
             // after it leaves no gap (a change in between is in the list, or comes as an event, or both).
             if (events) events.close();
-            events = new EventSource('/collections/' + enc(table) + '/changes');
             // A shelter an event named is read again at once; the list, which may be older, then leaves it alone.
             const fresh = new Set();
-            events.onmessage = (message) => {
-              const event = JSON.parse(message.data);
-              if (!event.subject) return;
-              fresh.add(event.subject);
-              reload(event.subject);
-            };
             await new Promise((resolve) => {
-              events.onopen = () => { $('live').textContent = M.live; resolve(); };
-              events.onerror = resolve;
+              events = follow('/collections/' + enc(table) + '/changes', (event) => {
+                if (!event.subject) return;
+                fresh.add(event.subject);
+                reload(event.subject);
+              }, () => { $('live').textContent = M.live; resolve(); }, resolve);
               setTimeout(resolve, 3000);
             });
             const r = await api('GET', '/collections/' + enc(table) + '/items?limit=10000', undefined, { Accept: 'application/geo+json' });

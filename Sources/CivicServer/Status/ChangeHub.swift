@@ -101,7 +101,9 @@ final class ChangeHub: Sendable {
                         guard var group = state.groups[key], group.datasets.contains(change.dataset) else { continue }
                         let waiting = group.subscribers.filter { $0.value.floor < change.seq }
                         guard !waiting.isEmpty else { continue }
+                        // Nothing to send to this group (a change its readers do not follow).
                         let bytes = group.render(change)
+                        guard !bytes.isEmpty else { continue }
                         for (id, subscriber) in waiting {
                             if case .dropped = subscriber.continuation.yield(.change(seq: change.seq, bytes: bytes)) {
                                 // Too far behind: closed, to resume from the store with Last-Event-ID.
