@@ -1,3 +1,4 @@
+import CivicData
 import CivicStore
 import Foundation
 import Hummingbird
@@ -109,6 +110,8 @@ struct HTMLPages: Sendable {
             table { border-collapse: collapse; width: 100%; font-size: .9rem; } caption { text-align: left; font-weight: bold; padding: .5rem 0; }
             th, td { border: 1px solid #767676; padding: .25rem .5rem; text-align: left; vertical-align: top; } th { background: #e8eef5; }
             .scroll { overflow-x: auto; } #map { height: 60vh; min-height: 320px; border: 1px solid #767676; margin: 1rem 0; }
+            .legend { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
+            .swatch { display: inline-block; width: 1em; height: 1em; border-radius: 50%; margin-right: .3em; vertical-align: -0.1em; border: 1px solid #fff; outline: 1px solid #767676; }
             .ok { color: #0a6b2d; } .ng { color: #b00020; }
             </style>
             </head>
@@ -185,12 +188,27 @@ struct HTMLPages: Sendable {
             body += "<a href=\"/datasets/\(id).csv\">CSV (UTF-8)</a> · <a href=\"/datasets/\(id).csv?bom=true\">CSV (Excel, BOM)</a> · "
             body += "<a href=\"/datasets/\(id).csv?encoding=cp932\">CSV (Shift_JIS)</a> · <a href=\"/datasets/\(id).geojson\">GeoJSON</a> · "
             body += "<a href=\"/datasets/\(id).xlsx\">Excel (.xlsx)</a></td></tr>\n"
+            if ShelterStatus.shelterSchemas.contains(dataset.standard) {
+                // A shelter list's live status (its status table's page).
+                let status = FeaturesController.escape(StatusTables.id(of: dataset.id))
+                body +=
+                    "<tr><th scope=\"row\">\(t("開設状況", "Opening status"))</th><td><a href=\"/collections/\(status)?f=html&amp;lang=\(language.rawValue)\">\(t("開設状況・混雑状況の地図", "Map of opening status and crowding"))</a></td></tr>\n"
+            }
+            if dataset.standard == ShelterStatus.schemaID {
+                body +=
+                    "<tr><th scope=\"row\">\(t("履歴", "History"))</th><td><a href=\"/datasets/\(id)/history.csv\">\(t("変更履歴", "Every change")) (CSV)</a> · <a href=\"/datasets/\(id)/history.xlsx\">\(t("変更履歴", "Every change")) (Excel)</a></td></tr>\n"
+            }
         }
         body += "</tbody></table>\n"
-        let label = t("地図", "Map") + ": " + collection.title
-        body += "<h2>\(t("地図", "Map"))</h2>\n<div id=\"map\" role=\"region\" aria-label=\"\(HTMLPages.escape(label))\" tabindex=\"0\"></div>\n"
-        body += "<p id=\"map-status\" aria-live=\"polite\"></p>\n"
-        body += mapScript(itemsURL: path + "/items?limit=\(configuration.maximumLimit)&f=json", single: false)
+        if HTMLPages.isStatusMap(collection) {
+            // Shelters coloured by status and crowding, kept up to date from the change events.
+            body += statusMap(collectionPath: path, title: collection.title)
+        } else {
+            let label = t("地図", "Map") + ": " + collection.title
+            body += "<h2>\(t("地図", "Map"))</h2>\n<div id=\"map\" role=\"region\" aria-label=\"\(HTMLPages.escape(label))\" tabindex=\"0\"></div>\n"
+            body += "<p id=\"map-status\" aria-live=\"polite\"></p>\n"
+            body += mapScript(itemsURL: path + "/items?limit=\(configuration.maximumLimit)&f=json", single: false)
+        }
         let shown = features.prefix(100)
         body += "<h2>\(t("データ", "Data"))</h2>\n<div class=\"scroll\"><table><caption>\(t("先頭", "First")) \(shown.count) \(t("件", "records"))"
         body += "（\(t("全", "of")) \(collection.featureCount)）</caption>\n<thead><tr><th scope=\"col\">ID</th>"

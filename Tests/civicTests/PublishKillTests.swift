@@ -190,4 +190,109 @@ import FoundationNetworking
         #expect(killed >= 8)
         #expect(acknowledged >= 1, "no edit happened between kills")
     }
+
+    /// `kill -9` during bursts of shelter-status updates from several staff at once: after each restart every
+    /// acknowledged update is in the store (a 2xx means durable) — each shelter holds its last acknowledged count or
+    /// the one in flight — and the restarted server's change feed, read from the cursor a follower had before the
+    /// kill, holds every acknowledged update, in order, once.
+    @Test func killNineDuringStatusBurstsKeepsEveryAcknowledgedUpdate() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civic-status-kill-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        let path = folder.appendingPathComponent("civic.sqlite").path
+        // 焼津市's real 指定緊急避難場所 list: its status table is made when the server loads it.
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: repository.appendingPathComponent("datasets/yaizu-evacuation-space"),
+            to: data.appendingPathComponent("yaizu-evacuation-space")
+        )
+        let table = "yaizu-evacuation-space-status"
+        let token = try Store(path: path)
+            .createToken(TokenRequest(organisation: .municipality("222127"), role: .publisher, name: "kill test"), by: .commandLine(user: "test"))
+            .token
+        let shelters = ["1", "2", "3", "4"]
+        // What a follower read up to before the kill, and the counts acknowledged after it, by shelter.
+        var previous: (cursor: Int64, acknowledged: [String: [Int]])?
+        var killed = 0
+        var total = 0
+        for round in 0...9 {
+            let (process, base) = try Self.serve(data: data, store: path, round: round)
+            for _ in 0..<200 where Self.send(URL(string: "\(base)/collections/\(table)/items/1")!)?.0 != 200 {
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            // The feed after the restart, from the follower's cursor: every acknowledged update, in order, once.
+            if let (cursor, acknowledged) = previous {
+                var logged: [String: [Int]] = [:]
+                var since = cursor
+                var sequence: [Int64] = []
+                while true {
+                    let url = URL(string: "\(base)/collections/\(table)/changes?since=\(since)&limit=1000")!
+                    let (status, body) = try #require(Self.send(url))
+                    #expect(status == 200)
+                    let page = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+                    for change in page["changes"] as? [[String: Any]] ?? [] {
+                        sequence.append(Int64(change["seq"] as? Int ?? 0))
+                        let properties = (change["feature"] as? [String: Any])?["properties"] as? [String: Any]
+                        if let id = change["id"] as? String, let count = properties?["避難者数"] as? Int { logged[id, default: []].append(count) }
+                    }
+                    since = Int64(page["next"] as? String ?? "") ?? since
+                    if page["more"] as? Bool != true { break }
+                }
+                #expect(sequence == sequence.sorted() && Set(sequence).count == sequence.count, "round \(round): the feed is out of order")
+                for (shelter, counts) in acknowledged {
+                    // The logged counts hold every acknowledged one in order (and perhaps the one in flight at the kill).
+                    let seen = logged[shelter] ?? []
+                    #expect(
+                        counts.allSatisfy(seen.contains),
+                        "round \(round), shelter \(shelter): \(counts.count) acknowledged, \(seen.count) in the feed"
+                    )
+                    #expect(seen.filter(counts.contains) == counts, "round \(round), shelter \(shelter): acknowledged updates out of order")
+                }
+            }
+            // The last start only reads the feed.
+            if round == 9 {
+                process.terminate()
+                process.waitUntilExit()
+                break
+            }
+            let cursor = try Store(path: path).latestChange()
+            // One staff member per shelter, each sending counts 1, 2, 3 … with its record's tag.
+            let state = Mutex<[String: (sent: Int?, acknowledged: [Int])]>([:])
+            let clients = shelters.map { shelter in
+                Thread {
+                    var count = round * 100_000
+                    while true {
+                        count += 1
+                        state.withLock { $0[shelter, default: (nil, [])].sent = count }
+                        let item = URL(string: "\(base)/collections/\(table)/items/\(shelter)")!
+                        let patch = Data(#"{"properties": {"状態": "開設", "避難者数": \#(count)}}"#.utf8)
+                        guard Self.send(item, method: "PATCH", token: token, body: patch, type: "application/merge-patch+json")?.0 == 200 else {
+                            return
+                        }
+                        state.withLock { $0[shelter, default: (nil, [])].acknowledged.append(count) }
+                    }
+                }
+            }
+            for client in clients { client.start() }
+            if Self.killNine(process, after: 0.5...2) { killed += 1 }
+            Thread.sleep(forTimeInterval: 0.2)  // the clients see the connection drop
+            _ = try KillTests.check(path)
+            let store = try Store(path: path)
+            let columns = try store.editColumns(table, in: .live)
+            let column = try #require(columns.firstIndex(of: "避難者数"))
+            let sent = state.withLock { $0 }
+            for (shelter, updates) in sent {
+                let value = try store.record(table, id: shelter, in: .live).map { Int($0.values[column]) ?? 0 }
+                if let last = updates.acknowledged.last {
+                    #expect(value == last || value == updates.sent, "round \(round), shelter \(shelter): \(value ?? -1), acknowledged \(last)")
+                }
+                total += updates.acknowledged.count
+            }
+            previous = (cursor, sent.mapValues(\.acknowledged))
+        }
+        print("status-burst kill -9: \(killed) kills, \(total) status updates acknowledged")
+        #expect(killed >= 7)
+        #expect(total >= 50, "too few updates between kills")
+    }
 }

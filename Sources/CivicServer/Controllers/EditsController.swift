@@ -51,7 +51,9 @@ struct EditsController: Sendable {
             }
         }
         router.on("/collections/:collection/items/**", method: .options) { request, context in
-            try self.options(request, context, editing: ["PUT", "PATCH", "DELETE"])
+            // A feature's time map (…/{featureId}/versions) is read only.
+            let path = context.parameters.getCatchAll()
+            return try self.options(request, context, editing: path.count > 1 && path.last == "versions" ? [] : ["PUT", "PATCH", "DELETE"])
         }
         router.get("/collections/:collection/changes") { request, context in
             let id = try context.parameters.require("collection")
