@@ -84,6 +84,7 @@ struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
             "*/*", "application/*", "text/*", "application/json", "application/geo+json", "text/csv", "text/html", "application/ld+json",
             "application/schema+json", "application/vnd.oai.openapi+json", "application/xhtml+xml",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "application/vnd.mapbox-vector-tile", "application/vnd.mapbox.tile+json", "application/link-format",
         ]
         for part in accept.split(separator: ",") {
             let type = part.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""

@@ -1,6 +1,9 @@
 import CivicData
+import CivicGeo
+import CivicStore
 import CompressNIO
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Synchronization
 
@@ -19,6 +22,9 @@ struct Payload: Sendable {
         /// These records of one dataset, listed in file order with the dataset's record count: still right after an
         /// edit of other records of it that changes no count.
         case records(dataset: String, ids: Set<String>)
+        /// A vector tile of these datasets covering `bounds` (lon/lat, its buffer included): still right after an
+        /// edit whose records were and are elsewhere.
+        case tile(datasets: Set<String>, bounds: StoredDataset.Envelope)
     }
 }
 
@@ -30,6 +36,9 @@ struct EditedRecords: Sendable {
     var standard: String
     var ids: Set<String>
     var countChanged: Bool
+    /// Where the edited records were and are (their points, or their shapes' boxes; lon/lat); nil when not known —
+    /// then every tile of the dataset is made again.
+    var places: [StoredDataset.Envelope]? = nil
 }
 
 /// Sends payloads the way caches and browsers expect: a strong ETag (answering `If-None-Match` with 304),
@@ -92,9 +101,18 @@ final class Delivery: Sendable {
         self.init(loadedAt: loadedAt, maximumBytes: old.maximumBytes)
         let kept = old.state.withLock { state in
             state.order[state.head...].compactMap { key -> (String, Entry)? in
-                guard let entry = state.entries[key], case .records(let dataset, let ids) = entry.scope else { return nil }
-                if dataset != edit.dataset { return (key, entry) }
-                return !edit.countChanged && ids.isDisjoint(with: edit.ids) ? (key, entry) : nil
+                guard let entry = state.entries[key] else { return nil }
+                switch entry.scope {
+                case .everything: return nil
+                case .records(let dataset, let ids):
+                    if dataset != edit.dataset { return (key, entry) }
+                    return !edit.countChanged && ids.isDisjoint(with: edit.ids) ? (key, entry) : nil
+                case .tile(let datasets, let bounds):
+                    // Only the tiles that held the records or hold them now are made again.
+                    guard datasets.contains(edit.dataset) else { return (key, entry) }
+                    guard let places = edit.places else { return nil }
+                    return places.contains { $0.intersects(bounds) } ? nil : (key, entry)
+                }
             }
         }
         for (key, entry) in kept { remember(entry, key: key) }
@@ -102,22 +120,35 @@ final class Delivery: Sendable {
 
     /// Answers `request` with the payload `make` produces (or the cached one). A payload for `audience` that shows
     /// records the public does not see is the reader's alone: never cached here, `private` to other caches.
-    func respond(_ request: Request, cacheable: Bool = true, audience: Audience = .everyone, _ make: () throws -> Payload) throws -> Response {
+    /// `key` replaces the request's URI in the cache's key (a tile's, without the version it is pinned to);
+    /// `cacheControl` replaces the usual header for this answer.
+    func respond(
+        _ request: Request,
+        cacheable: Bool = true,
+        audience: Audience = .everyone,
+        key custom: String? = nil,
+        cacheControl control: String? = nil,
+        _ make: () throws -> Payload
+    ) throws -> Response {
         let cacheable = cacheable && audience.cacheable
         // The representation depends on the URI, the host (links) and whether a browser asked (HTML).
-        let key = (request.head.authority ?? "") + request.uri.description + (HTMLPages.wanted(request) ? "#html" : "")
+        let key = (request.head.authority ?? "") + (custom ?? request.uri.description) + (HTMLPages.wanted(request) ? "#html" : "")
         let entry: Entry
+        var hit = false
         if cacheable, let cached = state.withLock({ $0.entries[key] }) {
             entry = cached
+            hit = true
         } else {
             entry = Entry(try make())
             if cacheable && entry.status == .ok { remember(entry, key: key) }
         }
         var headers = entry.headers
+        // Whether the bytes came from the cache (as CDNs say it): what benchmarks and tests of invalidation look at.
+        headers[.xCache] = hit ? "HIT" : "MISS"
         headers[.contentType] = entry.contentType
         headers[.eTag] = entry.etag
         headers[.lastModified] = lastModified
-        headers[.cacheControl] = audience.personal ? "private, no-cache" : cacheControl
+        headers[.cacheControl] = audience.personal ? "private, no-cache" : control ?? cacheControl
         // What status tables show depends on the token too.
         headers[.vary] = audience.hidden.isEmpty && !audience.personal ? "Accept-Encoding" : "Accept-Encoding, Authorization"
         if entry.status == .ok, Delivery.notModified(request, etag: entry.etag) {
@@ -198,4 +229,8 @@ func jsonPayload(_ object: Any, contentType: String = "application/json") throws
         bytes: Array(try JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes])),
         contentType: contentType
     )
+}
+
+extension HTTPField.Name {
+    static let xCache = HTTPField.Name("X-Cache")!
 }

@@ -58,6 +58,9 @@ enum OpenAPIDocument {
         let bboxCRS: [String: Any] = [
             "name": "bbox-crs", "in": "query", "required": false, "schema": ["type": "string", "format": "uri", "enum": OutputCRS.offered],
         ]
+        let tileMatrixSet: [String: Any] = [
+            "name": "tileMatrixSetId", "in": "path", "required": true, "schema": ["type": "string", "enum": [TilesController.matrixSet]],
+        ]
         // The state at an instant (from the change log), as the OGC proposal for versioned features reads it.
         let datetime: [String: Any] = ["name": "datetime", "in": "query", "required": false, "schema": ["type": "string", "format": "date-time"]]
         let format: [String: Any] = ["name": "f", "in": "query", "required": false, "schema": ["type": "string", "enum": ["json", "csv", "html"]]]
@@ -314,6 +317,33 @@ enum OpenAPIDocument {
                         ["name": "limit", "in": "query", "required": false, "schema": ["type": "integer", "minimum": 1, "maximum": 10000]],
                     ],
                     jsonResponse,
+                    notFound: true
+                ),
+                "/tileMatrixSets": get("The tile matrix sets (OGC API Tiles)", [], jsonResponse),
+                "/tileMatrixSets/{tileMatrixSetId}": get("A tile matrix set's definition", [tileMatrixSet], jsonResponse, notFound: true),
+                "/collections/{collection}/tiles": get("A collection's tilesets (vector tiles)", [collectionParameter], jsonResponse, notFound: true),
+                "/collections/{collection}/tiles/{tileMatrixSetId}": get(
+                    "A tileset: OGC API Tiles metadata, or TileJSON 3.0.0 with f=tilejson",
+                    [
+                        collectionParameter, tileMatrixSet,
+                        ["name": "f", "in": "query", "required": false, "schema": ["type": "string", "enum": ["json", "tilejson"]]],
+                    ],
+                    jsonResponse,
+                    notFound: true
+                ),
+                "/collections/{collection}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}": get(
+                    "A Mapbox Vector Tile (row = y, column = x); with v (the tileset's version) it is immutable",
+                    [
+                        collectionParameter, tileMatrixSet,
+                        ["name": "tileMatrix", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 0, "maximum": 22]],
+                        ["name": "tileRow", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 0]],
+                        ["name": "tileCol", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 0]],
+                        ["name": "v", "in": "query", "required": false, "schema": ["type": "string"]],
+                    ],
+                    [
+                        "description": "A tile",
+                        "content": ["application/vnd.mapbox-vector-tile": ["schema": ["type": "string", "format": "binary"]]],
+                    ],
                     notFound: true
                 ),
                 "/collections/{collection}/queryables": get("Queryable properties", [collectionParameter], schemaResponse, notFound: true),

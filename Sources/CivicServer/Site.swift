@@ -121,6 +121,8 @@ public final class Site: Sendable {
             .addRoutes(to: router)
         DownloadsController(store: store, catalogue: catalogue, configuration: configuration, delivery: delivery, authenticator: authenticator)
             .addRoutes(to: router)
+        TilesController(store: store, catalogue: catalogue, configuration: configuration, delivery: delivery, authenticator: authenticator)
+            .addRoutes(to: router)
         CKANController(
             store: store,
             catalogue: catalogue,

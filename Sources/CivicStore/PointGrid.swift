@@ -74,6 +74,22 @@ final class PointGrid: Sendable {
         return found
     }
 
+    /// Hands `body` the position, longitude and latitude of each point inside `box` (edges included), found in
+    /// `ranges` (its Z-order cover).
+    func points(in ranges: [ClosedRange<Int64>], box: StoredDataset.Envelope, _ body: (UInt32, Double, Double) -> Void) {
+        codes.withUnsafeBufferPointer { codes in
+            for range in ranges {
+                var index = PointGrid.firstIndex(in: codes, notBelow: range.lowerBound)
+                while index < codes.count && codes[index] <= range.upperBound {
+                    let x = longitudes[index]
+                    let y = latitudes[index]
+                    if x >= box.minX && x <= box.maxX && y >= box.minY && y <= box.maxY { body(positions[index], x, y) }
+                    index += 1
+                }
+            }
+        }
+    }
+
     private static func firstIndex(in codes: UnsafeBufferPointer<Int64>, notBelow value: Int64) -> Int {
         var low = 0
         var high = codes.count

@@ -398,14 +398,9 @@ public final class Store: Sendable {
     /// A page of the features in the boxes from the members' point grids, or nil when one of them has no grid at
     /// this snapshot's state (then one is read — at once when it is small, else in the background — and SQL answers
     /// meanwhile). The same features, count and order as the SQL query: the grids hold the same index entries.
-    private func gridPage(
-        _ selector: CollectionSelector,
-        boxes: [StoredDataset.Envelope],
-        limit: Int,
-        offset: Int,
-        json: Bool,
-        _ db: Database
-    ) throws -> FeaturePage? {
+    /// The point grids of the selection's versions, one per member; nil when one is not in memory yet (it is read in
+    /// the background, or at once when small) or would not fit the budget: readers use SQL meanwhile.
+    func pointGrids(_ selector: CollectionSelector, _ db: Database) throws -> [PointGrid]? {
         let limits = grids.limits
         guard limits.budget > 0 else { return nil }
         var found: [PointGrid] = []
@@ -427,7 +422,18 @@ public final class Store: Sendable {
                 }
             }
         }
-        guard found.count == selector.members.count else { return nil }
+        return found.count == selector.members.count ? found : nil
+    }
+
+    private func gridPage(
+        _ selector: CollectionSelector,
+        boxes: [StoredDataset.Envelope],
+        limit: Int,
+        offset: Int,
+        json: Bool,
+        _ db: Database
+    ) throws -> FeaturePage? {
+        guard let found = try pointGrids(selector, db) else { return nil }
         let ranges = Store.zRanges(boxes)
         var total = 0
         var keys: [Int64] = []

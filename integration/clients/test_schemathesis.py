@@ -89,6 +89,12 @@ if __name__ == "_schemathesis_hooks":  # loaded by schemathesis through SCHEMATH
             path = case.operation.path
             if path.startswith("/collections/{collection}/items") and response.status_code in (400, 412):
                 return False
+            # The stateful phase carries a merged collection (`aed`, from GET /collections/aed/items) into a write,
+            # outside the writes' enum of municipal collections: refused with 405 as it should be.
+            if path.startswith("/collections/{collection}/items") and response.status_code == 405 and (
+                b"merges several municipalities" in (getattr(response, "content", None) or b"")
+            ):
+                return False
             if path == "/datasets/{dataset}/releases" and response.status_code == 422:
                 return False
             # An upload is bytes (`format: binary`: a CSV may be CP932), whose `minLength: 1` the generator does not

@@ -91,6 +91,8 @@ struct EditsController: Sendable {
         let actor = Actor.token(principal, origin: ReleasesController.origin(request, context))
         var edit: RecordEdit
         var created = false
+        // The record before the edit (nil: a new one).
+        var before: EditedRecord?
         var featureID = featureID
         if let given = body?.id {
             // The id cannot change (Part 4): a body's id must be the URL's; a new record may bring its own.
@@ -102,6 +104,7 @@ struct EditsController: Sendable {
         if let body {
             let columns = try store.editColumns(dataset.id, in: target)
             let current = try featureID.flatMap { try store.record(dataset.id, id: $0, in: target) }
+            before = current
             if operation == .patch && current == nil {
                 throw APIError.notFound("no feature '\(featureID ?? "")' in collection '\(collection.id)'")
             }
@@ -130,6 +133,7 @@ struct EditsController: Sendable {
                 expectedTag: expectedTag
             )
         } else {
+            before = try featureID.flatMap { try store.record(dataset.id, id: $0, in: target) }
             if dataset.standard == ShelterStatus.schemaID, let featureID, let current = try store.record(dataset.id, id: featureID, in: target),
                 StatusTables.isListed(current.values, columns: try store.editColumns(dataset.id, in: target))
             {
@@ -146,7 +150,17 @@ struct EditsController: Sendable {
         }
         if target == .live {
             let id = result.records.first??.featureID ?? featureID ?? ""
-            edited(EditedRecords(dataset: dataset.id, standard: dataset.standard, ids: [id], countChanged: created || operation == .delete))
+            // Where the record was and is: the tiles there are made again, the others kept.
+            let places = [before, result.records.first ?? nil].compactMap { $0.flatMap(TileMaker.place) }
+            edited(
+                EditedRecords(
+                    dataset: dataset.id,
+                    standard: dataset.standard,
+                    ids: [id],
+                    countChanged: created || operation == .delete,
+                    places: places
+                )
+            )
         }
         var headers = HTTPFields()
         headers[.cacheControl] = "no-store"

@@ -29,7 +29,7 @@ struct FeaturesController: Sendable {
     func addRoutes(to router: Router<CivicRequestContext>) {
         router.get("/") { request, _ in try self.delivery.respond(request) { try self.landing(request) } }
         router.get("/conformance") { request, _ in
-            try self.delivery.respond(request) { try jsonPayload(["conformsTo": FeaturesController.conformance]) }
+            try self.delivery.respond(request) { try jsonPayload(["conformsTo": FeaturesController.conformance + TilesController.conformance]) }
         }
         router.get("/api") { request, _ in try self.delivery.respond(request) { try self.api(request) } }
         router.get("/collections") { request, _ in try self.delivery.respond(request) { try self.collections(request) } }

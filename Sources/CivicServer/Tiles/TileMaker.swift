@@ -1,0 +1,161 @@
+import CivicData
+import CivicGeo
+import CivicStore
+import Foundation
+
+/// Makes a collection's Mapbox Vector Tiles (docs/tiles.md): one layer named after the collection; points from the
+/// in-memory point grids, lines and polygons from the shape index, clipped to the tile and a buffer and snapped to its
+/// grid with GEOS; attributes typed (numbers as numbers). A tile of more than `clusterAbove` points below
+/// `clusterBelowZoom` shows them as clusters on a grid of `clusterCell` units, each with its `point_count` (a cell
+/// of one point is that point with its attributes): nothing is dropped, and at `clusterBelowZoom` and above every
+/// point is there.
+struct TileMaker {
+    let store: Store
+    let collection: Catalogue.Collection
+    let audience: Audience
+
+    static let extent = 4096
+    /// Tile units kept around a tile (clipped shapes and points near an edge are drawn by both tiles).
+    static let buffer = 64
+    static let clusterAbove = 2000
+    static let clusterBelowZoom = 15
+    static let clusterCell = 64
+    static let maximumZoom = 22
+
+    /// The tile's bytes (an empty tile is no bytes).
+    func tile(zoom: Int, x: Int, y: Int) throws -> [UInt8] {
+        let projection = TileProjection(zoom: zoom, x: x, y: y, extent: Double(Self.extent))
+        let outer = projection.bounds(buffer: Double(Self.buffer))
+        let box = StoredDataset.Envelope(minX: outer.west, minY: outer.south, maxX: outer.east, maxY: outer.north)
+        var layer = VectorTile.Layer(name: collection.id, extent: UInt32(Self.extent))
+        let datasets = Dictionary(uniqueKeysWithValues: collection.datasets.map { ($0.id, $0) })
+        if try store.hasShapes(collection.selector) {
+            let context = try GEOSContext()
+            for feature in try store.features(meeting: box, in: collection.selector) {
+                guard let dataset = datasets[feature.datasetID], !audience.hides(dataset.id, feature.values) else { continue }
+                let geometry: VectorTile.Geometry?
+                if let shape = feature.geometry {
+                    geometry = try Geometry(geoJSON: shape, context: context)
+                        .tileGeometry(zoom: zoom, x: x, y: y, extent: Self.extent, buffer: Self.buffer)
+                } else if let longitude = feature.longitude, let latitude = feature.latitude {
+                    geometry = .points([Self.point(projection, longitude, latitude)])
+                } else {
+                    geometry = nil
+                }
+                if let geometry { add(feature, dataset, geometry, to: &layer) }
+            }
+            return VectorTile.encode([layer])
+        }
+        let points = try store.points(in: collection.selector, box: box)
+        if zoom < Self.clusterBelowZoom, points.count > Self.clusterAbove, audience.hidden.isEmpty {
+            try cluster(points, projection: projection, datasets: datasets, into: &layer)
+        } else {
+            for feature in try store.features(keys: points.map(\.key), in: collection.selector) {
+                guard let dataset = datasets[feature.datasetID], !audience.hides(dataset.id, feature.values),
+                    let longitude = feature.longitude, let latitude = feature.latitude
+                else { continue }
+                add(feature, dataset, .points([Self.point(projection, longitude, latitude)]), to: &layer)
+            }
+        }
+        return VectorTile.encode([layer])
+    }
+
+    /// Points on a grid of cells: one feature per cell at the mean of its points, with `point_count` (and
+    /// `point_count_abbreviated` for labels); a cell of one point is the point itself. Only the tile's own points are
+    /// counted (not its buffer), so that the counts of a zoom's tiles add up to the collection's points.
+    private func cluster(
+        _ points: [Store.LocatedPoint],
+        projection: TileProjection,
+        datasets: [String: StoredDataset],
+        into layer: inout VectorTile.Layer
+    ) throws {
+        let side = Self.extent / Self.clusterCell
+        var cells: [Int: (count: Int, sumX: Double, sumY: Double, key: Int64)] = [:]
+        for point in points {
+            let (x, y) = projection.project(longitude: point.longitude, latitude: point.latitude)
+            guard x >= 0, x < Double(Self.extent), y >= 0, y < Double(Self.extent) else { continue }
+            let cell = Int(y) / Self.clusterCell * side + Int(x) / Self.clusterCell
+            var entry = cells[cell] ?? (0, 0, 0, point.key)
+            entry.count += 1
+            entry.sumX += x
+            entry.sumY += y
+            entry.key = min(entry.key, point.key)
+            cells[cell] = entry
+        }
+        let singles = cells.values.filter { $0.count == 1 }.map(\.key)
+        for feature in try store.features(keys: singles, in: collection.selector) {
+            guard let dataset = datasets[feature.datasetID], let longitude = feature.longitude, let latitude = feature.latitude else { continue }
+            add(feature, dataset, .points([Self.point(projection, longitude, latitude)]), to: &layer)
+        }
+        for (cell, entry) in cells.sorted(by: { $0.key < $1.key }) where entry.count > 1 {
+            let point = VectorTile.TilePoint(
+                x: Int32((entry.sumX / Double(entry.count)).rounded()),
+                y: Int32((entry.sumY / Double(entry.count)).rounded())
+            )
+            layer.add(
+                id: nil,
+                properties: [
+                    ("cluster", .bool(true)), ("point_count", .int(Int64(entry.count))),
+                    ("point_count_abbreviated", .string(Self.abbreviated(entry.count))), ("cell", .int(Int64(cell))),
+                ],
+                geometry: .points([point])
+            )
+        }
+    }
+
+    /// A record as a feature: `id` its record ID (`<dataset>/<id>` in a merged collection, as the items), its MVT id
+    /// a 64-bit hash of that (the same in every tile, for a map's feature state), its non-empty values typed as the
+    /// columns are.
+    private func add(_ feature: StoredFeature, _ dataset: StoredDataset, _ geometry: VectorTile.Geometry, to layer: inout VectorTile.Layer) {
+        let id = collection.isMerged ? dataset.id + "/" + feature.featureID : feature.featureID
+        var properties: [(String, VectorTile.Value)] = [("id", .string(id))]
+        if collection.isMerged { properties.append(("dataset", .string(dataset.id))) }
+        for (index, column) in dataset.columns.enumerated() where index < feature.values.count {
+            let value = feature.values[index]
+            guard !value.isEmpty else { continue }
+            properties.append((column, Self.typed(value, numeric: index < dataset.numericColumns.count && dataset.numericColumns[index])))
+        }
+        var hash = FNV1a()
+        hash.add(id)
+        layer.add(id: hash.value, properties: properties, geometry: geometry)
+    }
+
+    static func typed(_ value: String, numeric: Bool) -> VectorTile.Value {
+        guard numeric else { return .string(value) }
+        if let whole = Int64(value) { return .int(whole) }
+        if let number = Double(value), number.isFinite { return .double(number) }
+        return .string(value)
+    }
+
+    static func point(_ projection: TileProjection, _ longitude: Double, _ latitude: Double) -> VectorTile.TilePoint {
+        let (x, y) = projection.project(longitude: longitude, latitude: latitude)
+        return VectorTile.TilePoint(x: Int32(x.rounded()), y: Int32(y.rounded()))
+    }
+
+    static func abbreviated(_ count: Int) -> String {
+        count >= 10_000 ? "\(count / 1000)k" : count >= 1000 ? String(format: "%.1fk", Double(count) / 1000) : String(count)
+    }
+
+    /// Where a record is, for the tiles an edit touches: its point, or its shape's box.
+    static func place(_ record: EditedRecord) -> StoredDataset.Envelope? {
+        if let shape = record.geometry, let data = shape.data(using: .utf8),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        {
+            var box: StoredDataset.Envelope?
+            func visit(_ value: Any?) {
+                guard let array = value as? [Any] else { return }
+                if array.count >= 2, let x = (array[0] as? NSNumber)?.doubleValue, let y = (array[1] as? NSNumber)?.doubleValue {
+                    let point = StoredDataset.Envelope(minX: x, minY: y, maxX: x, maxY: y)
+                    box = box.map { $0.union(point) } ?? point
+                } else {
+                    for item in array { visit(item) }
+                }
+            }
+            visit(object["coordinates"])
+            for part in object["geometries"] as? [[String: Any]] ?? [] { visit(part["coordinates"]) }
+            if let box { return box }
+        }
+        guard let x = record.longitude, let y = record.latitude else { return nil }
+        return StoredDataset.Envelope(minX: x, minY: y, maxX: x, maxY: y)
+    }
+}
