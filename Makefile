@@ -55,6 +55,7 @@ bench:
 	bench/pages/run.sh
 	bench/server/run.sh
 	bench/load/run.sh
+	bench/status/run.sh
 
 # Python tools for the checks (JSON Schema validation of reports).
 $(VENV)/bin/python:

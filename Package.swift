@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         // The core: records, text decoding, CSV, schemas, recognition, validation, normalisation, writers.
@@ -83,7 +84,11 @@ let package = Package(
                 // NIOSingletons: the server's event loops as the concurrency executor (`runServer`).
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                // The change events end on graceful shutdown (their streams would otherwise hold the server open).
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            // MapLibre GL JS, vendored from a PyPI wheel (Resources/maplibre/SOURCE.md), served at /static/maplibre.
+            resources: [.copy("Resources/maplibre")],
             swiftSettings: swiftSettings
         ),
         // The thin command line over the libraries.

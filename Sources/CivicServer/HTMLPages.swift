@@ -89,7 +89,7 @@ struct HTMLPages: Sendable {
           }
         """
 
-    func page(title: String, path: String, body: String, map: Bool = false) -> String {
+    func page(title: String, path: String, body: String, map: Bool = false, mapLibre: Bool = false) -> String {
         let other = language == .ja ? "en" : "ja"
         let switchLabel = language == .ja ? "English" : "日本語"
         let leaflet = configuration.mapLibraryURL
@@ -101,6 +101,7 @@ struct HTMLPages: Sendable {
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(HTMLPages.escape(title)) — Civic</title>
             \(map ? "<link rel=\"stylesheet\" href=\"\(HTMLPages.escape(leaflet))/leaflet.css\">" : "")
+            \(mapLibre && configuration.mapLibreDirectory != nil ? "<link rel=\"stylesheet\" href=\"/static/maplibre/maplibre-gl.css\">" : "")
             <style>
             body { font-family: "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", sans-serif; color: #1a1a1a; background: #fff; margin: 0; line-height: 1.6; }
             header, main, footer { max-width: 72rem; margin: 0 auto; padding: 0 1rem; }
@@ -158,9 +159,14 @@ struct HTMLPages: Sendable {
 
     // MARK: Dataset
 
-    func collection(_ collection: Catalogue.Collection, features: [StoredFeature], renderer: FeatureRenderer, failures: [String: String] = [:])
-        -> String
-    {
+    /// A collection's page; `tiles` chooses its map's source (nil: vector tiles above `mapTilesAbove` features).
+    func collection(
+        _ collection: Catalogue.Collection,
+        features: [StoredFeature],
+        renderer: FeatureRenderer,
+        failures: [String: String] = [:],
+        tiles: Bool? = nil
+    ) -> String {
         let path = "/collections/" + FeaturesController.escape(collection.id)
         var body = "<h1>\(HTMLPages.escape(collection.title))</h1>\n<p>\(HTMLPages.escape(collection.description))</p>\n"
         body += "<table><caption>\(t("概要", "About"))</caption><tbody>\n"
@@ -203,6 +209,9 @@ struct HTMLPages: Sendable {
         if HTMLPages.isStatusMap(collection) {
             // Shelters coloured by status and crowding, kept up to date from the change events.
             body += statusMap(collectionPath: path, title: collection.title)
+        } else if configuration.mapLibreDirectory != nil {
+            // MapLibre: GeoJSON for a small collection, vector tiles for a large one.
+            body += vectorMap(collection, path: path, tiles: tiles ?? (collection.featureCount > configuration.mapTilesAbove))
         } else {
             let label = t("地図", "Map") + ": " + collection.title
             body += "<h2>\(t("地図", "Map"))</h2>\n<div id=\"map\" role=\"region\" aria-label=\"\(HTMLPages.escape(label))\" tabindex=\"0\"></div>\n"
@@ -223,7 +232,7 @@ struct HTMLPages: Sendable {
             body += "</tr>\n"
         }
         body += "</tbody></table></div>\n"
-        return page(title: collection.title, path: path + "?f=html", body: body, map: true)
+        return page(title: collection.title, path: path + "?f=html", body: body, map: true, mapLibre: !HTMLPages.isStatusMap(collection))
     }
 
     // MARK: Feature

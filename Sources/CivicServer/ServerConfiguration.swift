@@ -21,6 +21,11 @@ public struct ServerConfiguration: Sendable {
     public var mapLibraryURL: String
     /// A folder holding leaflet.js and leaflet.css, served at /static/leaflet (works offline).
     public var mapLibraryDirectory: String?
+    /// A folder holding MapLibre GL JS (maplibre-gl.js, maplibre-gl.css), served at /static/maplibre: the copy bundled
+    /// with the server by default.
+    public var mapLibreDirectory: String? = Bundle.module.url(forResource: "maplibre", withExtension: nil)?.path
+    /// Collections of more features than this are drawn from vector tiles on the HTML map, smaller ones from GeoJSON.
+    public var mapTilesAbove = 10_000
     /// Background map tiles ({z}/{x}/{y}) and their attribution.
     public var tileURL: String
     public var tileAttribution: String

@@ -60,7 +60,7 @@ public final class Site: Sendable {
         let routes = try Site.routes(configuration: configuration, store: store, status: status, hook: hook, hub: hub)
         responder.withLock { $0 = routes }
         generation.withLock { $0 += 1 }
-        hub.poke()
+        hub.signal()
     }
 
     /// Rebuilds the routes after a record edit, keeping the cached responses the edit leaves right.
@@ -72,7 +72,7 @@ public final class Site: Sendable {
         let routes = try Site.routes(configuration: configuration, store: store, status: status, hook: hook, hub: hub, carrying: (old, edit))
         responder.withLock { $0 = routes }
         generation.withLock { $0 += 1 }
-        hub.poke()
+        hub.signal()
     }
 
     /// How many times the routes were rebuilt.
@@ -100,6 +100,16 @@ public final class Site: Sendable {
                 middleware: FileMiddleware(
                     leaflet,
                     urlBasePath: "/static/leaflet",
+                    cacheControl: .init([(MediaType(type: .any), [.maxAge(86400), .public])])
+                )
+            )
+        }
+        if let mapLibre = configuration.mapLibreDirectory {
+            // MapLibre GL JS, bundled: the maps draw vector tiles offline, without a CDN.
+            router.add(
+                middleware: FileMiddleware(
+                    mapLibre,
+                    urlBasePath: "/static/maplibre",
                     cacheControl: .init([(MediaType(type: .any), [.maxAge(86400), .public])])
                 )
             )

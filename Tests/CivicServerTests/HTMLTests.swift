@@ -23,7 +23,8 @@ import Testing
                 let page = Self.text(response)
                 #expect(page.contains("<html lang=\"en\">") && page.contains("Downloads"))
                 #expect(page.contains("role=\"region\" aria-label=\"Map: 焼津市 AED設置箇所一覧\""))
-                #expect(page.contains("/static/leaflet/leaflet.js") || page.contains("leaflet@"))
+                // MapLibre, served by Civic (no CDN); GeoJSON for a collection this small.
+                #expect(page.contains("/static/maplibre/maplibre-gl.js") && page.contains("data-source=\"geojson\""))
                 #expect(page.contains("<caption>First 82 records"))
             }
             try await client.execute(uri: "/collections/yaizu-aed/items/0000000001?f=html", method: .get) { response in

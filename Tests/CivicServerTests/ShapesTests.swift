@@ -108,7 +108,7 @@ import Testing
             // The map draws shapes.
             try await client.execute(uri: "/collections/miyakojima/items?f=html", method: .get) { response in
                 let page = String(decoding: Data(response.body.readableBytesView), as: UTF8.self)
-                #expect(response.status == .ok && page.contains("L.geoJSON") && page.contains("fillOpacity: 0.25"))
+                #expect(response.status == .ok && page.contains("'fill-opacity': 0.25") && page.contains("type: 'line'"))
             }
             try await client.execute(uri: "/collections/miyakojima/queryables", method: .get) { response in
                 let properties = try #require(try Self.json(response)["properties"] as? [String: Any])

@@ -1,4 +1,4 @@
-"""Fixtures the browser checks share (test_publishing_page.py, test_status_page.py)."""
+"""Fixtures the browser checks share (test_publishing_page.py, test_status_page.py, test_browser.py, test_vector_map.py)."""
 
 import shutil
 
@@ -14,5 +14,19 @@ def browser():
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def webgl():
+    """Chromium with WebGL in software (SwiftShader), as a server without a GPU has it: for the MapLibre maps."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--use-gl=angle", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist"],
+        )
         yield chromium
         chromium.close()

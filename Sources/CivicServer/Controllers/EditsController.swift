@@ -5,6 +5,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 
 /// OGC API Features Part 4 on each municipality's collections (docs/publishing.md): `POST …/items` creates,
 /// `PUT …/items/{id}` replaces (or creates, with an ID), `PATCH` merges (RFC 7396), `DELETE` removes; `OPTIONS` says
@@ -414,6 +415,7 @@ struct EditsController: Sendable {
         // Readers who see the same events share one rendering of each.
         let key = [source, ids.joined(separator: ","), audience.hidden.keys.sorted().joined(separator: ","), follows.key].joined(separator: "\u{0}")
         let subscription = try hub.subscribe(key: key, datasets: Set(ids), from: from, render: render)
+        let hub = self.hub
         let store = self.store
         let start = from ?? subscription.backlogEnd
         var headers = HTTPFields()
@@ -424,6 +426,8 @@ struct EditsController: Sendable {
             status: .ok,
             headers: headers,
             body: ResponseBody { writer in
+                // However the stream ends (the client left, the hub closed it, the server stops), the hub forgets it.
+                defer { hub.unsubscribe(subscription) }
                 try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
                 // What it missed, from the store, up to where the live events take over.
                 var cursor = start
@@ -434,13 +438,13 @@ struct EditsController: Sendable {
                     guard page.more, let last = missed.last, last.seq < subscription.backlogEnd else { break }
                     cursor = last.seq
                 }
-                for await event in subscription.events {
-                    switch event {
-                    case .change(_, let bytes): try await writer.write(ByteBuffer(bytes: bytes))
-                    case .heartbeat: try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
-                    }
+                // Then everything its mailbox gathers, one write at a time; the server's shutdown ends it.
+                try await withGracefulShutdownHandler {
+                    while let bytes = await subscription.mailbox.take() { try await writer.write(ByteBuffer(bytes: bytes)) }
+                } onGracefulShutdown: {
+                    subscription.mailbox.close()
                 }
-                // Closed by the hub (too far behind): the client reconnects with Last-Event-ID.
+                // Closed by the hub (too far behind) or at shutdown: the client reconnects with Last-Event-ID.
                 try await writer.finish(nil)
             }
         )

@@ -35,7 +35,8 @@ struct FeaturesController: Sendable {
         router.get("/collections") { request, _ in try self.delivery.respond(request) { try self.collections(request) } }
         router.get("/collections/:collection") { request, context in
             let id = try context.parameters.require("collection")
-            return try self.delivery.respond(request) { try self.collection(request, id: id) }
+            let audience = try self.audience(request, id)
+            return try self.delivery.respond(request, audience: audience) { try self.collection(request, id: id) }
         }
         router.get("/collections/:collection/items") { request, context in
             let id = try context.parameters.require("collection")
@@ -113,10 +114,14 @@ struct FeaturesController: Sendable {
 
     /// The dataset page: metadata, downloads, map and the first records.
     func html(_ collection: Catalogue.Collection, _ request: Request) throws -> Payload {
-        let page = try store.features(in: collection.selector, limit: 100, offset: 0)
+        // The table of the first records leaves out those kept from this reader, as the items do.
+        let audience = try Audience.of(request, reading: collection.datasets, authenticator: authenticator)
+        let page = try store.features(in: collection.selector, hidden: audience.hiddenRecords(collection.selector), limit: 100, offset: 0)
         let pages = HTMLPages(configuration: configuration, request: request)
+        // `map=tiles` or `map=geojson` chooses the map's source (by default, the collection's size does).
+        let map = request.uri.queryParameters["map"].map { $0 == "tiles" }
         return HTMLPages.payload(
-            pages.collection(collection, features: page.features, renderer: catalogue.renderer(collection), failures: catalogue.failures)
+            pages.collection(collection, features: page.features, renderer: catalogue.renderer(collection), failures: catalogue.failures, tiles: map)
         )
     }
 
