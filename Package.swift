@@ -63,6 +63,8 @@ let package = Package(
             name: "CivicStore",
             dependencies: [
                 "CivicData", "CivicGeo", .product(name: "GRDB", package: "GRDB.swift"),
+                // gzip of PMTiles archives' tiles and directories.
+                "CivicZlib",
                 // SQLite's C API, for the one statement on the load's hot path (binding without boxing each value).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 // SHA-256 of API token secrets.

@@ -221,6 +221,25 @@ import Testing
         #expect(back.stdout.components(separatedBy: "\r\n")[1].contains(",34.86691800,138.32317100,"))
     }
 
+    /// `civic tiles`: a file through the pipeline to a PMTiles archive, every zoom asked written; a bad zoom range and
+    /// a missing file are refused without writing.
+    @Test func tilesWritesAPMTilesArchive() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civic-tiles-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let archive = folder.appendingPathComponent("aed.pmtiles")
+        let run = try civic(["tiles", "yaizu_aed.csv", "-o", archive.path, "--max-zoom", "12"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("wrote \(archive.path): ") && run.stdout.contains("(zoom 0–12)"))
+        #expect(run.stderr.contains("zoom 12: "))
+        let bytes = [UInt8](try Data(contentsOf: archive))
+        #expect(Array(bytes.prefix(8)) == Array("PMTiles".utf8) + [3] && bytes[100] == 0 && bytes[101] == 12)
+        #expect(try civic(["tiles", "yaizu_aed.csv", "-o", archive.path, "--min-zoom", "9", "--max-zoom", "3"]).status == 64)
+        let missing = try civic(["tiles", "nope.csv", "-o", folder.appendingPathComponent("x.pmtiles").path])
+        #expect(missing.status == 2 && missing.stderr.contains("nope.csv"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("x.pmtiles").path))
+    }
+
     @Test func joinAddsTheDistrict() throws {
         let run = try civic(["join", "--quiet", "yaizu_aed.csv", "yaizu_districts.geojson", "--as", "学区", "--name-property", "学区名", "--make-valid"])
         #expect(run.status == 0)

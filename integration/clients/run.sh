@@ -67,6 +67,10 @@ CIVIC_TOKEN_PUBLISHER=$(token 222127 publisher) || give_up "civic token create f
 CIVIC_TOKEN_EDITOR=$(token 222127 editor) || give_up "civic token create failed"
 CIVIC_TOKEN_OTHER=$(token 122033 publisher) || give_up "civic token create failed"
 export CIVIC_TOKEN_PUBLISHER CIVIC_TOKEN_EDITOR CIVIC_TOKEN_OTHER
+# The binary, for the checks that run its commands (civic tiles).
+CIVIC_BIN="$root/$civic"
+case "$civic" in /*) CIVIC_BIN=$civic ;; esac
+export CIVIC_BIN
 "$civic" serve --data datasets --db "$db" --host 127.0.0.1 --port "$port" > "$log_dir/server.log" 2>&1 &
 server_pid=$!
 

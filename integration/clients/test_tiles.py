@@ -98,3 +98,38 @@ def test_tilejson_points_at_tiles_gdal_reads():
     meta, _, _, fields = pyogrio.raw.read(f"MVT:{path}", layer="yaizu-aed")
     ids = set(fields[list(meta["fields"]).index("id")])
     assert f["id"] in ids
+
+
+def test_civic_tiles_archive_reads_with_pmtiles(tmp_path):
+    """`civic tiles` of a bundled file: the PyPI `pmtiles` reader opens the archive, its header and metadata say what
+    it holds, and each tile decodes to the points it covers (every point at zoom 14, with its attributes)."""
+    import gzip
+    import subprocess
+
+    from pmtiles.reader import MmapSource, Reader
+
+    archive = tmp_path / "aed.pmtiles"
+    result = subprocess.run(
+        [os.environ["CIVIC_BIN"], "tiles", "datasets/yaizu-aed/data.csv", "-o", str(archive), "--max-zoom", "14"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    served = features("yaizu-aed")
+    with open(archive, "rb") as handle:
+        reader = Reader(MmapSource(handle))
+        header = reader.header()
+        assert header["min_zoom"] == 0 and header["max_zoom"] == 14 and header["clustered"]
+        metadata = reader.metadata()
+        assert metadata["vector_layers"][0]["id"] == "data"
+        whole = mapbox_vector_tile.decode(gzip.decompress(reader.get(0, 0, 0)))["data"]["features"]
+        assert len(whole) == len(served)
+        seen = set()
+        for feature in served:
+            lon, lat = feature["geometry"]["coordinates"]
+            u, v = tile_units(lon, lat, 14, 0, 0)
+            x, y = int(u // EXTENT), int(v // EXTENT)
+            tile = mapbox_vector_tile.decode(gzip.decompress(reader.get(14, x, y)))["data"]["features"]
+            match = [f for f in tile if f["properties"]["ID"] == feature["properties"]["ID"]]
+            assert match and match[0]["properties"]["名称"] == feature["properties"]["名称"]
+            seen.add(feature["id"])
+        assert len(seen) == len(served)

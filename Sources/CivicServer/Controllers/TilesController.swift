@@ -223,3 +223,22 @@ struct TilesController: Sendable {
         return try jsonPayload(document)
     }
 }
+
+extension TileMaker {
+    /// The tiles of `collection` as `audience` may see them.
+    init(store: Store, collection: Catalogue.Collection, audience: Audience) {
+        var hides: (@Sendable (String, [String]) -> Bool)?
+        if !audience.hidden.isEmpty {
+            let reader = audience
+            hides = { reader.hides($0, $1) }
+        }
+        self.init(
+            store: store,
+            layer: collection.id,
+            selector: collection.selector,
+            datasets: collection.datasets,
+            merged: collection.isMerged,
+            hidden: hides
+        )
+    }
+}

@@ -1,38 +1,61 @@
-import CivicData
-import CivicGeo
-import CivicStore
-import Foundation
+public import CivicData
+public import CivicGeo
+public import Foundation
 
-/// Makes a collection's Mapbox Vector Tiles (docs/tiles.md): one layer named after the collection; points from the
+/// Makes a collection's Mapbox Vector Tiles (docs/tiles.md) — for the server's tiles and `civic tiles`' PMTiles
+/// alike: one layer named after the collection; points from the
 /// in-memory point grids, lines and polygons from the shape index, clipped to the tile and a buffer and snapped to its
 /// grid with GEOS; attributes typed (numbers as numbers). A tile of more than `clusterAbove` points below
 /// `clusterBelowZoom` shows them as clusters on a grid of `clusterCell` units, each with its `point_count` (a cell
 /// of one point is that point with its attributes): nothing is dropped, and at `clusterBelowZoom` and above every
 /// point is there.
-struct TileMaker {
+public struct TileMaker: Sendable {
     let store: Store
-    let collection: Catalogue.Collection
-    let audience: Audience
+    /// The layer's name (the collection's id).
+    let layer: String
+    let selector: CollectionSelector
+    let datasets: [String: StoredDataset]
+    /// True for a merged collection: record IDs are `<dataset>/<id>` and each feature says its dataset.
+    let merged: Bool
+    /// Records the reader may not see (a status table's 情報公開可否 否, for the public); never clustered with them.
+    let hides: @Sendable (String, [String]) -> Bool
+    let hasHidden: Bool
 
-    static let extent = 4096
+    public init(
+        store: Store,
+        layer: String,
+        selector: CollectionSelector,
+        datasets: [StoredDataset],
+        merged: Bool,
+        hidden: (@Sendable (String, [String]) -> Bool)? = nil
+    ) {
+        self.store = store
+        self.layer = layer
+        self.selector = selector
+        self.datasets = Dictionary(datasets.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.merged = merged
+        hides = hidden ?? { _, _ in false }
+        hasHidden = hidden != nil
+    }
+
+    public static let extent = 4096
     /// Tile units kept around a tile (clipped shapes and points near an edge are drawn by both tiles).
-    static let buffer = 64
-    static let clusterAbove = 2000
-    static let clusterBelowZoom = 15
-    static let clusterCell = 64
-    static let maximumZoom = 22
+    public static let buffer = 64
+    public static let clusterAbove = 2000
+    public static let clusterBelowZoom = 15
+    public static let clusterCell = 64
+    public static let maximumZoom = 22
 
     /// The tile's bytes (an empty tile is no bytes).
-    func tile(zoom: Int, x: Int, y: Int) throws -> [UInt8] {
+    public func tile(zoom: Int, x: Int, y: Int) throws -> [UInt8] {
         let projection = TileProjection(zoom: zoom, x: x, y: y, extent: Double(Self.extent))
         let outer = projection.bounds(buffer: Double(Self.buffer))
         let box = StoredDataset.Envelope(minX: outer.west, minY: outer.south, maxX: outer.east, maxY: outer.north)
-        var layer = VectorTile.Layer(name: collection.id, extent: UInt32(Self.extent))
-        let datasets = Dictionary(uniqueKeysWithValues: collection.datasets.map { ($0.id, $0) })
-        if try store.hasShapes(collection.selector) {
+        var layer = VectorTile.Layer(name: self.layer, extent: UInt32(Self.extent))
+        if try store.hasShapes(selector) {
             let context = try GEOSContext()
-            for feature in try store.features(meeting: box, in: collection.selector) {
-                guard let dataset = datasets[feature.datasetID], !audience.hides(dataset.id, feature.values) else { continue }
+            for feature in try store.features(meeting: box, in: selector) {
+                guard let dataset = datasets[feature.datasetID], !hides(dataset.id, feature.values) else { continue }
                 let geometry: VectorTile.Geometry?
                 if let shape = feature.geometry {
                     geometry = try Geometry(geoJSON: shape, context: context)
@@ -46,12 +69,12 @@ struct TileMaker {
             }
             return VectorTile.encode([layer])
         }
-        let points = try store.points(in: collection.selector, box: box)
-        if zoom < Self.clusterBelowZoom, points.count > Self.clusterAbove, audience.hidden.isEmpty {
-            try cluster(points, projection: projection, datasets: datasets, into: &layer)
+        let points = try store.points(in: selector, box: box)
+        if zoom < Self.clusterBelowZoom, points.count > Self.clusterAbove, !hasHidden {
+            try cluster(points, projection: projection, into: &layer)
         } else {
-            for feature in try store.features(keys: points.map(\.key), in: collection.selector) {
-                guard let dataset = datasets[feature.datasetID], !audience.hides(dataset.id, feature.values),
+            for feature in try store.features(keys: points.map(\.key), in: selector) {
+                guard let dataset = datasets[feature.datasetID], !hides(dataset.id, feature.values),
                     let longitude = feature.longitude, let latitude = feature.latitude
                 else { continue }
                 add(feature, dataset, .points([Self.point(projection, longitude, latitude)]), to: &layer)
@@ -63,12 +86,7 @@ struct TileMaker {
     /// Points on a grid of cells: one feature per cell at the mean of its points, with `point_count` (and
     /// `point_count_abbreviated` for labels); a cell of one point is the point itself. Only the tile's own points are
     /// counted (not its buffer), so that the counts of a zoom's tiles add up to the collection's points.
-    private func cluster(
-        _ points: [Store.LocatedPoint],
-        projection: TileProjection,
-        datasets: [String: StoredDataset],
-        into layer: inout VectorTile.Layer
-    ) throws {
+    private func cluster(_ points: [Store.LocatedPoint], projection: TileProjection, into layer: inout VectorTile.Layer) throws {
         let side = Self.extent / Self.clusterCell
         var cells: [Int: (count: Int, sumX: Double, sumY: Double, key: Int64)] = [:]
         for point in points {
@@ -83,7 +101,7 @@ struct TileMaker {
             cells[cell] = entry
         }
         let singles = cells.values.filter { $0.count == 1 }.map(\.key)
-        for feature in try store.features(keys: singles, in: collection.selector) {
+        for feature in try store.features(keys: singles, in: selector) {
             guard let dataset = datasets[feature.datasetID], let longitude = feature.longitude, let latitude = feature.latitude else { continue }
             add(feature, dataset, .points([Self.point(projection, longitude, latitude)]), to: &layer)
         }
@@ -107,9 +125,9 @@ struct TileMaker {
     /// a 64-bit hash of that (the same in every tile, for a map's feature state), its non-empty values typed as the
     /// columns are.
     private func add(_ feature: StoredFeature, _ dataset: StoredDataset, _ geometry: VectorTile.Geometry, to layer: inout VectorTile.Layer) {
-        let id = collection.isMerged ? dataset.id + "/" + feature.featureID : feature.featureID
+        let id = merged ? dataset.id + "/" + feature.featureID : feature.featureID
         var properties: [(String, VectorTile.Value)] = [("id", .string(id))]
-        if collection.isMerged { properties.append(("dataset", .string(dataset.id))) }
+        if merged { properties.append(("dataset", .string(dataset.id))) }
         for (index, column) in dataset.columns.enumerated() where index < feature.values.count {
             let value = feature.values[index]
             guard !value.isEmpty else { continue }
@@ -137,7 +155,7 @@ struct TileMaker {
     }
 
     /// Where a record is, for the tiles an edit touches: its point, or its shape's box.
-    static func place(_ record: EditedRecord) -> StoredDataset.Envelope? {
+    public static func place(_ record: EditedRecord) -> StoredDataset.Envelope? {
         if let shape = record.geometry, let data = shape.data(using: .utf8),
             let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         {
