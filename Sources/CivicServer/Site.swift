@@ -94,24 +94,12 @@ public final class Site: Sendable {
         let router = Router(context: CivicRequestContext.self)
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: APIMiddleware())
-        if let leaflet = configuration.mapLibraryDirectory {
-            // Leaflet from a local folder (Debian's libjs-leaflet by default), so the map works offline.
+        // The map libraries from local folders, so that the maps work offline: Leaflet (Debian's libjs-leaflet by
+        // default) and MapLibre GL JS (bundled), cached by browsers for a day.
+        for (folder, path) in [(configuration.mapLibraryDirectory, "/static/leaflet"), (configuration.mapLibreDirectory, "/static/maplibre")] {
+            guard let folder else { continue }
             router.add(
-                middleware: FileMiddleware(
-                    leaflet,
-                    urlBasePath: "/static/leaflet",
-                    cacheControl: .init([(MediaType(type: .any), [.maxAge(86400), .public])])
-                )
-            )
-        }
-        if let mapLibre = configuration.mapLibreDirectory {
-            // MapLibre GL JS, bundled: the maps draw vector tiles offline, without a CDN.
-            router.add(
-                middleware: FileMiddleware(
-                    mapLibre,
-                    urlBasePath: "/static/maplibre",
-                    cacheControl: .init([(MediaType(type: .any), [.maxAge(86400), .public])])
-                )
+                middleware: FileMiddleware(folder, urlBasePath: path, cacheControl: .init([(MediaType(type: .any), [.maxAge(86400), .public])]))
             )
         }
         if configuration.cors {

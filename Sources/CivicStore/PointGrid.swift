@@ -57,6 +57,14 @@ final class PointGrid: Sendable {
     /// found in `ranges` (the boxes' Z-order cover, ascending); in no particular order.
     func positions(in ranges: [ClosedRange<Int64>], boxes: [StoredDataset.Envelope]) -> [UInt32] {
         var found: [UInt32] = []
+        points(in: ranges, boxes: boxes) { position, _, _ in found.append(position) }
+        return found
+    }
+
+    /// Hands `body` the position, longitude and latitude of each point inside one of `boxes` (edges included), found
+    /// in `ranges` (their Z-order cover, ascending).
+    @inline(__always)
+    func points(in ranges: [ClosedRange<Int64>], boxes: [StoredDataset.Envelope], _ body: (UInt32, Double, Double) -> Void) {
         codes.withUnsafeBufferPointer { codes in
             for range in ranges {
                 var index = PointGrid.firstIndex(in: codes, notBelow: range.lowerBound)
@@ -64,26 +72,9 @@ final class PointGrid: Sendable {
                     let x = longitudes[index]
                     let y = latitudes[index]
                     for box in boxes where x >= box.minX && x <= box.maxX && y >= box.minY && y <= box.maxY {
-                        found.append(positions[index])
+                        body(positions[index], x, y)
                         break
                     }
-                    index += 1
-                }
-            }
-        }
-        return found
-    }
-
-    /// Hands `body` the position, longitude and latitude of each point inside `box` (edges included), found in
-    /// `ranges` (its Z-order cover).
-    func points(in ranges: [ClosedRange<Int64>], box: StoredDataset.Envelope, _ body: (UInt32, Double, Double) -> Void) {
-        codes.withUnsafeBufferPointer { codes in
-            for range in ranges {
-                var index = PointGrid.firstIndex(in: codes, notBelow: range.lowerBound)
-                while index < codes.count && codes[index] <= range.upperBound {
-                    let x = longitudes[index]
-                    let y = latitudes[index]
-                    if x >= box.minX && x <= box.maxX && y >= box.minY && y <= box.maxY { body(positions[index], x, y) }
                     index += 1
                 }
             }

@@ -21,7 +21,7 @@ extension Store {
             var found: [LocatedPoint] = []
             if let grids = try pointGrids(selector, db) {
                 for (member, grid) in zip(selector.members, grids) {
-                    grid.points(in: ranges, box: box) { position, x, y in
+                    grid.points(in: ranges, boxes: [box]) { position, x, y in
                         found.append(
                             LocatedPoint(
                                 key: Store.featureKey(version: member.version, seq: Int(position)),

@@ -28,15 +28,21 @@ import Testing
         }
     }
 
-    @Test func polygonsAreServed() async throws {
+    /// A data folder holding 都島区's 町丁目 (the fixture) as dataset `miyakojima`; the caller removes it.
+    static func polygonFolder() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civic-shapes-\(UUID().uuidString)")
         let dataset = folder.appendingPathComponent("miyakojima")
         try FileManager.default.createDirectory(at: dataset, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.copyItem(at: Self.fixture, to: dataset.appendingPathComponent("data.geojson"))
         try Data(
             #"{"id":"miyakojima","title":"都島区 町丁目","municipalityCode":"271021","municipality":"大阪府大阪市都島区","file":"data.geojson"}"#.utf8
         ).write(to: dataset.appendingPathComponent("dataset.json"))
+        return folder
+    }
+
+    @Test func polygonsAreServed() async throws {
+        let folder = try Self.polygonFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         var logger = Logger(label: "civic-test")
         logger.logLevel = .critical
         let store = try Store.inMemory()

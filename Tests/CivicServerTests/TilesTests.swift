@@ -207,14 +207,8 @@ import Testing
     /// Polygons (都島区's 町丁目, real GeoJSON): clipped to each tile and its buffer, exterior rings of positive area,
     /// holes negative, every polygon of the collection in the tiles that cover it.
     @Test func polygonsAreClippedAndWound() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civic-tiles-\(UUID().uuidString)")
-        let dataset = folder.appendingPathComponent("miyakojima")
-        try FileManager.default.createDirectory(at: dataset, withIntermediateDirectories: true)
+        let folder = try ShapesTests.polygonFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try FileManager.default.copyItem(at: ShapesTests.fixture, to: dataset.appendingPathComponent("data.geojson"))
-        try Data(
-            #"{"id":"miyakojima","title":"都島区 町丁目","municipalityCode":"271021","municipality":"大阪府大阪市都島区","file":"data.geojson"}"#.utf8
-        ).write(to: dataset.appendingPathComponent("dataset.json"))
         var logger = Logger(label: "civic-test")
         logger.logLevel = .critical
         let store = try Store.inMemory()

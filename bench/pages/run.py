@@ -29,6 +29,9 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "bench", "convert"))
 from run import benchmark_file  # noqa: E402
 
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+from common import serve  # noqa: E402
+
 ID = "aed-pages"
 
 LUA = """
@@ -47,23 +50,6 @@ request = function()
   return wrk.format("GET", PATH .. offset)
 end
 """
-
-
-def serve(civic, data, db, port):
-    process = subprocess.Popen([civic, "serve", "--data", data, "--db", db, "--port", str(port), "--log-level", "critical"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 900
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
-                health = json.load(response)
-            if not health.get("loading") and health.get("datasets") == 1:
-                return process
-        except OSError:
-            pass
-        time.sleep(0.5)
-    process.kill()
-    sys.exit("the server did not load the data in 15 minutes")
 
 
 def wrk(port, path, offsets, rows, duration, work, box=None):

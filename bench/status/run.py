@@ -507,6 +507,10 @@ def fan_out(args, civic, data, db, token, client, work):
     print(f"  server RSS: idle {idle_rss / 1024:.1f} MiB, with subscribers {connected_rss / 1024:.1f} MiB; while writing "
           f"first {window} s avg {first_avg / 1024:.1f} MiB, last {window} s avg {last_avg / 1024:.1f} MiB, max {max(samples) / 1024:.1f} MiB, "
           f"growth {(last_avg - first_avg) / 1024:+.1f} MiB ({100 * (last_avg - first_avg) / first_avg:+.1f} %); after drain {end_rss / 1024:.1f} MiB")
+    # The trend: the average of each sixth of the run (flat, or still growing?).
+    sixth = max(1, len(samples) // 6)
+    trend = [sum(samples[i:i + sixth]) / len(samples[i:i + sixth]) / 1024 for i in range(0, len(samples), sixth)][:6]
+    print(f"  server RSS by sixth of the run: {', '.join(f'{value:.0f}' for value in trend)} MiB")
     print(f"  CPU while writing: server {100 * server_cpu:.0f} % of a core; subscriber client "
           f"{', '.join(f'{100 * c:.0f} %' for c in client_cpu)} (total {100 * sum(client_cpu):.0f} %), writers {100 * own_cpu:.0f} %, "
           f"rest of the machine (other processes, interrupts) {100 * max(0.0, machine - server_cpu - sum(client_cpu) - own_cpu):.0f} % (machine busy {100 * machine:.0f} % of {os.cpu_count()} cores' {100 * os.cpu_count()} %)")
