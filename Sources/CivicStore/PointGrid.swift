@@ -1,5 +1,6 @@
 import CivicGeo
 import Dispatch
+import Foundation
 import GRDB
 import GRDBSQLite
 import Synchronization
@@ -79,6 +80,85 @@ final class PointGrid: Sendable {
                 }
             }
         }
+    }
+
+    // MARK: Clusters for vector tiles
+
+    /// A zoom's points gathered on the grid of cells tiles cluster on (`cellsPerSide` a side per tile): each cell's
+    /// key — tile x, tile y, cell — in order, its count, the sum of its points' positions in tile units, and its first
+    /// point's position (record order).
+    struct ZoomCells: Sendable {
+        var keys: [Int64] = []
+        var counts: [UInt32] = []
+        var sumX: [Double] = []
+        var sumY: [Double] = []
+        var first: [UInt32] = []
+    }
+
+    static let cellsPerSide = 64
+    private let zoomCells = Mutex<[Int: ZoomCells]>([:])
+
+    /// Gathers the cells of zoom 0 upwards while some tile of the zoom holds more than `clusterAbove` points (the
+    /// zooms whose dense tiles are clusters), at most to zoom 21.
+    func gatherCells(extent: Double, clusterAbove: Int) {
+        for zoom in 0...21 {
+            let cells = cells(zoom: zoom, extent: extent)
+            // The densest tile: the most points under one tile key.
+            var densest = 0
+            var current: Int64 = -1
+            var count = 0
+            for (key, cellCount) in zip(cells.keys, cells.counts) {
+                let tile = key >> 12
+                if tile != current {
+                    current = tile
+                    count = 0
+                }
+                count += Int(cellCount)
+                densest = max(densest, count)
+            }
+            if densest <= clusterAbove { return }
+        }
+    }
+
+    /// The cells of `zoom`, gathered on first use (one pass over the points and a sort) and kept with the grid.
+    func cells(zoom: Int, extent: Double) -> ZoomCells {
+        if let known = zoomCells.withLock({ $0[zoom] }) { return known }
+        let scale = Double(1 << zoom)
+        let side = Double(PointGrid.cellsPerSide)
+        var entries: [(key: Int64, x: Double, y: Double, position: UInt32)] = []
+        entries.reserveCapacity(codes.count)
+        for index in 0..<codes.count {
+            let sine = sin(min(max(latitudes[index], -85.0511287798066), 85.0511287798066) * .pi / 180)
+            let worldX = (longitudes[index] + 180) / 360 * scale
+            let worldY = (0.5 - log((1 + sine) / (1 - sine)) / (4 * .pi)) * scale
+            let tileX = min(max(worldX.rounded(.down), 0), scale - 1)
+            let tileY = min(max(worldY.rounded(.down), 0), scale - 1)
+            let localX = (worldX - tileX) * extent
+            let localY = (worldY - tileY) * extent
+            let cell =
+                Int64(min(side - 1, (localY / extent * side).rounded(.down))) * Int64(side)
+                + Int64(min(side - 1, (localX / extent * side).rounded(.down)))
+            entries.append(((Int64(tileX) << 22 | Int64(tileY)) << 12 | cell, localX, localY, positions[index]))
+        }
+        entries.sort { $0.key < $1.key }
+        var cells = ZoomCells()
+        for entry in entries {
+            if let last = cells.keys.last, last == entry.key {
+                let index = cells.keys.count - 1
+                cells.counts[index] += 1
+                cells.sumX[index] += entry.x
+                cells.sumY[index] += entry.y
+                cells.first[index] = min(cells.first[index], entry.position)
+            } else {
+                cells.keys.append(entry.key)
+                cells.counts.append(1)
+                cells.sumX.append(entry.x)
+                cells.sumY.append(entry.y)
+                cells.first.append(entry.position)
+            }
+        }
+        zoomCells.withLock { $0[zoom] = cells }
+        return cells
     }
 
     private static func firstIndex(in codes: UnsafeBufferPointer<Int64>, notBelow value: Int64) -> Int {
@@ -218,7 +298,11 @@ final class PointGrids: Sendable {
                 pending.leave()
             }
             // A grid that cannot be read is not kept: readers go on with SQL.
-            if let grid = try? read() { store(grid, version: version) }
+            guard let grid = try? read() else { return }
+            store(grid, version: version)
+            // A large version's cells of the zooms whose tiles cluster, gathered now rather than by a tile's first
+            // request (a pass and a sort over a million points is a tenth of a second).
+            grid.gatherCells(extent: 4096, clusterAbove: 2000)
         }
     }
 

@@ -67,4 +67,61 @@ extension Store {
     public func features(meeting box: StoredDataset.Envelope, in selector: CollectionSelector) throws -> [StoredFeature] {
         try features(keys: try matchingKeys(selector, boxes: [box]), in: selector)
     }
+
+    /// A tile's points gathered in cells (`PointGrid.cellsPerSide` a side): where each cell's points are on average
+    /// (tile units), how many, and the key of one of them (the single point's, for a cell of one).
+    public struct TileCell: Sendable {
+        public var cell: Int
+        public var count: Int
+        public var x: Double
+        public var y: Double
+        public var key: Int64
+    }
+
+    /// The cells of tile `x`, `y` at `zoom` (`extent` units a side) and how many points they hold, from the point
+    /// grids' per-zoom cells; nil while a grid is not in memory (the caller gathers the tile's points itself).
+    public func tileCells(in selector: CollectionSelector, zoom: Int, x: Int, y: Int, extent: Double) throws -> (total: Int, cells: [TileCell])? {
+        guard zoom <= 22 else { return nil }
+        return try read { db in
+            guard let grids = try pointGrids(selector, db) else { return nil }
+            let low = (Int64(x) << 22 | Int64(y)) << 12
+            let high = low | 4095
+            var merged: [Int: TileCell] = [:]
+            var total = 0
+            for (member, grid) in zip(selector.members, grids) {
+                let cells = grid.cells(zoom: zoom, extent: extent)
+                var index = Store.firstIndex(cells.keys, notBelow: low)
+                while index < cells.keys.count && cells.keys[index] <= high {
+                    let cell = Int(cells.keys[index] & 4095)
+                    let count = Int(cells.counts[index])
+                    let key = Store.featureKey(version: member.version, seq: Int(cells.first[index]))
+                    total += count
+                    if var known = merged[cell] {
+                        known.x += cells.sumX[index]
+                        known.y += cells.sumY[index]
+                        known.count += count
+                        known.key = min(known.key, key)
+                        merged[cell] = known
+                    } else {
+                        merged[cell] = TileCell(cell: cell, count: count, x: cells.sumX[index], y: cells.sumY[index], key: key)
+                    }
+                    index += 1
+                }
+            }
+            let cells = merged.values.sorted { $0.cell < $1.cell }.map { cell in
+                TileCell(cell: cell.cell, count: cell.count, x: cell.x / Double(cell.count), y: cell.y / Double(cell.count), key: cell.key)
+            }
+            return (total, cells)
+        }
+    }
+
+    private static func firstIndex(_ values: [Int64], notBelow value: Int64) -> Int {
+        var low = 0
+        var high = values.count
+        while low < high {
+            let middle = (low + high) / 2
+            if values[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
 }

@@ -3,12 +3,12 @@ public import CivicGeo
 public import Foundation
 
 /// Makes a collection's Mapbox Vector Tiles (docs/tiles.md) — for the server's tiles and `civic tiles`' PMTiles
-/// alike: one layer named after the collection; points from the
-/// in-memory point grids, lines and polygons from the shape index, clipped to the tile and a buffer and snapped to its
-/// grid with GEOS; attributes typed (numbers as numbers). A tile of more than `clusterAbove` points below
-/// `clusterBelowZoom` shows them as clusters on a grid of `clusterCell` units, each with its `point_count` (a cell
-/// of one point is that point with its attributes): nothing is dropped, and at `clusterBelowZoom` and above every
-/// point is there.
+/// alike: one layer named after the collection; points from the in-memory point grids, lines and polygons from the
+/// shape index, clipped to the tile and a buffer and snapped to its grid with GEOS; attributes typed (numbers as
+/// numbers). A tile of more than `clusterAbove` points below the highest zoom (`maximumZoom`) shows them as clusters
+/// on a grid of `clusterCell` units, each with its `point_count` (a cell of one point is that point with its
+/// attributes): nothing is dropped, and a tile of fewer points — at the latest the highest zoom — has every point.
+/// The clusters of a dense tile come from the grid's cells of its zoom, gathered once per version and zoom.
 public struct TileMaker: Sendable {
     let store: Store
     /// The layer's name (the collection's id).
@@ -42,7 +42,6 @@ public struct TileMaker: Sendable {
     /// Tile units kept around a tile (clipped shapes and points near an edge are drawn by both tiles).
     public static let buffer = 64
     public static let clusterAbove = 2000
-    public static let clusterBelowZoom = 15
     public static let clusterCell = 64
     public static let maximumZoom = 22
 
@@ -69,8 +68,16 @@ public struct TileMaker: Sendable {
             }
             return VectorTile.encode([layer])
         }
+        // A dense tile below the highest zoom: its clusters from the grids' per-zoom cells (no pass over its points).
+        if zoom < Self.maximumZoom, !hasHidden,
+            let (total, cells) = try store.tileCells(in: selector, zoom: zoom, x: x, y: y, extent: Double(Self.extent)),
+            total > Self.clusterAbove
+        {
+            try clusters(cells, projection: projection, into: &layer)
+            return VectorTile.encode([layer])
+        }
         let points = try store.points(in: selector, box: box)
-        if zoom < Self.clusterBelowZoom, points.count > Self.clusterAbove, !hasHidden {
+        if zoom < Self.maximumZoom, points.count > Self.clusterAbove, !hasHidden {
             try cluster(points, projection: projection, into: &layer)
         } else {
             for feature in try store.features(keys: points.map(\.key), in: selector) {
@@ -152,6 +159,24 @@ public struct TileMaker: Sendable {
 
     static func abbreviated(_ count: Int) -> String {
         count >= 10_000 ? "\(count / 1000)k" : count >= 1000 ? String(format: "%.1fk", Double(count) / 1000) : String(count)
+    }
+
+    /// Clusters from cells already gathered: a cell of one point is that point with its attributes.
+    private func clusters(_ cells: [Store.TileCell], projection: TileProjection, into layer: inout VectorTile.Layer) throws {
+        for feature in try store.features(keys: cells.filter { $0.count == 1 }.map(\.key), in: selector) {
+            guard let dataset = datasets[feature.datasetID], let longitude = feature.longitude, let latitude = feature.latitude else { continue }
+            add(feature, dataset, .points([Self.point(projection, longitude, latitude)]), to: &layer)
+        }
+        for cell in cells where cell.count > 1 {
+            layer.add(
+                id: nil,
+                properties: [
+                    ("cluster", .bool(true)), ("point_count", .int(Int64(cell.count))),
+                    ("point_count_abbreviated", .string(Self.abbreviated(cell.count))), ("cell", .int(Int64(cell.cell))),
+                ],
+                geometry: .points([VectorTile.TilePoint(x: Int32(cell.x.rounded()), y: Int32(cell.y.rounded()))])
+            )
+        }
     }
 
     /// Where a record is, for the tiles an edit touches: its point, or its shape's box.

@@ -60,9 +60,6 @@ struct TilesController: Sendable {
                 default: throw APIError.badParameter("unknown parameter '\(name)' for a tile; use v (the tileset's version)")
                 }
             }
-            let maker = TileMaker(store: store, collection: collection, audience: audience)
-            let projection = TileProjection(zoom: z, x: x, y: y, extent: Double(TileMaker.extent))
-            let outer = projection.bounds(buffer: Double(TileMaker.buffer))
             return try self.delivery.respond(
                 request,
                 audience: audience,
@@ -70,6 +67,9 @@ struct TilesController: Sendable {
                 key: "/collections/\(id)/tiles/\(set)/\(z)/\(y)/\(x)",
                 cacheControl: pinned ? "public, max-age=31536000, immutable" : nil
             ) {
+                // Made only when the cache does not have it.
+                let maker = TileMaker(store: store, collection: collection, audience: audience)
+                let outer = TileProjection(zoom: z, x: x, y: y, extent: Double(TileMaker.extent)).bounds(buffer: Double(TileMaker.buffer))
                 var payload = Payload(bytes: try maker.tile(zoom: z, x: x, y: y), contentType: Self.contentType)
                 payload.scope = .tile(
                     datasets: Set(collection.datasets.map(\.id)),
