@@ -118,11 +118,11 @@ def free_port():
                 continue
 
 
-def rss_kib(pid):
-    """The process's resident memory (VmRSS), KiB."""
+def rss_kib(pid, field="VmRSS"):
+    """The process's resident memory (VmRSS; RssAnon: its own allocations, not the store's mapped pages), KiB."""
     with open(f"/proc/{pid}/status") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     return 0
 
@@ -374,11 +374,12 @@ def fan_out(args, civic, data, db, token, client, work):
         connected_rss = rss_kib(server.pid)
 
         # RSS every second while the updates are written.
-        samples, sampling = [], threading.Event()
+        samples, anonymous, sampling = [], [], threading.Event()
 
         def sample():
             while not sampling.wait(1.0):
                 samples.append(rss_kib(server.pid))
+                anonymous.append(rss_kib(server.pid, "RssAnon"))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -511,6 +512,9 @@ def fan_out(args, civic, data, db, token, client, work):
     sixth = max(1, len(samples) // 6)
     trend = [sum(samples[i:i + sixth]) / len(samples[i:i + sixth]) / 1024 for i in range(0, len(samples), sixth)][:6]
     print(f"  server RSS by sixth of the run: {', '.join(f'{value:.0f}' for value in trend)} MiB")
+    if anonymous:
+        trend = [sum(anonymous[i:i + sixth]) / len(anonymous[i:i + sixth]) / 1024 for i in range(0, len(anonymous), sixth)][:6]
+        print(f"  of which anonymous (RssAnon: allocations, SQLite's page caches) by sixth: {', '.join(f'{value:.0f}' for value in trend)} MiB")
     print(f"  CPU while writing: server {100 * server_cpu:.0f} % of a core; subscriber client "
           f"{', '.join(f'{100 * c:.0f} %' for c in client_cpu)} (total {100 * sum(client_cpu):.0f} %), writers {100 * own_cpu:.0f} %, "
           f"rest of the machine (other processes, interrupts) {100 * max(0.0, machine - server_cpu - sum(client_cpu) - own_cpu):.0f} % (machine busy {100 * machine:.0f} % of {os.cpu_count()} cores' {100 * os.cpu_count()} %)")
