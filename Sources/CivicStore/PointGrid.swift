@@ -161,7 +161,8 @@ final class PointGrid: Sendable {
         return cells
     }
 
-    private static func firstIndex(in codes: UnsafeBufferPointer<Int64>, notBelow value: Int64) -> Int {
+    /// The first index of sorted `codes` whose value is not below `value` (binary search).
+    static func firstIndex(in codes: UnsafeBufferPointer<Int64>, notBelow value: Int64) -> Int {
         var low = 0
         var high = codes.count
         while low < high {

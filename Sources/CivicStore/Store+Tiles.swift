@@ -90,7 +90,7 @@ extension Store {
             var total = 0
             for (member, grid) in zip(selector.members, grids) {
                 let cells = grid.cells(zoom: zoom, extent: extent)
-                var index = Store.firstIndex(cells.keys, notBelow: low)
+                var index = cells.keys.withUnsafeBufferPointer { PointGrid.firstIndex(in: $0, notBelow: low) }
                 while index < cells.keys.count && cells.keys[index] <= high {
                     let cell = Int(cells.keys[index] & 4095)
                     let count = Int(cells.counts[index])
@@ -113,15 +113,5 @@ extension Store {
             }
             return (total, cells)
         }
-    }
-
-    private static func firstIndex(_ values: [Int64], notBelow value: Int64) -> Int {
-        var low = 0
-        var high = values.count
-        while low < high {
-            let middle = (low + high) / 2
-            if values[middle] < value { low = middle + 1 } else { high = middle }
-        }
-        return low
     }
 }
