@@ -75,7 +75,7 @@ struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         // Not a feature's time map (…/items/{featureId}/versions), which is read only.
         return parts.count >= 5 && parts[0].isEmpty && parts[1] == "collections" && parts[3] == "items" && !parts[4].isEmpty
-            && !(parts.count >= 6 && parts.last == "versions")
+            && !VersionsController.isTimeMap(parts.dropFirst(4))
     }
 
     /// True when the Accept header admits something the server writes (or anything at all).

@@ -71,19 +71,7 @@ struct Catalogue: Sendable {
             let members = datasets.filter { $0.standard == standard }
             guard let first = members.first else { continue }
             let columns = Array(first.columns.prefix(first.standardColumnCount)) + ["dataset"]
-            var extent: StoredDataset.Envelope?
-            for box in members.compactMap(\.extent) {
-                guard let current = extent else {
-                    extent = box
-                    continue
-                }
-                extent = StoredDataset.Envelope(
-                    minX: min(current.minX, box.minX),
-                    minY: min(current.minY, box.minY),
-                    maxX: max(current.maxX, box.maxX),
-                    maxY: max(current.maxY, box.maxY)
-                )
-            }
+            let extent = StoredDataset.extent(of: members)
             collections.append(
                 Collection(
                     id: standard,

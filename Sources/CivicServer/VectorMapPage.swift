@@ -22,9 +22,7 @@ extension HTMLPages {
     func vectorMap(_ collection: Catalogue.Collection, path: String, tiles: Bool) -> String {
         let colour = collection.datasets.first.flatMap { HTMLPages.standardColours[$0.standard] } ?? HTMLPages.otherColour
         let label = t("地図", "Map") + ": " + collection.title
-        var extent: StoredDataset.Envelope?
-        for box in collection.datasets.compactMap(\.extent) { extent = extent.map { $0.union(box) } ?? box }
-        let bounds = extent.map { [$0.minX, $0.minY, $0.maxX, $0.maxY] } ?? [122.9, 24.0, 153.9, 45.6]
+        let bounds = collection.extent.map { [$0.minX, $0.minY, $0.maxX, $0.maxY] } ?? [122.9, 24.0, 153.9, 45.6]
         let standard = collection.datasets.first?.standardTitle ?? collection.title
         var body = "<h2>\(t("地図", "Map"))</h2>\n"
         body +=

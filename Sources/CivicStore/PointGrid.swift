@@ -1,6 +1,5 @@
 import CivicGeo
 import Dispatch
-import Foundation
 import GRDB
 import GRDBSQLite
 import Synchronization
@@ -95,7 +94,7 @@ final class PointGrid: Sendable {
         var first: [UInt32] = []
     }
 
-    static let cellsPerSide = 64
+    static let cellsPerSide = TileMaker.extent / TileMaker.clusterCell
     private let zoomCells = Mutex<[Int: ZoomCells]>([:])
 
     /// Gathers the cells of zoom 0 upwards while some tile of the zoom holds more than `clusterAbove` points (the
@@ -125,12 +124,12 @@ final class PointGrid: Sendable {
         if let known = zoomCells.withLock({ $0[zoom] }) { return known }
         let scale = Double(1 << zoom)
         let side = Double(PointGrid.cellsPerSide)
+        // Positions in tiles of the zoom (the whole world's tile grid: tile 0, 0 at one unit a tile).
+        let world = TileProjection(zoom: zoom, x: 0, y: 0, extent: 1)
         var entries: [(key: Int64, x: Double, y: Double, position: UInt32)] = []
         entries.reserveCapacity(codes.count)
         for index in 0..<codes.count {
-            let sine = sin(min(max(latitudes[index], -85.0511287798066), 85.0511287798066) * .pi / 180)
-            let worldX = (longitudes[index] + 180) / 360 * scale
-            let worldY = (0.5 - log((1 + sine) / (1 - sine)) / (4 * .pi)) * scale
+            let (worldX, worldY) = world.project(longitude: longitudes[index], latitude: latitudes[index])
             let tileX = min(max(worldX.rounded(.down), 0), scale - 1)
             let tileY = min(max(worldY.rounded(.down), 0), scale - 1)
             let localX = (worldX - tileX) * extent
@@ -303,7 +302,7 @@ final class PointGrids: Sendable {
             store(grid, version: version)
             // A large version's cells of the zooms whose tiles cluster, gathered now rather than by a tile's first
             // request (a pass and a sort over a million points is a tenth of a second).
-            grid.gatherCells(extent: 4096, clusterAbove: 2000)
+            grid.gatherCells(extent: Double(TileMaker.extent), clusterAbove: TileMaker.clusterAbove)
         }
     }
 

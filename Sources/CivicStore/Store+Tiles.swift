@@ -76,6 +76,13 @@ extension Store {
         public var x: Double
         public var y: Double
         public var key: Int64
+
+        /// Cells whose `x` and `y` are sums of their points' positions, in cell order with the means instead.
+        static func averaged(_ sums: some Collection<TileCell>) -> [TileCell] {
+            sums.sorted { $0.cell < $1.cell }.map { cell in
+                TileCell(cell: cell.cell, count: cell.count, x: cell.x / Double(cell.count), y: cell.y / Double(cell.count), key: cell.key)
+            }
+        }
     }
 
     /// The cells of tile `x`, `y` at `zoom` (`extent` units a side) and how many points they hold, from the point
@@ -108,10 +115,7 @@ extension Store {
                     index += 1
                 }
             }
-            let cells = merged.values.sorted { $0.cell < $1.cell }.map { cell in
-                TileCell(cell: cell.cell, count: cell.count, x: cell.x / Double(cell.count), y: cell.y / Double(cell.count), key: cell.key)
-            }
-            return (total, cells)
+            return (total, TileCell.averaged(merged.values))
         }
     }
 }

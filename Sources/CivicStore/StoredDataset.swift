@@ -159,3 +159,10 @@ public struct HiddenRecords: Sendable, Equatable {
         self.value = value
     }
 }
+
+extension StoredDataset {
+    /// The box holding every dataset's extent (nil when none has one): a merged collection's, a tile archive's.
+    public static func extent(of datasets: [StoredDataset]) -> Envelope? {
+        datasets.compactMap(\.extent).reduce(nil as Envelope?) { union, box in union.map { $0.union(box) } ?? box }
+    }
+}

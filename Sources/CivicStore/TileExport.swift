@@ -33,30 +33,19 @@ public enum TileExport {
         var boxes: [StoredDataset.Envelope] = []
         if try store.hasShapes(selector) {
             for feature in try store.features(meeting: world, in: selector) {
-                if let record = Optional(
-                    EditedRecord(
-                        featureID: feature.featureID,
-                        values: [],
-                        longitude: feature.longitude,
-                        latitude: feature.latitude,
-                        geometry: feature.geometry,
-                        columns: []
-                    )
-                ), let box = TileMaker.place(record) {
+                if let box = TileMaker.place(geometry: feature.geometry, longitude: feature.longitude, latitude: feature.latitude) {
                     boxes.append(box)
                 }
             }
         }
-        var extent: StoredDataset.Envelope?
-        for box in datasets.compactMap(\.extent) { extent = extent.map { $0.union(box) } ?? box }
         var count = 0
         for zoom in zooms {
             // The tiles that hold something at this zoom (a record near an edge is in its neighbour's buffer too).
             var addresses = Set<Int64>()
             let side = 1 << zoom
             let buffer = Double(TileMaker.buffer) / Double(TileMaker.extent)
+            let projection = TileProjection(zoom: zoom, x: 0, y: 0, extent: 1)
             func cover(_ minX: Double, _ minY: Double, _ maxX: Double, _ maxY: Double) {
-                let projection = TileProjection(zoom: zoom, x: 0, y: 0, extent: 1)
                 let (x0, y1) = projection.project(longitude: minX, latitude: minY)
                 let (x1, y0) = projection.project(longitude: maxX, latitude: maxY)
                 let columns = max(0, Int((x0 - buffer).rounded(.down)))...min(side - 1, Int((x1 + buffer).rounded(.down)))
@@ -82,7 +71,7 @@ public enum TileExport {
             },
             uniquingKeysWith: { first, _ in first }
         )
-        let bounds = extent ?? world
+        let bounds = StoredDataset.extent(of: datasets) ?? world
         try writer.finish(
             metadata: [
                 "name": layer, "format": "pbf",

@@ -90,42 +90,24 @@ public struct TileMaker: Sendable {
         return VectorTile.encode([layer])
     }
 
-    /// Points on a grid of cells: one feature per cell at the mean of its points, with `point_count` (and
-    /// `point_count_abbreviated` for labels); a cell of one point is the point itself. Only the tile's own points are
-    /// counted (not its buffer), so that the counts of a zoom's tiles add up to the collection's points.
+    /// Points on a grid of cells, gathered from the tile's points (while its version's cells are not in memory):
+    /// the same clusters as `clusters`. Only the tile's own points are counted (not its buffer), so that the counts
+    /// of a zoom's tiles add up to the collection's points.
     private func cluster(_ points: [Store.LocatedPoint], projection: TileProjection, into layer: inout VectorTile.Layer) throws {
         let side = Self.extent / Self.clusterCell
-        var cells: [Int: (count: Int, sumX: Double, sumY: Double, key: Int64)] = [:]
+        var cells: [Int: Store.TileCell] = [:]
         for point in points {
             let (x, y) = projection.project(longitude: point.longitude, latitude: point.latitude)
             guard x >= 0, x < Double(Self.extent), y >= 0, y < Double(Self.extent) else { continue }
             let cell = Int(y) / Self.clusterCell * side + Int(x) / Self.clusterCell
-            var entry = cells[cell] ?? (0, 0, 0, point.key)
+            var entry = cells[cell] ?? Store.TileCell(cell: cell, count: 0, x: 0, y: 0, key: point.key)
             entry.count += 1
-            entry.sumX += x
-            entry.sumY += y
+            entry.x += x
+            entry.y += y
             entry.key = min(entry.key, point.key)
             cells[cell] = entry
         }
-        let singles = cells.values.filter { $0.count == 1 }.map(\.key)
-        for feature in try store.features(keys: singles, in: selector) {
-            guard let dataset = datasets[feature.datasetID], let longitude = feature.longitude, let latitude = feature.latitude else { continue }
-            add(feature, dataset, .points([Self.point(projection, longitude, latitude)]), to: &layer)
-        }
-        for (cell, entry) in cells.sorted(by: { $0.key < $1.key }) where entry.count > 1 {
-            let point = VectorTile.TilePoint(
-                x: Int32((entry.sumX / Double(entry.count)).rounded()),
-                y: Int32((entry.sumY / Double(entry.count)).rounded())
-            )
-            layer.add(
-                id: nil,
-                properties: [
-                    ("cluster", .bool(true)), ("point_count", .int(Int64(entry.count))),
-                    ("point_count_abbreviated", .string(Self.abbreviated(entry.count))), ("cell", .int(Int64(cell))),
-                ],
-                geometry: .points([point])
-            )
-        }
+        try clusters(Store.TileCell.averaged(cells.values), projection: projection, into: &layer)
     }
 
     /// A record as a feature: `id` its record ID (`<dataset>/<id>` in a merged collection, as the items), its MVT id
@@ -161,7 +143,8 @@ public struct TileMaker: Sendable {
         count >= 10_000 ? "\(count / 1000)k" : count >= 1000 ? String(format: "%.1fk", Double(count) / 1000) : String(count)
     }
 
-    /// Clusters from cells already gathered: a cell of one point is that point with its attributes.
+    /// One feature per cell at the mean of its points, with `point_count` (and `point_count_abbreviated` for labels);
+    /// a cell of one point is that point with its attributes.
     private func clusters(_ cells: [Store.TileCell], projection: TileProjection, into layer: inout VectorTile.Layer) throws {
         for feature in try store.features(keys: cells.filter { $0.count == 1 }.map(\.key), in: selector) {
             guard let dataset = datasets[feature.datasetID], let longitude = feature.longitude, let latitude = feature.latitude else { continue }
@@ -181,7 +164,12 @@ public struct TileMaker: Sendable {
 
     /// Where a record is, for the tiles an edit touches: its point, or its shape's box.
     public static func place(_ record: EditedRecord) -> StoredDataset.Envelope? {
-        if let shape = record.geometry, let data = shape.data(using: .utf8),
+        place(geometry: record.geometry, longitude: record.longitude, latitude: record.latitude)
+    }
+
+    /// Where a shape (GeoJSON) or a point is: the shape's box, else the point.
+    public static func place(geometry: String?, longitude: Double?, latitude: Double?) -> StoredDataset.Envelope? {
+        if let shape = geometry, let data = shape.data(using: .utf8),
             let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         {
             var box: StoredDataset.Envelope?
@@ -198,7 +186,7 @@ public struct TileMaker: Sendable {
             for part in object["geometries"] as? [[String: Any]] ?? [] { visit(part["coordinates"]) }
             if let box { return box }
         }
-        guard let x = record.longitude, let y = record.latitude else { return nil }
+        guard let x = longitude, let y = latitude else { return nil }
         return StoredDataset.Envelope(minX: x, minY: y, maxX: x, maxY: y)
     }
 }

@@ -8,40 +8,16 @@ Run by integration/clients/run.sh (CIVIC_TOKEN_PUBLISHER is 焼津市's publishe
 (the staff page's test uses others).
 """
 
-import json
-import os
 import shutil
 import time
-import urllib.request
 
 import pytest
+from status_api import BASE, TABLE, get, patch
 
-BASE = os.environ["CIVIC_URL"].rstrip("/")
-PUBLISHER = os.environ["CIVIC_TOKEN_PUBLISHER"]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-TABLE = "yaizu-evacuation-space-status"
 GREEN, AMBER, RED, GREY = "#1a7f37", "#9a7b00", "#b00020", "#6b6b6b"
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make test installs it)")
-
-
-def get(path, token=None):
-    request = urllib.request.Request(BASE + path, headers={"Authorization": f"Bearer {token}"} if token else {})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.load(response), response.headers.get("ETag")
-
-
-def patch(feature, properties):
-    # The tag as staff read it (a hidden shelter is not there for the public).
-    _, tag = get(f"/collections/{TABLE}/items/{feature}", PUBLISHER)
-    request = urllib.request.Request(
-        f"{BASE}/collections/{TABLE}/items/{feature}",
-        data=json.dumps({"properties": properties}).encode(),
-        method="PATCH",
-        headers={"Authorization": f"Bearer {PUBLISHER}", "Content-Type": "application/merge-patch+json", "If-Match": tag},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        assert response.status == 200
 
 
 def open_map(browser, collection):

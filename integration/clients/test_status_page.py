@@ -6,37 +6,14 @@ Server-Sent Events), without reloading.
 Run by integration/clients/run.sh (CIVIC_TOKEN_PUBLISHER is 焼津市's publisher).
 """
 
-import json
-import os
 import shutil
-import urllib.request
 
 import pytest
+from status_api import BASE, PUBLISHER, TABLE, get, patch
 
-BASE = os.environ["CIVIC_URL"].rstrip("/")
-PUBLISHER = os.environ["CIVIC_TOKEN_PUBLISHER"]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-TABLE = "yaizu-evacuation-space-status"
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make test installs it)")
-
-
-def get(path):
-    with urllib.request.urlopen(BASE + path, timeout=30) as response:
-        return json.load(response), response.headers.get("ETag")
-
-
-def patch(feature, properties):
-    """Another device's update (with the record's current tag)."""
-    _, tag = get(f"/collections/{TABLE}/items/{feature}")
-    request = urllib.request.Request(
-        f"{BASE}/collections/{TABLE}/items/{feature}",
-        data=json.dumps({"properties": properties}).encode(),
-        method="PATCH",
-        headers={"Authorization": f"Bearer {PUBLISHER}", "Content-Type": "application/merge-patch+json", "If-Match": tag},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        assert response.status == 200
 
 
 def open_page(browser, live=True):

@@ -54,7 +54,7 @@ struct EditsController: Sendable {
         router.on("/collections/:collection/items/**", method: .options) { request, context in
             // A feature's time map (…/{featureId}/versions) is read only.
             let path = context.parameters.getCatchAll()
-            return try self.options(request, context, editing: path.count > 1 && path.last == "versions" ? [] : ["PUT", "PATCH", "DELETE"])
+            return try self.options(request, context, editing: VersionsController.isTimeMap(path) ? [] : ["PUT", "PATCH", "DELETE"])
         }
         router.get("/collections/:collection/changes") { request, context in
             let id = try context.parameters.require("collection")
@@ -293,37 +293,13 @@ struct EditsController: Sendable {
     /// first, each with its sequence number; `next` is the cursor to ask from next.
     private func changes(_ request: Request, id: String, audience: Audience) throws -> Payload {
         let collection = try catalogue.collection(id)
-        var since: Int64 = 0
-        var limit = 100
-        var filter = ChangeFilter()
-        var datasetIDs = collection.datasets.map(\.id)
-        for (name, raw) in request.uri.queryParameters {
-            let value = String(raw).removingPercentEncoding ?? String(raw)
-            let name = String(name).removingPercentEncoding ?? String(name)
-            switch name {
-            case "since":
-                since = try Self.cursor(value, "since")
-            case "limit":
-                guard let number = Int(value), (1...10_000).contains(number) else { throw APIError.badParameter("limit must be 1 to 10000") }
-                limit = number
-            case "f" where value == "json":
-                continue
-            case "municipality" where collection.isMerged:
-                datasetIDs = try Self.datasets(of: value, in: collection).map(\.id)
-            default:
-                guard collection.columns.contains(name), name != "dataset" else {
-                    throw APIError.badParameter("unknown parameter '\(name)' for changes; use since, limit, municipality or a property")
-                }
-                filter.properties[name] = value
-            }
-        }
-        var page = try store.changes(of: datasetIDs, since: since, limit: limit)
+        let query = try FeedQuery(request, collection, takesLimit: true, usage: "for changes; use since, limit, municipality or a property")
+        let (since, limit, filter) = (query.since ?? 0, query.limit, query.filter)
+        var page = try store.changes(of: query.datasets.map(\.id), since: since, limit: limit)
         // What this reader follows: the next cursor stays the log's.
         page.changes = page.changes.compactMap { audience.view($0).flatMap(filter.view) }
         let renderer = catalogue.renderer(collection)
         let datasets = Dictionary(uniqueKeysWithValues: collection.datasets.map { ($0.id, $0) })
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         var out: [UInt8] = []
         JSONBytes.appendASCII(#"{"collection":"#, to: &out)
         JSONBytes.appendString(collection.id, to: &out)
@@ -340,7 +316,8 @@ struct EditsController: Sendable {
             JSONBytes.appendASCII(#","release":"#, to: &out)
             out.append(contentsOf: String(change.release).utf8)
             JSONBytes.appendASCII(#","time":"#, to: &out)
-            JSONBytes.appendString(formatter.string(from: change.at), to: &out)
+            // The store's writer of times, not a formatter made for each change (costly: Store.timestamp).
+            JSONBytes.appendString(Store.timestamp(change.at), to: &out)
             JSONBytes.appendASCII(#","feature":"#, to: &out)
             if change.kind == .delete {
                 JSONBytes.appendASCII("null", to: &out)
@@ -363,6 +340,40 @@ struct EditsController: Sendable {
         return Payload(bytes: out, contentType: "application/json")
     }
 
+    /// What a follower of the feed asks (the JSON pages and the events alike): from where (`since`), how many
+    /// (`limit`, the JSON pages only), which datasets (`municipality`, a merged collection's) and which records
+    /// (property filters); `usage` ends the 400 for any other parameter.
+    struct FeedQuery {
+        var since: Int64?
+        var limit = 100
+        var datasets: [StoredDataset]
+        var filter = ChangeFilter()
+
+        init(_ request: Request, _ collection: Catalogue.Collection, takesLimit: Bool, usage: String) throws {
+            datasets = collection.datasets
+            for (name, raw) in request.uri.queryParameters {
+                let value = String(raw).removingPercentEncoding ?? String(raw)
+                let name = String(name).removingPercentEncoding ?? String(name)
+                switch name {
+                case "since":
+                    since = try EditsController.cursor(value, "since")
+                case "limit" where takesLimit:
+                    guard let number = Int(value), (1...10_000).contains(number) else { throw APIError.badParameter("limit must be 1 to 10000") }
+                    limit = number
+                case "f" where value == "json":
+                    continue
+                case "municipality" where collection.isMerged:
+                    datasets = try EditsController.datasets(of: value, in: collection)
+                default:
+                    guard collection.columns.contains(name), name != "dataset" else {
+                        throw APIError.badParameter("unknown parameter '\(name)' \(usage)")
+                    }
+                    filter.properties[name] = value
+                }
+            }
+        }
+    }
+
     /// The datasets of a merged collection of municipality `code` (a 6-digit 団体コード): 400 when none.
     static func datasets(of code: String, in collection: Catalogue.Collection) throws -> [StoredDataset] {
         let datasets = collection.datasets.filter { $0.municipalityCode == code }
@@ -379,26 +390,9 @@ struct EditsController: Sendable {
     /// keeps a merged collection's changes of one 団体コード.
     private func events(_ request: Request, id: String, audience: Audience) throws -> Response {
         let collection = try catalogue.collection(id)
-        var datasets = collection.datasets
-        var from: Int64?
-        var filter = ChangeFilter()
-        for (name, raw) in request.uri.queryParameters {
-            let value = String(raw).removingPercentEncoding ?? String(raw)
-            let name = String(name).removingPercentEncoding ?? String(name)
-            switch name {
-            case "since":
-                from = try Self.cursor(value, "since")
-            case "municipality" where collection.isMerged:
-                datasets = try Self.datasets(of: value, in: collection)
-            case "f" where value == "json":
-                continue
-            default:
-                guard collection.columns.contains(name), name != "dataset" else {
-                    throw APIError.badParameter("unknown parameter '\(name)' for the change events; use since, municipality or a property")
-                }
-                filter.properties[name] = value
-            }
-        }
+        let query = try FeedQuery(request, collection, takesLimit: false, usage: "for the change events; use since, municipality or a property")
+        let (datasets, filter) = (query.datasets, query.filter)
+        var from = query.since
         if let last = request.headers[HTTPField.Name("Last-Event-ID")!] {
             from = try Self.cursor(last.trimmingCharacters(in: .whitespaces), "Last-Event-ID")
         }
@@ -455,8 +449,6 @@ struct EditsController: Sendable {
     /// feature's new state (null for a deletion).
     static func cloudEvent(_ change: Change, source: String, renderer: FeatureRenderer, columns: [String]?) -> [UInt8] {
         let feature = feature(of: change, columns: columns)
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         var out: [UInt8] = []
         JSONBytes.appendASCII("id: ", to: &out)
         out.append(contentsOf: String(change.seq).utf8)
@@ -469,7 +461,8 @@ struct EditsController: Sendable {
         JSONBytes.appendASCII(#","subject":"#, to: &out)
         JSONBytes.appendString(renderer.id(of: feature), to: &out)
         JSONBytes.appendASCII(#","time":"#, to: &out)
-        JSONBytes.appendString(formatter.string(from: change.at), to: &out)
+        // The store's writer of times, not a formatter made for each change (costly: Store.timestamp).
+        JSONBytes.appendString(Store.timestamp(change.at), to: &out)
         JSONBytes.appendASCII(#","datacontenttype":"application/geo+json","data":"#, to: &out)
         if change.kind == .delete {
             JSONBytes.appendASCII("null", to: &out)

@@ -49,7 +49,7 @@ struct FeaturesController: Sendable {
             let id = try context.parameters.require("collection")
             var path = context.parameters.getCatchAll()
             let audience = try self.audience(request, id)
-            if path.count > 1, path.last == "versions" {
+            if VersionsController.isTimeMap(path) {
                 path.removeLast()
                 let featureID = path.joined(separator: "/")
                 // JSON, or the link format: one URL, so kept only when JSON.

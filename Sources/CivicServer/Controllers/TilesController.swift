@@ -175,9 +175,7 @@ struct TilesController: Sendable {
             },
             uniquingKeysWith: { first, _ in first }
         )
-        var extent: StoredDataset.Envelope?
-        for box in collection.datasets.compactMap(\.extent) { extent = extent.map { $0.union(box) } ?? box }
-        let bounds: [Double] = extent.map { [$0.minX, $0.minY, $0.maxX, $0.maxY] } ?? [-180, -85.0511, 180, 85.0511]
+        let bounds: [Double] = collection.extent.map { [$0.minX, $0.minY, $0.maxX, $0.maxY] } ?? [-180, -85.0511, 180, 85.0511]
         var format = "json"
         for (name, value) in request.uri.queryParameters {
             guard name == "f", ["json", "tilejson"].contains(value) else { throw APIError.badParameter("use f=json or f=tilejson") }

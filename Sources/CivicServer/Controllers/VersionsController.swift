@@ -18,6 +18,10 @@ struct VersionsController: Sendable {
     /// The most changes a state at a moment is read from (each is held while the state is made).
     static let maximumChanges = 200_000
 
+    /// True when the path after `…/items/` names a feature's time map (`{featureId}/versions`; a feature ID alone
+    /// may be `versions`): it is read only.
+    static func isTimeMap(_ path: some BidirectionalCollection<Substring>) -> Bool { path.count > 1 && path.last == "versions" }
+
     // MARK: One feature
 
     /// The dataset and record ID a feature ID of `collection` names (`<dataset>/<id>` in a merged collection); 404
@@ -180,11 +184,7 @@ struct VersionsController: Sendable {
     }
 
     /// An instant as the feed writes it (UTC, milliseconds).
-    static func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
-    }
+    static func format(_ date: Date) -> String { Store.timestamp(date) }
 
     /// An HTTP-date (IMF-fixdate), as `Memento-Datetime` takes it.
     static func httpDate(_ date: Date) -> String {
