@@ -3,6 +3,7 @@ import json
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 
@@ -22,3 +23,18 @@ def serve(civic, data, db, port, datasets=1, timeout=900):
         time.sleep(0.5)
     process.kill()
     sys.exit(f"the server did not load the data in {timeout // 60} minutes")
+
+
+def request(url, method="GET", token=None, body=None, timeout=60, headers=None, content_type="application/json"):
+    """(status, body), or (None, b"") when the server did not answer (killed, not yet up)."""
+    headers = {**({"Content-Type": content_type} if body is not None else {}), **(headers or {})}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    req = urllib.request.Request(url, data=body, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return None, b""

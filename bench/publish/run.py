@@ -20,13 +20,15 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "bench", "convert"))
 from run import benchmark_file  # noqa: E402
+
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+from common import request  # noqa: E402
 
 
 def upload(url, token, path, timeout=600):
@@ -41,21 +43,6 @@ def upload(url, token, path, timeout=600):
         return None, b""
     body, _, code = result.stdout.rpartition(b"\n")
     return (int(code), body) if code.strip().isdigit() and int(code) > 0 else (None, b"")
-
-
-def request(url, method="GET", token=None, body=None, timeout=600, headers=None, content_type="text/csv"):
-    """(status, body), or (None, b"") when the server did not answer."""
-    headers = {**({"Content-Type": content_type} if body is not None else {}), **(headers or {})}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    req = urllib.request.Request(url, data=body, method=method, headers=headers)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return None, b""
 
 
 # The record the PATCH and edit-kill phases change (the file's first ID, which the published file keeps).
@@ -208,7 +195,7 @@ def main():
         status, answer = upload(f"{base}/releases", token, source)
         uploaded = time.time() - started
         number = json.loads(answer)["number"] if status == 201 else None
-        status2, _ = request(f"{base}/releases/{number}/publish", "POST", token)
+        status2, _ = request(f"{base}/releases/{number}/publish", "POST", token, timeout=600)
         published = time.time() - started
         rss = int(open(f"/proc/{server.pid}/status").read().split("VmHWM:")[1].split()[0])
         server.terminate()
@@ -287,7 +274,7 @@ def main():
                     if status != 201:
                         return
                     number = json.loads(answer)["number"]
-                    if request(f"{base}/releases/{number}/publish", "POST", token)[0] != 200:
+                    if request(f"{base}/releases/{number}/publish", "POST", token, timeout=600)[0] != 200:
                         return
                     done["publishes"] += 1
                     index += 1

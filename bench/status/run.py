@@ -40,11 +40,11 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+from common import request  # noqa: E402
 HOST = "127.0.0.1"
 COLLECTION = "yaizu-evacuation-space-status"  # 焼津市's 指定緊急避難場所 status table
 MUNICIPALITY = "222127"
@@ -53,23 +53,6 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 # --- the server ------------------------------------------------------------------------------------------------------
-
-
-def request(url, method="GET", token=None, body=None, timeout=60, headers=None):
-    """(status, body), or (None, b"") when the server did not answer."""
-    headers = dict(headers or {})
-    if body is not None:
-        headers["Content-Type"] = "application/merge-patch+json"
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    req = urllib.request.Request(url, data=body, method=method, headers=headers)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return None, b""
 
 
 def start(civic, data, db, port):
