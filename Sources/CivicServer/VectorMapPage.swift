@@ -53,6 +53,36 @@ extension HTMLPages {
             "grouped": t("（まとめて表示を含む）", " (some grouped)"),
             "details": t("詳細", "Details"),
         ]
+        if tiles {
+            // The first view's tiles asked for at once, while MapLibre loads and starts WebGL: MapLibre then finds
+            // them in the browser's cache (the pinned tile URLs are immutable). The view is MapLibre's: the bounds
+            // fitted with the padding and zoom limit below, tiles of 512 pixels, the zoom rounded down as vector sources do.
+            body += """
+                <script>
+                (function () {
+                  var element = document.getElementById('map'), b = \(HTMLPages.scriptJSON(bounds));
+                  var template = \(HTMLPages.script(path + "/tiles/WebMercatorQuad/{z}/{y}/{x}?v=" + TilesController.version(collection)));
+                  var w = element.clientWidth, h = element.clientHeight;
+                  if (!w || !h || !window.fetch) return;
+                  function mx(lon) { return (lon + 180) / 360; }
+                  function my(lat) { var s = Math.sin(lat * Math.PI / 180); return 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI); }
+                  var x0 = mx(b[0]), x1 = mx(b[2]), y0 = my(b[3]), y1 = my(b[1]);
+                  var zoom = Math.min(16, Math.log2((w - 48) / Math.max((x1 - x0) * 512, 1e-12)), Math.log2((h - 48) / Math.max((y1 - y0) * 512, 1e-12)));
+                  var z = Math.max(0, Math.min(22, Math.floor(zoom))), n = Math.pow(2, z), world = 512 * Math.pow(2, zoom);
+                  var cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+                  function clamp(v) { return Math.max(0, Math.min(n - 1, Math.floor(v * n))); }
+                  var left = clamp(cx - w / 2 / world), right = clamp(cx + w / 2 / world), top = clamp(cy - h / 2 / world), bottom = clamp(cy + h / 2 / world);
+                  if ((right - left + 1) * (bottom - top + 1) > 32) return;
+                  for (var ty = top; ty <= bottom; ty++) {
+                    for (var tx = left; tx <= right; tx++) {
+                      fetch(location.origin + template.replace('{z}', z).replace('{y}', ty).replace('{x}', tx), { credentials: 'same-origin' }).catch(function () {});
+                    }
+                  }
+                })();
+                </script>
+
+                """
+        }
         body += """
             <script src="/static/maplibre/maplibre-gl.js"></script>
             <script>
