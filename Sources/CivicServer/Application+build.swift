@@ -20,7 +20,12 @@ public func buildApplication(
 public func buildApplication(site: Site, logger: Logger = Logger(label: "civic")) -> some ApplicationProtocol {
     Application(
         responder: HeadAsGet(wrapped: SiteResponder(site: site)),
-        server: .http1(additionalChannelHandlers: [ExpectContinueHandler(maximumBodyBytes: site.configuration.maximumUploadBytes)]),
+        // Handlers made for each connection (DirectAnswers keeps the connection's state).
+        server: .http1(
+            configuration: .init(additionalChannelHandlers: [
+                ExpectContinueHandler(maximumBodyBytes: site.configuration.maximumUploadBytes), DirectAnswers(site: site, logger: logger),
+            ])
+        ),
         configuration: .init(address: .hostname(site.configuration.host, port: site.configuration.port), serverName: "Civic"),
         logger: logger
     )

@@ -55,6 +55,17 @@ final class Delivery: Sendable {
         let scope: Payload.Scope
         let gzipped: Mutex<ByteBuffer?> = Mutex(nil)
 
+        /// The body gzip-compressed, made at the first request that accepts it and kept.
+        func compressed() throws -> ByteBuffer {
+            try gzipped.withLock { cached in
+                if let cached { return cached }
+                var input = body
+                let output = try input.compress(with: .gzip())
+                cached = output
+                return output
+            }
+        }
+
         init(_ payload: Payload) {
             scope = payload.scope
             status = payload.status
@@ -76,9 +87,13 @@ final class Delivery: Sendable {
         var order: [String] = []
         var head = 0
         var bytes = 0
+        /// Host and URI → the entry answering it before routing (`respond(direct:)`).
+        var direct: [String: Direct] = [:]
     }
 
     private let state = Mutex(State())
+    /// How many requests `directAnswer` answered (for tests and benchmarks).
+    let directAnswered = Atomic<Int>(0)
     let lastModified: String
     let maximumBytes: Int
     let cacheControl: String
@@ -121,13 +136,16 @@ final class Delivery: Sendable {
     /// Answers `request` with the payload `make` produces (or the cached one). A payload for `audience` that shows
     /// records the public does not see is the reader's alone: never cached here, `private` to other caches.
     /// `key` replaces the request's URI in the cache's key (a tile's, without the version it is pinned to);
-    /// `cacheControl` replaces the usual header for this answer.
+    /// `cacheControl` replaces the usual header for this answer. `direct`: the answer depends on nothing but the
+    /// request's URI, host, `Accept-Encoding` and `If-None-Match` when it carries no credentials — later such requests
+    /// for the same URI are answered from the cache before routing (`DirectAnswers`).
     func respond(
         _ request: Request,
         cacheable: Bool = true,
         audience: Audience = .everyone,
         key custom: String? = nil,
         cacheControl control: String? = nil,
+        direct: Bool = false,
         _ make: () throws -> Payload
     ) throws -> Response {
         let cacheable = cacheable && audience.cacheable
@@ -142,6 +160,68 @@ final class Delivery: Sendable {
             entry = Entry(try make())
             if cacheable && entry.status == .ok { remember(entry, key: key) }
         }
+        let answer = try self.answer(entry, hit: hit, request: request.headers, audience: audience, cacheControl: control)
+        if direct, cacheable, entry.status == .ok, !HTMLPages.wanted(request), !DirectAnswers.carriesCredentials(request.headers) {
+            let target = (request.head.authority ?? "") + request.uri.description
+            let plain = headers(entry, hit: true, audience: audience, cacheControl: control)
+            var gzipped = plain
+            gzipped[.contentEncoding] = "gzip"
+            let direct = Direct(key: key, audience: audience, cacheControl: control, plain: plain, gzipped: gzipped)
+            state.withLock { state in
+                if state.direct.count >= Delivery.maximumDirect { state.direct.removeAll(keepingCapacity: true) }
+                state.direct[target] = direct
+            }
+        }
+        guard let body = answer.body else { return Response(status: answer.status, headers: answer.headers) }
+        return Response(status: answer.status, headers: answer.headers, body: ResponseBody(byteBuffer: body))
+    }
+
+    /// A cached answer recorded by a route as depending on the URI alone (`respond(direct:)`), with its headers as
+    /// sent from the cache, made once: plain and gzip-compressed.
+    struct Direct: Sendable {
+        var key: String
+        var audience: Audience
+        var cacheControl: String?
+        var plain: HTTPFields
+        var gzipped: HTTPFields
+    }
+
+    /// At most this many URIs answered before routing (then the record starts again; the entries stay cached).
+    static let maximumDirect = 100_000
+
+    /// The answer to a GET of `target` (host and URI) without credentials, from the cache, if a route recorded it
+    /// as depending on the URI alone and it is still cached: its status, headers and body (nil for a 304).
+    func directAnswer(_ target: String, request headers: HTTPFields) throws -> (status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer?)? {
+        guard
+            let (entry, direct) = state.withLock({ state -> (Entry, Direct)? in
+                guard let direct = state.direct[target], let entry = state.entries[direct.key] else { return nil }
+                return (entry, direct)
+            })
+        else { return nil }
+        directAnswered.add(1, ordering: .relaxed)
+        if headers[.ifNoneMatch] != nil {
+            return try answer(entry, hit: true, request: headers, audience: direct.audience, cacheControl: direct.cacheControl)
+        }
+        if entry.body.readableBytes >= Delivery.compressAbove, Delivery.acceptsGzip(headers) {
+            return (entry.status, direct.gzipped, try entry.compressed())
+        }
+        return (entry.status, direct.plain, entry.body)
+    }
+
+    /// Bodies smaller than this are sent as they are.
+    static let compressAbove = 1024
+
+    /// True when `Accept-Encoding` names gzip (looked for in its bytes: this runs for every cached tile).
+    static func acceptsGzip(_ headers: HTTPFields) -> Bool {
+        guard let value = headers[.acceptEncoding] else { return false }
+        return value.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.count >= 4 && (0...(bytes.count - 4)).contains { i in bytes[i] == 0x67 && bytes[i + 1] == 0x7A && bytes[i + 2] == 0x69 && bytes[i + 3] == 0x70 }
+        } ?? value.contains("gzip")
+    }
+
+    /// The headers of an answer from `entry` (before a 304 or gzip): ETag, Last-Modified, Cache-Control, Vary,
+    /// X-Cache.
+    private func headers(_ entry: Entry, hit: Bool, audience: Audience, cacheControl control: String?) -> HTTPFields {
         var headers = entry.headers
         // Whether the bytes came from the cache (as CDNs say it): what benchmarks and tests of invalidation look at.
         headers[.xCache] = hit ? "HIT" : "MISS"
@@ -151,22 +231,28 @@ final class Delivery: Sendable {
         headers[.cacheControl] = audience.personal ? "private, no-cache" : control ?? cacheControl
         // What status tables show depends on the token too.
         headers[.vary] = audience.hidden.isEmpty && !audience.personal ? "Accept-Encoding" : "Accept-Encoding, Authorization"
+        return headers
+    }
+
+    /// The status, headers and body (nil: none) answering a request with these headers from `entry`: ETag and 304,
+    /// Last-Modified, Cache-Control, Vary, X-Cache, and gzip (kept with the entry) when accepted.
+    private func answer(
+        _ entry: Entry,
+        hit: Bool,
+        request: HTTPFields,
+        audience: Audience,
+        cacheControl control: String?
+    ) throws -> (status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer?) {
+        var headers = headers(entry, hit: hit, audience: audience, cacheControl: control)
         if entry.status == .ok, Delivery.notModified(request, etag: entry.etag) {
             headers[.contentType] = nil
-            return Response(status: .notModified, headers: headers)
+            return (.notModified, headers, nil)
         }
-        if entry.body.readableBytes >= 1024, request.headers[.acceptEncoding]?.contains("gzip") == true {
-            let compressed = try entry.gzipped.withLock { cached -> ByteBuffer in
-                if let cached { return cached }
-                var input = entry.body
-                let output = try input.compress(with: .gzip())
-                cached = output
-                return output
-            }
+        if entry.body.readableBytes >= Delivery.compressAbove, Delivery.acceptsGzip(request) {
             headers[.contentEncoding] = "gzip"
-            return Response(status: entry.status, headers: headers, body: ResponseBody(byteBuffer: compressed))
+            return (entry.status, headers, try entry.compressed())
         }
-        return Response(status: entry.status, headers: headers, body: ResponseBody(byteBuffer: entry.body))
+        return (entry.status, headers, entry.body)
     }
 
     /// Answers `request` with a body streamed by `make` (large files), not cached: the same ETag, 304,
@@ -182,14 +268,14 @@ final class Delivery: Sendable {
         headers[.eTag] = etag
         headers[.lastModified] = lastModified
         headers[.cacheControl] = cacheControl
-        if Delivery.notModified(request, etag: etag) { return Response(status: .notModified, headers: headers) }
+        if Delivery.notModified(request.headers, etag: etag) { return Response(status: .notModified, headers: headers) }
         headers[.contentType] = contentType
         return Response(status: .ok, headers: headers, body: try await make())
     }
 
     /// True when the request's `If-None-Match` names `etag` (weakly, as RFC 9110 compares it) or is `*`.
-    static func notModified(_ request: Request, etag: String) -> Bool {
-        guard let match = request.headers[.ifNoneMatch] else { return false }
+    static func notModified(_ request: HTTPFields, etag: String) -> Bool {
+        guard let match = request[.ifNoneMatch] else { return false }
         return match == "*"
             || match.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") == etag }
     }

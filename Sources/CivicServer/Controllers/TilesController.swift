@@ -65,7 +65,9 @@ struct TilesController: Sendable {
                 audience: audience,
                 // One cache entry for the tile, pinned or not; the pinned URL may be kept for ever.
                 key: "/collections/\(id)/tiles/\(set)/\(z)/\(y)/\(x)",
-                cacheControl: pinned ? "public, max-age=31536000, immutable" : nil
+                cacheControl: pinned ? "public, max-age=31536000, immutable" : nil,
+                // Asked again, a tile is answered from the cache before routing (DirectAnswers).
+                direct: true
             ) {
                 // Made only when the cache does not have it.
                 let maker = TileMaker(store: store, collection: collection, audience: audience)
