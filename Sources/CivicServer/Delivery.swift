@@ -191,7 +191,8 @@ final class Delivery: Sendable {
 
     /// The answer to a GET of `target` (host and URI) without credentials, from the cache, if a route recorded it
     /// as depending on the URI alone and it is still cached: its status, headers and body (nil for a 304).
-    func directAnswer(_ target: String, request headers: HTTPFields) throws -> (status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer?)? {
+    func directAnswer(_ target: String, request headers: HTTPFields) throws -> (status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer?)?
+    {
         guard
             let (entry, direct) = state.withLock({ state -> (Entry, Direct)? in
                 guard let direct = state.direct[target], let entry = state.entries[direct.key] else { return nil }
@@ -215,7 +216,8 @@ final class Delivery: Sendable {
     static func acceptsGzip(_ headers: HTTPFields) -> Bool {
         guard let value = headers[.acceptEncoding] else { return false }
         return value.utf8.withContiguousStorageIfAvailable { bytes in
-            bytes.count >= 4 && (0...(bytes.count - 4)).contains { i in bytes[i] == 0x67 && bytes[i + 1] == 0x7A && bytes[i + 2] == 0x69 && bytes[i + 3] == 0x70 }
+            bytes.count >= 4
+                && (0...(bytes.count - 4)).contains { i in bytes[i] == 0x67 && bytes[i + 1] == 0x7A && bytes[i + 2] == 0x69 && bytes[i + 3] == 0x70 }
         } ?? value.contains("gzip")
     }
 

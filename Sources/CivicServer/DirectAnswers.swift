@@ -46,7 +46,10 @@ final class DirectAnswers: ChannelDuplexHandler, RemovableChannelHandler {
         }
         if routed == 0, let (status, headers, body) = answer(request) {
             answered = true
-            logger.info("Request", metadata: ["hb.request.method": "GET", "hb.request.path": .string(request.path ?? ""), "civic.answered": "direct"])
+            logger.info(
+                "Request",
+                metadata: ["hb.request.method": "GET", "hb.request.path": .string(request.path ?? ""), "civic.answered": "direct"]
+            )
             var response = HTTPResponse(status: status, headerFields: headers)
             response.headerFields[.contentLength] = String(body?.readableBytes ?? 0)
             if status == .notModified { response.headerFields[.contentLength] = nil }
