@@ -232,7 +232,7 @@ struct HTMLPages: Sendable {
             body += "</tr>\n"
         }
         body += "</tbody></table></div>\n"
-        return page(title: collection.title, path: path + "?f=html", body: body, map: true, mapLibre: !HTMLPages.isStatusMap(collection))
+        return page(title: collection.title, path: path + "?f=html", body: body, mapLibre: true)
     }
 
     // MARK: Feature

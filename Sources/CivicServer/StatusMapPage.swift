@@ -2,11 +2,11 @@ import CivicData
 import CivicStore
 import Foundation
 
-/// The public map of a status table (a municipality's, or the merged one of every municipality): each shelter a
-/// marker coloured by its status and crowding, with a legend in words; a list of the shelters for screen readers
+/// The public map of a status table (a municipality's, or the merged one of every municipality), drawn with MapLibre
+/// GL JS (from GeoJSON: a status table is a list of shelters): each shelter a circle coloured by its status and crowding, with a legend in words; a list of the shelters for screen readers
 /// (and anyone without the map); the time of the last update. It follows the change events (Server-Sent Events,
-/// `EventSource`, resumed by the browser with `Last-Event-ID`) and recolours a marker, its list entry and the time as
-/// a change arrives, without reloading. docs/shelter-status.md.
+/// `EventSource`, resumed by the browser with `Last-Event-ID`) and recolours a shelter (the map's data set again, once
+/// a frame at most), its list entry and the time as a change arrives, without reloading. docs/shelter-status.md.
 extension HTMLPages {
     /// A marker's colour and label for a status and crowding (colours that keep a 3:1 contrast on the map's tiles).
     static let statusColours: [(key: String, colour: String, japanese: String, english: String)] = [
@@ -57,7 +57,7 @@ extension HTMLPages {
             "closedNow": t("が一覧から外れました。", " left the list."),
         ]
         return """
-            <script src="\(HTMLPages.escape(configuration.mapLibraryURL))/leaflet.js"></script>
+            <script src="/static/maplibre/maplibre-gl.js"></script>
             <script>
             (function () {
               'use strict';
@@ -67,13 +67,63 @@ extension HTMLPages {
               var base = \(HTMLPages.script(collectionPath));
               var status = document.getElementById('map-status');
               var list = document.getElementById('shelter-list');
-              var map = null, markers = {}, entries = {}, latest = 0;
-              if (window.L) {
-                // A view at once: Leaflet adds markers to a map only once it has one.
-                map = L.map('map', { keyboard: true }).setView([35.68, 139.76], 5);
-                L.tileLayer(\(HTMLPages.script(configuration.tileURL)), { attribution: \(HTMLPages.script(configuration.tileAttribution)), maxZoom: 18 }).addTo(map);
+              var map = null, shelters = {}, entries = {}, latest = 0, drawing = false;
+              if (window.maplibregl) {
+                try {
+                  map = new maplibregl.Map({
+                    container: 'map',
+                    style: {
+                      version: 8,
+                      sources: {
+                        base: { type: 'raster', tiles: [\(HTMLPages.script(configuration.tileURL))], tileSize: 256, maxzoom: 18, attribution: \(HTMLPages.script(configuration.tileAttribution)) },
+                        shelters: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } }
+                      },
+                      // The shelters' layer in the style itself (a base map that cannot be reached holds 'load' back).
+                      layers: [
+                        { id: 'base', type: 'raster', source: 'base' },
+                        { id: 'shelters', type: 'circle', source: 'shelters',
+                          paint: { 'circle-color': ['get', 'colour'], 'circle-radius': 8, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2, 'circle-opacity': 0.9 } }
+                      ]
+                    },
+                    center: [139.76, 35.68], zoom: 4, keyboard: true, attributionControl: { compact: false }
+                  });
+                  map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
+                  window.civicMap = map;
+                  map.on('click', 'shelters', function (event) { popupAt(event.features[0], event.lngLat); });
+                  map.on('mouseenter', 'shelters', function () { map.getCanvas().style.cursor = 'pointer'; });
+                  map.on('mouseleave', 'shelters', function () { map.getCanvas().style.cursor = ''; });
+                  // Enter on the map opens the popup of the shelter nearest its centre.
+                  document.getElementById('map').addEventListener('keydown', function (event) {
+                    if (event.key !== 'Enter') return;
+                    var c = map.project(map.getCenter());
+                    var found = map.queryRenderedFeatures([[c.x - 20, c.y - 20], [c.x + 20, c.y + 20]], { layers: ['shelters'] });
+                    if (found.length) popupAt(found[0], map.getCenter());
+                  });
+                } catch (error) {
+                  map = null;
+                  status.textContent = M.noLibrary;
+                }
               } else {
                 status.textContent = M.noLibrary;
+              }
+              function popupAt(drawn, at) {
+                var f = shelters[String(drawn.properties.id)];
+                if (f) new maplibregl.Popup({ maxWidth: '320px' }).setLngLat(at).setDOMContent(popup(f)).addTo(map);
+              }
+              // The map's data again, once a frame at most however many changes come.
+              function draw() {
+                if (!map || drawing) return;
+                drawing = true;
+                requestAnimationFrame(function () {
+                  drawing = false;
+                  var features = [];
+                  Object.keys(shelters).forEach(function (id) {
+                    var f = shelters[id];
+                    if (!f.geometry || f.geometry.type !== 'Point') return;
+                    features.push({ type: 'Feature', geometry: f.geometry, properties: { id: id, colour: COLOURS[key(f.properties || {})], state: key(f.properties || {}) } });
+                  });
+                  map.getSource('shelters').setData({ type: 'FeatureCollection', features: features });
+                });
               }
               // The colour key of a shelter: its status, or (open) its crowding.
               function key(p) {
@@ -109,34 +159,25 @@ extension HTMLPages {
               }
               // One shelter shown (or shown again): its marker's colour, its list entry, the last update's time.
               function show(f) {
-                var p = f.properties || {}, id = String(f.id), colour = COLOURS[key(p)];
+                var p = f.properties || {}, id = String(f.id);
                 var li = entries[id];
                 if (!li) { li = entries[id] = document.createElement('li'); list.appendChild(li); }
                 li.setAttribute('data-id', id);
                 li.setAttribute('data-state', key(p));
                 li.textContent = (p['名称'] || id) + ' — ' + text(p) + (p['臨時'] === '1' ? '（臨時）' : '');
-                var point = f.geometry && f.geometry.type === 'Point' ? f.geometry.coordinates : null;
-                if (map && point) {
-                  var marker = markers[id];
-                  if (!marker) {
-                    marker = markers[id] = L.circleMarker([point[1], point[0]], { radius: 8, weight: 2, color: '#ffffff', fillOpacity: 0.9 }).addTo(map);
-                  } else {
-                    marker.setLatLng([point[1], point[0]]);
-                  }
-                  marker.setStyle({ fillColor: colour });
-                  marker.bindPopup(popup(f));
-                  var element = marker.getElement();
-                  if (element) { element.setAttribute('data-id', id); element.setAttribute('data-state', key(p)); }
-                }
+                shelters[id] = f;
+                draw();
                 when(p['更新日時']);
               }
               function remove(id) {
-                if (markers[id]) { map.removeLayer(markers[id]); delete markers[id]; }
+                delete shelters[id];
+                draw();
                 if (entries[id]) { entries[id].remove(); delete entries[id]; }
               }
               function counted() {
                 var count = Object.keys(entries).length;
-                document.getElementById('map').setAttribute('data-markers', String(Object.keys(markers).length));
+                var points = Object.keys(shelters).filter(function (id) { var g = shelters[id].geometry; return g && g.type === 'Point'; }).length;
+                document.getElementById('map').setAttribute('data-markers', String(map ? points : 0));
                 return count;
               }
               // The events first, then the list: a change in between is in the list, or comes as an event, or both.
@@ -160,9 +201,12 @@ extension HTMLPages {
                   (data.features || []).forEach(function (f) { if (!fresh[f.id]) show(f); });
                   var count = counted();
                   status.textContent = count + M.shown + ' ' + M.live;
-                  var points = Object.keys(markers).map(function (id) { return markers[id].getLatLng(); });
-                  if (map) {
-                    if (points.length) map.fitBounds(L.latLngBounds(points), { maxZoom: 15, padding: [20, 20] });
+                  var points = Object.keys(shelters).map(function (id) { var g = shelters[id].geometry; return g && g.type === 'Point' ? g.coordinates : null; })
+                    .filter(function (point) { return point; });
+                  if (map && points.length) {
+                    var west = Math.min.apply(null, points.map(function (p) { return p[0]; })), east = Math.max.apply(null, points.map(function (p) { return p[0]; }));
+                    var south = Math.min.apply(null, points.map(function (p) { return p[1]; })), north = Math.max.apply(null, points.map(function (p) { return p[1]; }));
+                    map.fitBounds([[west, south], [east, north]], { maxZoom: 15, padding: 20, animate: false });
                   }
                 })
                 .catch(function () { status.textContent = M.noData; });

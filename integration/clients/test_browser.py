@@ -1,6 +1,8 @@
-"""The dataset pages in a real browser: Debian's headless Chromium opens each page, runs its Leaflet map (Leaflet from
-Debian's libjs-leaflet, served by `civic serve` at /static/leaflet) and the test reads the rendered DOM: one circle
-marker per feature with coordinates. Background tiles are not needed (and not reachable offline): markers are SVG.
+"""The dataset pages in a real browser: Playwright drives Debian's headless Chromium (SwiftShader's software WebGL)
+through each collection page's MapLibre map (served by `civic serve` at /static/maplibre) and counts MapLibre's
+rendered features: one per feature with coordinates. Background tiles are not needed (and not reachable offline).
+The single record's page (its Leaflet map, from Debian's libjs-leaflet) and the pages' language and accessibility
+are read from the DOM Chromium dumps.
 
 Run by integration/clients/run.sh, which starts the server and sets CIVIC_URL.
 """
@@ -28,7 +30,7 @@ def features_with_coordinates(collection):
 
 
 def render(path, screenshot=None):
-    """The DOM after the page's scripts ran (virtual time lets fetch + Leaflet finish)."""
+    """The DOM after the page's scripts ran (virtual time lets fetch and the map finish)."""
     arguments = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1200,900",
                  "--virtual-time-budget=15000"]
     if screenshot:
