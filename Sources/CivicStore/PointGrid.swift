@@ -28,12 +28,17 @@ final class PointGrid: Sendable {
         self.latitudes = latitudes
     }
 
-    /// Reads `version`'s points in index order, in the caller's read transaction.
-    static func read(version: Int64, state: VersionState, _ db: Database) throws -> PointGrid {
+    /// Reads `version`'s points in index order, in the caller's read transaction. `expected`: about how many there
+    /// are (the arrays are made that size at once, rather than grown by doubling to up to twice it).
+    static func read(version: Int64, state: VersionState, expected: Int = 0, _ db: Database) throws -> PointGrid {
         var codes: [Int64] = []
         var positions: [UInt32] = []
         var longitudes: [Double] = []
         var latitudes: [Double] = []
+        codes.reserveCapacity(expected)
+        positions.reserveCapacity(expected)
+        longitudes.reserveCapacity(expected)
+        latitudes.reserveCapacity(expected)
         let statement = try db.makeStatement(sql: "SELECT z, key, lon, lat FROM point WHERE version = ? ORDER BY z, key")
         try statement.setArguments([version])
         let handle = statement.sqliteStatement
@@ -239,6 +244,9 @@ final class PointGrids: Sendable {
         /// A version with at most this many points is read in the request that needs it (a few milliseconds), a
         /// larger one in the background.
         var readAtOnce = 50_000
+        /// Whether a grid read in the background gathers the cells of its clustering zooms at once (a server's
+        /// first tiles), or each zoom's on first use (`civic tiles`, which asks only its zoom range: less memory).
+        var gatherCells = true
     }
 
     private let state = Mutex(State())
@@ -302,7 +310,7 @@ final class PointGrids: Sendable {
             store(grid, version: version)
             // A large version's cells of the zooms whose tiles cluster, gathered now rather than by a tile's first
             // request (a pass and a sort over a million points is a tenth of a second).
-            grid.gatherCells(extent: Double(TileMaker.extent), clusterAbove: TileMaker.clusterAbove)
+            if limits.gatherCells { grid.gatherCells(extent: Double(TileMaker.extent), clusterAbove: TileMaker.clusterAbove) }
         }
     }
 

@@ -52,6 +52,18 @@ extension Store {
         }
     }
 
+    /// Hands `body` the position of every point of `selector`, streamed from the point index in one read
+    /// transaction (nothing kept: `civic tiles`' memory does not grow with the records).
+    public func eachPoint(in selector: CollectionSelector, _ body: (Double, Double) throws -> Void) throws {
+        try read { db in
+            let statement = try db.makeStatement(sql: "SELECT lon, lat FROM point WHERE version = ?")
+            for member in selector.members {
+                let rows = try Row.fetchCursor(statement, arguments: [member.version])
+                while let row = try rows.next() { try body(row[0], row[1]) }
+            }
+        }
+    }
+
     /// The records with these keys (values decoded), in key order.
     public func features(keys: [Int64], in selector: CollectionSelector) throws -> [StoredFeature] {
         guard !keys.isEmpty else { return [] }

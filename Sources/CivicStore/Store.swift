@@ -413,12 +413,14 @@ public final class Store: Sendable {
             let points = try Int.fetchOne(db, sql: "SELECT feature_count FROM version WHERE key = ?", arguments: [member.version]) ?? 0
             guard points <= limits.budget else { return nil }
             if points <= limits.readAtOnce {
-                let grid = try PointGrid.read(version: member.version, state: state, db)
+                let grid = try PointGrid.read(version: member.version, state: state, expected: points, db)
                 grids.store(grid, version: member.version)
                 found.append(grid)
             } else {
                 grids.build(version: member.version) { [writer] in
-                    try writer.read { db in try PointGrid.read(version: member.version, state: try Store.versionState(of: member, db), db) }
+                    try writer.read { db in
+                        try PointGrid.read(version: member.version, state: try Store.versionState(of: member, db), expected: points, db)
+                    }
                 }
             }
         }

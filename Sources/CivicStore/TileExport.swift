@@ -25,43 +25,46 @@ public enum TileExport {
         to destination: URL,
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> Summary {
+        // Cells of the clustering zooms gathered when a tile of the range needs them, not all at once.
+        store.grids.limits.gatherCells = false
         let maker = TileMaker(store: store, layer: layer, selector: selector, datasets: datasets, merged: merged)
         let writer = try PMTilesWriter(writingTo: destination)
         let world = StoredDataset.Envelope(minX: -180, minY: -85.06, maxX: 180, maxY: 85.06)
-        // Where the records are: their points, and the boxes of their lines and polygons.
-        let points = try store.points(in: selector, box: world)
-        var boxes: [StoredDataset.Envelope] = []
+        // The tiles that hold something at each zoom (a record near an edge is in its neighbour's buffer too): one
+        // pass over the points, streamed from the index, and the boxes of the lines and polygons.
+        var addresses = [Set<Int64>](repeating: [], count: zooms.count)
+        let buffer = Double(TileMaker.buffer) / Double(TileMaker.extent)
+        let projections = zooms.map { TileProjection(zoom: $0, x: 0, y: 0, extent: 1) }
+        func cover(_ minX: Double, _ minY: Double, _ maxX: Double, _ maxY: Double) {
+            for (index, zoom) in zooms.enumerated() {
+                let side = 1 << zoom
+                let (x0, y1) = projections[index].project(longitude: minX, latitude: minY)
+                let (x1, y0) = projections[index].project(longitude: maxX, latitude: maxY)
+                let columns = max(0, Int((x0 - buffer).rounded(.down)))...min(side - 1, Int((x1 + buffer).rounded(.down)))
+                let rows = max(0, Int((y0 - buffer).rounded(.down)))...min(side - 1, Int((y1 + buffer).rounded(.down)))
+                guard !columns.isEmpty, !rows.isEmpty else { continue }
+                for x in columns { for y in rows { addresses[index].insert(Int64(x) << 32 | Int64(y)) } }
+            }
+        }
+        try store.eachPoint(in: selector) { longitude, latitude in cover(longitude, latitude, longitude, latitude) }
         if try store.hasShapes(selector) {
             for feature in try store.features(meeting: world, in: selector) {
                 if let box = TileMaker.place(geometry: feature.geometry, longitude: feature.longitude, latitude: feature.latitude) {
-                    boxes.append(box)
+                    cover(box.minX, box.minY, box.maxX, box.maxY)
                 }
             }
         }
         var count = 0
-        for zoom in zooms {
-            // The tiles that hold something at this zoom (a record near an edge is in its neighbour's buffer too).
-            var addresses = Set<Int64>()
-            let side = 1 << zoom
-            let buffer = Double(TileMaker.buffer) / Double(TileMaker.extent)
-            let projection = TileProjection(zoom: zoom, x: 0, y: 0, extent: 1)
-            func cover(_ minX: Double, _ minY: Double, _ maxX: Double, _ maxY: Double) {
-                let (x0, y1) = projection.project(longitude: minX, latitude: minY)
-                let (x1, y0) = projection.project(longitude: maxX, latitude: maxY)
-                let columns = max(0, Int((x0 - buffer).rounded(.down)))...min(side - 1, Int((x1 + buffer).rounded(.down)))
-                let rows = max(0, Int((y0 - buffer).rounded(.down)))...min(side - 1, Int((y1 + buffer).rounded(.down)))
-                guard !columns.isEmpty, !rows.isEmpty else { return }
-                for x in columns { for y in rows { addresses.insert(Int64(x) << 32 | Int64(y)) } }
-            }
-            for point in points { cover(point.longitude, point.latitude, point.longitude, point.latitude) }
-            for box in boxes { cover(box.minX, box.minY, box.maxX, box.maxY) }
-            for address in addresses.sorted() {
+        for (index, zoom) in zooms.enumerated() {
+            let tiles = addresses[index].sorted()
+            addresses[index] = []
+            for address in tiles {
                 let x = Int(address >> 32)
                 let y = Int(address & 0xFFFF_FFFF)
                 try writer.add(z: zoom, x: x, y: y, try maker.tile(zoom: zoom, x: x, y: y))
                 count += 1
             }
-            progress?(zoom, addresses.count)
+            progress?(zoom, tiles.count)
         }
         let fields = Dictionary(
             datasets.flatMap { dataset in

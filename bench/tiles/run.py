@@ -16,7 +16,8 @@
    boundaries), drawn from tiles: the first tile within 1 s of the page's start, features drawn (screenshot pixels).
 5. `civic tiles` of the same file to PMTiles, zooms 0–14, against tippecanoe 2.31 (the PyPI wheel
    `cubao-tippecanoe`; `-zg`-free fixed range `-Z0 -z14`, `--drop-densest-as-needed`, the usual options for points,
-   on the same records as GeoJSON lines): seconds and peak memory of each (/usr/bin/time), and the ratio.
+   on the same records as GeoJSON lines): seconds, peak memory and memory over the run (RSS read every 50 ms) of
+   each, and the ratios; and civic tiles' peak memory on a quarter of the rows (memory against the records).
 
 Usage: bench/tiles/run.sh [--rows N] [--civic PATH] [--skip-tippecanoe]
 """
@@ -28,7 +29,6 @@ import json
 import math
 import os
 import random
-import re
 import shutil
 import subprocess
 import sys
@@ -151,17 +151,26 @@ def wrk(url, paths, work, duration, gzipped=False):
     return rate
 
 
-def timed(command, log):
-    """Runs `command` under /usr/bin/time -v: (seconds, peak RSS in MiB)."""
+def sampled(command, log):
+    """Runs `command`, reading its resident memory (VmRSS) every 50 ms: (seconds, peak MiB, the highest RSS in each
+    quarter of the run in MiB)."""
     started = time.perf_counter()
+    samples = []
     with open(log, "w") as out:
-        result = subprocess.run(["/usr/bin/time", "-v"] + command, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        while process.poll() is None:
+            try:
+                with open(f"/proc/{process.pid}/status") as status:
+                    rss = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+                samples.append((time.perf_counter() - started, rss / 1024))
+            except (OSError, StopIteration):
+                pass
+            time.sleep(0.05)
     seconds = time.perf_counter() - started
-    text = open(log, encoding="utf-8", errors="replace").read()
-    if result.returncode != 0:
-        sys.exit(f"{command[0]} failed:\n{text[-2000:]}")
-    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)) / 1024
-    return seconds, rss
+    if process.returncode != 0:
+        sys.exit(f"{command[0]} failed:\n{open(log, encoding='utf-8', errors='replace').read()[-2000:]}")
+    quarters = [max([rss for t, rss in samples if q * seconds / 4 <= t < (q + 1) * seconds / 4] or [0]) for q in range(4)]
+    return seconds, max(rss for _, rss in samples), quarters
 
 
 def tippecanoe_binary(work):
@@ -298,16 +307,26 @@ def main():
                     properties = {name: value for name, value in zip(names, cells) if value}
                     out.write(json.dumps({"type": "Feature", "geometry": {"type": "Point", "coordinates": [
                         float(cells[ilon]), float(cells[ilat])]}, "properties": properties}, ensure_ascii=False) + "\n")
-            civic_seconds, civic_rss = timed([args.civic, "tiles", source, "-o", os.path.join(work, "civic.pmtiles"),
-                                              "--max-zoom", "14"], os.path.join(work, "civic-tiles.log"))
-            tip_seconds, tip_rss = timed([tippecanoe, "-o", os.path.join(work, "tippecanoe.pmtiles"), "-Z0", "-z14", "-l", ID,
-                                          "--drop-densest-as-needed", "-P", "-f", "-q", lines_path],
-                                         os.path.join(work, "tippecanoe.log"))
+            civic_seconds, civic_rss, civic_quarters = sampled([args.civic, "tiles", source, "-o", os.path.join(work, "civic.pmtiles"),
+                                                                "--max-zoom", "14"], os.path.join(work, "civic-tiles.log"))
+            tip_seconds, tip_rss, tip_quarters = sampled([tippecanoe, "-o", os.path.join(work, "tippecanoe.pmtiles"), "-Z0", "-z14", "-l", ID,
+                                                          "--drop-densest-as-needed", "-P", "-f", "-q", lines_path],
+                                                         os.path.join(work, "tippecanoe.log"))
             civic_size = os.path.getsize(os.path.join(work, "civic.pmtiles"))
             tip_size = os.path.getsize(os.path.join(work, "tippecanoe.pmtiles"))
             print(f"PMTiles of {args.rows:,} points, zoom 0–14: civic tiles {civic_seconds:.1f} s, peak {civic_rss:.0f} MiB, "
                   f"{civic_size / 2**20:.0f} MiB; tippecanoe {tip_seconds:.1f} s, peak {tip_rss:.0f} MiB, {tip_size / 2**20:.0f} MiB; "
-                  f"civic ÷ tippecanoe time {civic_seconds / tip_seconds:.2f} (faster: {'yes' if civic_seconds < tip_seconds else 'NO'})")
+                  f"civic ÷ tippecanoe time {civic_seconds / tip_seconds:.2f} (faster: {'yes' if civic_seconds < tip_seconds else 'NO'}), "
+                  f"peak memory {civic_rss / tip_rss:.2f}")
+            print(f"  memory over the run (highest RSS in each quarter of its time, MiB): civic tiles "
+                  f"{', '.join(f'{q:.0f}' for q in civic_quarters)}; tippecanoe {', '.join(f'{q:.0f}' for q in tip_quarters)}")
+            # Memory against the number of records: civic tiles of a quarter of the rows (the same generator).
+            if args.rows >= 200_000:
+                smaller = benchmark_file(args.rows // 4)
+                _, small_rss, _ = sampled([args.civic, "tiles", smaller, "-o", os.path.join(work, "civic-small.pmtiles"), "--max-zoom", "14"],
+                                          os.path.join(work, "civic-tiles-small.log"))
+                print(f"  civic tiles peak memory by rows: {args.rows // 4:,} rows {small_rss:.0f} MiB, {args.rows:,} rows {civic_rss:.0f} MiB "
+                      f"({(civic_rss - small_rss) * 2**20 / (args.rows - args.rows // 4):.0f} bytes a further row)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
