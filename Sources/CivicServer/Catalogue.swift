@@ -67,7 +67,10 @@ struct Catalogue: Sendable {
             )
         }
         // Datasets that follow no standard (generic) have columns of their own: no merged collection for them.
-        for standard in Set(datasets.map(\.standard)).subtracting([GenericSchema.id]).sorted() {
+        // A dataset that took a standard dataset's id (a store made before ids were checked) keeps it: the merged
+        // collection of that standard is not served rather than two collections sharing one id.
+        let taken = Set(collections.map(\.id))
+        for standard in Set(datasets.map(\.standard)).subtracting([GenericSchema.id]).subtracting(taken).sorted() {
             let members = datasets.filter { $0.standard == standard }
             guard let first = members.first else { continue }
             let columns = Array(first.columns.prefix(first.standardColumnCount)) + ["dataset"]

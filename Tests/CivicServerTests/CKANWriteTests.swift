@@ -67,6 +67,14 @@ import Testing
             )
             let package = try #require(created["result"] as? [String: Any])
             #expect(package["name"] as? String == "yaizu-aed-new" && package["version"] as? String == "1")
+            // A standard dataset's id names its merged collection: not a package's name.
+            let reserved = try await Self.call(
+                client,
+                "package_create",
+                try Self.post(publisher, json: ["name": "fire_hydrant", "title": "焼津市 消火栓", "owner_org": "222127"]),
+                status: .conflict
+            )
+            #expect(((reserved["error"] as? [String: Any])?["message"] as? String)?.contains("standard dataset's id") == true)
             #expect(package["license_id"] as? String == "cc-by-4.0")
             // Records, each checked as a row of the dataset.
             let records: [[String: Any]] = [

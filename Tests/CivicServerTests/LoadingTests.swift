@@ -61,6 +61,28 @@ import Testing
         #expect(try store.datasets().map(\.id) == ["ichikawa-aed"])
     }
 
+    /// A standard dataset's id names its merged collection: a dataset.json that takes it fails to load with a
+    /// message that says why; a store that has such a dataset already (made before the check) still serves, the
+    /// dataset keeping the id and the merged collection left out (two collections never share an id).
+    @Test func aDatasetMayNotTakeAStandardDatasetsID() throws {
+        let folder = try Self.dataFolder(["yaizu-aed", "ichikawa-aed"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let descriptor = folder.appendingPathComponent("ichikawa-aed/dataset.json")
+        let text = try String(contentsOf: descriptor, encoding: .utf8).replacingOccurrences(of: "\"ichikawa-aed\"", with: "\"aed\"")
+        try text.write(to: descriptor, atomically: true, encoding: .utf8)
+        let store = try Store.inMemory()
+        let load = loadDataFolder(folder, into: store, logger: Self.quiet)
+        #expect(load.loaded == ["yaizu-aed"])
+        let message = try #require(load.failed["aed@ichikawa-aed"])
+        #expect(message.contains("standard dataset's id") && message.contains("122033-aed"), "\(message)")
+
+        var taken = try #require(try store.dataset(id: "yaizu-aed"))
+        taken.id = "aed"
+        let catalogue = Catalogue(datasets: [try #require(try store.dataset(id: "yaizu-aed")), taken])
+        #expect(catalogue.collections.filter { $0.id == "aed" }.count == 1)
+        #expect(catalogue["aed"]?.datasets.map(\.id) == ["aed"])
+    }
+
     @Test func aFailedReloadKeepsTheLastGoodVersionAndSaysSo() async throws {
         let folder = try Self.dataFolder(["yaizu-aed", "ichikawa-aed"])
         defer { try? FileManager.default.removeItem(at: folder) }

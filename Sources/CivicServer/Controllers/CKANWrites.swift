@@ -140,7 +140,11 @@ extension CKANController {
         else {
             throw Failure.validation("name: Must be purely lowercase alphanumeric (ascii) characters and these symbols: -_ (2 to 100)")
         }
-        guard try store.dataset(id: name) == nil else { throw Failure.validation("name: That URL is already in use.") }
+        guard try store.dataset(id: name) == nil, catalogue[name] == nil else { throw Failure.validation("name: That URL is already in use.") }
+        // A standard dataset's id names its merged collection (all municipalities).
+        guard try configuration.schemaCatalog()[name] == nil else {
+            throw Failure.validation("name: \"\(name)\" is a standard dataset's id (its merged collection); use another, e.g. \"<団体コード>-\(name)\"")
+        }
         let code = try string(parameters, "owner_org")
         guard let organisation = Organisation(code), case .municipality = organisation else {
             throw Failure.validation("owner_org: a municipality's 全国地方公共団体コード (6 digits)")

@@ -105,6 +105,16 @@ struct DataFolderSync {
                 )
                 continue
             }
+            // A standard dataset's id names its merged collection (all municipalities): a dataset may not take it.
+            if catalog[descriptor.id] != nil {
+                fail(
+                    descriptor.id + "@" + entry.origin,
+                    origin: entry.origin,
+                    "\(entry.origin)/dataset.json: id \"\(descriptor.id)\" is a standard dataset's id, the name of its merged collection (全団体); "
+                        + "use another, e.g. \"\(descriptor.municipalityCode ?? entry.origin)-\(descriptor.id)\""
+                )
+                continue
+            }
             seenIDs[descriptor.id] = entry.origin
             load(descriptor, entry: entry, committed: committed)
         }
