@@ -36,7 +36,8 @@ def check(browser, port, collection, colour, output):
     started = time.monotonic()
     asked, arrived = [], []
     page.on("request", lambda r: asked.append((time.monotonic() - started, r.url)))
-    page.on("response", lambda r: arrived.append((time.monotonic() - started, r.url)))
+    caches = {}
+    page.on("response", lambda r: (arrived.append((time.monotonic() - started, r.url)), caches.setdefault(r.url, r.headers.get("x-cache"))))
     # The background map's tiles are outside (offline here): refused at once.
     page.route("https://**", lambda route: route.abort())
     # The canvas kept after each frame, so that its pixels can be read.
@@ -47,7 +48,9 @@ def check(browser, port, collection, colour, output):
             return get.call(this, type, attributes);
         };
     })()""")
-    page.goto(f"http://127.0.0.1:{port}/collections/{collection}?f=html&map=tiles")
+    # As `localhost`: the host is part of the server's cache key, so no tile the benchmark asked as 127.0.0.1 is
+    # served from the cache here.
+    page.goto(f"http://localhost:{port}/collections/{collection}?f=html&map=tiles")
     page.wait_for_function("Number(document.getElementById('map').getAttribute('data-features') || 0) > 0", timeout=60000)
     drawn_at = time.monotonic() - started
     tiles = [(t, url) for t, url in arrived if "/tiles/WebMercatorQuad/" in url]
@@ -58,13 +61,14 @@ def check(browser, port, collection, colour, output):
     features = int(page.locator("#map").get_attribute("data-features"))
     path = os.path.join(output, f"maplibre-{collection}.png")
     page.screenshot(path=path)
-    first = min(t for t, _ in tiles)
-    print(f"  {collection}: first tile arrived {first * 1000:.0f} ms after the page's start "
+    first, first_url = min(tiles)
+    made = caches.get(first_url) == "MISS"
+    print(f"  {collection}: first tile arrived {first * 1000:.0f} ms after the page's start ({'made on request' if made else 'from the cache'}) "
           f"(target < 1 s: {'met' if first < 1 else 'MISSED'}); maplibre-gl.js at {script * 1000:.0f} ms, MapLibre's own "
           f"first tile asked at {min(maplibre) * 1000:.0f} ms; {features:,} features drawn by {drawn_at * 1000:.0f} ms; "
           f"{pixels:,} pixels of the dataset's colour {colour} in the screenshot ({path})")
     page.close()
-    return first < 1 and pixels > 100 and features > 0
+    return first < 1 and made and pixels > 100 and features > 0
 
 
 def main():
@@ -77,7 +81,7 @@ def main():
         )
         # A first page, not measured: the browser's own start (its processes, SwiftShader) is not the page's.
         warm = browser.new_page()
-        warm.goto(f"http://127.0.0.1:{port}/")
+        warm.goto(f"http://localhost:{port}/")
         warm.close()
         results = [check(browser, port, *argument.split(":", 1), output) for argument in sys.argv[3:]]
         browser.close()
