@@ -1,3 +1,5 @@
+import Foundation
+
 /// Mapbox Vector Tile 2.1 (github.com/mapbox/vector-tile-spec, `2.1/vector_tile.proto`) written by hand: the format
 /// needs four protobuf messages (Tile, Layer, Feature, Value) and five wire features — varints, zigzag, length-
 /// delimited fields, packed repeated uint32 and a oneof — so a writer of its own costs ~200 lines instead of
@@ -38,9 +40,11 @@ public struct VectorTile: Sendable {
         public let extent: UInt32
         private var features: [UInt8] = []
         private var keys: [String] = []
-        private var keyIndex: [String: UInt32] = [:]
+        private var keyIndex: [Interned: UInt32] = [:]
         private var values: [Value] = []
-        private var valueIndex: [Value: UInt32] = [:]
+        private var valueIndex: [Interned: UInt32] = [:]
+        /// The keys of the last feature added, with their indexes, by position.
+        private var lastKeys: [(key: String, index: UInt32)] = []
         public private(set) var count = 0
 
         public init(name: String, extent: UInt32 = 4096) {
@@ -56,9 +60,17 @@ public struct VectorTile: Sendable {
             if let id { VectorTile.field(1, varint: id, to: &feature) }
             var tags: [UInt32] = []
             tags.reserveCapacity(properties.count * 2)
-            for (key, value) in properties {
-                tags.append(intern(key))
-                tags.append(intern(value))
+            for (position, (key, value)) in properties.enumerated() {
+                // Features of a layer mostly name the same keys in the same order: the previous feature's key at this
+                // position is checked first (bytes compared, no hashing).
+                if position < lastKeys.count, Interned(.string(lastKeys[position].key)) == Interned(.string(key)) {
+                    tags.append(lastKeys[position].index)
+                } else {
+                    let index = Layer.intern(key, as: Interned(.string(key)), in: &keys, &keyIndex)
+                    if position < lastKeys.count { lastKeys[position] = (key, index) } else { lastKeys.append((key, index)) }
+                    tags.append(index)
+                }
+                tags.append(Layer.intern(value, as: Interned(value), in: &values, &valueIndex))
             }
             if !tags.isEmpty { VectorTile.packed(2, tags, to: &feature) }
             VectorTile.field(3, varint: UInt64(type), to: &feature)
@@ -67,20 +79,37 @@ public struct VectorTile: Sendable {
             count += 1
         }
 
-        private mutating func intern(_ key: String) -> UInt32 {
-            if let index = keyIndex[key] { return index }
-            let index = UInt32(keys.count)
-            keys.append(key)
-            keyIndex[key] = index
-            return index
+        /// The index of `item` in `list` (the layer's keys or values), appended when new.
+        private static func intern<Item>(_ item: Item, as key: Interned, in list: inout [Item], _ index: inout [Interned: UInt32]) -> UInt32 {
+            if let found = index[key] { return found }
+            let position = UInt32(list.count)
+            list.append(item)
+            index[key] = position
+            return position
         }
 
-        private mutating func intern(_ value: Value) -> UInt32 {
-            if let index = valueIndex[value] { return index }
-            let index = UInt32(values.count)
-            values.append(value)
-            valueIndex[value] = index
-            return index
+        /// A key or value as the layer's tables tell them apart: text by its UTF-8 bytes. Swift's `String` hashes
+        /// and compares by canonical equivalence, normalising first — most of a dense tile's time with Japanese
+        /// text — and would merge two spellings into one; MVT keeps the bytes.
+        struct Interned: Hashable {
+            let value: Value
+
+            init(_ value: Value) { self.value = value }
+
+            static func == (a: Interned, b: Interned) -> Bool {
+                guard case .string(var x) = a.value, case .string(var y) = b.value else { return a.value == b.value }
+                return x.withUTF8 { first in
+                    y.withUTF8 { second in
+                        first.count == second.count && (first.isEmpty || memcmp(first.baseAddress!, second.baseAddress!, first.count) == 0)
+                    }
+                }
+            }
+
+            func hash(into hasher: inout Hasher) {
+                guard case .string(var text) = value else { return hasher.combine(value) }
+                hasher.combine(0xFF as UInt8)
+                text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            }
         }
 
         /// The Layer message.

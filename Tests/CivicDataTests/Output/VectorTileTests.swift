@@ -59,4 +59,22 @@ import Testing
         // extent 4096 last: field 5, varint 0x80 0x20.
         #expect(Array(encoded.suffix(3)) == [0x28, 0x80, 0x20])
     }
+
+    /// Text is interned by its bytes: two spellings Swift's `String` calls equal (a precomposed が and か with a
+    /// combining voiced mark) stay two values, each written as it came; the same bytes are one value.
+    @Test func textIsInternedByItsBytes() {
+        var layer = VectorTile.Layer(name: "x")
+        let composed = "がっこう"
+        let decomposed = "か\u{3099}っこう"
+        #expect(composed == decomposed && Array(composed.utf8) != Array(decomposed.utf8))
+        for (id, name) in [(1, composed), (2, decomposed), (3, composed)] {
+            layer.add(id: UInt64(id), properties: [("名称", .string(name))], geometry: .points([P(x: 1, y: 1)]))
+        }
+        let encoded = layer.encoded()
+        func occurrences(_ text: String) -> Int {
+            let needle = Array(text.utf8)
+            return encoded.indices.filter { Array(encoded[$0...].prefix(needle.count)) == needle }.count
+        }
+        #expect(occurrences(composed) == 1 && occurrences(decomposed) == 1 && occurrences("名称") == 1)
+    }
 }
