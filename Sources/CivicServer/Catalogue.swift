@@ -54,7 +54,8 @@ struct Catalogue: Sendable {
                 Collection(
                     id: dataset.id,
                     title: dataset.title,
-                    description: "\(dataset.municipality ?? "") \(dataset.standardTitle)（\(dataset.attribution ?? "")）",
+                    description: [dataset.municipality, dataset.standardTitle].compactMap { $0 }.joined(separator: " ")
+                        + (dataset.attribution.map { "（\($0)）" } ?? ""),
                     selector: .dataset(dataset),
                     columns: dataset.columns,
                     numeric: dataset.numericColumns,
