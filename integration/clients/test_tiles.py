@@ -1,7 +1,8 @@
 """The vector tiles decoded by the reference Python decoder (PyPI `mapbox-vector-tile`) and by GDAL's MVT driver
 (pyogrio's bundled GDAL): at the highest zoom each tile holds exactly the features whose point lies in the tile and
 its buffer, with the items' attributes (numbers as numbers); every tile of the merged collection at zoom 10 too; the
-TileJSON document points at tiles that answer.
+TileJSON document points at tiles that answer; polygons (都島区's 町丁目, through `civic tiles`) valid after decoding
+and exactly those meeting each tile; `civic tiles`' archives read by the PyPI `pmtiles` reader.
 
 Run by integration/clients/run.sh.
 """
@@ -133,3 +134,72 @@ def test_civic_tiles_archive_reads_with_pmtiles(tmp_path):
             assert match and match[0]["properties"]["名称"] == feature["properties"]["名称"]
             seen.add(feature["id"])
         assert len(seen) == len(served)
+
+
+def test_polygon_tiles_are_valid_and_hold_exactly_the_shapes_meeting_them(tmp_path):
+    """大阪市都島区's 47 町丁目 polygons (the tests' GeoJSON fixture) tiled by `civic tiles` (the server's TileMaker),
+    zooms 12–16: every decoded polygon is valid (shapely) with area, and each tile holds exactly the shapes that meet
+    it and its 64-unit buffer — a shape left out only when its part there is thinner than a tile unit (it collapses
+    on the integer grid) — with their attributes; no tile that should hold a shape is missing."""
+    import gzip
+    import subprocess
+
+    import shapely
+    from pmtiles.reader import MmapSource, Reader, all_tiles
+    from shapely.geometry import box, shape
+
+    fixture = "Tests/CivicIngestTests/Fixtures/miyakojima.json"
+    with open(fixture, encoding="utf-8") as handle:
+        source = json.load(handle)["features"]
+    shapes = {f["properties"]["KEY_CODE"]: (shape(f["geometry"]), f["properties"]) for f in source}
+    assert len(shapes) == len(source) == 47
+    archive = tmp_path / "miyakojima.pmtiles"
+    result = subprocess.run(
+        [os.environ["CIVIC_BIN"], "tiles", fixture, "-o", str(archive), "--min-zoom", "12", "--max-zoom", "16"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+
+    def in_tile_units(geometry, z, x, y):
+        return shapely.transform(geometry, lambda points: [tile_units(lon, lat, z, x, y) for lon, lat in points])
+
+    tiles = {}
+    with open(archive, "rb") as handle:
+        for (z, x, y), data in all_tiles(Reader(MmapSource(handle)).get_bytes):
+            tiles[(z, x, y)] = mapbox_vector_tile.decode(gzip.decompress(data), default_options={"y_coord_down": True})
+    checked = 0
+    for z in range(12, 17):
+        # Every tile of the zoom near a shape: the source's tiles, computed here.
+        wanted = set()
+        for geometry, _ in shapes.values():
+            west, south, east, north = geometry.bounds
+            u0, v1 = tile_units(west, south, z, 0, 0)
+            u1, v0 = tile_units(east, north, z, 0, 0)
+            for x in range(int((u0 - BUFFER) // EXTENT), int((u1 + BUFFER) // EXTENT) + 1):
+                for y in range(int((v0 - BUFFER) // EXTENT), int((v1 + BUFFER) // EXTENT) + 1):
+                    wanted.add((x, y))
+        for x, y in sorted(wanted):
+            area = box(-BUFFER, -BUFFER, EXTENT + BUFFER, EXTENT + BUFFER)
+            meeting = {}
+            for code, (geometry, _) in shapes.items():
+                part = in_tile_units(geometry, z, x, y).intersection(area)
+                if not part.is_empty:
+                    meeting[code] = part
+            layer = tiles.get((z, x, y), {}).get("miyakojima", {"features": []})
+            got = {}
+            for feature in layer["features"]:
+                drawn = shape(feature["geometry"])
+                assert drawn.geom_type in ("Polygon", "MultiPolygon"), feature["geometry"]["type"]
+                assert drawn.is_valid and drawn.area > 0, (z, x, y, shapely.validation.explain_validity(drawn))
+                got[feature["properties"]["KEY_CODE"]] = (drawn, feature["properties"])
+            assert set(got) <= set(meeting), (z, x, y, set(got) - set(meeting))
+            for code in set(meeting) - set(got):
+                # Left out: only a sliver of it is here (under one tile unit wide).
+                assert meeting[code].buffer(-0.5).is_empty, (z, x, y, code, meeting[code].area)
+            for code, (drawn, properties) in got.items():
+                expected = shapes[code][1]
+                assert properties["MOJI"] == expected["MOJI"] and properties["JINKO"] == expected["JINKO"]
+                # The drawn shape is the source's, clipped and snapped: within a tile unit of it.
+                assert drawn.symmetric_difference(meeting[code]).area <= max(1.0, meeting[code].length), (z, x, y, code)
+                checked += 1
+    assert checked > 47
