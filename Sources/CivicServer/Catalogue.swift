@@ -38,13 +38,17 @@ struct Catalogue: Sendable {
     var loadedAt: Date
     /// The municipalities in code order ("unknown" for datasets without a code).
     var organizations: [Organization]
+    /// Every dataset the catalogue has or had (deleted ones as tombstones), with when it was created and last
+    /// changed: the change feed's state (`CatalogChangeStore`).
+    var entries: [String: CatalogEntry]
     private var byID: [String: Collection]
     /// Each collection's renderer, its property keys encoded once per catalogue rather than once per page.
     private var renderers: [String: FeatureRenderer]
 
-    init(datasets: [StoredDataset], failures: [String: String] = [:]) {
+    init(datasets: [StoredDataset], failures: [String: String] = [:], entries: [String: CatalogEntry] = [:]) {
         self.datasets = datasets
         self.failures = failures
+        self.entries = entries
         loadedAt = datasets.compactMap { Store.date($0.loadedAt) }.max() ?? Date()
         var collections: [Collection] = []
         for dataset in datasets {

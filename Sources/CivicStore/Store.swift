@@ -178,6 +178,8 @@ public final class Store: Sendable {
         migrator.registerMigration("v9", migrate: Store.migrateChangeSpans)
         // A record's history: the log by record.
         migrator.registerMigration("v10", migrate: Store.migrateChangeHistory)
+        // v11: the catalogue's change feed, deleted datasets kept as tombstones (Store+Catalog).
+        migrator.registerMigration("v11", migrate: Store.migrateCatalogState)
         return migrator
     }()
 

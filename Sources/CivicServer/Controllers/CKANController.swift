@@ -53,7 +53,7 @@ struct CKANController: Sendable {
         "datastore_delete": "Delete the records matching filters. :param resource_id: :param filters: {field: value}",
     ]
 
-    static let sortFields = ["name", "title_string", "metadata_modified", "metadata_created", "score"]
+    static let sortFields = ["id", "name", "title_string", "title", "metadata_modified", "metadata_created", "score"]
 
     static let actions =
         [
@@ -114,9 +114,13 @@ struct CKANController: Sendable {
     /// GET: the query string; POST: a JSON object (or a form) in the body.
     static func parameters(_ request: Request, context: CivicRequestContext, limit: Int = 1 << 20) async throws -> [String: Any] {
         var parameters: [String: Any] = [:]
-        for (name, value) in request.uri.queryParameters {
-            parameters[String(name).removingPercentEncoding ?? String(name)] =
-                String(value).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(value)
+        // From the raw query: '+' is a space (form encoding), '%2B' a plus — decoded once, in that order.
+        for pair in (request.uri.query ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map {
+                let text = String($0).replacingOccurrences(of: "+", with: " ")
+                return text.removingPercentEncoding ?? text
+            }
+            if let name = parts.first, !name.isEmpty { parameters[name] = parts.count > 1 ? parts[1] : "" }
         }
         guard request.method == .post else { return parameters }
         let buffer: ByteBuffer
@@ -290,8 +294,9 @@ struct CKANController: Sendable {
             "url": dataset.source ?? "",
             // The live release's number: it changes with every publish, rollback and record edit.
             "version": dataset.liveRelease.map(String.init) ?? "",
-            "metadata_created": dataset.loadedAt,
-            "metadata_modified": dataset.loadedAt,
+            // From the catalogue's change feed: created when first released, modified at its last visible change.
+            "metadata_created": catalogue.entries[dataset.id]?.created ?? dataset.loadedAt,
+            "metadata_modified": catalogue.entries[dataset.id]?.modified ?? dataset.loadedAt,
             "owner_org": dataset.municipalityCode ?? "unknown",
             "organization": owner.map { organization($0, base: base, withPackages: false) } ?? NSNull(),
             "tags": [
@@ -343,6 +348,20 @@ struct CKANController: Sendable {
         ]
     }
 
+    /// The formats of every package's resources (`resources`), for `res_format:`.
+    static let formats = ["CSV", "GeoJSON", "XLSX", "JSON", "OGC API"]
+
+    /// A dataset as `package_search` filters and sorts it.
+    func searchable(_ dataset: StoredDataset) -> SearchableDataset {
+        let license = CKANController.licenses[dataset.license ?? ""]?.id ?? dataset.license?.lowercased() ?? "notspecified"
+        return SearchableDataset(dataset: dataset, entry: catalogue.entries[dataset.id], licenseID: license, formats: CKANController.formats)
+    }
+
+    /// A time as a string that sorts as the time does (stored times differ in their fractions' digits).
+    static func sortableTime(_ text: String) -> String {
+        String(format: "%020.6f", Store.date(text)?.timeIntervalSince1970 ?? 0)
+    }
+
     func search(_ parameters: [String: Any], base: String) throws -> [String: Any] {
         let rows = try integer(parameters, "rows", default: 10, range: 0...1000)
         let start = try integer(parameters, "start", default: 0, range: 0...1_000_000)
@@ -363,28 +382,20 @@ struct CKANController: Sendable {
                 }
             }
         }
-        if let fq = try optionalString(parameters, "fq"), !fq.isEmpty {
-            for clause in fq.split(separator: " ").map(String.init) where clause.contains(":") && clause.uppercased() != "AND" {
-                let parts = clause.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-                guard parts.count == 2, !parts[0].isEmpty else {
-                    throw Failure.validation("fq: use field:value (organization:, tags:, name:, res_format:, license_id:)")
-                }
-                let field = parts[0].trimmingCharacters(in: CharacterSet(charactersIn: "+"))
-                let value = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"()"))
-                matches = matches.filter { dataset in
-                    switch field {
-                    case "organization", "owner_org": dataset.municipalityCode == value
-                    case "tags": dataset.standard == value || dataset.standardTitle == value
-                    case "name", "id": dataset.id == value
-                    case "res_format": ["csv", "geojson", "json", "ogc api"].contains(value.lowercased())
-                    case "license_id": (CKANController.licenses[dataset.license ?? ""]?.id ?? dataset.license?.lowercased()) == value.lowercased()
-                    default: false
-                    }
-                }
+        var candidates = matches.map { searchable($0) }
+        if let fq = try optionalString(parameters, "fq"), !fq.trimmingCharacters(in: .whitespaces).isEmpty {
+            do {
+                let filter = try SolrFilter.parse(fq)
+                try filter.validate()
+                let now = Date()
+                candidates = candidates.filter { filter.matches($0, now: now) }
+            } catch let invalid as SolrFilter.Invalid {
+                throw Failure(status: .conflict, type: "Search Query Error", message: "Search Query is invalid: \(invalid.message)")
             }
         }
         let sort = try optionalString(parameters, "sort") ?? "score desc, metadata_modified desc"
-        // "field [asc|desc], …" with CKAN's sortable fields; the first clause decides the order here.
+        // "field [asc|desc], …" with CKAN's sortable fields, each clause breaking the previous one's ties, then the id:
+        // the order is total, so that paging with rows/start is stable.
         var clauses: [(field: String, descending: Bool)] = []
         for clause in sort.split(separator: ",", omittingEmptySubsequences: false) {
             let words = clause.split(separator: " ").map(String.init)
@@ -395,18 +406,23 @@ struct CKANController: Sendable {
             }
             clauses.append((words[0], words.count == 2 && words[1].lowercased() == "desc"))
         }
-        if let first = clauses.first {
-            let descending = first.descending
-            let key: (StoredDataset) -> String
-            switch first.field {
-            case "name": key = { $0.id }
-            case "title_string": key = { $0.title }
-            case "metadata_modified", "metadata_created": key = { $0.loadedAt + $0.id }
-            default:  // score: every match scores the same; keep the catalogue's order
-                key = { $0.id }
+        func key(_ item: SearchableDataset, _ field: String) -> String {
+            switch field {
+            case "name", "id": item.dataset.id
+            case "title_string", "title": item.dataset.title
+            case "metadata_modified": Self.sortableTime(item.modified)
+            case "metadata_created": Self.sortableTime(item.created)
+            default: ""  // score: every match scores the same
             }
-            matches.sort { first.field == "score" ? key($0) < key($1) : (descending ? key($0) > key($1) : key($0) < key($1)) }
         }
+        candidates.sort { a, b in
+            for clause in clauses where clause.field != "score" {
+                let (x, y) = (key(a, clause.field), key(b, clause.field))
+                if x != y { return clause.descending ? x > y : x < y }
+            }
+            return a.dataset.id < b.dataset.id
+        }
+        matches = candidates.map(\.dataset)
         let page = matches.dropFirst(start).prefix(rows)
         return [
             "count": matches.count,
