@@ -132,7 +132,7 @@ public final class Site: Sendable {
             authenticator: authenticator,
             refresh: refresh
         ).addRoutes(to: router)
-        DCATController(catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
+        DCATController(catalogue: catalogue, configuration: configuration, delivery: delivery, changes: store).addRoutes(to: router)
         AdminController(authenticator: authenticator, delivery: delivery).addRoutes(to: router)
         ReleasesController(store: store, authenticator: authenticator, configuration: configuration, refresh: refresh).addRoutes(to: router)
         PublishingPageController(

@@ -139,4 +139,60 @@ import Testing
             }
         }
     }
+
+    /// `/catalog/changes`: every dataset once, in the order of its last change, with a cursor to ask from; a deleted
+    /// one comes again as a tombstone, and `package_show` answers for it as CKAN does.
+    @Test func theCatalogueChangeFeedCarriesTombstones() async throws {
+        let fixture = try ReleaseHTTPTests.Fixture()
+        try await fixture.app().test(.router) { client in
+            func feed(_ query: String) async throws -> [String: Any] {
+                try await client.execute(uri: "/catalog/changes" + query, method: .get) { try FeaturesTests.object($0) }
+            }
+            let first = try await feed("")
+            let changes = try #require(first["changes"] as? [[String: Any]])
+            #expect(changes.count == 12 && changes.allSatisfy { $0["state"] as? String == "active" })
+            let seqs = changes.compactMap { ($0["seq"] as? NSNumber)?.int64Value }
+            #expect(seqs == seqs.sorted() && Set(seqs).count == 12)
+            let cursor = try #require((first["cursor"] as? NSNumber)?.int64Value)
+            #expect(cursor == seqs.last)
+            // Paged: two at a time, the same datasets in the same order.
+            var paged: [String] = []
+            var since: Int64 = 0
+            while true {
+                let page = try await feed("?since=\(since)&limit=5")
+                let items = try #require(page["changes"] as? [[String: Any]])
+                if items.isEmpty { break }
+                paged += items.compactMap { $0["id"] as? String }
+                since = try #require((page["cursor"] as? NSNumber)?.int64Value)
+            }
+            #expect(paged == changes.compactMap { $0["id"] as? String })
+            let nothing = try await feed("?since=\(cursor)")
+            #expect((nothing["changes"] as? [Any])?.isEmpty == true && (nothing["cursor"] as? NSNumber)?.int64Value == cursor)
+
+            // Deleted through CKAN: a tombstone after the cursor.
+            _ = try await CKANWriteTests.call(
+                client,
+                "package_delete",
+                try CKANWriteTests.post(fixture.yaizuPublisher, json: ["id": "yaizu-public-toilet"])
+            )
+            let after = try #require(try await feed("?since=\(cursor)")["changes"] as? [[String: Any]])
+            #expect(after.count == 1 && after[0]["id"] as? String == "yaizu-public-toilet" && after[0]["state"] as? String == "deleted")
+            #expect(after[0]["municipalityCode"] as? String == "222127" && after[0]["standardDataset"] as? String == "public_toilet")
+            // Gone from the lists; 403 for the public and another municipality, its tombstone for its own.
+            let listed = try await Self.search(client, "rows=1000").names
+            #expect(!listed.contains("yaizu-public-toilet"))
+            for (token, status) in [(nil, HTTPResponse.Status.forbidden), (fixture.ichikawaPublisher, .forbidden), (fixture.yaizuEditor, .ok)] {
+                let headers: HTTPFields = token.map { [.authorization: "Bearer \($0)"] } ?? [:]
+                let response = try await client.execute(uri: "/api/3/action/package_show?id=yaizu-public-toilet", method: .get, headers: headers) {
+                    $0
+                }
+                #expect(response.status == status)
+                #expect(response.headers[.cacheControl]?.contains("public") != true)
+            }
+            for bad in ["?since=-1", "?limit=0", "?cursor=3"] {
+                let response = try await client.execute(uri: "/catalog/changes" + bad, method: .get) { $0 }
+                #expect(response.status == .badRequest, "\(bad)")
+            }
+        }
+    }
 }

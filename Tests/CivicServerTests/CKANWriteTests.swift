@@ -127,9 +127,18 @@ import Testing
             _ = loadDataFolder(fixture.configuration.dataDirectory, into: fixture.store)
             #expect(try fixture.store.dataset(id: "yaizu-aed-new") != nil)
             _ = try await Self.call(client, "package_delete", try Self.post(publisher, json: ["id": "yaizu-aed-new"]))
-            try await client.execute(uri: "/api/3/action/package_show?id=yaizu-aed-new", method: .get) { response in
-                #expect(response.status == .notFound)
-            }
+            // As CKAN answers for a deleted package: not authorised for the public, its tombstone for its municipality.
+            let hidden = try await client.execute(uri: "/api/3/action/package_show?id=yaizu-aed-new", method: .get) { $0 }
+            #expect(hidden.status == .forbidden)
+            #expect((try Self.envelope(hidden)["error"] as? [String: Any])?["__type"] as? String == "Authorization Error")
+            let shown = try await client.execute(
+                uri: "/api/3/action/package_show?id=yaizu-aed-new",
+                method: .get,
+                headers: [.authorization: "Bearer \(publisher)"]
+            ) { $0 }
+            let tombstone = try #require(try Self.envelope(shown)["result"] as? [String: Any])
+            #expect(tombstone["state"] as? String == "deleted" && tombstone["owner_org"] as? String == "222127")
+            try await client.execute(uri: "/api/3/action/package_show?id=no-such-package", method: .get) { #expect($0.status == .notFound) }
             let actions = try fixture.store.auditLog(limit: 10, before: nil).map(\.action)
             #expect(actions.prefix(4) == ["dataset.remove", "dataset.update", "dataset.update", "record.edit"])
         }

@@ -83,6 +83,25 @@ struct CKANController: Sendable {
         } catch let failure as Failure {
             badBody = failure
         }
+        // A deleted package: as CKAN answers, its tombstone to its municipality's accounts, 403 to everyone else.
+        if action == "package_show", badBody == nil, let id = parameters["id"] as? String, !catalogue.datasets.contains(where: { $0.id == id }),
+            let entry = catalogue.entries[id], entry.deleted
+        {
+            // The answer depends on the token: kept by no shared cache.
+            return try delivery.respond(request, cacheable: false, audience: Audience(hidden: [:], personal: true)) {
+                let principal = try? authenticator.principal(request)
+                guard let principal, principal.may(.editor, for: .municipality(entry.municipalityCode ?? "")) else {
+                    return try CKANController.envelope(
+                        [
+                            "help": help, "success": false,
+                            "error": ["__type": "Authorization Error", "message": "User not authorized to read package \(id)"],
+                        ],
+                        status: .forbidden
+                    )
+                }
+                return try CKANController.envelope(["help": help, "success": true, "result": tombstone(entry)], status: .ok)
+            }
+        }
         // A status table's DataStore rows: without those kept from the public, unless staff ask.
         var audience = Audience.everyone
         if action == "datastore_search", let resource = parameters["resource_id"] as? String,
@@ -313,6 +332,16 @@ struct CKANController: Sendable {
             ],
             "resources": resources(dataset, base: base),
             "num_resources": 4,
+        ]
+    }
+
+    /// A deleted package as CKAN shows it to those who may see it: `state` deleted, no resources.
+    func tombstone(_ entry: CatalogEntry) -> [String: Any] {
+        [
+            "id": entry.id, "name": entry.id, "title": entry.title ?? entry.id, "type": "dataset", "state": "deleted", "private": false,
+            "owner_org": entry.municipalityCode ?? "unknown", "metadata_created": entry.created, "metadata_modified": entry.modified,
+            "resources": [] as [Any], "num_resources": 0, "tags": [] as [Any], "num_tags": 0, "groups": [] as [Any],
+            "extras": [["key": "standard_dataset", "value": entry.standard ?? ""]],
         ]
     }
 

@@ -9,6 +9,7 @@ struct DCATController: Sendable {
     let catalogue: Catalogue
     let configuration: ServerConfiguration
     let delivery: Delivery
+    let changes: any CatalogChangeStore
 
     static let context: [String: String] = [
         "dcat": "http://www.w3.org/ns/dcat#",
@@ -21,6 +22,87 @@ struct DCATController: Sendable {
 
     func addRoutes(to router: Router<CivicRequestContext>) {
         router.get("/catalog.jsonld") { request, _ in try self.delivery.respond(request) { try self.catalog(request) } }
+        router.get("/catalog/changes") { request, _ in try self.delivery.respond(request) { try self.changeFeed(request) } }
+    }
+
+    /// `/catalog/changes?since=&limit=`: the datasets changed after the cursor `since`, oldest change first, each once
+    /// with its state — deleted ones as tombstones — and a `next` link to ask from; what a harvester needs between
+    /// two visits, deletions included (docs/harvesting.md).
+    struct ChangeFeed: Encodable {
+        struct Item: Encodable {
+            var id: String
+            var state: String
+            var seq: Int64
+            var created: String
+            var modified: String
+            var title: String?
+            var municipalityCode: String?
+            var standardDataset: String?
+            var links: [Link]
+        }
+
+        struct Link: Encodable {
+            var rel: String
+            var type: String
+            var href: String
+        }
+
+        var changes: [Item]
+        /// The cursor after this page (the last item's seq; `since` again when the page is empty).
+        var cursor: Int64
+        var links: [Link]
+    }
+
+    func changeFeed(_ request: Request) throws -> Payload {
+        var since: Int64 = 0
+        var limit = 100
+        for (name, value) in request.uri.queryParameters {
+            switch name {
+            case "since":
+                guard let number = Int64(value), number >= 0 else {
+                    throw APIError.badParameter("since: a cursor (a whole number ≥ 0) from an earlier page")
+                }
+                since = number
+            case "limit":
+                guard let number = Int(value), (1...1000).contains(number) else { throw APIError.badParameter("limit: 1 to 1000") }
+                limit = number
+            case "f" where value == "json": continue
+            default: throw APIError.badParameter("unknown parameter '\(name)'; use since and limit")
+            }
+        }
+        let base = self.base(request)
+        let page = try changes.catalogChanges(since: since, limit: limit)
+        let cursor = page.last?.seq ?? since
+        let items = page.map { entry in
+            let id = FeaturesController.escape(entry.id)
+            var links = [
+                ChangeFeed.Link(rel: "describedby", type: "application/json", href: base + "/api/3/action/package_show?id=" + id)
+            ]
+            if !entry.deleted {
+                links.append(ChangeFeed.Link(rel: "alternate", type: "application/ld+json", href: base + "/datasets/\(id).jsonld"))
+                links.append(ChangeFeed.Link(rel: "collection", type: "application/json", href: base + "/collections/\(id)"))
+            }
+            return ChangeFeed.Item(
+                id: entry.id,
+                state: entry.deleted ? "deleted" : "active",
+                seq: entry.seq,
+                created: entry.created,
+                modified: entry.modified,
+                title: entry.title,
+                municipalityCode: entry.municipalityCode,
+                standardDataset: entry.standard,
+                links: links
+            )
+        }
+        let feed = ChangeFeed(
+            changes: items,
+            cursor: cursor,
+            links: [
+                ChangeFeed.Link(rel: "self", type: "application/json", href: base + "/catalog/changes?since=\(since)&limit=\(limit)"),
+                ChangeFeed.Link(rel: "next", type: "application/json", href: base + "/catalog/changes?since=\(cursor)&limit=\(limit)"),
+            ]
+        )
+        return Payload(bytes: try documentJSON(feed), contentType: "application/json")
     }
 
     func catalog(_ request: Request) throws -> Payload {

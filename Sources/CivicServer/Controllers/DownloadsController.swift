@@ -123,7 +123,7 @@ struct DownloadsController: Sendable {
                 headers: [.contentDisposition: "attachment; filename=\"\(dataset.id)\(suffix).xlsx\""]
             )
         case "jsonld":
-            let dcat = DCATController(catalogue: catalogue, configuration: configuration, delivery: delivery)
+            let dcat = DCATController(catalogue: catalogue, configuration: configuration, delivery: delivery, changes: store)
             var object = dcat.dataset(dataset, base: dcat.base(request))
             object["@context"] = DCATController.context
             return try jsonPayload(object, contentType: "application/ld+json")
