@@ -1,0 +1,187 @@
+public import CivicData
+public import Foundation
+
+/// The portal's KPI and quality measures, computed from what the store holds (docs/kpi.md): for each municipality,
+/// which of the national standard datasets it publishes (of the full list, the missing ones named — the city plans'
+/// KPI), and for each dataset its conformance to the standard, its metadata quality in the manner of the European
+/// data portal's MQA, and its freshness — each a score with its parts shown.
+public struct PortalKPI: Codable, Sendable, Equatable {
+    public struct Coverage: Codable, Sendable, Equatable {
+        public var published: Int
+        public var total: Int
+        /// published ÷ total, 0…1.
+        public var ratio: Double
+    }
+
+    /// One part of a score: its points of its maximum.
+    public struct Part: Codable, Sendable, Equatable {
+        public var name: String
+        public var points: Int
+        public var maximum: Int
+    }
+
+    public struct Score: Codable, Sendable, Equatable {
+        public var points: Int
+        public var maximum: Int
+        public var parts: [Part]
+
+        init(_ parts: [Part]) {
+            self.parts = parts
+            points = parts.map(\.points).reduce(0, +)
+            maximum = parts.map(\.maximum).reduce(0, +)
+        }
+    }
+
+    public struct Dataset: Codable, Sendable, Equatable {
+        public var id: String
+        public var title: String
+        public var standard: String
+        /// The national list's number (`08` for AED), nil for a dataset of no national standard.
+        public var number: String?
+        public var records: Int
+        public var withCoordinates: Int
+        public var conformance: Score
+        public var metadata: Score
+        public var created: String
+        public var modified: String
+        /// Whole days since the last change.
+        public var ageDays: Int
+    }
+
+    public struct Published: Codable, Sendable, Equatable {
+        public var number: String
+        public var id: String
+        public var title: String
+        public var datasets: [String]
+    }
+
+    public struct Municipality: Codable, Sendable, Equatable {
+        public var code: String
+        public var name: String
+        public var coverage: Coverage
+        public var published: [Published]
+        public var missing: [NationalStandardDatasets.Entry]
+        /// Its datasets of no national standard (their ids).
+        public var others: [String]
+        /// The mean of its datasets' conformance and metadata scores, in percent.
+        public var conformance: Int
+        public var metadata: Int
+        public var datasets: [Dataset]
+    }
+
+    public struct Portal: Codable, Sendable, Equatable {
+        public var municipalities: Int
+        public var datasets: Int
+        /// Every municipality's published standard datasets of every municipality's possible.
+        public var coverage: Coverage
+        /// How many municipalities publish each standard dataset, by its id.
+        public var publishers: [String: Int]
+    }
+
+    public var generated: String
+    public var standardDatasets: [NationalStandardDatasets.Entry]
+    public var municipalities: [Municipality]
+    public var portal: Portal
+
+    /// The KPI of `datasets` (the live ones), their change-feed `entries` giving when each was created and changed.
+    public init(datasets: [StoredDataset], entries: [String: CatalogEntry], now: Date = Date()) {
+        let national = NationalStandardDatasets.all
+        let numbers = Dictionary(uniqueKeysWithValues: national.map { ($0.id, $0.number) })
+        var byCode: [String: [StoredDataset]] = [:]
+        for dataset in datasets { byCode[dataset.municipalityCode ?? "unknown", default: []].append(dataset) }
+        var municipalities: [Municipality] = []
+        for code in byCode.keys.sorted() {
+            let own = byCode[code, default: []].sorted { $0.id < $1.id }
+            let qualities = own.map { dataset -> Dataset in
+                let entry = entries[dataset.id]
+                let modified = entry?.modified ?? dataset.loadedAt
+                let age = Store.date(modified).map { max(0, Int(now.timeIntervalSince($0) / 86400)) } ?? 0
+                return Dataset(
+                    id: dataset.id,
+                    title: dataset.title,
+                    standard: dataset.standard,
+                    number: numbers[dataset.standard],
+                    records: dataset.recordCount,
+                    withCoordinates: dataset.featureCount,
+                    conformance: PortalKPI.conformance(dataset),
+                    metadata: PortalKPI.metadata(dataset),
+                    created: entry?.created ?? dataset.loadedAt,
+                    modified: modified,
+                    ageDays: age
+                )
+            }
+            let published = national.compactMap { standard -> Published? in
+                let ids = own.filter { $0.standard == standard.id }.map(\.id)
+                return ids.isEmpty ? nil : Published(number: standard.number, id: standard.id, title: standard.title, datasets: ids)
+            }
+            let publishedIDs = Set(published.map(\.id))
+            func mean(_ scores: [Score]) -> Int {
+                let maximum = scores.map(\.maximum).reduce(0, +)
+                return maximum == 0 ? 0 : Int((Double(scores.map(\.points).reduce(0, +)) * 100 / Double(maximum)).rounded())
+            }
+            municipalities.append(
+                Municipality(
+                    code: code,
+                    name: own.compactMap(\.municipality).first ?? code,
+                    coverage: Coverage(published: published.count, total: national.count, ratio: Double(published.count) / Double(national.count)),
+                    published: published,
+                    missing: national.filter { !publishedIDs.contains($0.id) },
+                    others: own.filter { numbers[$0.standard] == nil }.map(\.id),
+                    conformance: mean(qualities.map(\.conformance)),
+                    metadata: mean(qualities.map(\.metadata)),
+                    datasets: qualities
+                )
+            )
+        }
+        var publishers: [String: Int] = [:]
+        for municipality in municipalities { for standard in municipality.published { publishers[standard.id, default: 0] += 1 } }
+        let published = municipalities.map(\.coverage.published).reduce(0, +)
+        let possible = municipalities.count * national.count
+        generated = Store.timestamp(now)
+        standardDatasets = national
+        self.municipalities = municipalities
+        portal = Portal(
+            municipalities: municipalities.count,
+            datasets: datasets.count,
+            coverage: Coverage(published: published, total: possible, ratio: possible == 0 ? 0 : Double(published) / Double(possible)),
+            publishers: publishers
+        )
+    }
+
+    /// Conformance to the standard: the schema's required columns present (50), the file valid — no error in its
+    /// report: codes with their check digits, dates, coordinates, IDs (50).
+    public static func conformance(_ dataset: StoredDataset) -> Score {
+        let required = dataset.schema.fields.filter { $0.constraints?.required == true || $0.civic?.requiredLevel == "required" }
+        let present = required.filter { dataset.columns.contains($0.name) }.count
+        let columns = required.isEmpty ? 50 : Int((50 * Double(present) / Double(required.count)).rounded())
+        return Score([
+            Part(name: "requiredColumns", points: columns, maximum: 50),
+            Part(name: "valid", points: dataset.valid ? 50 : 0, maximum: 50),
+        ])
+    }
+
+    /// Licences open enough for reuse (CC BY 4.0 and compatible terms, CC0, PDL 1.0).
+    static let openLicences = ["CC-BY-4.0", "CC-BY-2.1-JP", "CC0-1.0", "PDL-1.0", "CC-BY-SA-4.0", "ODC-BY-1.0"]
+
+    /// Metadata quality in the manner of MQA's dimensions, for what a municipality controls: reusability (a licence
+    /// 20, an open one 10, attribution 10), findability (a title 10, the publisher's 団体コード 10, a spatial extent
+    /// 10), contextuality (a modification date 10), interoperability (machine-readable, non-proprietary formats
+    /// served: CSV and GeoJSON for every dataset, 20).
+    public static func metadata(_ dataset: StoredDataset) -> Score {
+        let license = dataset.license ?? ""
+        return Score([
+            Part(name: "license", points: license.isEmpty ? 0 : 20, maximum: 20),
+            Part(
+                name: "openLicense",
+                points: openLicences.contains(license) || (dataset.licenseNote ?? "").contains("CC BY 4.0") ? 10 : 0,
+                maximum: 10
+            ),
+            Part(name: "attribution", points: (dataset.attribution ?? "").isEmpty ? 0 : 10, maximum: 10),
+            Part(name: "title", points: dataset.title.isEmpty ? 0 : 10, maximum: 10),
+            Part(name: "publisher", points: (dataset.municipalityCode ?? "").isEmpty ? 0 : 10, maximum: 10),
+            Part(name: "spatialExtent", points: dataset.extent == nil ? 0 : 10, maximum: 10),
+            Part(name: "modified", points: dataset.updated.isEmpty ? 0 : 10, maximum: 10),
+            Part(name: "machineReadableFormats", points: 20, maximum: 20),
+        ])
+    }
+}
