@@ -8,7 +8,8 @@ import urllib.request
 
 
 def serve(civic, data, db, port, datasets=1, timeout=900):
-    """`civic serve` of the folder `data` into the store `db` on `port`, once it has loaded `datasets` datasets."""
+    """`civic serve` of the folder `data` into the store `db` on `port`, once it has loaded `datasets` datasets (None:
+    once it has loaded what the folder holds, however many)."""
     process = subprocess.Popen([civic, "serve", "--data", data, "--db", db, "--port", str(port), "--log-level", "critical"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + timeout
@@ -16,7 +17,7 @@ def serve(civic, data, db, port, datasets=1, timeout=900):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
                 health = json.load(response)
-            if not health.get("loading") and health.get("datasets") == datasets:
+            if not health.get("loading") and (datasets is None or health.get("datasets") == datasets):
                 return process
         except OSError:
             pass

@@ -123,6 +123,12 @@ import Testing
                 #expect((yaizu["dct:publisher"] as? [String: Any])?["foaf:name"] as? String == "静岡県焼津市")
                 #expect((yaizu["dct:license"] as? [String: Any])?["@id"] as? String == "https://creativecommons.org/licenses/by/4.0/")
                 #expect((yaizu["dcat:distribution"] as? [Any])?.count == 4)
+                // Its KPI scores as DQV measurements (docs/kpi.md).
+                let measurements = try #require(yaizu["dqv:hasQualityMeasurement"] as? [[String: Any]])
+                let conformance = try #require(
+                    measurements.first { (($0["dqv:isMeasurementOf"] as? [String: Any])?["@id"] as? String)?.hasSuffix("/kpi#conformance") == true }
+                )
+                #expect((conformance["dqv:value"] as? [String: Any])?["@value"] as? Int == 100 && measurements.count == 12)
                 #expect(((yaizu["dct:spatial"] as? [String: Any])?["dcat:bbox"] as? [String: Any])?["@value"] is String)
             }
             try await client.execute(uri: "/datasets/ichikawa-aed.jsonld", method: .get) { response in

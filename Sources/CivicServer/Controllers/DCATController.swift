@@ -18,6 +18,7 @@ struct DCATController: Sendable {
         "xsd": "http://www.w3.org/2001/XMLSchema#",
         "gsp": "http://www.opengis.net/ont/geosparql#",
         "dcatap": "http://data.europa.eu/r5r/",
+        "dqv": "http://www.w3.org/ns/dqv#",
     ]
 
     func addRoutes(to router: Router<CivicRequestContext>) {
@@ -196,6 +197,29 @@ struct DCATController: Sendable {
             )
             result["dct:spatial"] = ["@type": "dct:Location", "dcat:bbox": ["@value": wkt, "@type": "gsp:wktLiteral"]]
         }
+        result["dqv:hasQualityMeasurement"] = DCATController.qualityMeasurements(dataset, base: base)
         return result
+    }
+
+    /// The dataset's KPI scores (docs/kpi.md) as W3C DQV quality measurements: its conformance and metadata scores and
+    /// each of their parts, each the measurement of a metric described at `/kpi`.
+    static func qualityMeasurements(_ dataset: StoredDataset, base: String) -> [[String: Any]] {
+        let path = FeaturesController.escape(dataset.id)
+        var measurements: [[String: Any]] = []
+        for (name, score) in [("conformance", PortalKPI.conformance(dataset)), ("metadata", PortalKPI.metadata(dataset))] {
+            measurements.append([
+                "@id": "\(base)/datasets/\(path)#quality-\(name)", "@type": "dqv:QualityMeasurement",
+                "dqv:isMeasurementOf": ["@id": "\(base)/kpi#\(name)"], "dqv:computedOn": ["@id": "\(base)/datasets/\(path)"],
+                "dqv:value": ["@value": score.points, "@type": "xsd:integer"],
+            ])
+            for part in score.parts {
+                measurements.append([
+                    "@id": "\(base)/datasets/\(path)#quality-\(name)-\(part.name)", "@type": "dqv:QualityMeasurement",
+                    "dqv:isMeasurementOf": ["@id": "\(base)/kpi#\(name)-\(part.name)"], "dqv:computedOn": ["@id": "\(base)/datasets/\(path)"],
+                    "dqv:value": ["@value": part.points, "@type": "xsd:integer"],
+                ])
+            }
+        }
+        return measurements
     }
 }

@@ -28,12 +28,14 @@ struct KPIController: Sendable {
         router.get("/kpi/:code") { request, context in
             let code = try context.parameters.require("code")
             return try self.delivery.respond(request) {
-                guard let municipality = self.kpi().municipalities.first(where: { $0.code == code }) else {
+                // The municipality's datasets alone: its figures do not depend on the others'.
+                let own = PortalKPI(datasets: self.counted.filter { $0.municipalityCode == code }, entries: self.catalogue.entries)
+                guard let municipality = own.municipalities.first(where: { $0.code == code }) else {
                     throw APIError.notFound("no municipality '\(code)' publishes here (a 全国地方公共団体コード of 6 digits)")
                 }
                 if HTMLPages.wanted(request) {
                     return HTMLPages.payload(
-                        HTMLPages(configuration: self.configuration, request: request).municipalityKPI(municipality, kpi: self.kpi())
+                        HTMLPages(configuration: self.configuration, request: request).municipalityKPI(municipality)
                     )
                 }
                 return Payload(bytes: try documentJSON(municipality), contentType: "application/json")
@@ -41,10 +43,10 @@ struct KPIController: Sendable {
         }
     }
 
-    func kpi() -> PortalKPI {
-        // Status tables are Civic's own (live status), not published datasets of the standard.
-        PortalKPI(datasets: catalogue.datasets.filter { $0.standard != ShelterStatus.schemaID }, entries: catalogue.entries)
-    }
+    /// The datasets the KPI counts: status tables are Civic's own (live status), not published datasets.
+    var counted: [StoredDataset] { catalogue.datasets.filter { $0.standard != ShelterStatus.schemaID } }
+
+    func kpi() -> PortalKPI { PortalKPI(datasets: counted, entries: catalogue.entries) }
 
     /// One row a municipality: code, name, how many of the national list, of how many, then 1 or 0 for each.
     func matrix() -> (columns: [String], rows: [[String]]) {
@@ -169,7 +171,7 @@ extension HTMLPages {
         return page(title: t("オープンデータ公開状況", "Open data KPI"), path: "/kpi?f=html", body: body)
     }
 
-    func municipalityKPI(_ municipality: PortalKPI.Municipality, kpi: PortalKPI) -> String {
+    func municipalityKPI(_ municipality: PortalKPI.Municipality) -> String {
         var body = "<h1>\(HTMLPages.escape(municipality.name))（\(HTMLPages.escape(municipality.code))）\(t("の公開状況", ": open data"))</h1>\n"
         body +=
             "<p>\(t("自治体標準オープンデータセット", "National standard datasets")): <strong id=\"coverage\">\(municipality.coverage.published) / \(municipality.coverage.total)</strong>（\(HTMLPages.percent(municipality.coverage.ratio))）。<a href=\"/kpi?f=html\">\(t("全団体", "All municipalities"))</a>・<a href=\"/kpi/\(HTMLPages.escape(municipality.code))\">JSON</a></p>\n"
