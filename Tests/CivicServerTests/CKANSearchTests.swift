@@ -195,4 +195,36 @@ import Testing
             }
         }
     }
+
+    /// `/catalog.jsonld` paged as ckanext-dcat's harvester reads it (Hydra), and only what changed since a moment.
+    @Test func theDCATCatalogueIsPagedWithHydra() async throws {
+        try await FeaturesTests.app().test(.router) { client in
+            func catalog(_ query: String) async throws -> [String: Any] {
+                try await client.execute(uri: "/catalog.jsonld" + query, method: .get) { try FeaturesTests.object($0) }
+            }
+            func ids(_ catalog: [String: Any]) -> [String] {
+                (catalog["dcat:dataset"] as? [[String: Any]] ?? []).compactMap { $0["dct:identifier"] as? String }
+            }
+            let whole = try await catalog("")
+            #expect(ids(whole).count == 12 && whole["hydra:view"] == nil)
+            var paged: [String] = []
+            var next: String? = "/catalog.jsonld?page=1&limit=5"
+            var pages = 0
+            while let url = next {
+                let page = try await catalog(String(url[url.range(of: "/catalog.jsonld")!.upperBound...]))
+                paged += ids(page)
+                #expect(page["hydra:totalItems"] as? Int == 12)
+                let view = try #require(page["hydra:view"] as? [String: Any])
+                #expect((view["hydra:last"] as? String)?.hasSuffix("page=3&limit=5") == true)
+                next = view["hydra:next"] as? String
+                pages += 1
+            }
+            #expect(pages == 3 && paged == ids(whole).sorted())
+            let none = try await catalog("?modified_since=2999-01-01")
+            #expect(ids(none).isEmpty)
+            #expect(ids(try await catalog("?modified_since=2000-01-01T00:00:00Z")).count == 12)
+            let bad = try await client.execute(uri: "/catalog.jsonld?page=0", method: .get) { $0.status }
+            #expect(bad == .badRequest)
+        }
+    }
 }

@@ -19,6 +19,7 @@ struct DCATController: Sendable {
         "gsp": "http://www.opengis.net/ont/geosparql#",
         "dcatap": "http://data.europa.eu/r5r/",
         "dqv": "http://www.w3.org/ns/dqv#",
+        "hydra": "http://www.w3.org/ns/hydra/core#",
     ]
 
     func addRoutes(to router: Router<CivicRequestContext>) {
@@ -106,8 +107,37 @@ struct DCATController: Sendable {
         return Payload(bytes: try documentJSON(feed), contentType: "application/json")
     }
 
+    /// The catalogue; with `page` (and `limit`, default 100) a page of it as ckanext-dcat's harvester reads one — a
+    /// `hydra:PartialCollectionView` with first, previous, next and last pages and the total — and with
+    /// `modified_since` only the datasets changed since then (both in the catalogue change feed's order of ids).
     func catalog(_ request: Request) throws -> Payload {
         let base = self.base(request)
+        var page: Int?
+        var limit = 100
+        var since: Date?
+        for (name, value) in request.uri.queryParameters {
+            switch name {
+            case "page":
+                guard let number = Int(value), number >= 1 else { throw APIError.badParameter("page: a page number from 1") }
+                page = number
+            case "limit":
+                guard let number = Int(value), (1...1000).contains(number) else { throw APIError.badParameter("limit: 1 to 1000") }
+                limit = number
+            case "modified_since":
+                guard let date = SolrFilter.date(String(value), now: Date()) else {
+                    throw APIError.badParameter("modified_since: an ISO 8601 time (2026-12-01T00:00:00Z) or day")
+                }
+                since = date
+            case "f": continue
+            default: throw APIError.badParameter("unknown parameter '\(name)'; use page, limit and modified_since")
+            }
+        }
+        var datasets = catalogue.datasets.sorted { $0.id < $1.id }
+        if let since {
+            datasets = datasets.filter { Store.date(catalogue.entries[$0.id]?.modified ?? $0.loadedAt).map { $0 >= since } ?? true }
+        }
+        let total = datasets.count
+        if let page { datasets = Array(datasets.dropFirst((page - 1) * limit).prefix(limit)) }
         var catalog: [String: Any] = [
             "@context": DCATController.context,
             "@id": base + "/catalog.jsonld",
@@ -122,8 +152,23 @@ struct DCATController: Sendable {
                 "dct:conformsTo": ["@id": "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"],
                 "dcat:endpointURL": ["@id": base + "/"], "dcat:endpointDescription": ["@id": base + "/api"],
             ],
-            "dcat:dataset": catalogue.datasets.map { dataset($0, base: base) },
+            "dcat:dataset": datasets.map { dataset($0, base: base) },
         ]
+        if let page {
+            func link(_ number: Int) -> String {
+                var query = "?page=\(number)&limit=\(limit)"
+                if let since { query += "&modified_since=" + Store.timestamp(since) }
+                return base + "/catalog.jsonld" + query
+            }
+            let last = max(1, (total + limit - 1) / limit)
+            var view: [String: Any] = [
+                "@id": link(page), "@type": "hydra:PartialCollectionView", "hydra:first": link(1), "hydra:last": link(last),
+            ]
+            if page > 1 { view["hydra:previous"] = link(min(page - 1, last)) }
+            if page < last { view["hydra:next"] = link(page + 1) }
+            catalog["hydra:totalItems"] = total
+            catalog["hydra:view"] = view
+        }
         if let modified = catalogue.datasets.map(\.updated).max() { catalog["dct:modified"] = ["@value": modified, "@type": "xsd:date"] }
         return try jsonPayload(catalog, contentType: "application/ld+json")
     }
