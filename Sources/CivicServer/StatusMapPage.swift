@@ -75,7 +75,7 @@ extension HTMLPages {
                     style: {
                       version: 8,
                       sources: {
-                        base: { type: 'raster', tiles: [\(HTMLPages.script(configuration.tileURL))], tileSize: 256, maxzoom: 18, attribution: \(HTMLPages.script(configuration.tileAttribution)) },
+                        base: \(baseMapSource),
                         shelters: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } }
                       },
                       // The shelters' layer in the style itself (a base map that cannot be reached holds 'load' back).

@@ -16,6 +16,11 @@ extension HTMLPages {
     ]
     static let otherColour = "#5a2ca0"
 
+    /// The MapLibre source of the configured background map (raster tiles, 地理院タイル by default), as script.
+    var baseMapSource: String {
+        "{ type: 'raster', tiles: [\(HTMLPages.script(configuration.tileURL))], tileSize: 256, maxzoom: 18, attribution: \(HTMLPages.script(configuration.tileAttribution)) }"
+    }
+
     /// The fields a popup shows, in order, when the record has them.
     static let popupFields = ["名称", "所在地_連結表記", "住所", "設置位置", "電話番号", "利用可能曜日", "開始時間", "終了時間", "備考"]
 
@@ -120,7 +125,7 @@ extension HTMLPages {
                   style: {
                     version: 8,
                     sources: {
-                      base: { type: 'raster', tiles: [\(HTMLPages.script(configuration.tileURL))], tileSize: 256, maxzoom: 18, attribution: \(HTMLPages.script(configuration.tileAttribution)) },
+                      base: \(baseMapSource),
                       data: source
                     },
                     layers: layers

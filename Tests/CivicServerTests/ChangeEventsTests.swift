@@ -26,21 +26,11 @@ import Glibc
         var received = ""
 
         init(port: Int, path: String, lastEventID: String? = nil) throws {
-            socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            guard connected == 0 else { throw CancellationError() }
-            var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
-            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            socket = try LoopbackSocket.connect(port: port)
             var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
             if let lastEventID { request += "Last-Event-ID: \(lastEventID)\r\n" }
             request += "\r\n"
-            _ = request.utf8CString.withUnsafeBufferPointer { send(socket, $0.baseAddress, $0.count - 1, 0) }
+            LoopbackSocket.send(request, on: socket)
         }
 
         deinit { Glibc.close(socket) }

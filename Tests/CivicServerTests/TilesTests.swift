@@ -224,25 +224,13 @@ import Glibc
     final class RawConnection {
         let socket: Int32
 
-        init(port: Int) throws {
-            socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            guard connected == 0 else { throw CancellationError() }
-            var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
-            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        }
+        init(port: Int) throws { socket = try LoopbackSocket.connect(port: port) }
 
         deinit { Glibc.close(socket) }
 
         /// Sends `request` and reads until `responses` whole answers (by their Content-Length) have come, or 10 s.
         func exchange(_ request: String, responses: Int) throws -> String {
-            _ = request.utf8CString.withUnsafeBufferPointer { send(socket, $0.baseAddress, $0.count - 1, 0) }
+            LoopbackSocket.send(request, on: socket)
             var received: [UInt8] = []
             var buffer = [UInt8](repeating: 0, count: 65536)
             let deadline = Date().addingTimeInterval(10)
