@@ -115,7 +115,18 @@ def test_civic_tiles_archive_reads_with_pmtiles(tmp_path):
         capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    served = features("yaizu-aed")
+    # The file's own records (not the served collection, which other checks write to: schemathesis with a token).
+    import csv
+    import unicodedata
+
+    with open("datasets/yaizu-aed/data.csv", encoding="utf-8", newline="") as source:
+        served = [
+            # The 2019 layout's NO is the standard's ID (the tiles carry the normalised record).
+            # and its names written as the standard asks (full-width katakana …): compared in NFKC.
+            {"id": row["NO"], "properties": {"ID": row["NO"], "名称": unicodedata.normalize("NFKC", row["名称"])},
+             "geometry": {"coordinates": [float(row["経度"]), float(row["緯度"])]}}
+            for row in csv.DictReader(source) if row["緯度"] and row["経度"]
+        ]
     with open(archive, "rb") as handle:
         reader = Reader(MmapSource(handle))
         header = reader.header()
@@ -123,7 +134,7 @@ def test_civic_tiles_archive_reads_with_pmtiles(tmp_path):
         metadata = reader.metadata()
         assert metadata["vector_layers"][0]["id"] == "data"
         whole = mapbox_vector_tile.decode(gzip.decompress(reader.get(0, 0, 0)))["data"]["features"]
-        assert len(whole) == len(served)
+        assert len(whole) == len(served) == 82
         seen = set()
         for feature in served:
             lon, lat = feature["geometry"]["coordinates"]
@@ -131,7 +142,7 @@ def test_civic_tiles_archive_reads_with_pmtiles(tmp_path):
             x, y = int(u // EXTENT), int(v // EXTENT)
             tile = mapbox_vector_tile.decode(gzip.decompress(reader.get(14, x, y)))["data"]["features"]
             match = [f for f in tile if f["properties"]["ID"] == feature["properties"]["ID"]]
-            assert match and match[0]["properties"]["名称"] == feature["properties"]["名称"]
+            assert match and unicodedata.normalize("NFKC", match[0]["properties"]["名称"]) == feature["properties"]["名称"]
             seen.add(feature["id"])
         assert len(seen) == len(served)
 
