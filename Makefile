@@ -43,8 +43,8 @@ test: deps $(VENV)/bin/python
 
 # Benchmarks (release builds): civic convert vs ogr2ogr (installs gdal-bin), the geo benchmarks vs a C loop
 # over PROJ, pyproj and shapely 2 (in a venv under bench/work), reading .xlsx vs openpyxl and ogr2ogr, a large
-# GeoJSON vs ogr2ogr, publishing through the server vs convert (and kill -9 during publishes), and the server vs
-# pygeoapi and nginx (wrk).
+# GeoJSON vs ogr2ogr, publishing through the server vs convert (and kill -9 during publishes), the server vs
+# pygeoapi and nginx (wrk), live status, vector tiles vs nginx and tippecanoe, and the portal KPI.
 bench:
 	@tools/install-deps.sh gdal-bin time
 	bench/convert/run.sh
@@ -56,6 +56,8 @@ bench:
 	bench/server/run.sh
 	bench/load/run.sh
 	bench/status/run.sh
+	bench/tiles/run.sh
+	bench/kpi/run.sh
 
 # Python tools for the checks (JSON Schema validation of reports).
 $(VENV)/bin/python:
