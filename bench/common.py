@@ -1,5 +1,6 @@
 """Helpers the benchmarks share."""
 import json
+import os
 import subprocess
 import sys
 import time
@@ -39,3 +40,35 @@ def request(url, method="GET", token=None, body=None, timeout=60, headers=None, 
         return error.code, error.read()
     except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
         return None, b""
+
+
+def nginx_config(port, root, scratch, default_type, http_extra="", server_extra="", keepalive_timeout=None):
+    """nginx serving the files under `root` on 127.0.0.1:`port` as the practical limit the server benchmarks compare
+    Civic with: a worker a core, sendfile, no access log, connections kept for the whole run; its pid, log and
+    temporary files under `scratch`. `http_extra` and `server_extra` are lines added to those blocks."""
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    timeout = f"    keepalive_timeout {keepalive_timeout};\n" if keepalive_timeout is not None else ""
+    return f"""{user}worker_processes 2;
+daemon off;
+pid {scratch}/nginx.pid;
+error_log {scratch}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+{timeout}    client_body_temp_path {scratch}/body;
+    proxy_temp_path {scratch}/proxy;
+    fastcgi_temp_path {scratch}/fastcgi;
+    uwsgi_temp_path {scratch}/uwsgi;
+    scgi_temp_path {scratch}/scgi;
+    types {{ }}
+    default_type {default_type};
+{http_extra}    server {{
+        listen 127.0.0.1:{port};
+        root {root};
+{server_extra}    }}
+}}
+"""
+

@@ -50,6 +50,8 @@ DB = WORK / "server.sqlite"
 SCRATCH = WORK / "server"
 PIDS = SCRATCH / "pids"
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "bench"))
+import common  # noqa: E402
 
 YAIZU = "yaizu-aed"
 SYNTHETIC = "synthetic-aed"
@@ -403,40 +405,17 @@ def sqlite_module():
 
 
 def nginx_config(port: int, docroot: Path, files: dict[str, str]) -> str:
-    user = "user root;\n" if os.geteuid() == 0 else ""
+    """nginx serving each benchmarked URI's response bytes (a file named in `files`) from `docroot`."""
     entries = "\n".join(f'        "{uri}" /{name};' for uri, name in files.items())
-    tmp = SCRATCH / "nginx"
-    return f"""# written by bench/server/run.py: Civic's response bytes as static files
-{user}worker_processes 2;
-daemon off;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 1000000;
-    keepalive_timeout 65;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    types {{ }}
-    default_type application/geo+json;
-    map_hash_bucket_size 512;
+    http = f"""    map_hash_bucket_size 512;
     map $request_uri $bench_file {{
         default /missing;
 {entries}
     }}
-    server {{
-        listen 127.0.0.1:{port};
-        root {docroot};
-        location / {{ try_files $bench_file =404; }}
-    }}
-}}
 """
+    return "# written by bench/server/run.py: Civic's response bytes as static files\n" + common.nginx_config(
+        port, docroot, SCRATCH / "nginx", "application/geo+json", http_extra=http,
+        server_extra="        location / { try_files $bench_file =404; }\n", keepalive_timeout=65)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ sys.path.insert(0, os.path.join(ROOT, "bench", "convert"))
 from run import benchmark_file  # noqa: E402
 
 sys.path.insert(0, os.path.join(ROOT, "bench"))
+import common  # noqa: E402
 from common import serve  # noqa: E402
 
 ID = "aed-tiles"
@@ -109,31 +110,8 @@ def percentile(values, p):
 
 
 def nginx_config(port, docroot, tmp):
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    return f"""{user}worker_processes 2;
-daemon off;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 1000000;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    types {{ }}
-    default_type application/vnd.mapbox-vector-tile;
-    gzip_static on;
-    server {{
-        listen 127.0.0.1:{port};
-        root {docroot};
-    }}
-}}
-"""
+    """nginx serving the tiles' bytes from `docroot`, gzip-compressed ones beside them (gzip_static)."""
+    return common.nginx_config(port, docroot, tmp, "application/vnd.mapbox-vector-tile", http_extra="    gzip_static on;\n")
 
 
 def wrk(url, paths, work, duration, gzipped=False):
