@@ -130,17 +130,24 @@ struct CKANController: Sendable {
         return payload
     }
 
-    /// GET: the query string; POST: a JSON object (or a form) in the body.
-    static func parameters(_ request: Request, context: CivicRequestContext, limit: Int = 1 << 20) async throws -> [String: Any] {
-        var parameters: [String: Any] = [:]
-        // From the raw query: '+' is a space (form encoding), '%2B' a plus — decoded once, in that order.
-        for pair in (request.uri.query ?? "").split(separator: "&") {
+    /// The fields of `application/x-www-form-urlencoded` text (a query string or a form body): '+' is a space and
+    /// `%2B` a plus, decoded once, in that order; a field without a name is left out.
+    static func formFields(_ text: String) -> [(name: String, value: String)] {
+        text.split(separator: "&").compactMap { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map {
                 let text = String($0).replacingOccurrences(of: "+", with: " ")
                 return text.removingPercentEncoding ?? text
             }
-            if let name = parts.first, !name.isEmpty { parameters[name] = parts.count > 1 ? parts[1] : "" }
+            guard let name = parts.first, !name.isEmpty else { return nil }
+            return (name, parts.count > 1 ? parts[1] : "")
         }
+    }
+
+    /// GET: the query string; POST: a JSON object (or a form) in the body.
+    static func parameters(_ request: Request, context: CivicRequestContext, limit: Int = 1 << 20) async throws -> [String: Any] {
+        var parameters: [String: Any] = [:]
+        // From the raw query (not Hummingbird's decoded one), so that '+' and '%2B' can be told apart.
+        for (name, value) in formFields(request.uri.query ?? "") { parameters[name] = value }
         guard request.method == .post else { return parameters }
         let buffer: ByteBuffer
         do {
@@ -151,12 +158,7 @@ struct CKANController: Sendable {
         let bytes = Data(buffer.readableBytesView)
         guard !bytes.isEmpty else { return parameters }
         if request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
-            for pair in String(decoding: bytes, as: UTF8.self).split(separator: "&") {
-                let parts = pair.split(separator: "=", maxSplits: 1).map {
-                    String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
-                }
-                if let name = parts.first { parameters[name] = parts.count > 1 ? parts[1] : "" }
-            }
+            for (name, value) in formFields(String(decoding: bytes, as: UTF8.self)) { parameters[name] = value }
             return parameters
         }
         guard let object = try? JSONSerialization.jsonObject(with: bytes) as? [String: Any] else {
