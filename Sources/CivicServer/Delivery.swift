@@ -99,11 +99,7 @@ final class Delivery: Sendable {
     let cacheControl: String
 
     init(loadedAt: Date, maximumBytes: Int = 256 << 20, maxAge: Int = 60) {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        lastModified = formatter.string(from: loadedAt)
+        lastModified = Delivery.httpDate(loadedAt)
         self.maximumBytes = maximumBytes
         cacheControl = "public, max-age=\(maxAge)"
     }
@@ -150,7 +146,8 @@ final class Delivery: Sendable {
     ) throws -> Response {
         let cacheable = cacheable && audience.cacheable
         // The representation depends on the URI, the host (links) and whether a browser asked (HTML).
-        let key = (request.head.authority ?? "") + (custom ?? request.uri.description) + (HTMLPages.wanted(request) ? "#html" : "")
+        let html = HTMLPages.wanted(request)
+        let key = (request.head.authority ?? "") + (custom ?? request.uri.description) + (html ? "#html" : "")
         let entry: Entry
         var hit = false
         if cacheable, let cached = state.withLock({ $0.entries[key] }) {
@@ -161,7 +158,7 @@ final class Delivery: Sendable {
             if cacheable && entry.status == .ok { remember(entry, key: key) }
         }
         let answer = try self.answer(entry, hit: hit, request: request.headers, audience: audience, cacheControl: control)
-        if direct, cacheable, entry.status == .ok, !HTMLPages.wanted(request), !DirectAnswers.carriesCredentials(request.headers) {
+        if direct, cacheable, entry.status == .ok, !html, !DirectAnswers.carriesCredentials(request.headers) {
             let target = (request.head.authority ?? "") + request.uri.description
             let plain = headers(entry, hit: true, audience: audience, cacheControl: control)
             var gzipped = plain
@@ -273,6 +270,15 @@ final class Delivery: Sendable {
         if Delivery.notModified(request.headers, etag: etag) { return Response(status: .notModified, headers: headers) }
         headers[.contentType] = contentType
         return Response(status: .ok, headers: headers, body: try await make())
+    }
+
+    /// An HTTP-date (IMF-fixdate, RFC 9110 §5.6.7): `Last-Modified`, `Date`, `Memento-Datetime`.
+    static func httpDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: date)
     }
 
     /// True when the request's `If-None-Match` names `etag` (weakly, as RFC 9110 compares it) or is `*`.

@@ -94,11 +94,7 @@ final class DirectAnswers: ChannelDuplexHandler, RemovableChannelHandler {
         let second = Int(now.timeIntervalSince1970)
         return dates.withLock { cached in
             if cached.second == second { return cached.text }
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = TimeZone(identifier: "GMT")
-            formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-            cached = (second, formatter.string(from: now))
+            cached = (second, Delivery.httpDate(now))
             return cached.text
         }
     }

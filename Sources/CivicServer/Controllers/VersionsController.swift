@@ -87,11 +87,11 @@ struct VersionsController: Sendable {
         if request.headers[.accept]?.contains("application/link-format") == true {
             var lines = [
                 "<\(original)>; rel=\"original\"",
-                "<\(original)/versions>; rel=\"self\"; type=\"application/link-format\"; from=\"\(Self.httpDate(first.at))\"; until=\"\(Self.httpDate(last.at))\"",
+                "<\(original)/versions>; rel=\"self\"; type=\"application/link-format\"; from=\"\(Delivery.httpDate(first.at))\"; until=\"\(Delivery.httpDate(last.at))\"",
             ]
             for (index, change) in changes.enumerated() where change.kind != .delete {
                 let rel = index == 0 ? "first memento" : (index == changes.count - 1 ? "last memento" : "memento")
-                lines.append("<\(memento(change))>; rel=\"\(rel)\"; datetime=\"\(Self.httpDate(change.at))\"")
+                lines.append("<\(memento(change))>; rel=\"\(rel)\"; datetime=\"\(Delivery.httpDate(change.at))\"")
             }
             return Payload(bytes: Array(lines.joined(separator: ",\n").utf8), contentType: "application/link-format")
         }
@@ -186,19 +186,10 @@ struct VersionsController: Sendable {
     /// An instant as the feed writes it (UTC, milliseconds).
     static func format(_ date: Date) -> String { Store.timestamp(date) }
 
-    /// An HTTP-date (IMF-fixdate), as `Memento-Datetime` takes it.
-    static func httpDate(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.string(from: date)
-    }
-
     /// `Memento-Datetime` (when the state shown began; none when there was none yet) and the link to the resource now.
     static func mementoHeaders(_ memento: Date?, original: String) -> HTTPFields {
         var headers: HTTPFields = [.link: "<\(original)>; rel=\"original\""]
-        if let memento { headers[.mementoDatetime] = httpDate(memento) }
+        if let memento { headers[.mementoDatetime] = Delivery.httpDate(memento) }
         return headers
     }
 }
