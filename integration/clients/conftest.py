@@ -1,4 +1,5 @@
-"""Fixtures the browser checks share (test_publishing_page.py, test_status_page.py, test_browser.py, test_vector_map.py)."""
+"""Fixtures the browser checks share (test_publishing_page.py, test_status_page.py, test_browser.py, test_vector_map.py),
+and opening a MapLibre map's popup (test_vector_map.py, test_status_map.py)."""
 
 import shutil
 
@@ -30,3 +31,22 @@ def webgl():
         )
         yield chromium
         chromium.close()
+
+
+def open_popup(page, layer, feature_id=None):
+    """Clicks a feature MapLibre drew in `layer` (the one whose property `id` is `feature_id`, or the first) on the
+    page's map (`window.civicMap`) and returns its popup, once shown."""
+    point = page.evaluate(
+        """([layer, id]) => {
+            const f = civicMap.queryRenderedFeatures({layers: [layer]}).find(f => id === null || f.properties.id === id);
+            const p = civicMap.project(f.geometry.coordinates);
+            return [p.x, p.y];
+        }""",
+        [layer, feature_id],
+    )
+    box = page.locator("#map canvas").bounding_box()
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    popup = page.locator(".maplibregl-popup-content")
+    popup.wait_for(timeout=5000)
+    return popup
+

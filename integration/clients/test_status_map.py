@@ -14,6 +14,7 @@ import shutil
 import time
 
 import pytest
+from conftest import open_popup
 from status_api import BASE, TABLE, get, patch
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -74,15 +75,7 @@ def test_the_municipal_map_colours_lists_and_follows_changes(webgl):
     assert item.get_attribute("data-state") == "満" and "避難者数 45" in item.inner_text()
     page.screenshot(path=os.path.join(LOGS, "status-map.png"), full_page=True)
     # A click on the shelter opens its popup: its name and status in words.
-    point = page.evaluate(
-        "(() => { const f = civicMap.queryRenderedFeatures({layers: ['shelters']}).find(f => f.properties.id === '12');"
-        " const p = civicMap.project(f.geometry.coordinates); return [p.x, p.y]; })()"
-    )
-    box = page.locator("#map canvas").bounding_box()
-    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
-    popup = page.locator(".maplibregl-popup-content")
-    popup.wait_for(timeout=5000)
-    assert "満員・満" in popup.inner_text()
+    assert "満員・満" in open_popup(page, "shelters", "12").inner_text()
     # The last update's time is shown (Japan time).
     assert page.locator("#last-update-time").get_attribute("datetime")
     assert "/" in page.locator("#last-update-time").inner_text()

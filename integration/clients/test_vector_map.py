@@ -11,6 +11,7 @@ import shutil
 import time
 
 import pytest
+from conftest import open_popup
 
 BASE = os.environ["CIVIC_URL"].rstrip("/")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -49,14 +50,7 @@ def test_a_small_collection_is_drawn_from_geojson(webgl):
     assert drawn > 0
     page.screenshot(path=os.path.join(LOGS, "maplibre-yaizu-aed.png"))
     # A click on a point opens its popup with its name and a link to its page.
-    point = page.evaluate(
-        "(() => { const f = civicMap.queryRenderedFeatures({layers: ['points']})[0]; const p = civicMap.project(f.geometry.coordinates);"
-        " return [p.x, p.y, f.properties['名称']]; })()"
-    )
-    box = page.locator("#map canvas").bounding_box()
-    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
-    popup = page.locator(".maplibregl-popup-content")
-    popup.wait_for(timeout=5000)
+    popup = open_popup(page, "points")
     assert popup.locator("a").get_attribute("href").startswith("/collections/yaizu-aed/items/")
     # Keyboard: the map's canvas takes focus (Tab) and zooms in with + (the = key).
     zoom = page.evaluate("civicMap.getZoom()")
