@@ -2,6 +2,7 @@ import CivicData
 import CivicGeo
 import CivicStore
 import Foundation
+import Synchronization
 
 /// The collections the server publishes, built from the store: one per dataset, and one per standard dataset that
 /// merges every municipality's (all AED sites of the region), filterable by municipality.
@@ -39,16 +40,44 @@ struct Catalogue: Sendable {
     /// The municipalities in code order ("unknown" for datasets without a code).
     var organizations: [Organization]
     /// Every dataset the catalogue has or had (deleted ones as tombstones), with when it was created and last
-    /// changed: the change feed's state (`CatalogChangeStore`).
-    var entries: [String: CatalogEntry]
+    /// changed: the change feed's state (`CatalogChangeStore`), read when first asked for (CKAN, DCAT and KPI
+    /// answers) rather than at every refresh — a record edit refreshes the catalogue.
+    var entries: [String: CatalogEntry] { entriesRead.value }
+    private let entriesRead: CatalogEntries
+
+    /// The change feed's state of one catalogue, read once.
+    final class CatalogEntries: Sendable {
+        private let read: @Sendable () -> [String: CatalogEntry]
+        private let cached = Mutex<[String: CatalogEntry]?>(nil)
+
+        init(_ read: @escaping @Sendable () -> [String: CatalogEntry]) { self.read = read }
+
+        var value: [String: CatalogEntry] {
+            cached.withLock { cached in
+                if let cached { return cached }
+                let entries = read()
+                cached = entries
+                return entries
+            }
+        }
+    }
     private var byID: [String: Collection]
     /// Each collection's renderer, its property keys encoded once per catalogue rather than once per page.
     private var renderers: [String: FeatureRenderer]
 
     init(datasets: [StoredDataset], failures: [String: String] = [:], entries: [String: CatalogEntry] = [:]) {
+        self.init(datasets: datasets, failures: failures, entries: CatalogEntries { entries })
+    }
+
+    /// A catalogue whose change-feed entries `changes` gives when first asked for (an unreadable store: none).
+    init(datasets: [StoredDataset], failures: [String: String] = [:], changes: any CatalogChangeStore) {
+        self.init(datasets: datasets, failures: failures, entries: CatalogEntries { (try? changes.catalogEntries()) ?? [:] })
+    }
+
+    private init(datasets: [StoredDataset], failures: [String: String], entries: CatalogEntries) {
         self.datasets = datasets
         self.failures = failures
-        self.entries = entries
+        entriesRead = entries
         loadedAt = datasets.compactMap { Store.date($0.loadedAt) }.max() ?? Date()
         var collections: [Collection] = []
         for dataset in datasets {
