@@ -446,14 +446,15 @@ struct CKANController: Sendable {
             default: ""  // score: every match scores the same
             }
         }
-        candidates.sort { a, b in
-            for clause in clauses where clause.field != "score" {
-                let (x, y) = (key(a, clause.field), key(b, clause.field))
-                if x != y { return clause.descending ? x > y : x < y }
+        // Each dataset's keys made once (times parsed once), not at every comparison.
+        let sorting = clauses.filter { $0.field != "score" }
+        let keyed = candidates.map { item in (item.dataset, sorting.map { key(item, $0.field) }) }
+        matches = keyed.sorted { a, b in
+            for (index, clause) in sorting.enumerated() where a.1[index] != b.1[index] {
+                return clause.descending ? a.1[index] > b.1[index] : a.1[index] < b.1[index]
             }
-            return a.dataset.id < b.dataset.id
-        }
-        matches = candidates.map(\.dataset)
+            return a.0.id < b.0.id
+        }.map(\.0)
         let page = matches.dropFirst(start).prefix(rows)
         return [
             "count": matches.count,
