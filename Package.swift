@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.21.0"),
     ],
     targets: [
         // The core: records, text decoding, CSV, schemas, recognition, validation, normalisation, writers.
@@ -72,11 +73,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The harvester: datasets of other catalogues (CKAN, DCAT-AP in JSON-LD or Turtle, lists of URLs) into the
+        // store through the pipeline, with conditional requests, politeness and deletions after a grace period.
+        .target(
+            name: "CivicHarvest",
+            dependencies: [
+                "CivicData", "CivicGeo", "CivicIngest", "CivicStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                // SHA-256 of harvested files (a source that answers no conditional request).
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The feed server: OGC API Features, downloads, CKAN API, DCAT, HTML (Hummingbird 2).
         .target(
             name: "CivicServer",
             dependencies: [
-                "CivicData", "CivicGeo", "CivicStore", "CivicExcel", "CivicIngest",
+                "CivicData", "CivicGeo", "CivicStore", "CivicExcel", "CivicIngest", "CivicHarvest",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -103,6 +118,7 @@ let package = Package(
                 "CivicIngest",
                 "CivicStore",
                 "CivicServer",
+                "CivicHarvest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -157,6 +173,12 @@ let package = Package(
         .testTarget(
             name: "CivicServerTests",
             dependencies: ["CivicServer", "CivicExcel", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CivicHarvestTests",
+            dependencies: ["CivicHarvest", "CivicServer", "CivicStore", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

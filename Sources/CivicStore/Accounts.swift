@@ -151,6 +151,8 @@ public enum Actor: Sendable, Equatable {
     /// A shelter list (its dataset id) keeping its status table in step: the table made, shelters new to the list
     /// added, names and points following the list (docs/shelter-status.md).
     case shelterList(String)
+    /// A harvest source (its name) writing what it gathered from another catalogue (docs/harvesting.md).
+    case harvester(String)
 
     public var name: String {
         switch self {
@@ -158,6 +160,7 @@ public enum Actor: Sendable, Equatable {
         case .commandLine(let user): "cli:\(user)"
         case .folder(let origin): "folder:\(origin)"
         case .shelterList(let dataset): "list:\(dataset)"
+        case .harvester(let source): "harvest:\(source)"
         }
     }
 
@@ -167,13 +170,14 @@ public enum Actor: Sendable, Equatable {
         case .commandLine: "command line"
         case .folder: "data folder"
         case .shelterList: "shelter list"
+        case .harvester: "harvester"
         }
     }
 
     var organisation: Organisation? {
         switch self {
         case .token(let principal, _): principal.organisation
-        case .commandLine, .folder, .shelterList: nil
+        case .commandLine, .folder, .shelterList, .harvester: nil
         }
     }
 }

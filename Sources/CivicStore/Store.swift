@@ -180,6 +180,8 @@ public final class Store: Sendable {
         migrator.registerMigration("v10", migrate: Store.migrateChangeHistory)
         // v11: the catalogue's change feed, deleted datasets kept as tombstones (Store+Catalog).
         migrator.registerMigration("v11", migrate: Store.migrateCatalogState)
+        // v12: what each harvest source gave, for conditional requests and deletions after a grace period.
+        migrator.registerMigration("v12", migrate: Store.migrateHarvest)
         return migrator
     }()
 

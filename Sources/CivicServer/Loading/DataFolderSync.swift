@@ -178,8 +178,9 @@ struct DataFolderSync {
 
     /// Datasets in the store whose own folder is gone from a readable, non-empty data folder.
     private func removeGone(live: [String: String], entries: [Entry], committed: () -> Void) {
-        // Datasets made through the API have no folder: the folder's sync never removes them.
-        for (id, origin) in live.sorted(by: { $0.key < $1.key }) where origin != VersionMetadata.apiOrigin {
+        // Datasets made through the API or harvested from another catalogue have no folder (their origin, `/api` or
+        // `/harvest/<source>`, is no folder name): the folder's sync never removes them.
+        for (id, origin) in live.sorted(by: { $0.key < $1.key }) where !origin.hasPrefix("/") {
             let folder = directory.appendingPathComponent(origin, isDirectory: true)
             if FileManager.default.fileExists(atPath: folder.path) {
                 // The folder is there: a descriptor that went missing or now names another id is a failure, not a
