@@ -64,7 +64,7 @@ public struct Harvester: Sendable {
 }
 
 /// One harvest of one source.
-private struct Run {
+struct Run {
     let source: HarvestSource
     let store: Store
     let catalog: SchemaCatalog

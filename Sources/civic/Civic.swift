@@ -17,7 +17,8 @@ struct Civic: AsyncParsableCommand {
             Exit status 終了コード: 0 valid 適合, 1 invalid 不適合 (errors found), 2 could not read 読めない.
             """,
         subcommands: [
-            Validate.self, Normalize.self, Convert.self, Join.self, GeometryCheck.self, Load.self, Serve.self, Datasets.self, Token.self, Tiles.self, Harvest.self,
+            Validate.self, Normalize.self, Convert.self, Join.self, GeometryCheck.self, Load.self, Serve.self, Datasets.self, Token.self, Tiles.self,
+            Harvest.self,
         ]
     )
 }

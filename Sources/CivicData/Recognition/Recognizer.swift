@@ -82,12 +82,13 @@ public struct Recognizer: Sendable {
         let keys = Set(keyed.map(\.key))
         guard !keys.isEmpty else { return nil }
 
-        // A standard layout?
+        // A standard layout? (Civic's own names for nameless columns left out, as nameless columns are.)
+        let named = keys.filter { !Recognizer.isPlaceholder($0.value) }
         var layoutScores: [(profile: Profile, layout: Layout, score: Double)] = []
         for profile in profiles {
-            layoutScores.append((profile, .current, Recognizer.jaccard(keys, profile.current)))
+            layoutScores.append((profile, .current, Recognizer.jaccard(named, profile.current)))
             if !profile.legacy.isEmpty {
-                layoutScores.append((profile, .legacy, Recognizer.jaccard(keys, profile.legacy)))
+                layoutScores.append((profile, .legacy, Recognizer.jaccard(named, profile.legacy)))
             }
         }
         layoutScores.sort { $0.score > $1.score }
@@ -95,7 +96,7 @@ public struct Recognizer: Sendable {
             let candidates = layoutScores.prefix(3).map {
                 Recognition.Candidate(dataset: $0.profile.schema.id, layout: $0.layout, score: Recognizer.rounded($0.score))
             }
-            let shared = keys.intersection(best.layout == .legacy ? best.profile.legacy : best.profile.current).count
+            let shared = named.intersection(best.layout == .legacy ? best.profile.legacy : best.profile.current).count
             let layoutName = best.layout == .legacy ? "legacy 2019 (推奨データセット)" : "current (自治体標準オープンデータセット)"
             return Recognition(
                 dataset: best.profile.schema.id,
@@ -329,7 +330,7 @@ public struct Recognizer: Sendable {
     /// The layout of a file whose dataset the caller named.
     public func recognize(header: [String], declaredDataset id: String) throws -> Recognition {
         let schema = try catalog.schema(id: id)
-        let keys = self.keys(of: header)
+        let keys = self.keys(of: header).filter { !Recognizer.isPlaceholder($0.value) }
         let current = Recognizer.jaccard(keys, Set(schema.fields.map { HeaderKey($0.name) }))
         let legacy = Recognizer.jaccard(keys, Set(schema.legacyFields.map { HeaderKey($0.name) }))
         let layout: Layout
@@ -364,6 +365,13 @@ public struct Recognizer: Sendable {
             return (position, known.contains(key) ? key : HeaderKey.variants(of: cell, sharedPrefix: prefix).first(where: known.contains) ?? key)
         }
         .filter { !$0.key.value.isEmpty && !HeaderSearch.isPropertyMarker(header[$0.position]) }
+    }
+
+    /// `列23`: the name Civic gives a column that has none (and writes in its outputs); it says nothing of the
+    /// dataset, as an empty name does not (Civic's own CSV of a file with 54 nameless columns is recognised as that
+    /// file was).
+    static func isPlaceholder(_ name: String) -> Bool {
+        name.hasPrefix("列") && name.count > 1 && name.dropFirst().allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     static func jaccard(_ a: Set<HeaderKey>, _ b: Set<HeaderKey>) -> Double {

@@ -58,7 +58,7 @@ struct CKANPage {
     }
 }
 
-/// A plain list of file URLs: one a line, optionally followed (tab, comma or spaces between) by the municipality's
+/// A plain list of file URLs (absolute, http or https): one a line, optionally followed (tab, comma or spaces between) by the municipality's
 /// 6-digit code and a title; `#` starts a comment.
 struct URLList {
     static func read(_ data: Data, url: String) throws -> [RemoteDataset] {
@@ -69,7 +69,7 @@ struct URLList {
             var fields = line.split(whereSeparator: { $0 == "\t" || $0 == "," || $0 == " " }).map(String.init)
             guard !fields.isEmpty else { continue }
             let link = fields.removeFirst()
-            guard let parsed = URL(string: link, relativeTo: URL(string: url)), ["http", "https"].contains(parsed.scheme?.lowercased() ?? "") else {
+            guard let parsed = URL(string: link), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil else {
                 throw RDFError(message: "\(url): line \(number + 1): '\(link)' is not an http(s) URL")
             }
             var code: String?

@@ -42,7 +42,7 @@ struct DCATPage {
         let files = graph.objects(subject, dcat + "distribution").compactMap(\.node).compactMap { distribution -> RemoteFile? in
             guard let url = graph.link(distribution, dcat + "downloadURL") ?? graph.link(distribution, dcat + "accessURL") else { return nil }
             let format =
-                graph.link(distribution, dcat + "mediaType") ?? graph.text(distribution, dct + "format") ?? graph.link(distribution, dct + "format")
+                graph.text(distribution, dcat + "mediaType") ?? graph.text(distribution, dct + "format")
             return RemoteFile(
                 id: distribution.hasPrefix("_:") ? url : distribution,
                 url: url,

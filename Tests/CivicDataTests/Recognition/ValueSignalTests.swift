@@ -259,4 +259,14 @@ import Testing
         let (_, report) = try DatasetReader.readAll(source: .bytes(Array(text.utf8), name: "aed.csv"))
         #expect(report.columns.map(\.how) == [.same, .extra, .same, .same])
     }
+
+    @Test func civicsOwnNamesForNamelessColumnsSayNothingOfTheDataset() throws {
+        // 岩国市's AED list has 54 nameless columns after its 22 named ones; Civic writes them as 列23…列76. Its own CSV
+        // of that file is the AED list still, as the file was.
+        let aed = try SchemaCatalog.bundled.schema(id: "aed").fields.map(\.name)
+        let placeholders = (aed.count + 1...aed.count + 54).map { "列\($0)" }
+        let recognition = try #require(Recognizer().recognize(header: aed + placeholders))
+        #expect(recognition.dataset == "aed" && recognition.layout == .current)
+        #expect(Recognizer.isPlaceholder("列23") && !Recognizer.isPlaceholder("列") && !Recognizer.isPlaceholder("列車"))
+    }
 }
