@@ -41,6 +41,8 @@ public struct HarvestReport: Sendable, Codable, Equatable {
         public var release: Int?
         /// Files of the dataset not harvested (a PDF, the same table as Excel when there is a CSV).
         public var leftAside: [String]?
+        /// An unchanged file whose dataset's title, licence or source changed at the source: the live release took them.
+        public var metadataUpdated: Bool?
 
         public init(outcome: Outcome, dataset: String? = nil, title: String? = nil, url: String? = nil, reason: String? = nil) {
             self.outcome = outcome
@@ -71,6 +73,11 @@ public struct HarvestReport: Sendable, Codable, Equatable {
     public var items: [Item]
 
     public func count(_ outcome: Outcome) -> Int { counts[outcome.rawValue] ?? 0 }
+
+    /// True when the run wrote to the catalogue: a release, a removal, new metadata.
+    public var changedCatalogue: Bool {
+        count(.new) + count(.changed) + count(.deleted) > 0 || items.contains { $0.metadataUpdated == true }
+    }
 
     /// One line a file and a summary, for the terminal.
     public var text: String {

@@ -355,7 +355,7 @@ struct Run {
             case 304:
                 notModified += 1
                 item.outcome = .unchanged
-                try updateMetadata(planned)
+                item.metadataUpdated = try updateMetadata(planned) ? true : nil
             case 200:
                 downloaded += 1
                 bytes += response.bytes
@@ -364,7 +364,7 @@ struct Run {
                 if exists, let sha = response.sha256, sha == previous?.sha256 {
                     item.outcome = .unchanged
                     item.reason = "the same bytes (the source answers no conditional request)"
-                    try updateMetadata(planned)
+                    item.metadataUpdated = try updateMetadata(planned) ? true : nil
                 } else {
                     let report = try await ingest(planned, file: file, sha256: response.sha256 ?? "")
                     kept.sha256 = response.sha256
@@ -433,8 +433,8 @@ struct Run {
     }
 
     /// A file that did not change may come with new metadata (a title, a licence): the live release takes it.
-    func updateMetadata(_ planned: Planned) throws {
-        guard let dataset = try store.dataset(id: planned.localID) else { return }
+    func updateMetadata(_ planned: Planned) throws -> Bool {
+        guard let dataset = try store.dataset(id: planned.localID) else { return false }
         let metadata = DatasetMetadata(
             title: planned.dataset.title,
             license: Run.license(planned.dataset.license ?? source.license),
@@ -449,7 +449,9 @@ struct Run {
             attribution: dataset.attribution,
             source: dataset.source
         )
-        if metadata != current { try store.updateMetadata(planned.localID, metadata, by: .harvester(source.name)) }
+        guard metadata != current else { return false }
+        try store.updateMetadata(planned.localID, metadata, by: .harvester(source.name))
+        return true
     }
 
     // MARK: Deletions

@@ -1,3 +1,4 @@
+public import CivicHarvest
 public import Foundation
 public import Logging
 
@@ -42,6 +43,10 @@ public struct ServerConfiguration: Sendable {
     public var retiredVersionGrace: TimeInterval = 60
     /// The largest file an upload may send (`POST /datasets/{id}/releases`): 413 beyond.
     public var maximumUploadBytes = 256 << 20
+    /// The catalogues `civic serve --harvest` gathers from (a `harvest.json`), and how often: each source once at
+    /// start, then every `harvestInterval` seconds (docs/harvesting.md).
+    public var harvest: HarvestConfiguration?
+    public var harvestInterval: TimeInterval = 6 * 3600
 
     /// swift-log's levels, for callers that do not import Logging.
     public typealias LogLevel = Logger.Level

@@ -135,6 +135,7 @@ public final class Site: Sendable {
         DCATController(catalogue: catalogue, configuration: configuration, delivery: delivery, changes: store).addRoutes(to: router)
         AdminController(authenticator: authenticator, delivery: delivery).addRoutes(to: router)
         KPIController(catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
+        HarvestController(store: store, delivery: delivery).addRoutes(to: router)
         ReleasesController(store: store, authenticator: authenticator, configuration: configuration, refresh: refresh).addRoutes(to: router)
         PublishingPageController(
             store: store,

@@ -1,5 +1,4 @@
 import CivicData
-import CivicServer
 import CivicStore
 import Foundation
 import Hummingbird
@@ -8,6 +7,7 @@ import Logging
 import Testing
 
 @testable import CivicHarvest
+@testable import CivicServer
 
 /// `civic harvest` against a second Civic server (its CKAN API and its DCAT catalogue) and against static catalogue
 /// files on loopback (Hummingbird's FileMiddleware, which answers conditional requests as a web server does), with a
@@ -276,6 +276,51 @@ import Testing
             #expect(report.requests == 3 && report.count(.new) == 2)
             // Three requests, two waits between them.
             #expect(Date().timeIntervalSince(started) >= 0.8)
+        }
+    }
+
+    @Test func theServersHarvestJobPublishesWhatItGathersAndShowsItsRuns() async throws {
+        let folder = try Self.folder("schedule")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = try Self.sourceData(in: folder)
+        let sourceStore = try Self.store(in: folder, "source")
+        _ = loadDataFolder(data, into: sourceStore, logger: Self.quiet)
+        var sourceConfiguration = ServerConfiguration(dataDirectory: data)
+        sourceConfiguration.port = 0
+        let sourceSite = try Site(configuration: sourceConfiguration, store: sourceStore)
+        try await buildApplication(site: sourceSite, logger: Self.quiet).test(.live) { client in
+            var source = HarvestSource(name: "member", type: .ckan, url: "http://127.0.0.1:\(try #require(client.port))")
+            source.delaySeconds = 0
+            let portal = try Self.store(in: folder, "portal")
+            let site = try Site(configuration: ServerConfiguration(dataDirectory: folder.appendingPathComponent("none")), store: portal)
+            let schedule = HarvestSchedule(
+                configuration: HarvestConfiguration(sources: [source]),
+                interval: 3600,
+                store: portal,
+                catalog: .bundled,
+                logger: Self.quiet
+            )
+            let job = Task { await schedule.run(refreshing: site) }
+            defer { job.cancel() }
+            let deadline = Date().addingTimeInterval(30)
+            while try portal.harvestRuns(source: "member", limit: 1).isEmpty, Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }
+            try await Task.sleep(nanoseconds: 100_000_000)
+            try await buildApplication(site: site, logger: Self.quiet).test(.router) { portalClient in
+                // The portal's CKAN API lists what the job gathered (the routes were made again after it).
+                let search = try await portalClient.execute(uri: "/api/3/action/package_search?fq=organization:352080", method: .get) { $0 }
+                let result = try #require(try JSONSerialization.jsonObject(with: Data(search.body.readableBytesView)) as? [String: Any])
+                let packages = try #require((result["result"] as? [String: Any])?["results"] as? [[String: Any]])
+                #expect(packages.map { $0["name"] as? String } == ["iwakuni-aed"])
+                // The run's report, typed, at /harvest/runs.
+                let runs = try await portalClient.execute(uri: "/harvest/runs?source=member", method: .get) { $0 }
+                #expect(runs.status == .ok)
+                let body = try #require(try JSONSerialization.jsonObject(with: Data(runs.body.readableBytesView)) as? [String: Any])
+                let first = try #require((body["runs"] as? [[String: Any]])?.first)
+                let report = try #require(first["report"] as? [String: Any])
+                #expect((report["counts"] as? [String: Int])?["new"] == 2 && report["source"] as? String == "member")
+                let bad = try await portalClient.execute(uri: "/harvest/runs?limit=0", method: .get) { $0 }
+                #expect(bad.status == .badRequest)
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CivicHarvest
 import CivicServer
 import Foundation
 import Logging
@@ -65,6 +66,18 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Attribution shown for the tiles.", valueName: "text"))
     var tileAttribution = "地理院タイル (国土地理院)"
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp("収集 Harvest the sources of this harvest.json at start and then every --harvest-every.", valueName: "file")
+    )
+    var harvest: String?
+
+    @Option(
+        name: .customLong("harvest-every"),
+        help: ArgumentHelp("How often to harvest: 30m, 6h, 1d or seconds (default 6h).", valueName: "interval")
+    )
+    var harvestEvery = "6h"
+
     @Option(name: .long, help: "ログ Log level: trace, debug, info (each request, with its id), notice, warning, error.")
     var logLevel = "info"
 
@@ -92,6 +105,26 @@ struct Serve: AsyncParsableCommand {
             logLevel: try level()
         )
         configuration.schemasDirectory = schemaOptions.directory
+        if let harvest {
+            do {
+                configuration.harvest = try HarvestConfiguration.load(URL(fileURLWithPath: harvest))
+            } catch {
+                throw ValidationError("--harvest: \(error)")
+            }
+            guard let interval = Serve.interval(harvestEvery) else {
+                throw ValidationError("--harvest-every takes 30m, 6h, 1d or a number of seconds (at least 60)")
+            }
+            configuration.harvestInterval = interval
+        }
         try await runServer(configuration: configuration)
+    }
+
+    /// Seconds from `30m`, `6h`, `1d` or a number of seconds; nil below a minute (a harvest is not a poll).
+    static func interval(_ text: String) -> TimeInterval? {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+        let unit = text.last.flatMap { units[$0] }
+        guard let number = Double(unit == nil ? text : String(text.dropLast())) else { return nil }
+        let seconds = number * (unit ?? 1)
+        return seconds >= 60 ? seconds : nil
     }
 }
