@@ -76,6 +76,8 @@ struct Run {
     var downloaded = 0
     var notModified = 0
     var bytes = 0
+    /// Items whose file did not change, saved together at the end (a kill before only leaves their `lastSeen` older).
+    var unchangedItems: [HarvestItem] = []
 
     init(source: HarvestSource, store: Store, catalog: SchemaCatalog, fetcher: SourceFetcher, now: Date) {
         self.source = source
@@ -124,6 +126,12 @@ struct Run {
                 seen.formUnion(failure.listed)
                 items.append(failure.item)
             }
+        }
+        do {
+            try store.saveHarvestItems(unchangedItems)
+        } catch {
+            gatherError = "the harvest's state could not be saved: \(error)"
+            return
         }
         if datasets.isEmpty, !state.isEmpty {
             gatherError = "the source listed no datasets (it had \(state.count) files before): nothing is marked missing"
@@ -343,6 +351,9 @@ struct Run {
         kept.lastSeen = Store.timestamp(now)
         kept.missingSince = nil
         kept.url = planned.file.url
+        let described = described(planned)
+        let metadataChanged = previous?.metadata != described
+        kept.metadata = described
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let response = try await fetcher.download(
@@ -355,7 +366,7 @@ struct Run {
             case 304:
                 notModified += 1
                 item.outcome = .unchanged
-                item.metadataUpdated = try updateMetadata(planned) ? true : nil
+                if metadataChanged { item.metadataUpdated = try updateMetadata(planned) ? true : nil }
             case 200:
                 downloaded += 1
                 bytes += response.bytes
@@ -364,7 +375,7 @@ struct Run {
                 if exists, let sha = response.sha256, sha == previous?.sha256 {
                     item.outcome = .unchanged
                     item.reason = "the same bytes (the source answers no conditional request)"
-                    item.metadataUpdated = try updateMetadata(planned) ? true : nil
+                    if metadataChanged { item.metadataUpdated = try updateMetadata(planned) ? true : nil }
                 } else {
                     let report = try await ingest(planned, file: file, sha256: response.sha256 ?? "")
                     kept.sha256 = response.sha256
@@ -386,7 +397,11 @@ struct Run {
             item.reason = "\(error)"
         }
         // After the release committed (or the failure): saved last, so a kill before it only repeats the fetch.
-        if item.outcome != .failed || previous != nil { try? store.saveHarvestItem(kept) }
+        if item.outcome == .unchanged {
+            unchangedItems.append(kept)
+        } else if item.outcome != .failed || previous != nil {
+            try? store.saveHarvestItems([kept])
+        }
         items.append(item)
     }
 
@@ -432,6 +447,19 @@ struct Run {
         }
     }
 
+    /// The digest of what the catalogue says of the dataset and Civic keeps as its metadata.
+    func described(_ planned: Planned) -> String {
+        var hash = FNV1a()
+        for part in [
+            planned.dataset.title, planned.dataset.license ?? source.license ?? "", planned.municipality ?? planned.dataset.publisher ?? "",
+            planned.dataset.page ?? planned.file.url,
+        ] {
+            hash.add(part)
+            hash.add("\u{1F}")
+        }
+        return String(hash.value, radix: 16)
+    }
+
     /// A file that did not change may come with new metadata (a title, a licence): the live release takes it.
     func updateMetadata(_ planned: Planned) throws -> Bool {
         guard let dataset = try store.dataset(id: planned.localID) else { return false }
@@ -469,7 +497,7 @@ struct Run {
                 item.outcome = .deleted
                 item.reason = "not listed by the source since \(Store.timestamp(since))"
             } else {
-                try store.saveHarvestItem(kept)
+                try store.saveHarvestItems([kept])
                 item.reason = "not listed by the source since \(Store.timestamp(since)); removed after \(Store.timestamp(removeAt))"
             }
         } catch {

@@ -62,19 +62,28 @@ final class SourceFetcher: Sendable {
         var headers: [(String, String)] = [("Accept", "*/*")]
         if let etag { headers.append(("If-None-Match", etag)) }
         if let lastModified { headers.append(("If-Modified-Since", lastModified)) }
-        guard FileManager.default.createFile(atPath: file.path, contents: nil) else { throw HarvestError("\(file.path) could not be made") }
-        let handle = try FileHandle(forWritingTo: file)
+        // Made at the first bytes of a 200 (a 304 makes no file).
+        var handle: FileHandle?
         var hash = SHA256()
         do {
             var response = try await request(url, headers: headers) { buffer in
-                try handle.write(contentsOf: Data(buffer.readableBytesView))
+                if handle == nil {
+                    guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
+                        throw HarvestError("\(file.path) could not be made")
+                    }
+                    handle = try FileHandle(forWritingTo: file)
+                }
+                try handle?.write(contentsOf: Data(buffer.readableBytesView))
                 buffer.withUnsafeReadableBytes { hash.update(bufferPointer: $0) }
             }
-            try handle.close()
-            if response.status == 200 { response.sha256 = hash.finalize().map { String(format: "%02x", $0) }.joined() }
+            try handle?.close()
+            if response.status == 200 {
+                if handle == nil { FileManager.default.createFile(atPath: file.path, contents: nil) }
+                response.sha256 = hash.finalize().map { String(format: "%02x", $0) }.joined()
+            }
             return response
         } catch {
-            try? handle.close()
+            try? handle?.close()
             try? FileManager.default.removeItem(at: file)
             throw error
         }

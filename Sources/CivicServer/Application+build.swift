@@ -82,7 +82,13 @@ public func runServer(configuration: ServerConfiguration) async throws {
     thread.name = "civic-load"
     thread.start()
     if let harvest = configuration.harvest {
-        let schedule = HarvestSchedule(configuration: harvest, interval: configuration.harvestInterval, store: store, catalog: catalog, logger: logger)
+        let schedule = HarvestSchedule(
+            configuration: harvest,
+            interval: configuration.harvestInterval,
+            store: store,
+            catalog: catalog,
+            logger: logger
+        )
         Task { await schedule.run(refreshing: site) }
     }
     let served = try store.datasets().count

@@ -21,6 +21,9 @@ public struct HarvestItem: Sendable, Equatable, Codable {
     public var lastSeen: String
     /// When the source first stopped listing it; nil while it is listed.
     public var missingSince: String?
+    /// A digest of the catalogue's description of it (title, licence, publisher, page) when last harvested: a file
+    /// that did not change needs its dataset's metadata compared only when this did.
+    public var metadata: String?
 
     public init(
         source: String,
@@ -32,7 +35,8 @@ public struct HarvestItem: Sendable, Equatable, Codable {
         sha256: String? = nil,
         firstSeen: String,
         lastSeen: String,
-        missingSince: String? = nil
+        missingSince: String? = nil,
+        metadata: String? = nil
     ) {
         self.source = source
         self.remoteID = remoteID
@@ -44,6 +48,7 @@ public struct HarvestItem: Sendable, Equatable, Codable {
         self.firstSeen = firstSeen
         self.lastSeen = lastSeen
         self.missingSince = missingSince
+        self.metadata = metadata
     }
 }
 
@@ -60,8 +65,8 @@ public struct HarvestRunRecord: Sendable, Equatable {
 public protocol HarvestStateStore: Sendable {
     /// A source's items, by remote ID.
     func harvestItems(source: String) throws -> [String: HarvestItem]
-    /// Keeps `item` (replacing the one with its source and remote ID).
-    func saveHarvestItem(_ item: HarvestItem) throws
+    /// Keeps `items` (replacing those with their source and remote IDs), in one transaction.
+    func saveHarvestItems(_ items: [HarvestItem]) throws
     /// Forgets an item (its dataset was removed after the grace period).
     func forgetHarvestItem(source: String, remoteID: String) throws
     /// Keeps a run's report; returns its id.
@@ -86,6 +91,7 @@ extension Store: HarvestStateStore {
                     first_seen TEXT NOT NULL,
                     last_seen TEXT NOT NULL,
                     missing_since TEXT,
+                    metadata TEXT,
                     PRIMARY KEY (source, remote_id)
                 );
                 CREATE TABLE harvest_run (
@@ -105,7 +111,7 @@ extension Store: HarvestStateStore {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT remote_id, dataset_id, url, etag, last_modified, sha256, first_seen, last_seen, missing_since
+                    SELECT remote_id, dataset_id, url, etag, last_modified, sha256, first_seen, last_seen, missing_since, metadata
                     FROM harvest_item WHERE source = ?
                     """,
                 arguments: [source]
@@ -122,7 +128,8 @@ extension Store: HarvestStateStore {
                     sha256: row[5],
                     firstSeen: row[6],
                     lastSeen: row[7],
-                    missingSince: row[8]
+                    missingSince: row[8],
+                    metadata: row[9]
                 )
                 items[item.remoteID] = item
             }
@@ -130,19 +137,22 @@ extension Store: HarvestStateStore {
         }
     }
 
-    public func saveHarvestItem(_ item: HarvestItem) throws {
+    public func saveHarvestItems(_ items: [HarvestItem]) throws {
+        guard !items.isEmpty else { return }
         try write { db in
-            try db.execute(
+            let statement = try db.cachedStatement(
                 sql: """
                     INSERT OR REPLACE INTO harvest_item
-                        (source, remote_id, dataset_id, url, etag, last_modified, sha256, first_seen, last_seen, missing_since)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    item.source, item.remoteID, item.datasetID, item.url, item.etag, item.lastModified, item.sha256, item.firstSeen,
-                    item.lastSeen, item.missingSince,
-                ]
+                        (source, remote_id, dataset_id, url, etag, last_modified, sha256, first_seen, last_seen, missing_since, metadata)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
             )
+            for item in items {
+                try statement.execute(arguments: [
+                    item.source, item.remoteID, item.datasetID, item.url, item.etag, item.lastModified, item.sha256, item.firstSeen,
+                    item.lastSeen, item.missingSince, item.metadata,
+                ])
+            }
         }
     }
 
