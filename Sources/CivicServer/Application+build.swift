@@ -85,6 +85,7 @@ public func runServer(configuration: ServerConfiguration) async throws {
         let schedule = HarvestSchedule(
             configuration: harvest,
             interval: configuration.harvestInterval,
+            grace: grace,
             store: store,
             catalog: catalog,
             logger: logger

@@ -296,6 +296,7 @@ import Testing
             let schedule = HarvestSchedule(
                 configuration: HarvestConfiguration(sources: [source]),
                 interval: 3600,
+                grace: 60,
                 store: portal,
                 catalog: .bundled,
                 logger: Self.quiet

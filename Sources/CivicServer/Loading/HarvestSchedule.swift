@@ -11,6 +11,8 @@ import Logging
 struct HarvestSchedule: Sendable {
     let configuration: HarvestConfiguration
     let interval: TimeInterval
+    /// Seconds replaced versions stay readable for requests that began before a switch, before they are collected.
+    let grace: TimeInterval
     let store: Store
     let catalog: SchemaCatalog
     let logger: Logger
@@ -18,6 +20,7 @@ struct HarvestSchedule: Sendable {
     func run(refreshing site: Site) async {
         let harvester = Harvester(store: store, catalog: catalog)
         while !Task.isCancelled {
+            var changed = false
             for source in configuration.sources {
                 let report = await harvester.harvest(source)
                 var metadata: Logger.Metadata = [
@@ -34,10 +37,16 @@ struct HarvestSchedule: Sendable {
                     logger.notice("harvested", metadata: metadata)
                 }
                 if report.changedCatalogue {
+                    changed = true
                     do { try site.refresh() } catch { logger.error("catalogue not refreshed", metadata: ["reason": .string("\(error)")]) }
                 }
             }
-            try? await Task.sleep(nanoseconds: UInt64(max(1, interval) * 1e9))
+            // The versions the harvest replaced go once no request that began before can still read them.
+            if changed {
+                try? await Task.sleep(nanoseconds: UInt64(min(grace, interval) * 1e9))
+                _ = try? store.collectGarbage()
+            }
+            try? await Task.sleep(nanoseconds: UInt64(max(1, interval - (changed ? min(grace, interval) : 0)) * 1e9))
         }
     }
 }

@@ -120,6 +120,8 @@ struct Harvest: AsyncParsableCommand {
             reports.append(report)
             if !json { print(report.text) }
         }
+        // Replaced and abandoned versions (a release superseded; a harvest killed meanwhile) go, as a server's start does.
+        _ = try? harvester.store.collectGarbage()
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
