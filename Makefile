@@ -58,6 +58,7 @@ bench:
 	bench/status/run.sh
 	bench/tiles/run.sh
 	bench/kpi/run.sh
+	bench/harvest/run.sh
 
 # Python tools for the checks (JSON Schema validation of reports).
 $(VENV)/bin/python:
