@@ -419,7 +419,8 @@ struct Run {
             updated: Run.day(planned.dataset.modified) ?? String(Store.timestamp(now).prefix(10)),
             file: planned.file.url,
             fingerprint: "harvest:" + sha256,
-            origin: source.origin
+            origin: source.origin,
+            updateFrequency: planned.dataset.updateFrequency.flatMap(UpdateFrequency.init(parsing:))?.rawValue
         )
         let options = IngestOptions(
             read: ReadOptions(catalog: catalog),

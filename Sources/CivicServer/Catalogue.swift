@@ -43,21 +43,24 @@ struct Catalogue: Sendable {
     /// changed: the change feed's state (`CatalogChangeStore`), read when first asked for (CKAN, DCAT and KPI
     /// answers) rather than at every refresh — a record edit refreshes the catalogue.
     var entries: [String: CatalogEntry] { entriesRead.value }
-    private let entriesRead: CatalogEntries
+    private let entriesRead: ReadOnce<[String: CatalogEntry]>
+    /// Releases and record edits by month and municipality (the KPI's activity), read when first asked for.
+    var activity: [CatalogActivity] { activityRead.value }
+    private let activityRead: ReadOnce<[CatalogActivity]>
 
-    /// The change feed's state of one catalogue, read once.
-    final class CatalogEntries: Sendable {
-        private let read: @Sendable () -> [String: CatalogEntry]
-        private let cached = Mutex<[String: CatalogEntry]?>(nil)
+    /// A value of one catalogue read from the store when first asked for, then kept.
+    final class ReadOnce<Value: Sendable>: Sendable {
+        private let read: @Sendable () -> Value
+        private let cached = Mutex<Value?>(nil)
 
-        init(_ read: @escaping @Sendable () -> [String: CatalogEntry]) { self.read = read }
+        init(_ read: @escaping @Sendable () -> Value) { self.read = read }
 
-        var value: [String: CatalogEntry] {
+        var value: Value {
             cached.withLock { cached in
                 if let cached { return cached }
-                let entries = read()
-                cached = entries
-                return entries
+                let value = read()
+                cached = value
+                return value
             }
         }
     }
@@ -66,18 +69,30 @@ struct Catalogue: Sendable {
     private var renderers: [String: FeatureRenderer]
 
     init(datasets: [StoredDataset], failures: [String: String] = [:], entries: [String: CatalogEntry] = [:]) {
-        self.init(datasets: datasets, failures: failures, entries: CatalogEntries { entries })
+        self.init(datasets: datasets, failures: failures, entries: ReadOnce { entries }, activity: ReadOnce { [] })
     }
 
-    /// A catalogue whose change-feed entries `changes` gives when first asked for (an unreadable store: none).
+    /// A catalogue whose change-feed entries and activity `changes` gives when first asked for (an unreadable store:
+    /// none).
     init(datasets: [StoredDataset], failures: [String: String] = [:], changes: any CatalogChangeStore) {
-        self.init(datasets: datasets, failures: failures, entries: CatalogEntries { (try? changes.catalogEntries()) ?? [:] })
+        self.init(
+            datasets: datasets,
+            failures: failures,
+            entries: ReadOnce { (try? changes.catalogEntries()) ?? [:] },
+            activity: ReadOnce { (try? changes.catalogActivity(excluding: ShelterStatus.schemaID)) ?? [] }
+        )
     }
 
-    private init(datasets: [StoredDataset], failures: [String: String], entries: CatalogEntries) {
+    private init(
+        datasets: [StoredDataset],
+        failures: [String: String],
+        entries: ReadOnce<[String: CatalogEntry]>,
+        activity: ReadOnce<[CatalogActivity]>
+    ) {
         self.datasets = datasets
         self.failures = failures
         entriesRead = entries
+        activityRead = activity
         loadedAt = datasets.compactMap { Store.date($0.loadedAt) }.max() ?? Date()
         var collections: [Collection] = []
         for dataset in datasets {

@@ -46,6 +46,26 @@ public struct PortalKPI: Codable, Sendable, Equatable {
         public var modified: String
         /// Whole days since the last change.
         public var ageDays: Int
+        /// The update frequency its publisher declares (`UpdateFrequency`), and whether it is overdue: not changed
+        /// within its period and half a period more (nil when none is declared, or updates are irregular).
+        public var updateFrequency: String?
+        public var overdue: Bool?
+    }
+
+    /// A month's releases published and records edited in place.
+    public struct Activity: Codable, Sendable, Equatable {
+        /// YYYY-MM.
+        public var month: String
+        public var releases: Int
+        public var edits: Int
+    }
+
+    /// How many datasets score in a band of quality (the mean of their conformance and metadata percentages).
+    public struct Band: Codable, Sendable, Equatable {
+        public var name: String
+        /// The band's lowest percentage.
+        public var from: Int
+        public var datasets: Int
     }
 
     public struct Published: Codable, Sendable, Equatable {
@@ -66,7 +86,11 @@ public struct PortalKPI: Codable, Sendable, Equatable {
         /// The mean of its datasets' conformance and metadata scores, in percent.
         public var conformance: Int
         public var metadata: Int
+        /// Its datasets not updated as often as their publisher declares.
+        public var overdue: Int
         public var datasets: [Dataset]
+        /// Its releases and edits by month, oldest first.
+        public var activity: [Activity]
     }
 
     public struct Portal: Codable, Sendable, Equatable {
@@ -76,6 +100,20 @@ public struct PortalKPI: Codable, Sendable, Equatable {
         public var coverage: Coverage
         /// How many municipalities publish each standard dataset, by its id.
         public var publishers: [String: Int]
+        /// How many datasets score in each band of quality, best first.
+        public var quality: [Band]
+        /// Every municipality's releases and edits by month, oldest first.
+        public var activity: [Activity]
+    }
+
+    /// The bands of quality: 優良 90–100 %, 良 75–89, 可 50–74, 要改善 below 50.
+    public static let bands: [(name: String, from: Int)] = [("優良", 90), ("良", 75), ("可", 50), ("要改善", 0)]
+
+    /// A dataset's quality: the mean of its conformance and metadata percentages.
+    public static func quality(_ dataset: Dataset) -> Int {
+        let conformance = Double(dataset.conformance.points) / Double(max(1, dataset.conformance.maximum))
+        let metadata = Double(dataset.metadata.points) / Double(max(1, dataset.metadata.maximum))
+        return Int(((conformance + metadata) * 50).rounded())
     }
 
     public var generated: String
@@ -83,8 +121,9 @@ public struct PortalKPI: Codable, Sendable, Equatable {
     public var municipalities: [Municipality]
     public var portal: Portal
 
-    /// The KPI of `datasets` (the live ones), their change-feed `entries` giving when each was created and changed.
-    public init(datasets: [StoredDataset], entries: [String: CatalogEntry], now: Date = Date()) {
+    /// The KPI of `datasets` (the live ones), their change-feed `entries` giving when each was created and changed,
+    /// and the catalogue's `activity` by month.
+    public init(datasets: [StoredDataset], entries: [String: CatalogEntry], activity: [CatalogActivity] = [], now: Date = Date()) {
         let national = NationalStandardDatasets.all
         let numbers = Dictionary(uniqueKeysWithValues: national.map { ($0.id, $0.number) })
         var byCode: [String: [StoredDataset]] = [:]
@@ -96,6 +135,7 @@ public struct PortalKPI: Codable, Sendable, Equatable {
                 let entry = entries[dataset.id]
                 let modified = entry?.modified ?? dataset.loadedAt
                 let age = Store.date(modified).map { max(0, Int(now.timeIntervalSince($0) / 86400)) } ?? 0
+                let period = dataset.updateFrequency?.days
                 return Dataset(
                     id: dataset.id,
                     title: dataset.title,
@@ -107,7 +147,9 @@ public struct PortalKPI: Codable, Sendable, Equatable {
                     metadata: PortalKPI.metadata(dataset),
                     created: entry?.created ?? dataset.loadedAt,
                     modified: modified,
-                    ageDays: age
+                    ageDays: age,
+                    updateFrequency: dataset.updateFrequency?.rawValue,
+                    overdue: period.map { age > $0 + $0 / 2 }
                 )
             }
             let published = national.compactMap { standard -> Published? in
@@ -129,7 +171,9 @@ public struct PortalKPI: Codable, Sendable, Equatable {
                     others: own.filter { numbers[$0.standard] == nil }.map(\.id),
                     conformance: mean(qualities.map(\.conformance)),
                     metadata: mean(qualities.map(\.metadata)),
-                    datasets: qualities
+                    overdue: qualities.filter { $0.overdue == true }.count,
+                    datasets: qualities,
+                    activity: PortalKPI.months(activity.filter { $0.municipalityCode == code })
                 )
             )
         }
@@ -144,20 +188,66 @@ public struct PortalKPI: Codable, Sendable, Equatable {
             municipalities: municipalities.count,
             datasets: datasets.count,
             coverage: Coverage(published: published, total: possible, ratio: possible == 0 ? 0 : Double(published) / Double(possible)),
-            publishers: publishers
+            publishers: publishers,
+            quality: PortalKPI.bands.map { band in
+                let upper = PortalKPI.bands.last { $0.from > band.from }?.from ?? 101
+                let count = municipalities.flatMap(\.datasets).filter { (band.from..<upper).contains(PortalKPI.quality($0)) }.count
+                return Band(name: band.name, from: band.from, datasets: count)
+            },
+            activity: PortalKPI.months(activity)
         )
     }
 
-    /// Conformance to the standard: the schema's required columns present (50), the file valid — no error in its
-    /// report: codes with their check digits, dates, coordinates, IDs (50).
+    /// Activity summed by month, oldest first.
+    static func months(_ activity: [CatalogActivity]) -> [Activity] {
+        var byMonth: [String: Activity] = [:]
+        for row in activity {
+            byMonth[row.month, default: Activity(month: row.month, releases: 0, edits: 0)].releases += row.releases
+            byMonth[row.month, default: Activity(month: row.month, releases: 0, edits: 0)].edits += row.edits
+        }
+        return byMonth.values.sorted { $0.month < $1.month }
+    }
+
+    /// Conformance to the standard (100): the schema's required columns present (30 × the share present); cells
+    /// valid (30 × the share of cells without an error finding); codes with valid check digits (10 × the share of the
+    /// 全国地方公共団体コード and 法人番号 cells without a check-digit finding); points inside the municipality (15 × the
+    /// share of points neither far from it, nor outside its prefecture or Japan; full for a dataset without
+    /// coordinates in its standard); the layout (current 15, legacy 2019 8, non-standard 0). A version loaded before
+    /// its report's counts were kept scores the last four by its validity (its layout 8: not known).
     public static func conformance(_ dataset: StoredDataset) -> Score {
         let required = dataset.schema.fields.filter { $0.constraints?.required == true || $0.civic?.requiredLevel == "required" }
         let present = required.filter { dataset.columns.contains($0.name) }.count
-        let columns = required.isEmpty ? 50 : Int((50 * Double(present) / Double(required.count)).rounded())
+        let columns = required.isEmpty ? 30 : points(30, share: Double(present) / Double(required.count))
+        guard let quality = dataset.quality else {
+            return Score([
+                Part(name: "requiredColumns", points: columns, maximum: 30),
+                Part(name: "cellsValid", points: dataset.valid ? 30 : 0, maximum: 30),
+                Part(name: "checkDigits", points: dataset.valid ? 10 : 0, maximum: 10),
+                Part(name: "pointsInside", points: dataset.valid ? 15 : 0, maximum: 15),
+                Part(name: "layout", points: 8, maximum: 15),
+            ])
+        }
+        let cells = quality.cells == 0 ? (quality.errors == 0 ? 1 : 0) : 1 - Double(min(quality.errors, quality.cells)) / Double(quality.cells)
+        let codeColumns = dataset.schema.fields.filter { $0.civic?.checkDigit != nil && dataset.columns.contains($0.name) }.count
+        let codeCells = quality.records * codeColumns
+        let codes = codeCells == 0 ? 1 : 1 - Double(min(quality.checkDigitErrors, codeCells)) / Double(codeCells)
+        let located = dataset.schema.fields.contains { $0.kind == .latitude || $0.kind == .longitude }
+        let inside =
+            dataset.featureCount > 0
+            ? 1 - Double(min(quality.pointsOutside, dataset.featureCount)) / Double(dataset.featureCount) : (located ? 0 : 1)
+        let layout = ["current": 15, "legacy": 8][quality.layout] ?? 0
         return Score([
-            Part(name: "requiredColumns", points: columns, maximum: 50),
-            Part(name: "valid", points: dataset.valid ? 50 : 0, maximum: 50),
+            Part(name: "requiredColumns", points: columns, maximum: 30),
+            Part(name: "cellsValid", points: points(30, share: cells), maximum: 30),
+            Part(name: "checkDigits", points: points(10, share: codes), maximum: 10),
+            Part(name: "pointsInside", points: points(15, share: inside), maximum: 15),
+            Part(name: "layout", points: layout, maximum: 15),
         ])
+    }
+
+    /// `maximum × share`, rounded down unless the share is whole: one bad cell in a million is not a full score.
+    static func points(_ maximum: Int, share: Double) -> Int {
+        share >= 1 ? maximum : min(maximum - 1, Int((Double(maximum) * share).rounded()))
     }
 
     /// Licences open enough for reuse (CC BY 4.0 and compatible terms, CC0, PDL 1.0).

@@ -16,12 +16,32 @@ public struct CatalogEntry: Sendable, Equatable {
     public var standard: String?
 }
 
+/// A month of a municipality's activity: releases published (a file loaded, an upload published, a rollback) and
+/// records edited in place.
+public struct CatalogActivity: Sendable, Equatable, Codable {
+    /// YYYY-MM.
+    public var month: String
+    public var municipalityCode: String?
+    public var releases: Int
+    public var edits: Int
+
+    public init(month: String, municipalityCode: String?, releases: Int, edits: Int) {
+        self.month = month
+        self.municipalityCode = municipalityCode
+        self.releases = releases
+        self.edits = edits
+    }
+}
+
 /// The catalogue's changes, dataset by dataset: what a harvester asks for since its last visit.
 public protocol CatalogChangeStore: Sendable {
     /// The datasets changed after `since` (a `seq`), oldest change first, at most `limit`; deleted ones as tombstones.
     func catalogChanges(since: Int64, limit: Int) throws -> [CatalogEntry]
     /// Every dataset the catalogue has or had, by ID.
     func catalogEntries() throws -> [String: CatalogEntry]
+    /// Releases and record edits by month and municipality, from the release table and the change log (datasets of
+    /// the standard `excluding` left out: the shelter status tables, whose every status update is an edit).
+    func catalogActivity(excluding standard: String) throws -> [CatalogActivity]
 }
 
 /// Migration v11 keeps `catalog_state` — one row a dataset, deleted ones included — with SQLite triggers on the
@@ -116,6 +136,48 @@ extension Store: CatalogChangeStore {
             title: row["title"],
             municipalityCode: row["municipality_code"],
             standard: row["standard"]
+        )
+    }
+
+    public func catalogActivity(excluding standard: String) throws -> [CatalogActivity] {
+        try read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT month, code, SUM(releases), SUM(edits) FROM (
+                        SELECT substr(r.published, 1, 7) AS month, s.municipality_code AS code, COUNT(*) AS releases, 0 AS edits
+                        FROM release r JOIN catalog_state s ON s.dataset_id = r.dataset_id
+                        WHERE r.published IS NOT NULL AND s.standard IS NOT ?
+                        GROUP BY 1, 2
+                        UNION ALL
+                        SELECT substr(c.at, 1, 7), s.municipality_code, 0, COUNT(*)
+                        FROM change c INDEXED BY change_edits_by_time JOIN catalog_state s ON s.dataset_id = c.dataset_id
+                        WHERE c.inplace = 1 AND s.standard IS NOT ?
+                        GROUP BY 1, 2
+                    ) GROUP BY 1, 2 ORDER BY 1, 2
+                    """,
+                arguments: [standard, standard]
+            )
+            return rows.map { CatalogActivity(month: $0[0], municipalityCode: $0[1], releases: $0[2], edits: $0[3]) }
+        }
+    }
+
+    /// v13: the KPI's columns and indexes (see `Store.migrator`).
+    static func migrateKPI(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE version ADD COLUMN quality TEXT;
+                ALTER TABLE version ADD COLUMN update_frequency TEXT;
+                CREATE INDEX change_edits_by_time ON change(at) WHERE inplace = 1;
+                CREATE TABLE usage_daily (
+                    day TEXT NOT NULL,
+                    dataset_id TEXT NOT NULL,
+                    downloads INTEGER NOT NULL DEFAULT 0,
+                    api_requests INTEGER NOT NULL DEFAULT 0,
+                    not_modified INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (day, dataset_id)
+                ) WITHOUT ROWID;
+                """
         )
     }
 }

@@ -535,10 +535,11 @@ extension Store: RecordStore {
             sql: """
                 INSERT INTO version (dataset_id, state, title, municipality_code, municipality, standard, standard_title, license,
                     license_note, attribution, source, updated, columns, standard_column_count, numeric_columns, schema, record_count,
-                    feature_count, min_x, min_y, max_x, max_y, valid, report_file, file, fingerprint, origin, loaded_at)
+                    feature_count, min_x, min_y, max_x, max_y, valid, report_file, file, fingerprint, origin, loaded_at, quality,
+                    update_frequency)
                 SELECT dataset_id, ?, title, municipality_code, municipality, standard, standard_title, license, license_note,
                     attribution, source, updated, columns, standard_column_count, numeric_columns, schema, record_count, feature_count,
-                    min_x, min_y, max_x, max_y, valid, ?, file, fingerprint, origin, ?
+                    min_x, min_y, max_x, max_y, valid, ?, file, fingerprint, origin, ?, quality, update_frequency
                 FROM version WHERE key = ?
                 """,
             arguments: [state, report.path, timestamp(Date()), source]

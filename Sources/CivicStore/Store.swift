@@ -182,6 +182,10 @@ public final class Store: Sendable {
         migrator.registerMigration("v11", migrate: Store.migrateCatalogState)
         // v12: what each harvest source gave, for conditional requests and deletions after a grace period.
         migrator.registerMigration("v12", migrate: Store.migrateHarvest)
+        // v13: each version's quality counts (from its report) and its declared update frequency, for the KPI.
+        // v13: each version's quality counts (from its report) and its declared update frequency, the record edits by
+        // time, and usage counts by day, for the KPI (PortalKPI, Store+Catalog).
+        migrator.registerMigration("v13", migrate: Store.migrateKPI)
         return migrator
     }()
 
@@ -658,7 +662,8 @@ public final class Store: Sendable {
     static let datasetColumns = """
         d.id, v.key, v.schema, d.origin, v.title, v.municipality_code, v.municipality, v.standard, v.standard_title, v.license,
         v.license_note, v.attribution, v.source, v.updated, v.columns, v.standard_column_count, v.numeric_columns, v.record_count,
-        v.feature_count, v.min_x, v.min_y, v.max_x, v.max_y, v.valid, v.report_file, v.file, v.fingerprint, v.loaded_at,
+        v.feature_count, v.min_x, v.min_y, v.max_x, v.max_y, v.valid, v.report_file, v.file, v.fingerprint, v.loaded_at, v.quality,
+        v.update_frequency,
         EXISTS (SELECT 1 FROM shape WHERE shape.key BETWEEN v.key * 4294967296 AND v.key * 4294967296 + 4294967295) AS has_shapes,
         (SELECT MAX(number) FROM release r WHERE r.dataset_id = d.id AND r.state = 'live') AS live_release
         """
@@ -709,7 +714,9 @@ public final class Store: Sendable {
             fingerprint: row["fingerprint"],
             loadedAt: row["loaded_at"],
             hasShapes: row["has_shapes"],
-            liveRelease: row["live_release"]
+            liveRelease: row["live_release"],
+            quality: (row["quality"] as String?).flatMap { try? decoder.decode(VersionQuality.self, from: Data($0.utf8)) },
+            updateFrequency: (row["update_frequency"] as String?).flatMap(UpdateFrequency.init(rawValue:))
         )
     }
 

@@ -45,6 +45,10 @@ public struct StoredDataset: Sendable, Codable, Equatable {
     public var hasShapes: Bool
     /// The number of the live release (CKAN's `version`).
     public var liveRelease: Int?
+    /// The counts of its validation report the KPI scores (nil for versions loaded before they were kept).
+    public var quality: VersionQuality? = nil
+    /// How often its publisher says it is updated.
+    public var updateFrequency: UpdateFrequency? = nil
 
     /// Changes whenever what readers get changes — a new version, or records edited in it (which stamp
     /// `loadedAt`): for ETags of whole downloads and CKAN's resource hash.
@@ -164,5 +168,47 @@ extension StoredDataset {
     /// The box holding every dataset's extent (nil when none has one): a merged collection's, a tile archive's.
     public static func extent(of datasets: [StoredDataset]) -> Envelope? {
         datasets.compactMap(\.extent).reduce(nil as Envelope?) { union, box in union.map { $0.union(box) } ?? box }
+    }
+}
+
+/// What the KPI's conformance score needs of a version's validation report, kept with the version when it commits
+/// (the report itself is a file that can be larger than the data).
+public struct VersionQuality: Sendable, Codable, Equatable {
+    /// Records read, and cells (records × output columns).
+    public var records: Int
+    public var cells: Int
+    /// Error findings (each is a cell's, or a row's or the file's).
+    public var errors: Int
+    /// Findings of codes with a wrong check digit (全国地方公共団体コード, 法人番号).
+    public var checkDigitErrors: Int
+    /// Points far from the municipality, outside its prefecture, or outside Japan.
+    public var pointsOutside: Int
+    /// `current`, `legacy` or `nonStandard`.
+    public var layout: String
+
+    public init(records: Int, cells: Int, errors: Int, checkDigitErrors: Int, pointsOutside: Int, layout: String) {
+        self.records = records
+        self.cells = cells
+        self.errors = errors
+        self.checkDigitErrors = checkDigitErrors
+        self.pointsOutside = pointsOutside
+        self.layout = layout
+    }
+
+    public init(_ report: Report) {
+        func count(_ codes: [FindingCode]) -> Int {
+            codes.reduce(0) { total, code in
+                let counts = report.summary.byCode[code.description]
+                return total + (counts.map { $0.errors + $0.warnings } ?? 0)
+            }
+        }
+        self.init(
+            records: report.summary.records,
+            cells: report.summary.records * report.outputColumns.count,
+            errors: report.summary.totals.errors,
+            checkDigitErrors: count([.codeCheckDigit, .corporateNumberInvalid]),
+            pointsOutside: count([.coordinatesFarFromMunicipality, .coordinatesOutsidePrefecture, .coordinatesOutsideJapan]),
+            layout: report.recognition.layout.rawValue
+        )
     }
 }

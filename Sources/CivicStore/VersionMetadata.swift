@@ -18,6 +18,8 @@ public struct VersionMetadata: Sendable, Equatable {
     /// The dataset's folder relative to the data folder: the dataset is removed only when that folder is gone.
     /// `apiOrigin` for a dataset made through the API, which no folder feeds (the data folder's sync leaves it).
     public var origin: String
+    /// How often the publisher updates it (`UpdateFrequency`'s name), for the freshness KPI; nil when not declared.
+    public var updateFrequency: String?
 
     /// The origin of datasets made through the API (`package_create`): not a folder name (a name has no slash).
     public static let apiOrigin = "/api"
@@ -34,7 +36,8 @@ public struct VersionMetadata: Sendable, Equatable {
         updated: String,
         file: String,
         fingerprint: String,
-        origin: String
+        origin: String,
+        updateFrequency: String? = nil
     ) {
         self.datasetID = datasetID
         self.title = title
@@ -48,6 +51,7 @@ public struct VersionMetadata: Sendable, Equatable {
         self.file = file
         self.fingerprint = fingerprint
         self.origin = origin
+        self.updateFrequency = updateFrequency
     }
 
     /// A dataset.json's metadata for a version of its file.
@@ -64,7 +68,8 @@ public struct VersionMetadata: Sendable, Equatable {
             updated: descriptor.updated ?? updated,
             file: file,
             fingerprint: fingerprint,
-            origin: origin
+            origin: origin,
+            updateFrequency: descriptor.updateFrequency.flatMap(UpdateFrequency.init(parsing:))?.rawValue
         )
     }
 }

@@ -35,15 +35,15 @@ public final class VersionWriter: RecordSink {
                 sql: """
                     INSERT INTO version (dataset_id, state, title, municipality_code, municipality, standard, standard_title, license,
                         license_note, attribution, source, updated, columns, standard_column_count, numeric_columns, schema,
-                        report_file, file, fingerprint, origin, loaded_at)
-                    VALUES (?, 'loading', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        report_file, file, fingerprint, origin, loaded_at, update_frequency)
+                    VALUES (?, 'loading', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     metadata.datasetID, metadata.title, metadata.municipalityCode, metadata.municipality, layout.schema.id, layout.schema.title,
                     metadata.license, metadata.licenseNote, metadata.attribution, metadata.source, metadata.updated,
                     String(decoding: try encoder.encode(layout.columns), as: UTF8.self), layout.schema.fields.count,
                     String(decoding: try encoder.encode(numeric), as: UTF8.self), schemaJSON, reportURL.path, metadata.file,
-                    metadata.fingerprint, metadata.origin, ISO8601DateFormatter().string(from: Date()),
+                    metadata.fingerprint, metadata.origin, ISO8601DateFormatter().string(from: Date()), metadata.updateFrequency,
                 ]
             )
             return db.lastInsertedRowID
@@ -154,11 +154,11 @@ public final class VersionWriter: RecordSink {
         try db.execute(
             sql: """
                 UPDATE version SET state = ?, record_count = ?, feature_count = ?, min_x = ?, min_y = ?, max_x = ?, max_y = ?,
-                    valid = ? WHERE key = ? AND state = 'loading'
+                    valid = ?, quality = ? WHERE key = ? AND state = 'loading'
                 """,
             arguments: [
                 state, totals.records, totals.features, totals.extent?.minX, totals.extent?.minY, totals.extent?.maxX, totals.extent?.maxY,
-                report.isValid, key,
+                report.isValid, String(decoding: try JSONEncoder().encode(VersionQuality(report)), as: UTF8.self), key,
             ]
         )
         guard db.changesCount == 1 else {

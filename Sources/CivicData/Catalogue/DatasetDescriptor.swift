@@ -31,6 +31,9 @@ public struct DatasetDescriptor: Sendable, Codable, Equatable {
     public var source: String?
     /// Last update of the data, YYYY-MM-DD.
     public var updated: String?
+    /// How often the publisher updates it (`monthly`, `毎月`, an EU frequency IRI …; `UpdateFrequency`): the freshness
+    /// KPI says whether it is overdue.
+    public var updateFrequency: String?
     /// GeoJSON: make invalid geometries valid with GEOS (reported), as `--repair-geometry` does.
     public var repairGeometry: Bool?
 

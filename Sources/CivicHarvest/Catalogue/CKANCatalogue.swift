@@ -53,6 +53,7 @@ struct CKANPage {
             license: (package["license_id"] as? String) ?? (package["license_title"] as? String),
             page: package["url"] as? String,
             modified: package["metadata_modified"] as? String,
+            updateFrequency: extras["frequency"] ?? extras["update_frequency"] ?? extras["更新頻度"],
             files: files
         )
     }

@@ -65,6 +65,7 @@ struct DCATPage {
                 }.first,
             page: graph.link(subject, dcat + "landingPage") ?? (subject.hasPrefix("http") ? subject : nil),
             modified: graph.text(subject, dct + "modified"),
+            updateFrequency: graph.text(subject, dct + "accrualPeriodicity"),
             files: files
         )
     }

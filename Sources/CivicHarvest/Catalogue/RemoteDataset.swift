@@ -15,6 +15,8 @@ public struct RemoteDataset: Sendable, Equatable {
     public var page: String?
     /// When the source says it last changed (ISO 8601), as given.
     public var modified: String?
+    /// How often the source says it is updated (a frequency name or IRI, as given).
+    public var updateFrequency: String?
     public var files: [RemoteFile]
 
     public init(
@@ -27,6 +29,7 @@ public struct RemoteDataset: Sendable, Equatable {
         license: String? = nil,
         page: String? = nil,
         modified: String? = nil,
+        updateFrequency: String? = nil,
         files: [RemoteFile]
     ) {
         self.id = id
@@ -38,6 +41,7 @@ public struct RemoteDataset: Sendable, Equatable {
         self.license = license
         self.page = page
         self.modified = modified
+        self.updateFrequency = updateFrequency
         self.files = files
     }
 }

@@ -331,7 +331,7 @@ struct CKANController: Sendable {
                 ["key": "municipality_code", "value": dataset.municipalityCode ?? ""],
                 ["key": "updated", "value": dataset.updated],
                 ["key": "valid", "value": dataset.valid ? "true" : "false"],
-            ],
+            ] + (dataset.updateFrequency.map { [["key": "frequency", "value": $0.iri]] } ?? []),
             "resources": resources(dataset, base: base),
             "num_resources": 4,
         ]

@@ -158,6 +158,20 @@ extension CKANController {
         }
         guard let standard else { throw Failure.validation("standard_dataset: which standard dataset (aed, evacuation_space …) it is") }
         let municipality = try optionalString(parameters, "municipality") ?? catalogue.organizations.first { $0.code == code }?.name
+        // How often it is updated (ckanext-dcat's `frequency` extra, or a parameter): a name, 毎月, an EU frequency IRI.
+        let extras = parameters["extras"] as? [[String: Any]] ?? []
+        let frequencyText =
+            try optionalString(parameters, "frequency")
+            ?? extras.first { ["frequency", "update_frequency"].contains($0["key"] as? String ?? "") }?["value"] as? String
+        var frequency: UpdateFrequency?
+        if let frequencyText {
+            guard let parsed = UpdateFrequency(parsing: frequencyText) else {
+                throw Failure.validation(
+                    "frequency: \"\(frequencyText)\" is not an update frequency; use \(UpdateFrequency.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
+            }
+            frequency = parsed
+        }
         let metadata = VersionMetadata(
             datasetID: name,
             title: try optionalString(parameters, "title") ?? name,
@@ -169,7 +183,8 @@ extension CKANController {
             updated: String(Store.timestamp(Date()).prefix(10)),
             file: "",
             fingerprint: "api:" + UUID().uuidString,
-            origin: VersionMetadata.apiOrigin
+            origin: VersionMetadata.apiOrigin,
+            updateFrequency: frequency?.rawValue
         )
         do {
             try await publishing.create(metadata, standard: standard, by: actor, note: "package_create")

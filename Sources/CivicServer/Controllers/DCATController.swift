@@ -1,3 +1,4 @@
+import CivicData
 import CivicGeo
 import CivicStore
 import Foundation
@@ -226,6 +227,7 @@ struct DCATController: Sendable {
                 distribution("report", "検証レポート", "JSON", "application/json", "\(base)/datasets/\(path)/report.json"),
             ],
         ]
+        if let frequency = dataset.updateFrequency { result["dct:accrualPeriodicity"] = ["@id": frequency.iri] }
         if let extent = dataset.extent {
             let wkt = String(
                 format: "POLYGON((%.7f %.7f,%.7f %.7f,%.7f %.7f,%.7f %.7f,%.7f %.7f))",

@@ -29,7 +29,11 @@ struct KPIController: Sendable {
             let code = try context.parameters.require("code")
             return try self.delivery.respond(request) {
                 // The municipality's datasets alone: its figures do not depend on the others'.
-                let own = PortalKPI(datasets: self.counted.filter { $0.municipalityCode == code }, entries: self.catalogue.entries)
+                let own = PortalKPI(
+                    datasets: self.counted.filter { $0.municipalityCode == code },
+                    entries: self.catalogue.entries,
+                    activity: self.catalogue.activity
+                )
                 guard let municipality = own.municipalities.first(where: { $0.code == code }) else {
                     throw APIError.notFound("no municipality '\(code)' publishes here (a 全国地方公共団体コード of 6 digits)")
                 }
@@ -46,7 +50,7 @@ struct KPIController: Sendable {
     /// The datasets the KPI counts: status tables are Civic's own (live status), not published datasets.
     var counted: [StoredDataset] { catalogue.datasets.filter { $0.standard != ShelterStatus.schemaID } }
 
-    func kpi() -> PortalKPI { PortalKPI(datasets: counted, entries: catalogue.entries) }
+    func kpi() -> PortalKPI { PortalKPI(datasets: counted, entries: catalogue.entries, activity: catalogue.activity) }
 
     /// One row a municipality: code, name, how many of the national list, of how many, then 1 or 0 for each.
     func matrix() -> (columns: [String], rows: [[String]]) {
@@ -128,12 +132,12 @@ extension HTMLPages {
         )
         body += "<table id=\"coverage-table\"><caption>\(title)</caption><thead><tr><th scope=\"col\">\(t("団体", "Municipality"))</th>"
         body +=
-            "<th scope=\"col\">\(t("公開数", "Published"))</th><th scope=\"col\">\(t("公開率", "Coverage"))</th><th scope=\"col\">\(t("標準への適合", "Conformance"))</th><th scope=\"col\">\(t("メタデータ", "Metadata"))</th></tr></thead><tbody>"
+            "<th scope=\"col\">\(t("公開数", "Published"))</th><th scope=\"col\">\(t("公開率", "Coverage"))</th><th scope=\"col\">\(t("標準への適合", "Conformance"))</th><th scope=\"col\">\(t("メタデータ", "Metadata"))</th><th scope=\"col\">\(t("更新の遅れ", "Overdue"))</th></tr></thead><tbody>"
         for municipality in kpi.municipalities {
             body +=
                 "<tr data-code=\"\(HTMLPages.escape(municipality.code))\"><th scope=\"row\"><a href=\"/kpi/\(HTMLPages.escape(municipality.code))?f=html\">\(HTMLPages.escape(municipality.name))</a>（\(HTMLPages.escape(municipality.code))）</th>"
             body +=
-                "<td data-value=\"\(municipality.coverage.published)\">\(municipality.coverage.published) / \(municipality.coverage.total)</td><td>\(HTMLPages.percent(municipality.coverage.ratio))</td><td>\(municipality.conformance)%</td><td>\(municipality.metadata)%</td></tr>"
+                "<td data-value=\"\(municipality.coverage.published)\">\(municipality.coverage.published) / \(municipality.coverage.total)</td><td>\(HTMLPages.percent(municipality.coverage.ratio))</td><td>\(municipality.conformance)%</td><td>\(municipality.metadata)%</td><td>\(municipality.overdue)</td></tr>"
         }
         body += "</tbody></table>\n"
         // The coverage matrix: municipality × standard dataset.
@@ -168,6 +172,8 @@ extension HTMLPages {
             body += "<tr><th scope=\"row\">\(standard.number) \(HTMLPages.escape(standard.title))</th><td>\(count)</td></tr>"
         }
         body += "</tbody></table>\n"
+        body += qualitySection(kpi.portal.quality)
+        body += activitySection(kpi.portal.activity, id: "activity")
         return page(title: t("オープンデータ公開状況", "Open data KPI"), path: "/kpi?f=html", body: body)
     }
 
@@ -197,7 +203,7 @@ extension HTMLPages {
         )
         body += "<table id=\"quality-table\"><caption>\(title)</caption><thead><tr><th scope=\"col\">\(t("データセット", "Dataset"))</th>"
         body +=
-            "<th scope=\"col\">\(t("件数", "Records"))</th><th scope=\"col\">\(t("標準への適合", "Conformance"))</th><th scope=\"col\">\(t("メタデータ", "Metadata"))</th><th scope=\"col\">\(t("最終更新", "Last change"))</th></tr></thead><tbody>"
+            "<th scope=\"col\">\(t("件数", "Records"))</th><th scope=\"col\">\(t("標準への適合", "Conformance"))</th><th scope=\"col\">\(t("メタデータ", "Metadata"))</th><th scope=\"col\">\(t("最終更新", "Last change"))</th><th scope=\"col\">\(t("更新頻度", "Update frequency"))</th></tr></thead><tbody>"
         for dataset in municipality.datasets {
             let parts = { (score: PortalKPI.Score) in score.parts.map { "\($0.name) \($0.points)/\($0.maximum)" }.joined(separator: ", ") }
             body +=
@@ -205,11 +211,60 @@ extension HTMLPages {
             body +=
                 "<td title=\"\(HTMLPages.escape(parts(dataset.conformance)))\">\(dataset.conformance.points) / \(dataset.conformance.maximum)</td>"
             body += "<td title=\"\(HTMLPages.escape(parts(dataset.metadata)))\">\(dataset.metadata.points) / \(dataset.metadata.maximum)</td>"
-            body += "<td>\(HTMLPages.escape(String(dataset.modified.prefix(10))))（\(dataset.ageDays) \(t("日前", "days ago"))）</td></tr>"
+            body += "<td>\(HTMLPages.escape(String(dataset.modified.prefix(10))))（\(dataset.ageDays) \(t("日前", "days ago"))）</td>"
+            let frequency = dataset.updateFrequency.flatMap(UpdateFrequency.init(rawValue:))
+            let state =
+                switch dataset.overdue {
+                case true?: "<strong class=\"overdue\">\(t("遅れ", "overdue"))</strong>"
+                case false?: t("期限内", "on time")
+                case nil: "—"
+                }
+            body +=
+                "<td data-overdue=\"\(dataset.overdue.map { $0 ? "1" : "0" } ?? "")\">\(frequency.map { t($0.japanese, $0.rawValue) } ?? t("未設定", "not declared"))・\(state)</td></tr>"
         }
         body += "</tbody></table>\n"
+        body += activitySection(municipality.activity, id: "activity")
         return page(title: municipality.name + " — " + t("公開状況", "open data"), path: "/kpi/\(municipality.code)?f=html", body: body)
     }
 
     static func percent(_ ratio: Double) -> String { String(format: "%.1f%%", ratio * 100) }
+
+    /// The datasets by band of quality: a chart and its table.
+    func qualitySection(_ bands: [PortalKPI.Band]) -> String {
+        let title = t("品質の分布（データセット数）", "Quality distribution (datasets)")
+        var body = "<h2 id=\"quality\">\(title)</h2>\n"
+        body +=
+            "<p>\(t("品質＝標準への適合とメタデータの得点率の平均。", "Quality: the mean of the conformance and metadata percentages."))</p>\n"
+        let label = { (band: PortalKPI.Band) in "\(band.name)（\(band.from)%\(t("以上", "+"))）" }
+        body += HTMLPages.barChart(
+            title: title,
+            rows: bands.map { (label($0), Double($0.datasets), "\($0.datasets)") },
+            maximum: Double(max(1, bands.map(\.datasets).max() ?? 1)),
+            colour: "#8250df"
+        )
+        body +=
+            "<table id=\"quality-bands\"><caption>\(title)</caption><thead><tr><th scope=\"col\">\(t("区分", "Band"))</th><th scope=\"col\">\(t("データセット数", "Datasets"))</th></tr></thead><tbody>"
+        for band in bands { body += "<tr><th scope=\"row\">\(HTMLPages.escape(label(band)))</th><td>\(band.datasets)</td></tr>" }
+        return body + "</tbody></table>\n"
+    }
+
+    /// Releases and edits by month (the last 24): a chart of releases and the table of both.
+    func activitySection(_ activity: [PortalKPI.Activity], id: String) -> String {
+        let months = Array(activity.suffix(24))
+        let title = t("月別の更新（公開されたリリース数）", "Releases published by month")
+        var body = "<h2 id=\"\(id)\">\(title)</h2>\n"
+        guard !months.isEmpty else { return body + "<p>\(t("まだ更新はありません。", "No releases yet."))</p>\n" }
+        body += HTMLPages.barChart(
+            title: title,
+            rows: months.map { ($0.month, Double($0.releases), "\($0.releases)") },
+            maximum: Double(max(1, months.map(\.releases).max() ?? 1)),
+            colour: "#bc4c00"
+        )
+        body +=
+            "<table id=\"\(id)-table\"><caption>\(title)</caption><thead><tr><th scope=\"col\">\(t("月", "Month"))</th><th scope=\"col\">\(t("リリース", "Releases"))</th><th scope=\"col\">\(t("レコードの編集", "Record edits"))</th></tr></thead><tbody>"
+        for month in months {
+            body += "<tr><th scope=\"row\">\(month.month)</th><td>\(month.releases)</td><td>\(month.edits)</td></tr>"
+        }
+        return body + "</tbody></table>\n"
+    }
 }

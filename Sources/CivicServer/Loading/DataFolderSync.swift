@@ -260,7 +260,7 @@ struct DataFolderSync {
     }
 
     /// Bumped when what the loader writes changes, so that every dataset reloads.
-    static let formatVersion = 3
+    static let formatVersion = 4
 
     static func day(_ date: Date) -> String {
         let formatter = DateFormatter()

@@ -197,7 +197,8 @@ struct Publishing: Sendable {
             updated: String(Store.timestamp(Date()).prefix(10)),
             file: file.path,
             fingerprint: "upload:" + file.lastPathComponent,
-            origin: dataset.origin
+            origin: dataset.origin,
+            updateFrequency: dataset.updateFrequency?.rawValue
         )
         let store = self.store
         return try await Publishing.onThread {
