@@ -94,5 +94,16 @@ public func runServer(configuration: ServerConfiguration) async throws {
     }
     let served = try store.datasets().count
     logger.notice("serving", metadata: ["datasets": .stringConvertible(served)])
+    // Usage counts go to the store every half minute, and when the server stops.
+    let usage = Task {
+        while !Task.isCancelled {
+            try? await Task.sleep(nanoseconds: UInt64(UsageCounter.flushInterval * 1e9))
+            site.usage.flush(to: store)
+        }
+    }
+    defer {
+        usage.cancel()
+        site.usage.flush(to: store)
+    }
     try await buildApplication(site: site, logger: logger).runService()
 }

@@ -58,6 +58,9 @@ final class DirectAnswers: ChannelDuplexHandler, RemovableChannelHandler {
             context.write(wrapOutboundOut(.head(response)), promise: nil)
             if let body, body.readableBytes > 0 { context.write(wrapOutboundOut(.body(body)), promise: nil) }
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            let target = request.path ?? ""
+            let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+            site.usage.count(path: path[0], query: path.count > 1 ? path[1] : nil, status: Int(status.code))
             return
         }
         routed += 1

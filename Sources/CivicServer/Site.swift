@@ -22,6 +22,8 @@ public final class Site: Sendable {
     private let statusTables: StatusTables
     /// The change feed's live subscribers, told after every write.
     let hub: ChangeHub
+    /// Downloads and API requests per dataset per day, kept across refreshes (docs/kpi.md).
+    let usage = UsageCounter()
 
     /// A site over `store`'s current catalogue.
     public convenience init(configuration: ServerConfiguration, store: Store) throws {
@@ -38,7 +40,7 @@ public final class Site: Sendable {
         statusTables.sync(reportingTo: status)
         let hub = ChangeHub(store: store)
         self.hub = hub
-        responder = Mutex(try Site.routes(configuration: configuration, store: store, status: status, hook: hook, hub: hub))
+        responder = Mutex(try Site.routes(configuration: configuration, store: store, status: status, hook: hook, hub: hub, usage: usage))
         hub.start()
         hook.site.withLock { $0 = WeakSite(site: self) }
     }
@@ -57,7 +59,7 @@ public final class Site: Sendable {
     /// Rebuilds the routes from the store's catalogue as it is now.
     public func refresh() throws {
         statusTables.sync(reportingTo: status)
-        let routes = try Site.routes(configuration: configuration, store: store, status: status, hook: hook, hub: hub)
+        let routes = try Site.routes(configuration: configuration, store: store, status: status, hook: hook, hub: hub, usage: usage)
         responder.withLock { $0 = routes }
         generation.withLock { $0 += 1 }
         hub.signal()
@@ -69,7 +71,15 @@ public final class Site: Sendable {
         // catalogue is new. Other edits (a status update among them) leave every list as it was.
         if ShelterStatus.shelterSchemas.contains(edit.standard), statusTables.sync(reportingTo: status) { return try refresh() }
         let old = responder.withLock { $0.delivery }
-        let routes = try Site.routes(configuration: configuration, store: store, status: status, hook: hook, hub: hub, carrying: (old, edit))
+        let routes = try Site.routes(
+            configuration: configuration,
+            store: store,
+            status: status,
+            hook: hook,
+            hub: hub,
+            usage: usage,
+            carrying: (old, edit)
+        )
         responder.withLock { $0 = routes }
         generation.withLock { $0 += 1 }
         hub.signal()
@@ -89,6 +99,7 @@ public final class Site: Sendable {
         status: LoadStatus,
         hook: RefreshHook,
         hub: ChangeHub,
+        usage: UsageCounter,
         carrying: (Delivery, EditedRecords)? = nil
     ) throws -> (routes: RouterResponder<CivicRequestContext>, delivery: Delivery) {
         let refresh = hook.callAsFunction
@@ -97,6 +108,7 @@ public final class Site: Sendable {
         let router = Router(context: CivicRequestContext.self)
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: APIMiddleware())
+        router.add(middleware: UsageMiddleware(counter: usage))
         // The map libraries from local folders, so that the maps work offline: Leaflet (Debian's libjs-leaflet by
         // default) and MapLibre GL JS (bundled), cached by browsers for a day.
         for (folder, path) in [(configuration.mapLibraryDirectory, "/static/leaflet"), (configuration.mapLibreDirectory, "/static/maplibre")] {
@@ -134,7 +146,7 @@ public final class Site: Sendable {
         ).addRoutes(to: router)
         DCATController(catalogue: catalogue, configuration: configuration, delivery: delivery, changes: store).addRoutes(to: router)
         AdminController(authenticator: authenticator, delivery: delivery).addRoutes(to: router)
-        KPIController(catalogue: catalogue, configuration: configuration, delivery: delivery).addRoutes(to: router)
+        KPIController(catalogue: catalogue, configuration: configuration, delivery: delivery, store: store, usage: usage).addRoutes(to: router)
         HarvestController(store: store, delivery: delivery).addRoutes(to: router)
         ReleasesController(store: store, authenticator: authenticator, configuration: configuration, refresh: refresh).addRoutes(to: router)
         PublishingPageController(

@@ -50,7 +50,21 @@ public struct PortalKPI: Codable, Sendable, Equatable {
         /// within its period and half a period more (nil when none is declared, or updates are irregular).
         public var updateFrequency: String?
         public var overdue: Bool?
+        /// Its downloads and API requests in the last `PortalKPI.usageDays` days.
+        public var usage: UsageCount
     }
+
+    /// A day's downloads and API requests (of a municipality's datasets, or of all).
+    public struct UsageDay: Codable, Sendable, Equatable {
+        /// YYYY-MM-DD (Japan).
+        public var day: String
+        public var downloads: Int
+        public var apiRequests: Int
+        public var notModified: Int
+    }
+
+    /// The days usage is shown for.
+    public static let usageDays = 30
 
     /// A month's releases published and records edited in place.
     public struct Activity: Codable, Sendable, Equatable {
@@ -91,6 +105,9 @@ public struct PortalKPI: Codable, Sendable, Equatable {
         public var datasets: [Dataset]
         /// Its releases and edits by month, oldest first.
         public var activity: [Activity]
+        /// Its datasets' downloads and API requests in the last `usageDays` days, in all and by day.
+        public var usage: UsageCount
+        public var usageByDay: [UsageDay]
     }
 
     public struct Portal: Codable, Sendable, Equatable {
@@ -104,6 +121,9 @@ public struct PortalKPI: Codable, Sendable, Equatable {
         public var quality: [Band]
         /// Every municipality's releases and edits by month, oldest first.
         public var activity: [Activity]
+        /// Every dataset's downloads and API requests in the last `usageDays` days, in all and by day.
+        public var usage: UsageCount
+        public var usageByDay: [UsageDay]
     }
 
     /// The bands of quality: 優良 90–100 %, 良 75–89, 可 50–74, 要改善 below 50.
@@ -123,7 +143,17 @@ public struct PortalKPI: Codable, Sendable, Equatable {
 
     /// The KPI of `datasets` (the live ones), their change-feed `entries` giving when each was created and changed,
     /// and the catalogue's `activity` by month.
-    public init(datasets: [StoredDataset], entries: [String: CatalogEntry], activity: [CatalogActivity] = [], now: Date = Date()) {
+    ///
+    /// `usage`: the counts of the last `usageDays` days (rows of datasets no longer here count for the portal only).
+    public init(
+        datasets: [StoredDataset],
+        entries: [String: CatalogEntry],
+        activity: [CatalogActivity] = [],
+        usage: [UsageRow] = [],
+        now: Date = Date()
+    ) {
+        var usageByDataset: [String: UsageCount] = [:]
+        for row in usage { usageByDataset[row.dataset, default: UsageCount()].add(row.count) }
         let national = NationalStandardDatasets.all
         let numbers = Dictionary(uniqueKeysWithValues: national.map { ($0.id, $0.number) })
         var byCode: [String: [StoredDataset]] = [:]
@@ -149,7 +179,8 @@ public struct PortalKPI: Codable, Sendable, Equatable {
                     modified: modified,
                     ageDays: age,
                     updateFrequency: dataset.updateFrequency?.rawValue,
-                    overdue: period.map { age > $0 + $0 / 2 }
+                    overdue: period.map { age > $0 + $0 / 2 },
+                    usage: usageByDataset[dataset.id] ?? UsageCount()
                 )
             }
             let published = national.compactMap { standard -> Published? in
@@ -173,7 +204,9 @@ public struct PortalKPI: Codable, Sendable, Equatable {
                     metadata: mean(qualities.map(\.metadata)),
                     overdue: qualities.filter { $0.overdue == true }.count,
                     datasets: qualities,
-                    activity: PortalKPI.months(activity.filter { $0.municipalityCode == code })
+                    activity: PortalKPI.months(activity.filter { $0.municipalityCode == code }),
+                    usage: qualities.reduce(into: UsageCount()) { $0.add($1.usage) },
+                    usageByDay: PortalKPI.days(usage, of: Set(own.map(\.id)))
                 )
             )
         }
@@ -194,8 +227,19 @@ public struct PortalKPI: Codable, Sendable, Equatable {
                 let count = municipalities.flatMap(\.datasets).filter { (band.from..<upper).contains(PortalKPI.quality($0)) }.count
                 return Band(name: band.name, from: band.from, datasets: count)
             },
-            activity: PortalKPI.months(activity)
+            activity: PortalKPI.months(activity),
+            usage: usage.reduce(into: UsageCount()) { $0.add($1.count) },
+            usageByDay: PortalKPI.days(usage, of: nil)
         )
+    }
+
+    /// Usage summed by day (of `datasets`, or of all), oldest first.
+    static func days(_ usage: [UsageRow], of datasets: Set<String>?) -> [UsageDay] {
+        var byDay: [String: UsageCount] = [:]
+        for row in usage where datasets?.contains(row.dataset) ?? true { byDay[row.day, default: UsageCount()].add(row.count) }
+        return byDay.sorted { $0.key < $1.key }.map {
+            UsageDay(day: $0.key, downloads: $0.value.downloads, apiRequests: $0.value.apiRequests, notModified: $0.value.notModified)
+        }
     }
 
     /// Activity summed by month, oldest first.

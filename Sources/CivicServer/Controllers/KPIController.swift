@@ -12,10 +12,13 @@ struct KPIController: Sendable {
     let catalogue: Catalogue
     let configuration: ServerConfiguration
     let delivery: Delivery
+    let store: any UsageStore
+    let usage: UsageCounter
 
     func addRoutes(to router: Router<CivicRequestContext>) {
+        // Not cached: the usage counts change between two refreshes of the catalogue (the pages take milliseconds).
         router.get("/kpi") { request, _ in
-            try self.delivery.respond(request) {
+            try self.delivery.respond(request, cacheable: false) {
                 let kpi = self.kpi()
                 if HTMLPages.wanted(request) {
                     return HTMLPages.payload(HTMLPages(configuration: self.configuration, request: request).portalKPI(kpi))
@@ -25,14 +28,17 @@ struct KPIController: Sendable {
         }
         router.get("/kpi.csv") { request, _ in try self.delivery.respond(request) { try self.matrixCSV() } }
         router.get("/kpi.xlsx") { request, _ in try self.delivery.respond(request) { try self.matrixWorkbook() } }
+        router.get("/kpi/datasets.csv") { request, _ in try self.delivery.respond(request, cacheable: false) { try self.datasetsCSV() } }
+        router.get("/kpi/datasets.xlsx") { request, _ in try self.delivery.respond(request, cacheable: false) { try self.datasetsWorkbook() } }
         router.get("/kpi/:code") { request, context in
             let code = try context.parameters.require("code")
-            return try self.delivery.respond(request) {
+            return try self.delivery.respond(request, cacheable: false) {
                 // The municipality's datasets alone: its figures do not depend on the others'.
                 let own = PortalKPI(
                     datasets: self.counted.filter { $0.municipalityCode == code },
                     entries: self.catalogue.entries,
-                    activity: self.catalogue.activity
+                    activity: self.catalogue.activity,
+                    usage: self.usage.recent(PortalKPI.usageDays, from: self.store)
                 )
                 guard let municipality = own.municipalities.first(where: { $0.code == code }) else {
                     throw APIError.notFound("no municipality '\(code)' publishes here (a 全国地方公共団体コード of 6 digits)")
@@ -50,7 +56,61 @@ struct KPIController: Sendable {
     /// The datasets the KPI counts: status tables are Civic's own (live status), not published datasets.
     var counted: [StoredDataset] { catalogue.datasets.filter { $0.standard != ShelterStatus.schemaID } }
 
-    func kpi() -> PortalKPI { PortalKPI(datasets: counted, entries: catalogue.entries, activity: catalogue.activity) }
+    func kpi() -> PortalKPI {
+        PortalKPI(
+            datasets: counted,
+            entries: catalogue.entries,
+            activity: catalogue.activity,
+            usage: usage.recent(PortalKPI.usageDays, from: store)
+        )
+    }
+
+    /// One row a dataset: its municipality, scores, freshness and usage — the table behind a 報告 of quality and use.
+    func datasets() -> (columns: [String], types: [XLSXWriter.ColumnType], rows: [[String]]) {
+        let kpi = kpi()
+        let columns = [
+            "団体コード", "団体名", "データセットID", "名称", "標準データセット", "件数", "標準への適合", "メタデータ", "品質", "最終更新", "更新頻度", "更新の遅れ",
+            "ダウンロード（\(PortalKPI.usageDays)日）", "API（\(PortalKPI.usageDays)日）",
+        ]
+        let types: [XLSXWriter.ColumnType] =
+            [.text, .text, .text, .text, .text] + Array(repeating: .number, count: 4) + [.text, .text, .text, .number, .number]
+        let rows = kpi.municipalities.flatMap { municipality in
+            municipality.datasets.map { dataset -> [String] in
+                [
+                    municipality.code, municipality.name, dataset.id, dataset.title, (dataset.number.map { "\($0) " } ?? "") + dataset.standard,
+                    String(dataset.records), String(dataset.conformance.points), String(dataset.metadata.points), String(PortalKPI.quality(dataset)),
+                    String(dataset.modified.prefix(10)), dataset.updateFrequency.flatMap(UpdateFrequency.init(rawValue:))?.japanese ?? "",
+                    dataset.overdue.map { $0 ? "遅れ" : "期限内" } ?? "", String(dataset.usage.downloads), String(dataset.usage.apiRequests),
+                ]
+            }
+        }
+        return (columns, types, rows)
+    }
+
+    func datasetsCSV() throws -> Payload {
+        let (columns, _, rows) = datasets()
+        let output = ByteWriter()
+        let writer = try CSVWriter(output: output, byteOrderMark: true)
+        try writer.writeHeader(columns)
+        for (index, row) in rows.enumerated() { try writer.writeRow(row, line: index + 2) }
+        try writer.finish()
+        return Payload(
+            bytes: output.bytes,
+            contentType: "text/csv; charset=utf-8",
+            headers: [.contentDisposition: "attachment; filename=\"kpi-datasets.csv\""]
+        )
+    }
+
+    func datasetsWorkbook() throws -> Payload {
+        let (columns, types, rows) = datasets()
+        let writer = try XLSXWriter(columns: columns, types: types, sheetName: "データセット")
+        for row in rows { try writer.writeRow(row) }
+        return Payload(
+            bytes: try writer.finishBytes(),
+            contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers: [.contentDisposition: "attachment; filename=\"kpi-datasets.xlsx\""]
+        )
+    }
 
     /// One row a municipality: code, name, how many of the national list, of how many, then 1 or 0 for each.
     func matrix() -> (columns: [String], rows: [[String]]) {
@@ -116,7 +176,9 @@ extension HTMLPages {
         var body = "<h1>\(t("オープンデータ公開状況（KPI）", "Open data KPI"))</h1>\n"
         body +=
             "<p>\(t("自治体標準オープンデータセット全 \(kpi.standardDatasets.count) 種類のうち、各団体が公開しているもの。", "How many of the \(kpi.standardDatasets.count) national standard datasets each municipality publishes.")) "
-        body += "<a href=\"/kpi.csv\">CSV</a>・<a href=\"/kpi.xlsx\">Excel (.xlsx)</a>・<a href=\"/kpi\">JSON</a></p>\n"
+        body += "<a href=\"/kpi.csv\">CSV</a>・<a href=\"/kpi.xlsx\">Excel (.xlsx)</a>・<a href=\"/kpi\">JSON</a>。"
+        body +=
+            "\(t("データセット別の得点と利用", "Scores and use by dataset")): <a href=\"/kpi/datasets.csv\">CSV</a>・<a href=\"/kpi/datasets.xlsx\">Excel (.xlsx)</a></p>\n"
         body += "<table><caption>\(t("ポータル全体", "The portal"))</caption><tbody>"
         body += "<tr><th scope=\"row\">\(t("団体数", "Municipalities"))</th><td>\(kpi.portal.municipalities)</td></tr>"
         body += "<tr><th scope=\"row\">\(t("データセット数", "Datasets"))</th><td>\(kpi.portal.datasets)</td></tr>"
@@ -174,6 +236,7 @@ extension HTMLPages {
         body += "</tbody></table>\n"
         body += qualitySection(kpi.portal.quality)
         body += activitySection(kpi.portal.activity, id: "activity")
+        body += usageSection(kpi.portal.usage, kpi.portal.usageByDay)
         return page(title: t("オープンデータ公開状況", "Open data KPI"), path: "/kpi?f=html", body: body)
     }
 
@@ -224,6 +287,14 @@ extension HTMLPages {
         }
         body += "</tbody></table>\n"
         body += activitySection(municipality.activity, id: "activity")
+        body += usageSection(municipality.usage, municipality.usageByDay)
+        body +=
+            "<table id=\"dataset-usage\"><caption>\(t("データセット別の利用（\(PortalKPI.usageDays)日間）", "Use by dataset (\(PortalKPI.usageDays) days)"))</caption><thead><tr><th scope=\"col\">\(t("データセット", "Dataset"))</th><th scope=\"col\">\(t("ダウンロード", "Downloads"))</th><th scope=\"col\">API</th></tr></thead><tbody>"
+        for dataset in municipality.datasets {
+            body +=
+                "<tr data-id=\"\(HTMLPages.escape(dataset.id))\"><th scope=\"row\">\(HTMLPages.escape(dataset.title))</th><td>\(dataset.usage.downloads)</td><td>\(dataset.usage.apiRequests)</td></tr>"
+        }
+        body += "</tbody></table>\n"
         return page(title: municipality.name + " — " + t("公開状況", "open data"), path: "/kpi/\(municipality.code)?f=html", body: body)
     }
 
@@ -245,6 +316,27 @@ extension HTMLPages {
         body +=
             "<table id=\"quality-bands\"><caption>\(title)</caption><thead><tr><th scope=\"col\">\(t("区分", "Band"))</th><th scope=\"col\">\(t("データセット数", "Datasets"))</th></tr></thead><tbody>"
         for band in bands { body += "<tr><th scope=\"row\">\(HTMLPages.escape(label(band)))</th><td>\(band.datasets)</td></tr>" }
+        return body + "</tbody></table>\n"
+    }
+
+    /// Downloads and API requests by day (the last `usageDays`): a chart of their sum and the table of each.
+    func usageSection(_ total: UsageCount, _ days: [PortalKPI.UsageDay]) -> String {
+        let title = t("日別の利用（ダウンロード＋API、\(PortalKPI.usageDays)日間）", "Use by day (downloads + API requests, \(PortalKPI.usageDays) days)")
+        var body = "<h2 id=\"usage\">\(title)</h2>\n"
+        body +=
+            "<p id=\"usage-total\">\(t("ダウンロード", "Downloads")) \(total.downloads)・API \(total.apiRequests)（\(t("うち 304 Not Modified", "of which 304 Not Modified")) \(total.notModified)）。\(t("利用者の情報は記録していません。", "Nothing of the users is kept."))</p>\n"
+        guard !days.isEmpty else { return body }
+        body += HTMLPages.barChart(
+            title: title,
+            rows: days.map { ($0.day, Double($0.downloads + $0.apiRequests), "\($0.downloads + $0.apiRequests)") },
+            maximum: Double(max(1, days.map { $0.downloads + $0.apiRequests }.max() ?? 1)),
+            colour: "#0a7d8c"
+        )
+        body +=
+            "<table id=\"usage-table\"><caption>\(title)</caption><thead><tr><th scope=\"col\">\(t("日", "Day"))</th><th scope=\"col\">\(t("ダウンロード", "Downloads"))</th><th scope=\"col\">API</th><th scope=\"col\">304</th></tr></thead><tbody>"
+        for day in days {
+            body += "<tr><th scope=\"row\">\(day.day)</th><td>\(day.downloads)</td><td>\(day.apiRequests)</td><td>\(day.notModified)</td></tr>"
+        }
         return body + "</tbody></table>\n"
     }
 
