@@ -47,6 +47,13 @@ struct Catalogue: Sendable {
     /// Releases and record edits by month and municipality (the KPI's activity), read when first asked for.
     var activity: [CatalogActivity] { activityRead.value }
     private let activityRead: ReadOnce<[CatalogActivity]>
+    /// The CSV downloads' sizes, measured in the background (the site's, kept across refreshes).
+    var sizes: DownloadSizes?
+
+    /// The size of `dataset`'s CSV download, when measured.
+    func csvBytes(_ dataset: StoredDataset) -> Int? {
+        sizes?.csvBytes(dataset).flatMap { $0 >= 0 ? $0 : nil }
+    }
 
     /// A value of one catalogue read from the store when first asked for, then kept.
     final class ReadOnce<Value: Sendable>: Sendable {

@@ -95,11 +95,14 @@ final class Delivery: Sendable {
     /// How many requests `directAnswer` answered (for tests and benchmarks).
     let directAnswered = Atomic<Int>(0)
     let lastModified: String
+    /// The catalogue's last change in whole seconds (HTTP dates have no finer), for `If-Modified-Since`.
+    let modifiedSecond: TimeInterval
     let maximumBytes: Int
     let cacheControl: String
 
     init(loadedAt: Date, maximumBytes: Int = 256 << 20, maxAge: Int = 60) {
         lastModified = Delivery.httpDate(loadedAt)
+        modifiedSecond = loadedAt.timeIntervalSince1970.rounded(.down)
         self.maximumBytes = maximumBytes
         cacheControl = "public, max-age=\(maxAge)"
     }
@@ -157,7 +160,7 @@ final class Delivery: Sendable {
             entry = Entry(try make())
             if cacheable && entry.status == .ok { remember(entry, key: key) }
         }
-        let answer = try self.answer(entry, hit: hit, request: request.headers, audience: audience, cacheControl: control)
+        let answer = try self.answer(entry, hit: hit, request: request.headers, audience: audience, cacheControl: control, dated: cacheable)
         if direct, cacheable, entry.status == .ok, !html, !DirectAnswers.carriesCredentials(request.headers) {
             let target = (request.head.authority ?? "") + request.uri.description
             let plain = headers(entry, hit: true, audience: audience, cacheControl: control)
@@ -197,7 +200,7 @@ final class Delivery: Sendable {
             })
         else { return nil }
         directAnswered.add(1, ordering: .relaxed)
-        if headers[.ifNoneMatch] != nil {
+        if headers[.ifNoneMatch] != nil || headers[.ifModifiedSince] != nil {
             return try answer(entry, hit: true, request: headers, audience: direct.audience, cacheControl: direct.cacheControl)
         }
         if entry.body.readableBytes >= Delivery.compressAbove, Delivery.acceptsGzip(headers) {
@@ -240,10 +243,14 @@ final class Delivery: Sendable {
         hit: Bool,
         request: HTTPFields,
         audience: Audience,
-        cacheControl control: String?
+        cacheControl control: String?,
+        dated: Bool = true
     ) throws -> (status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer?) {
         var headers = headers(entry, hit: hit, audience: audience, cacheControl: control)
-        if entry.status == .ok, Delivery.notModified(request, etag: entry.etag) {
+        // An answer made anew each time (usage counts, logs) changes without the catalogue: no Last-Modified, and
+        // If-Modified-Since is not answered by the catalogue's date.
+        if !dated { headers[.lastModified] = nil }
+        if entry.status == .ok, Delivery.notModified(request, etag: entry.etag, modified: dated ? modifiedSecond : nil) {
             headers[.contentType] = nil
             return (.notModified, headers, nil)
         }
@@ -267,7 +274,7 @@ final class Delivery: Sendable {
         headers[.eTag] = etag
         headers[.lastModified] = lastModified
         headers[.cacheControl] = cacheControl
-        if Delivery.notModified(request.headers, etag: etag) { return Response(status: .notModified, headers: headers) }
+        if Delivery.notModified(request.headers, etag: etag, modified: modifiedSecond) { return Response(status: .notModified, headers: headers) }
         headers[.contentType] = contentType
         return Response(status: .ok, headers: headers, body: try await make())
     }
@@ -281,11 +288,25 @@ final class Delivery: Sendable {
         return formatter.string(from: date)
     }
 
-    /// True when the request's `If-None-Match` names `etag` (weakly, as RFC 9110 compares it) or is `*`.
-    static func notModified(_ request: HTTPFields, etag: String) -> Bool {
-        guard let match = request[.ifNoneMatch] else { return false }
-        return match == "*"
-            || match.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") == etag }
+    /// True when the request's `If-None-Match` names `etag` (weakly, as RFC 9110 compares it) or is `*`; without
+    /// If-None-Match, when its `If-Modified-Since` is at or after `modified` (the catalogue's last change, in seconds:
+    /// no data changed since — RFC 9110 §13.1.3; harvesters and web caches send it with the Last-Modified they got).
+    static func notModified(_ request: HTTPFields, etag: String, modified: TimeInterval? = nil) -> Bool {
+        if let match = request[.ifNoneMatch] {
+            return match == "*"
+                || match.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") == etag }
+        }
+        guard let modified, let since = request[.ifModifiedSince].flatMap(Delivery.parseHTTPDate) else { return false }
+        return modified <= since.timeIntervalSince1970
+    }
+
+    /// An IMF-fixdate (`Sun, 06 Dec 2026 14:00:00 GMT`); nil for another form (RFC 9110 says to ignore the header).
+    static func parseHTTPDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.date(from: text)
     }
 
     private func remember(_ entry: Entry, key: String) {

@@ -24,6 +24,8 @@ public final class Site: Sendable {
     let hub: ChangeHub
     /// Downloads and API requests per dataset per day, kept across refreshes (docs/kpi.md).
     let usage = UsageCounter()
+    /// The CSV downloads' sizes (CKAN's resource `size`), kept across refreshes.
+    let sizes = DownloadSizes()
 
     /// A site over `store`'s current catalogue.
     public convenience init(configuration: ServerConfiguration, store: Store) throws {
@@ -40,8 +42,11 @@ public final class Site: Sendable {
         statusTables.sync(reportingTo: status)
         let hub = ChangeHub(store: store)
         self.hub = hub
-        responder = Mutex(try Site.routes(configuration: configuration, store: store, status: status, hook: hook, hub: hub, usage: usage))
+        responder = Mutex(
+            try Site.routes(configuration: configuration, store: store, status: status, hook: hook, hub: hub, usage: usage, sizes: sizes)
+        )
         hub.start()
+        sizes.measure(store)
         hook.site.withLock { $0 = WeakSite(site: self) }
     }
 
@@ -59,10 +64,11 @@ public final class Site: Sendable {
     /// Rebuilds the routes from the store's catalogue as it is now.
     public func refresh() throws {
         statusTables.sync(reportingTo: status)
-        let routes = try Site.routes(configuration: configuration, store: store, status: status, hook: hook, hub: hub, usage: usage)
+        let routes = try Site.routes(configuration: configuration, store: store, status: status, hook: hook, hub: hub, usage: usage, sizes: sizes)
         responder.withLock { $0 = routes }
         generation.withLock { $0 += 1 }
         hub.signal()
+        sizes.measure(store)
     }
 
     /// Rebuilds the routes after a record edit, keeping the cached responses the edit leaves right.
@@ -78,6 +84,7 @@ public final class Site: Sendable {
             hook: hook,
             hub: hub,
             usage: usage,
+            sizes: sizes,
             carrying: (old, edit)
         )
         responder.withLock { $0 = routes }
@@ -100,10 +107,13 @@ public final class Site: Sendable {
         hook: RefreshHook,
         hub: ChangeHub,
         usage: UsageCounter,
+        sizes: DownloadSizes,
         carrying: (Delivery, EditedRecords)? = nil
     ) throws -> (routes: RouterResponder<CivicRequestContext>, delivery: Delivery) {
         let refresh = hook.callAsFunction
-        let catalogue = Catalogue(datasets: try store.datasets(), failures: status.failureMessages, changes: store)
+        var measured = Catalogue(datasets: try store.datasets(), failures: status.failureMessages, changes: store)
+        measured.sizes = sizes
+        let catalogue = measured
         let delivery = carrying.map { Delivery(loadedAt: catalogue.loadedAt, carrying: $0.0, after: $0.1) } ?? Delivery(loadedAt: catalogue.loadedAt)
         let router = Router(context: CivicRequestContext.self)
         router.add(middleware: LogRequestsMiddleware(.info))

@@ -364,8 +364,11 @@ struct CKANController: Sendable {
                 uniquingKeysWith: { _, new in new }
             )
         }
+        // The CSV's size once measured (DownloadSizes), else null as CKAN has it for an unknown size.
+        var csv = resource("csv", "CSV (UTF-8)", "CSV", "text/csv", base + "/datasets/\(path).csv", datastore: true)
+        csv["size"] = catalogue.csvBytes(dataset) ?? NSNull()
         return [
-            resource("csv", "CSV (UTF-8)", "CSV", "text/csv", base + "/datasets/\(path).csv", datastore: true),
+            csv,
             resource("geojson", "GeoJSON", "GeoJSON", "application/geo+json", base + "/datasets/\(path).geojson"),
             resource(
                 "xlsx",

@@ -215,7 +215,10 @@ struct DCATController: Sendable {
             "dct:conformsTo": ["@id": "https://www.digital.go.jp/resources/open_data/municipal-standard-data-set-test#\(dataset.standard)"],
             "dcat:landingPage": ["@id": "\(base)/collections/\(path)"],
             "dcat:distribution": [
-                distribution("csv", "CSV (UTF-8)", "CSV", "text/csv", "\(base)/datasets/\(path).csv"),
+                distribution("csv", "CSV (UTF-8)", "CSV", "text/csv", "\(base)/datasets/\(path).csv").merging(
+                    catalogue.csvBytes(dataset).map { ["dcat:byteSize": ["@value": $0, "@type": "xsd:nonNegativeInteger"]] } ?? [:],
+                    uniquingKeysWith: { _, new in new }
+                ),
                 distribution("geojson", "GeoJSON", "GEOJSON", "application/geo+json", "\(base)/datasets/\(path).geojson"),
                 distribution(
                     "xlsx",
