@@ -55,6 +55,12 @@ struct Catalogue: Sendable {
         sizes?.csvBytes(dataset).flatMap { $0 >= 0 ? $0 : nil }
     }
 
+    /// Whether `dataset`'s download answers — its CSV was written whole by the download's own code (`DownloadSizes`);
+    /// nil until checked. The KPI's accessibility (docs/kpi.md).
+    func downloadable(_ dataset: StoredDataset) -> Bool? {
+        sizes?.csvBytes(dataset).map { $0 >= 0 }
+    }
+
     /// A value of one catalogue read from the store when first asked for, then kept.
     final class ReadOnce<Value: Sendable>: Sendable {
         private let read: @Sendable () -> Value

@@ -144,12 +144,14 @@ public struct PortalKPI: Codable, Sendable, Equatable {
     /// The KPI of `datasets` (the live ones), their change-feed `entries` giving when each was created and changed,
     /// and the catalogue's `activity` by month.
     ///
-    /// `usage`: the counts of the last `usageDays` days (rows of datasets no longer here count for the portal only).
+    /// `usage`: the counts of the last `usageDays` days (rows of datasets no longer here count for the portal only);
+    /// `downloadable`: whether each dataset's download answered (the server's check), by id.
     public init(
         datasets: [StoredDataset],
         entries: [String: CatalogEntry],
         activity: [CatalogActivity] = [],
         usage: [UsageRow] = [],
+        downloadable: [String: Bool] = [:],
         now: Date = Date()
     ) {
         var usageByDataset: [String: UsageCount] = [:]
@@ -174,7 +176,7 @@ public struct PortalKPI: Codable, Sendable, Equatable {
                     records: dataset.recordCount,
                     withCoordinates: dataset.featureCount,
                     conformance: PortalKPI.conformance(dataset),
-                    metadata: PortalKPI.metadata(dataset),
+                    metadata: PortalKPI.metadata(dataset, downloadable: downloadable[dataset.id]),
                     created: entry?.created ?? dataset.loadedAt,
                     modified: modified,
                     ageDays: age,
@@ -298,24 +300,26 @@ public struct PortalKPI: Codable, Sendable, Equatable {
     static let openLicences = ["CC-BY-4.0", "CC-BY-2.1-JP", "CC0-1.0", "PDL-1.0", "CC-BY-SA-4.0", "ODC-BY-1.0"]
 
     /// Metadata quality in the manner of MQA's dimensions, for what a municipality controls: reusability (a licence
-    /// 20, an open one 10, attribution 10), findability (a title 10, the publisher's 団体コード 10, a spatial extent
+    /// 15, an open one 10, attribution 5), findability (a title 10, the publisher's 団体コード 10, a spatial extent
     /// 10), contextuality (a modification date 10), interoperability (machine-readable, non-proprietary formats
-    /// served: CSV and GeoJSON for every dataset, 20).
-    public static func metadata(_ dataset: StoredDataset) -> Score {
+    /// served: CSV and GeoJSON for every dataset, 10), accessibility (the download really answers: its CSV was
+    /// written whole, 20; `downloadable` nil — not checked yet — scores 0).
+    public static func metadata(_ dataset: StoredDataset, downloadable: Bool? = nil) -> Score {
         let license = dataset.license ?? ""
         return Score([
-            Part(name: "license", points: license.isEmpty ? 0 : 20, maximum: 20),
+            Part(name: "license", points: license.isEmpty ? 0 : 15, maximum: 15),
             Part(
                 name: "openLicense",
                 points: openLicences.contains(license) || (dataset.licenseNote ?? "").contains("CC BY 4.0") ? 10 : 0,
                 maximum: 10
             ),
-            Part(name: "attribution", points: (dataset.attribution ?? "").isEmpty ? 0 : 10, maximum: 10),
+            Part(name: "attribution", points: (dataset.attribution ?? "").isEmpty ? 0 : 5, maximum: 5),
             Part(name: "title", points: dataset.title.isEmpty ? 0 : 10, maximum: 10),
             Part(name: "publisher", points: (dataset.municipalityCode ?? "").isEmpty ? 0 : 10, maximum: 10),
             Part(name: "spatialExtent", points: dataset.extent == nil ? 0 : 10, maximum: 10),
             Part(name: "modified", points: dataset.updated.isEmpty ? 0 : 10, maximum: 10),
-            Part(name: "machineReadableFormats", points: 20, maximum: 20),
+            Part(name: "machineReadableFormats", points: 10, maximum: 10),
+            Part(name: "downloadAnswers", points: downloadable == true ? 20 : 0, maximum: 20),
         ])
     }
 }

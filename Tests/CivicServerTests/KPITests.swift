@@ -17,7 +17,8 @@ import Testing
         let kpi = PortalKPI(
             datasets: datasets,
             entries: try fixture.store.catalogEntries(),
-            activity: try fixture.store.catalogActivity(excluding: ShelterStatus.schemaID)
+            activity: try fixture.store.catalogActivity(excluding: ShelterStatus.schemaID),
+            downloadable: Dictionary(uniqueKeysWithValues: datasets.map { ($0.id, true) })
         )
         #expect(kpi.standardDatasets.count == 27 && kpi.standardDatasets.first?.id == "public_facility")
         #expect(kpi.municipalities.map(\.code) == ["122033", "222127", "372013"])
@@ -59,6 +60,9 @@ import Testing
         let score = PortalKPI.conformance(broken)
         #expect(score.parts[0].points < 30 && score.parts.dropFirst().map(\.points) == [23, 0, 8, 0])
         #expect(PortalKPI.metadata(broken).parts.first { $0.name == "license" }?.points == 0)
+        // A download not checked yet, or one that could not be written, scores no accessibility.
+        #expect(PortalKPI.metadata(broken, downloadable: false).parts.last?.points == 0)
+        #expect(PortalKPI.metadata(broken, downloadable: true).parts.last.map { "\($0.name) \($0.points)" } == "downloadAnswers 20")
         // A version loaded before the counts were kept scores by its validity (its layout unknown: 8).
         broken.quality = nil
         #expect(PortalKPI.conformance(broken).parts.dropFirst().map(\.points) == [0, 0, 0, 8])
@@ -76,7 +80,14 @@ import Testing
     }
 
     @Test func jsonPagesAndDownloads() async throws {
-        try await FeaturesTests.app().test(.router) { client in
+        // Every download checked first (the KPI's accessibility): the JSON and the pages then agree.
+        let site = try await ResourceMetadataTests.measured(
+            try Site(
+                configuration: ServerConfiguration(dataDirectory: FeaturesTests.repository.appendingPathComponent("datasets")),
+                store: try FeaturesTests.store
+            )
+        )
+        try await buildApplication(site: site).test(.router) { client in
             let json = try await client.execute(uri: "/kpi", method: .get) { $0 }
             let kpi = try JSONDecoder().decode(PortalKPI.self, from: Data(json.body.readableBytesView))
             #expect(kpi.portal.municipalities == 3)

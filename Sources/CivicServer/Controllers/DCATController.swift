@@ -247,16 +247,17 @@ struct DCATController: Sendable {
             )
             result["dct:spatial"] = ["@type": "dct:Location", "dcat:bbox": ["@value": wkt, "@type": "gsp:wktLiteral"]]
         }
-        result["dqv:hasQualityMeasurement"] = DCATController.qualityMeasurements(dataset, base: base)
+        result["dqv:hasQualityMeasurement"] = DCATController.qualityMeasurements(dataset, base: base, downloadable: catalogue.downloadable(dataset))
         return result
     }
 
     /// The dataset's KPI scores (docs/kpi.md) as W3C DQV quality measurements: its conformance and metadata scores and
     /// each of their parts, each the measurement of a metric described at `/kpi`.
-    static func qualityMeasurements(_ dataset: StoredDataset, base: String) -> [[String: Any]] {
+    static func qualityMeasurements(_ dataset: StoredDataset, base: String, downloadable: Bool?) -> [[String: Any]] {
         let path = FeaturesController.escape(dataset.id)
         var measurements: [[String: Any]] = []
-        for (name, score) in [("conformance", PortalKPI.conformance(dataset)), ("metadata", PortalKPI.metadata(dataset))] {
+        for (name, score) in [("conformance", PortalKPI.conformance(dataset)), ("metadata", PortalKPI.metadata(dataset, downloadable: downloadable))]
+        {
             measurements.append([
                 "@id": "\(base)/datasets/\(path)#quality-\(name)", "@type": "dqv:QualityMeasurement",
                 "dqv:isMeasurementOf": ["@id": "\(base)/kpi#\(name)"], "dqv:computedOn": ["@id": "\(base)/datasets/\(path)"],

@@ -38,7 +38,8 @@ struct KPIController: Sendable {
                     datasets: self.counted.filter { $0.municipalityCode == code },
                     entries: self.catalogue.entries,
                     activity: self.catalogue.activity,
-                    usage: self.usage.recent(PortalKPI.usageDays, from: self.store)
+                    usage: self.usage.recent(PortalKPI.usageDays, from: self.store),
+                    downloadable: self.downloadable
                 )
                 guard let municipality = own.municipalities.first(where: { $0.code == code }) else {
                     throw APIError.notFound("no municipality '\(code)' publishes here (a 全国地方公共団体コード of 6 digits)")
@@ -61,7 +62,16 @@ struct KPIController: Sendable {
             datasets: counted,
             entries: catalogue.entries,
             activity: catalogue.activity,
-            usage: usage.recent(PortalKPI.usageDays, from: store)
+            usage: usage.recent(PortalKPI.usageDays, from: store),
+            downloadable: downloadable
+        )
+    }
+
+    /// Whether each dataset's download answered, by id (those checked).
+    var downloadable: [String: Bool] {
+        Dictionary(
+            counted.compactMap { dataset in catalogue.downloadable(dataset).map { (dataset.id, $0) } },
+            uniquingKeysWith: { first, _ in first }
         )
     }
 
