@@ -99,6 +99,16 @@ struct KPIController: Sendable {
 
     func datasetsCSV() throws -> Payload {
         let (columns, _, rows) = datasets()
+        return try KPIController.csv(columns, rows, name: "kpi-datasets")
+    }
+
+    func datasetsWorkbook() throws -> Payload {
+        let (columns, types, rows) = datasets()
+        return try KPIController.workbook(columns, types, rows, sheet: "データセット", name: "kpi-datasets")
+    }
+
+    /// A table for the 報告 as CSV: with a byte order mark, the file is opened in Excel by the staff who file it.
+    static func csv(_ columns: [String], _ rows: [[String]], name: String) throws -> Payload {
         let output = ByteWriter()
         let writer = try CSVWriter(output: output, byteOrderMark: true)
         try writer.writeHeader(columns)
@@ -107,18 +117,18 @@ struct KPIController: Sendable {
         return Payload(
             bytes: output.bytes,
             contentType: "text/csv; charset=utf-8",
-            headers: [.contentDisposition: "attachment; filename=\"kpi-datasets.csv\""]
+            headers: [.contentDisposition: "attachment; filename=\"\(name).csv\""]
         )
     }
 
-    func datasetsWorkbook() throws -> Payload {
-        let (columns, types, rows) = datasets()
-        let writer = try XLSXWriter(columns: columns, types: types, sheetName: "データセット")
+    /// A table for the 報告 as a workbook, its numbers typed.
+    static func workbook(_ columns: [String], _ types: [XLSXWriter.ColumnType], _ rows: [[String]], sheet: String, name: String) throws -> Payload {
+        let writer = try XLSXWriter(columns: columns, types: types, sheetName: sheet)
         for row in rows { try writer.writeRow(row) }
         return Payload(
             bytes: try writer.finishBytes(),
             contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers: [.contentDisposition: "attachment; filename=\"kpi-datasets.xlsx\""]
+            headers: [.contentDisposition: "attachment; filename=\"\(name).xlsx\""]
         )
     }
 
@@ -138,29 +148,13 @@ struct KPIController: Sendable {
 
     func matrixCSV() throws -> Payload {
         let (columns, rows) = matrix()
-        let output = ByteWriter()
-        // With a byte order mark: the file is opened in Excel by the staff who file the 報告.
-        let writer = try CSVWriter(output: output, byteOrderMark: true)
-        try writer.writeHeader(columns)
-        for (index, row) in rows.enumerated() { try writer.writeRow(row, line: index + 2) }
-        try writer.finish()
-        return Payload(
-            bytes: output.bytes,
-            contentType: "text/csv; charset=utf-8",
-            headers: [.contentDisposition: "attachment; filename=\"kpi.csv\""]
-        )
+        return try KPIController.csv(columns, rows, name: "kpi")
     }
 
     func matrixWorkbook() throws -> Payload {
         let (columns, rows) = matrix()
         let types: [XLSXWriter.ColumnType] = [.text, .text, .number, .number, .number] + Array(repeating: .number, count: columns.count - 5)
-        let writer = try XLSXWriter(columns: columns, types: types, sheetName: "公開状況")
-        for row in rows { try writer.writeRow(row) }
-        return Payload(
-            bytes: try writer.finishBytes(),
-            contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers: [.contentDisposition: "attachment; filename=\"kpi.xlsx\""]
-        )
+        return try KPIController.workbook(columns, types, rows, sheet: "公開状況", name: "kpi")
     }
 }
 
