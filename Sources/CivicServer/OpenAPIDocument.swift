@@ -151,6 +151,13 @@ enum OpenAPIDocument {
         }
         let municipalityCodes = Set(catalogue.datasets.compactMap(\.municipalityCode)).sorted()
         let resourceIDs = catalogue.datasets.map { $0.id + "-csv" }
+        func query(_ name: String, _ schema: [String: Any]) -> [String: Any] { ["name": name, "in": "query", "required": false, "schema": schema] }
+        let csvResponse: [String: Any] = ["description": "OK", "content": ["text/csv": ["schema": ["type": "string"]]]]
+        let xlsxResponse: [String: Any] = [
+            "description": "OK",
+            "content": ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ["schema": ["type": "string", "format": "binary"]]],
+        ]
+        let jsonLDResponse: [String: Any] = ["description": "OK", "content": ["application/ld+json": ["schema": ["type": "object"]]]]
         func get(_ summary: String, _ parameters: [[String: Any]], _ ok: [String: Any], notFound: Bool = false, gone: Bool = false) -> [String: Any] {
             var responses: [String: Any] = ["200": ok, "400": error]
             if notFound { responses["404"] = error }
@@ -348,6 +355,35 @@ enum OpenAPIDocument {
                 ),
                 "/collections/{collection}/queryables": get("Queryable properties", [collectionParameter], schemaResponse, notFound: true),
                 "/health": get("Health", [], jsonResponse),
+                "/catalog.jsonld": get(
+                    "The DCAT-AP catalogue (JSON-LD), whole or Hydra-paged",
+                    [
+                        query("page", ["type": "integer", "minimum": 1]), query("limit", ["type": "integer", "minimum": 1, "maximum": 1000]),
+                        query("modified_since", ["type": "string", "format": "date-time"]),
+                    ],
+                    jsonLDResponse
+                ),
+                "/catalog/changes": get(
+                    "The datasets changed since a cursor, deleted ones as tombstones",
+                    [query("since", ["type": "integer", "minimum": 0]), query("limit", ["type": "integer", "minimum": 1, "maximum": 1000])],
+                    jsonResponse
+                ),
+                "/kpi": get("The portal KPI: every municipality's coverage, scores, freshness, activity and use", [], pageResponse),
+                "/kpi/{municipalityCode}": get(
+                    "One municipality's KPI",
+                    [["name": "municipalityCode", "in": "path", "required": true, "schema": ["type": "string", "enum": municipalityCodes]]],
+                    pageResponse,
+                    notFound: true
+                ),
+                "/kpi.csv": get("The coverage matrix (municipality × standard dataset) as CSV", [], csvResponse),
+                "/kpi.xlsx": get("The coverage matrix as a workbook", [], xlsxResponse),
+                "/kpi/datasets.csv": get("Each dataset's scores, freshness and use as CSV", [], csvResponse),
+                "/kpi/datasets.xlsx": get("Each dataset's scores, freshness and use as a workbook", [], xlsxResponse),
+                "/harvest/runs": get(
+                    "The latest harvests' reports",
+                    [query("source", ["type": "string"]), query("limit", ["type": "integer", "minimum": 1, "maximum": 500])],
+                    jsonResponse
+                ),
                 "/api/3/action/package_list": ckan("CKAN: dataset names", []),
                 "/api/3/action/package_show": ckan("CKAN: one dataset", [("id", true, ["type": "string", "enum": datasetIDs])]),
                 "/api/3/action/package_search": ckan(
