@@ -358,14 +358,18 @@ enum OpenAPIDocument {
                 "/catalog.jsonld": get(
                     "The DCAT-AP catalogue (JSON-LD), whole or Hydra-paged",
                     [
-                        query("page", ["type": "integer", "minimum": 1]), query("limit", ["type": "integer", "minimum": 1, "maximum": 1000]),
+                        query("page", ["type": "integer", "minimum": 1, "maximum": DCATController.maximumPage]),
+                        query("limit", ["type": "integer", "minimum": 1, "maximum": 1000]),
                         query("modified_since", ["type": "string", "format": "date-time"]),
                     ],
                     jsonLDResponse
                 ),
                 "/catalog/changes": get(
                     "The datasets changed since a cursor, deleted ones as tombstones",
-                    [query("since", ["type": "integer", "minimum": 0]), query("limit", ["type": "integer", "minimum": 1, "maximum": 1000])],
+                    [
+                        query("since", ["type": "integer", "minimum": 0, "maximum": Int64.max]),
+                        query("limit", ["type": "integer", "minimum": 1, "maximum": 1000]),
+                    ],
                     jsonResponse
                 ),
                 "/kpi": get("The portal KPI: every municipality's coverage, scores, freshness, activity and use", [], pageResponse),

@@ -59,6 +59,9 @@ import Testing
         #expect(SolrFilter.date("NOW-1DAY", now: now) == Store.date("2026-12-05T12:00:00Z"))
         #expect(SolrFilter.date("2026-12-05", now: now) == Store.date("2026-12-05T00:00:00Z"))
         #expect(SolrFilter.date("2026-12-05T10:00:00.5", now: now) == Store.date("2026-12-05T10:00:00.5Z"))
+        // RFC 3339 offsets, with and without fractions (as JSON Schema's date-time allows).
+        #expect(SolrFilter.date("2026-12-05T19:00:00+09:00", now: now) == Store.date("2026-12-05T10:00:00Z"))
+        #expect(SolrFilter.date("2026-12-05T05:00:00.250-05:00", now: now) == Store.date("2026-12-05T10:00:00.25Z"))
     }
 
     static func search(_ client: some TestClientProtocol, _ query: String) async throws -> (count: Int, names: [String]) {

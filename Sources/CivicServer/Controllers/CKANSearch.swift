@@ -289,8 +289,14 @@ indirect enum SolrFilter: Equatable {
         }
         var text = text
         if text.count == 10 { text += "T00:00:00Z" }
-        if !text.hasSuffix("Z") && !text.contains("+") { text += "Z" }
-        return Store.date(text)
+        // No zone: UTC, as Solr reads it. A numeric offset (`+09:00`, `-05:00`) is kept.
+        let zoned = text.hasSuffix("Z") || text.dropFirst(19).contains { $0 == "+" || $0 == "-" }
+        if !zoned { text += "Z" }
+        if let date = Store.date(text) { return date }
+        // RFC 3339 with fractional seconds and an offset.
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
     }
 }
 

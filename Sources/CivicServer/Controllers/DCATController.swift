@@ -23,6 +23,9 @@ struct DCATController: Sendable {
         "hydra": "http://www.w3.org/ns/hydra/core#",
     ]
 
+    /// The largest `page` of `/catalog.jsonld` (a million pages of 1,000 datasets; beyond, the offset is no number).
+    static let maximumPage = 1_000_000
+
     func addRoutes(to router: Router<CivicRequestContext>) {
         router.get("/catalog.jsonld") { request, _ in try self.delivery.respond(request) { try self.catalog(request) } }
         router.get("/catalog/changes") { request, _ in try self.delivery.respond(request) { try self.changeFeed(request) } }
@@ -119,7 +122,9 @@ struct DCATController: Sendable {
         for (name, value) in request.uri.queryParameters {
             switch name {
             case "page":
-                guard let number = Int(value), number >= 1 else { throw APIError.badParameter("page: a page number from 1") }
+                guard let number = Int(value), (1...DCATController.maximumPage).contains(number) else {
+                    throw APIError.badParameter("page: a page number from 1 to \(DCATController.maximumPage)")
+                }
                 page = number
             case "limit":
                 guard let number = Int(value), (1...1000).contains(number) else { throw APIError.badParameter("limit: 1 to 1000") }
