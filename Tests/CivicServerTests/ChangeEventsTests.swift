@@ -37,8 +37,9 @@ import Glibc
 
         func hangUp() { shutdown(socket, Int32(SHUT_RDWR)) }
 
-        /// The events received so far (their `data:` lines parsed), waiting up to `seconds` for `count` of them.
-        func events(count: Int, within seconds: Double = 5) -> [[String: Any]] {
+        /// The events received so far (their `data:` lines parsed), waiting up to `seconds` for `count` of them (it
+        /// returns as soon as they are there: the generous default is for a CI machine running every suite at once).
+        func events(count: Int, within seconds: Double = 30) -> [[String: Any]] {
             let deadline = Date().addingTimeInterval(seconds)
             var buffer = [UInt8](repeating: 0, count: 65536)
             while Self.parse(received).count < count, Date() < deadline {
