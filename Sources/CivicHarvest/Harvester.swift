@@ -430,8 +430,7 @@ struct Run {
         let actor = Actor.harvester(source.name)
         let note = "harvested from \(planned.file.url)"
         return try await Run.onThread {
-            let version = try store.beginVersion(metadata)
-            do {
+            try store.writeVersion(metadata) { version in
                 let report = try Ingest.run(
                     .file(file),
                     options: options,
@@ -440,10 +439,6 @@ struct Run {
                 )
                 try version.commit(report, by: actor, note: note)
                 return report
-            } catch {
-                version.abandon()
-                try? FileManager.default.removeItem(at: version.reportURL)
-                throw error
             }
         }
     }

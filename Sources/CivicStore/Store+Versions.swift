@@ -10,6 +10,19 @@ extension Store {
         return try VersionWriter(store: self, metadata: metadata, reportURL: reportURL)
     }
 
+    /// Writes a new version with `body` (which runs the pipeline into it and commits it, live or as a draft): when
+    /// `body` throws, the version is given up and its report file removed — the live version stays as it was.
+    public func writeVersion<T>(_ metadata: VersionMetadata, _ body: (VersionWriter) throws -> T) throws -> T {
+        let version = try beginVersion(metadata)
+        do {
+            return try body(version)
+        } catch {
+            version.abandon()
+            try? FileManager.default.removeItem(at: version.reportURL)
+            throw error
+        }
+    }
+
     /// The fingerprint of the dataset's file as the data folder last loaded it (what decides a reload): its newest
     /// release made from the folder — so that a release published through the API is not undone by the unchanged
     /// file — else its live version's. Nil when there is neither.

@@ -161,18 +161,18 @@ struct DataFolderSync {
         let options = try IngestOptions(descriptor: descriptor, directory: file.deletingLastPathComponent(), catalog: catalog)
         let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
         let modified = (attributes?[.modificationDate] as? Date) ?? Date()
-        let version = try store.beginVersion(
-            VersionMetadata(descriptor: descriptor, updated: DataFolderSync.day(modified), file: file.path, fingerprint: fingerprint, origin: origin)
+        let metadata = VersionMetadata(
+            descriptor: descriptor,
+            updated: DataFolderSync.day(modified),
+            file: file.path,
+            fingerprint: fingerprint,
+            origin: origin
         )
-        do {
+        return try store.writeVersion(metadata) { version in
             let output = try ByteWriter(url: version.reportURL)
             let report = try Ingest.run(.file(file), options: options, findings: JSONReportWriter(output: output), into: [version])
             try version.commit(report)
             return report
-        } catch {
-            version.abandon()
-            try? FileManager.default.removeItem(at: version.reportURL)
-            throw error
         }
     }
 

@@ -202,21 +202,21 @@ struct Publishing: Sendable {
         )
         let store = self.store
         return try await Publishing.onThread {
-            let version = try store.beginVersion(metadata)
-            do {
-                let report = try Ingest.run(
-                    .file(file),
-                    options: options,
-                    findings: JSONReportWriter(output: try ByteWriter(url: version.reportURL)),
-                    into: [version]
-                )
+            try store.writeVersion(metadata) { version in
+                let report: Report
+                do {
+                    report = try Ingest.run(
+                        .file(file),
+                        options: options,
+                        findings: JSONReportWriter(output: try ByteWriter(url: version.reportURL)),
+                        into: [version]
+                    )
+                } catch {
+                    try? FileManager.default.removeItem(at: file)
+                    // The file could not be read: what was wrong, and where (the pipeline says).
+                    throw APIError(.unprocessableContent, code: "UnreadableFile", "\(error)")
+                }
                 return try version.commitDraft(report, by: actor, note: note)
-            } catch {
-                version.abandon()
-                try? FileManager.default.removeItem(at: version.reportURL)
-                try? FileManager.default.removeItem(at: file)
-                // The file could not be read: what was wrong, and where (the pipeline says).
-                throw APIError(.unprocessableContent, code: "UnreadableFile", "\(error)")
             }
         }
     }
@@ -231,8 +231,7 @@ struct Publishing: Sendable {
         let header = schema.fields.map(\.name).joined(separator: ",") + "\r\n"
         let store = self.store
         try await Publishing.onThread {
-            let version = try store.beginVersion(metadata)
-            do {
+            try store.writeVersion(metadata) { version in
                 let report = try Ingest.run(
                     .bytes(Array(header.utf8), name: "\(metadata.datasetID) (new)"),
                     options: IngestOptions(read: ReadOptions(dataset: standard, catalog: catalog)),
@@ -240,10 +239,6 @@ struct Publishing: Sendable {
                     into: [version]
                 )
                 try version.commit(report, by: actor, note: note)
-            } catch {
-                version.abandon()
-                try? FileManager.default.removeItem(at: version.reportURL)
-                throw error
             }
         }
     }

@@ -125,8 +125,7 @@ final class StatusTables: Sendable {
             fingerprint: "status:\(list.id)",
             origin: VersionMetadata.apiOrigin
         )
-        let version = try store.beginVersion(metadata)
-        do {
+        try store.writeVersion(metadata) { version in
             let report = try Ingest.run(
                 .bytes(output.bytes, name: "\(id) (made from \(list.id))"),
                 options: IngestOptions(read: ReadOptions(dataset: ShelterStatus.schemaID, catalog: StatusTables.catalog)),
@@ -134,10 +133,6 @@ final class StatusTables: Sendable {
                 into: [version]
             )
             try version.commit(report, by: .shelterList(list.id), note: "\(list.id) の開設状況の表を作成")
-        } catch {
-            version.abandon()
-            try? FileManager.default.removeItem(at: version.reportURL)
-            throw error
         }
         return true
     }
