@@ -420,7 +420,7 @@ struct Run {
             file: planned.file.url,
             fingerprint: "harvest:" + sha256,
             origin: source.origin,
-            updateFrequency: planned.dataset.updateFrequency.flatMap(UpdateFrequency.init(parsing:))?.rawValue
+            updateFrequency: Run.frequency(planned)
         )
         let options = IngestOptions(
             read: ReadOptions(catalog: catalog),
@@ -443,12 +443,17 @@ struct Run {
         }
     }
 
+    /// The update frequency the catalogue declares, as Civic names it.
+    static func frequency(_ planned: Planned) -> String? {
+        planned.dataset.updateFrequency.flatMap(UpdateFrequency.init(parsing:))?.rawValue
+    }
+
     /// The digest of what the catalogue says of the dataset and Civic keeps as its metadata.
     func described(_ planned: Planned) -> String {
         var hash = FNV1a()
         for part in [
             planned.dataset.title, planned.dataset.license ?? source.license ?? "", planned.municipality ?? planned.dataset.publisher ?? "",
-            planned.dataset.page ?? planned.file.url,
+            planned.dataset.page ?? planned.file.url, Run.frequency(planned) ?? "",
         ] {
             hash.add(part)
             hash.add("\u{1F}")
@@ -464,15 +469,10 @@ struct Run {
             license: Run.license(planned.dataset.license ?? source.license),
             licenseNote: dataset.licenseNote,
             attribution: planned.municipality ?? planned.dataset.publisher,
-            source: planned.dataset.page ?? planned.file.url
+            source: planned.dataset.page ?? planned.file.url,
+            updateFrequency: Run.frequency(planned)
         )
-        let current = DatasetMetadata(
-            title: dataset.title,
-            license: dataset.license,
-            licenseNote: dataset.licenseNote,
-            attribution: dataset.attribution,
-            source: dataset.source
-        )
+        let current = DatasetMetadata(of: dataset)
         guard metadata != current else { return false }
         try store.updateMetadata(planned.localID, metadata, by: .harvester(source.name))
         return true

@@ -1,3 +1,4 @@
+import CivicData
 public import Foundation
 
 /// A dataset's releases: each a complete version of its records, made from an upload as a *draft* (seen by its
@@ -17,7 +18,7 @@ public protocol ReleaseStore: Sendable {
     func discard(_ dataset: String, number: Int, by actor: Actor) throws -> Release
     /// What changes from release `from` to release `to`, by record ID.
     func diff(_ dataset: String, from: Int, to: Int) throws -> ReleaseDiff
-    /// Sets a dataset's descriptive metadata (title, licence, attribution, source) on its live version.
+    /// Sets a dataset's descriptive metadata (title, licence, attribution, source, update frequency) on its live version.
     func updateMetadata(_ dataset: String, _ metadata: DatasetMetadata, by actor: Actor) throws
     /// Takes a dataset out of the catalogue (its last release's records are kept while garbage collection keeps
     /// releases); false when there is no such dataset.
@@ -31,13 +32,35 @@ public struct DatasetMetadata: Sendable, Equatable {
     public var licenseNote: String?
     public var attribution: String?
     public var source: String?
+    /// How often its publisher updates it (`UpdateFrequency`'s name); nil when not declared.
+    public var updateFrequency: String?
 
-    public init(title: String, license: String? = nil, licenseNote: String? = nil, attribution: String? = nil, source: String? = nil) {
+    public init(
+        title: String,
+        license: String? = nil,
+        licenseNote: String? = nil,
+        attribution: String? = nil,
+        source: String? = nil,
+        updateFrequency: String? = nil
+    ) {
         self.title = title
         self.license = license
         self.licenseNote = licenseNote
         self.attribution = attribution
         self.source = source
+        self.updateFrequency = updateFrequency
+    }
+
+    /// The metadata `dataset` has now.
+    public init(of dataset: StoredDataset) {
+        self.init(
+            title: dataset.title,
+            license: dataset.license,
+            licenseNote: dataset.licenseNote,
+            attribution: dataset.attribution,
+            source: dataset.source,
+            updateFrequency: dataset.updateFrequency?.rawValue
+        )
     }
 }
 

@@ -188,11 +188,13 @@ extension Store: ReleaseStore {
         try write { db in
             try db.execute(
                 sql: """
-                    UPDATE version SET title = ?, license = ?, license_note = ?, attribution = ?, source = ?, loaded_at = ?
+                    UPDATE version SET title = ?, license = ?, license_note = ?, attribution = ?, source = ?, update_frequency = ?,
+                        loaded_at = ?
                     WHERE key = (SELECT live_version FROM dataset WHERE id = ?)
                     """,
                 arguments: [
-                    metadata.title, metadata.license, metadata.licenseNote, metadata.attribution, metadata.source, Store.timestamp(Date()), dataset,
+                    metadata.title, metadata.license, metadata.licenseNote, metadata.attribution, metadata.source, metadata.updateFrequency,
+                    Store.timestamp(Date()), dataset,
                 ]
             )
             guard db.changesCount == 1 else { throw StoreError(code: .notFound, message: "no dataset \(dataset)") }

@@ -13,6 +13,7 @@ import Testing
         let aed = try #require(page.datasets.first)
         #expect(aed.title == "岩国市 AED設置場所一覧" && aed.publisher == "山口県岩国市" && aed.modified == "2025-01-15T09:00:00")
         #expect(aed.license == "http://creativecommons.org/licenses/by/4.0/")
+        #expect(aed.updateFrequency == "http://publications.europa.eu/resource/authority/frequency/ANNUAL")
         #expect(aed.files.map(\.url) == ["https://example.jp/352080_aed.csv", "https://example.jp/352080_aed.pdf"])
         #expect(aed.files.map(\.table) == [.csv, nil])
         let ube = page.datasets[1]
@@ -73,7 +74,8 @@ import Testing
         let json = #"""
             {"success": true, "result": {"count": 3, "results": [
               {"id": "p1", "name": "aed", "title": "AED", "state": "active", "license_id": "cc-by-4.0", "metadata_modified": "2026-01-01T00:00:00",
-               "organization": {"name": "yaizu", "title": "焼津市"}, "extras": [{"key": "municipality_code", "value": "222127"}],
+               "organization": {"name": "yaizu", "title": "焼津市"},
+               "extras": [{"key": "municipality_code", "value": "222127"}, {"key": "frequency", "value": "毎月"}],
                "resources": [{"id": "r1", "url": "https://example.jp/aed.csv", "format": "CSV"}, {"id": "r2", "url": "https://example.jp/aed.xlsx", "format": "XLSX"},
                              {"id": "r3", "url": "", "format": "CSV"}]},
               {"id": "p2", "name": "gone", "state": "deleted", "resources": []},
@@ -84,6 +86,7 @@ import Testing
         #expect(page.count == 3 && page.datasets.map(\.id) == ["p1"])
         let dataset = try #require(page.datasets.first)
         #expect(dataset.municipalityCode == "222127" && dataset.organization == "yaizu" && dataset.publisher == "焼津市")
+        #expect(dataset.updateFrequency == "毎月")
         #expect(dataset.files.map(\.table) == [.csv, .xlsx])
         #expect {
             _ = try CKANPage.read(Data(#"{"success": false, "error": {"message": "Search Query Error"}}"#.utf8), url: "u")

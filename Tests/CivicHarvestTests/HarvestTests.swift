@@ -165,6 +165,8 @@ import Testing
             let evacuation = try #require(items["ube-evacuation"])
             #expect(evacuation.outcome == .new && evacuation.format == "xlsx" && (evacuation.records ?? 0) > 100)
             #expect(try destination.dataset(id: "iwakuni-aed")?.municipalityCode == "352080")
+            // The catalogue's dct:accrualPeriodicity, for the freshness KPI.
+            #expect(try destination.dataset(id: "iwakuni-aed")?.updateFrequency == .annual)
             #expect(try destination.dataset(id: "ube-evacuation")?.municipalityCode == "352021")
             #expect(try destination.dataset(id: "ube-evacuation")?.title == "宇部市 緊急避難場所及び避難所")
             let skipped = first.items.filter { $0.outcome == .skipped }

@@ -1,3 +1,4 @@
+import CivicData
 import CivicStore
 import Foundation
 import HTTPTypes
@@ -120,9 +121,25 @@ import Testing
             _ = try await Self.call(client, "package_patch", try Self.post(publisher, json: ["id": "yaizu-aed-new", "title": "焼津市 AED（改）"]))
             var dataset = try #require(try fixture.store.dataset(id: "yaizu-aed-new"))
             #expect(dataset.title == "焼津市 AED（改）" && dataset.license == "CC-BY-4.0")
+            // The update frequency too (the freshness KPI): a name, a Japanese word or ckanext-dcat's extra.
+            _ = try await Self.call(client, "package_patch", try Self.post(publisher, json: ["id": "yaizu-aed-new", "frequency": "毎月"]))
+            #expect(try fixture.store.dataset(id: "yaizu-aed-new")?.updateFrequency == .monthly)
+            _ = try await Self.call(
+                client,
+                "package_patch",
+                try Self.post(publisher, json: ["id": "yaizu-aed-new", "extras": [["key": "frequency", "value": "quarterly"]]])
+            )
+            #expect(try fixture.store.dataset(id: "yaizu-aed-new")?.updateFrequency == .quarterly)
+            let refused = try await Self.call(
+                client,
+                "package_patch",
+                try Self.post(publisher, json: ["id": "yaizu-aed-new", "frequency": "sometimes"]),
+                status: .conflict
+            )
+            #expect("\(refused["error"] ?? "")".contains("not an update frequency"))
             _ = try await Self.call(client, "package_update", try Self.post(publisher, json: ["id": "yaizu-aed-new", "title": "焼津市 AED"]))
             dataset = try #require(try fixture.store.dataset(id: "yaizu-aed-new"))
-            #expect(dataset.title == "焼津市 AED" && dataset.license == nil)
+            #expect(dataset.title == "焼津市 AED" && dataset.license == nil && dataset.updateFrequency == nil)
             // The data folder's sync leaves a dataset made through the API.
             _ = loadDataFolder(fixture.configuration.dataDirectory, into: fixture.store)
             #expect(try fixture.store.dataset(id: "yaizu-aed-new") != nil)
@@ -140,7 +157,8 @@ import Testing
             #expect(tombstone["state"] as? String == "deleted" && tombstone["owner_org"] as? String == "222127")
             try await client.execute(uri: "/api/3/action/package_show?id=no-such-package", method: .get) { #expect($0.status == .notFound) }
             let actions = try fixture.store.auditLog(limit: 10, before: nil).map(\.action)
-            #expect(actions.prefix(4) == ["dataset.remove", "dataset.update", "dataset.update", "record.edit"])
+            // The refused frequency wrote nothing.
+            #expect(actions.prefix(6) == ["dataset.remove", "dataset.update", "dataset.update", "dataset.update", "dataset.update", "record.edit"])
         }
     }
 

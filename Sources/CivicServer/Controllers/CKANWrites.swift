@@ -77,13 +77,7 @@ extension CKANController {
             return try await packageCreate(parameters, principal: principal, actor: actor, base: base)
         case "package_update", "package_patch":
             let dataset = try writable(try string(parameters, "id"), principal, .publisher)
-            var metadata = DatasetMetadata(
-                title: dataset.title,
-                license: dataset.license,
-                licenseNote: dataset.licenseNote,
-                attribution: dataset.attribution,
-                source: dataset.source
-            )
+            var metadata = DatasetMetadata(of: dataset)
             // package_update sets what it is given and clears the rest (as CKAN); package_patch changes only what is given.
             let patch = action == "package_patch"
             if let title = try optionalString(parameters, "title") { metadata.title = title } else if !patch { metadata.title = dataset.id }
@@ -94,6 +88,11 @@ extension CKANController {
             }
             if let author = try optionalString(parameters, "author") { metadata.attribution = author } else if !patch { metadata.attribution = nil }
             if let url = try optionalString(parameters, "url") { metadata.source = url } else if !patch { metadata.source = nil }
+            if let frequency = try frequency(parameters) {
+                metadata.updateFrequency = frequency.rawValue
+            } else if !patch {
+                metadata.updateFrequency = nil
+            }
             try storeCall { try store.updateMetadata(dataset.id, metadata, by: actor) }
             return package(try fresh(dataset.id), base: base)
         case "package_delete":
@@ -134,6 +133,22 @@ extension CKANController {
 
     // MARK: Packages
 
+    /// How often the dataset is updated (ckanext-dcat's `frequency` extra, or a parameter): a name, 毎月, an EU frequency
+    /// IRI; nil when not given.
+    private func frequency(_ parameters: [String: Any]) throws -> UpdateFrequency? {
+        let extras = parameters["extras"] as? [[String: Any]] ?? []
+        guard
+            let text = try optionalString(parameters, "frequency")
+                ?? extras.first(where: { ["frequency", "update_frequency"].contains($0["key"] as? String ?? "") })?["value"] as? String
+        else { return nil }
+        guard let parsed = UpdateFrequency(parsing: text) else {
+            throw Failure.validation(
+                "frequency: \"\(text)\" is not an update frequency; use \(UpdateFrequency.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
+        }
+        return parsed
+    }
+
     private func packageCreate(_ parameters: [String: Any], principal: Principal, actor: Actor, base: String) async throws -> Any {
         let name = try string(parameters, "name")
         guard (2...100).contains(name.count), name.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" })
@@ -158,20 +173,7 @@ extension CKANController {
         }
         guard let standard else { throw Failure.validation("standard_dataset: which standard dataset (aed, evacuation_space …) it is") }
         let municipality = try optionalString(parameters, "municipality") ?? catalogue.organizations.first { $0.code == code }?.name
-        // How often it is updated (ckanext-dcat's `frequency` extra, or a parameter): a name, 毎月, an EU frequency IRI.
-        let extras = parameters["extras"] as? [[String: Any]] ?? []
-        let frequencyText =
-            try optionalString(parameters, "frequency")
-            ?? extras.first { ["frequency", "update_frequency"].contains($0["key"] as? String ?? "") }?["value"] as? String
-        var frequency: UpdateFrequency?
-        if let frequencyText {
-            guard let parsed = UpdateFrequency(parsing: frequencyText) else {
-                throw Failure.validation(
-                    "frequency: \"\(frequencyText)\" is not an update frequency; use \(UpdateFrequency.allCases.map(\.rawValue).joined(separator: ", "))"
-                )
-            }
-            frequency = parsed
-        }
+        let frequency = try frequency(parameters)
         let metadata = VersionMetadata(
             datasetID: name,
             title: try optionalString(parameters, "title") ?? name,
