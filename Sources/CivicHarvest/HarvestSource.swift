@@ -1,3 +1,4 @@
+import CivicData
 public import Foundation
 
 /// One catalogue to gather datasets from, as `harvest.json` declares it (docs/harvesting.md):
@@ -60,16 +61,14 @@ public struct HarvestSource: Sendable, Codable, Equatable {
                 return "\"url\": \"\(url)\" is not an http(s) URL"
             }
         }
-        for code in [municipality].compactMap({ $0 }) + (organizations.map { Array($0.values) } ?? []) where !HarvestSource.isCode(code) {
-            return "\"\(code)\" is not a 6-digit 全国地方公共団体コード"
+        for code in [municipality].compactMap({ $0 }) + (organizations.map { Array($0.values) } ?? []) where !MunicipalityCode.isValid(code) {
+            return "\"\(code)\" is not a 6-digit 全国地方公共団体コード with its check digit"
         }
         if let prefix, !prefix.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }) {
             return "\"prefix\": \"\(prefix)\" may have lowercase letters, digits, '-' and '_' only"
         }
         return nil
     }
-
-    static func isCode(_ code: String) -> Bool { code.count == 6 && code.allSatisfy(\.isASCII) && code.allSatisfy(\.isNumber) }
 }
 
 /// A `harvest.json`: the sources `civic harvest` and `civic serve --harvest` gather from.
@@ -86,7 +85,7 @@ public struct HarvestConfiguration: Sendable, Codable, Equatable {
         do {
             configuration = try JSONDecoder().decode(HarvestConfiguration.self, from: Data(contentsOf: url))
         } catch let error as DecodingError {
-            throw HarvestError("\(url.path): not a harvest configuration: \(HarvestError.describe(error))")
+            throw HarvestError("\(url.path): not a harvest configuration: \(DecodingFailure.describe(error))")
         } catch {
             throw HarvestError("\(url.path): \(error.localizedDescription)")
         }
@@ -107,20 +106,5 @@ public struct HarvestError: Error, CustomStringConvertible, Sendable {
 
     public init(_ description: String) {
         self.description = description
-    }
-
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined().trimmingCharacters(
-                in: CharacterSet(charactersIn: ".")
-            )
-        }
-        return switch error {
-        case .keyNotFound(let key, let context):
-            "\(path(context)).\(key.stringValue) is missing".trimmingCharacters(in: CharacterSet(charactersIn: "."))
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            "\(path(context)): \(context.debugDescription)"
-        @unknown default: "\(error)"
-        }
     }
 }

@@ -242,7 +242,7 @@ struct Run {
                 if let known = state[remoteID]?.datasetID {
                     localID = known
                 } else {
-                    var base = source.prefix.map { $0 } ?? ""
+                    var base = source.prefix ?? ""
                     base += Run.slug(dataset.name ?? Run.lastSegment(source.type == .list ? file.url : dataset.id))
                     if base.count < 2 || base == (source.prefix ?? "") {
                         base = (source.prefix ?? "") + source.name + "-" + String(FNV1a.hex(remoteID).prefix(8))
@@ -429,7 +429,7 @@ struct Run {
         let store = self.store
         let actor = Actor.harvester(source.name)
         let note = "harvested from \(planned.file.url)"
-        return try await Run.onThread {
+        return try await Ingest.onThread(named: "civic-harvest") {
             try store.writeVersion(metadata) { version in
                 let report = try Ingest.run(
                     .file(file),
@@ -505,14 +505,10 @@ struct Run {
 
     // MARK: Helpers
 
-    /// The licence as Civic names it (`CC-BY-4.0`) from a CKAN licence id or a licence IRI.
+    /// The licence as Civic names it (`CC-BY-4.0`) from a CKAN licence id or a licence IRI; else as given.
     static func license(_ text: String?) -> String? {
         guard let text, !text.isEmpty else { return nil }
-        let lower = text.lowercased()
-        if lower == "cc-by-4.0" || lower.contains("creativecommons.org/licenses/by/4.0") || lower.contains("cc-by_4.0") { return "CC-BY-4.0" }
-        if lower == "cc-by-2.1-jp" || lower.contains("licenses/by/2.1/jp") { return "CC-BY-2.1-JP" }
-        if lower == "pdl-1.0" || lower.contains("public_data_license_v1.0") { return "PDL-1.0" }
-        return text
+        return Licences.key(identifying: text) ?? text
     }
 
     /// YYYY-MM-DD from an ISO 8601 time, nil when it is not one.
@@ -522,13 +518,5 @@ struct Run {
         let parts = day.split(separator: "-")
         guard parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isNumber) }) else { return nil }
         return day
-    }
-
-    static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread { continuation.resume(with: Result { try body() }) }
-            thread.name = "civic-harvest"
-            thread.start()
-        }
     }
 }

@@ -139,6 +139,16 @@ public enum Ingest {
         full.findings = collector.findings
         return (records.records, full)
     }
+
+    /// Runs `body` — a pipeline run into the store, which blocks on reading and writing — on a thread of its own named
+    /// `name`, off the concurrency pool that serves requests (publishing, harvesting).
+    public static func onThread<T: Sendable>(named name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try body() }) }
+            thread.name = name
+            thread.start()
+        }
+    }
 }
 
 /// Keeps every record in memory (`Ingest.readAll`).

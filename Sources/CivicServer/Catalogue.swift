@@ -48,7 +48,7 @@ struct Catalogue: Sendable {
     var activity: [CatalogActivity] { activityRead.value }
     private let activityRead: ReadOnce<[CatalogActivity]>
     /// The CSV downloads' sizes, measured in the background (the site's, kept across refreshes).
-    var sizes: DownloadSizes?
+    let sizes: DownloadSizes?
 
     /// The size of `dataset`'s CSV download, when measured.
     func csvBytes(_ dataset: StoredDataset) -> Int? {
@@ -82,17 +82,19 @@ struct Catalogue: Sendable {
     private var renderers: [String: FeatureRenderer]
 
     init(datasets: [StoredDataset], failures: [String: String] = [:], entries: [String: CatalogEntry] = [:]) {
-        self.init(datasets: datasets, failures: failures, entries: ReadOnce { entries }, activity: ReadOnce { [] })
+        self.init(datasets: datasets, failures: failures, entries: ReadOnce { entries }, activity: ReadOnce { [] }, sizes: nil)
     }
 
     /// A catalogue whose change-feed entries and activity `changes` gives when first asked for (an unreadable store:
     /// none).
-    init(datasets: [StoredDataset], failures: [String: String] = [:], changes: any CatalogChangeStore) {
+    /// `sizes`: the downloads' sizes as measured (nil: not measured).
+    init(datasets: [StoredDataset], failures: [String: String] = [:], changes: any CatalogChangeStore, sizes: DownloadSizes? = nil) {
         self.init(
             datasets: datasets,
             failures: failures,
             entries: ReadOnce { (try? changes.catalogEntries()) ?? [:] },
-            activity: ReadOnce { (try? changes.catalogActivity(excluding: ShelterStatus.schemaID)) ?? [] }
+            activity: ReadOnce { (try? changes.catalogActivity(excluding: ShelterStatus.schemaID)) ?? [] },
+            sizes: sizes
         )
     }
 
@@ -100,12 +102,14 @@ struct Catalogue: Sendable {
         datasets: [StoredDataset],
         failures: [String: String],
         entries: ReadOnce<[String: CatalogEntry]>,
-        activity: ReadOnce<[CatalogActivity]>
+        activity: ReadOnce<[CatalogActivity]>,
+        sizes: DownloadSizes?
     ) {
         self.datasets = datasets
         self.failures = failures
         entriesRead = entries
         activityRead = activity
+        self.sizes = sizes
         loadedAt = datasets.compactMap { Store.date($0.loadedAt) }.max() ?? Date()
         var collections: [Collection] = []
         for dataset in datasets {

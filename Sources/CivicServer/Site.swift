@@ -111,9 +111,7 @@ public final class Site: Sendable {
         carrying: (Delivery, EditedRecords)? = nil
     ) throws -> (routes: RouterResponder<CivicRequestContext>, delivery: Delivery) {
         let refresh = hook.callAsFunction
-        var measured = Catalogue(datasets: try store.datasets(), failures: status.failureMessages, changes: store)
-        measured.sizes = sizes
-        let catalogue = measured
+        let catalogue = Catalogue(datasets: try store.datasets(), failures: status.failureMessages, changes: store, sizes: sizes)
         let delivery = carrying.map { Delivery(loadedAt: catalogue.loadedAt, carrying: $0.0, after: $0.1) } ?? Delivery(loadedAt: catalogue.loadedAt)
         let router = Router(context: CivicRequestContext.self)
         router.add(middleware: LogRequestsMiddleware(.info))

@@ -109,23 +109,14 @@ final class UsageCounter: Sendable {
         let hour = Int((now.timeIntervalSince1970 + 9 * 3600) / 3600)
         return today.withLock { today in
             if today.hour == hour { return today.day }
-            today = (hour, UsageCounter.japanDay(now))
+            today = (hour, DataFolderSync.day(now))
             return today.day
         }
     }
 
-    /// The day of `date` in Japan, YYYY-MM-DD.
-    static func japanDay(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(secondsFromGMT: 9 * 3600)
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.string(from: date)
-    }
-
     /// The usage of the last `days` days (today included): the store's and what is not yet flushed.
     func recent(_ days: Int, from store: any UsageStore) -> [UsageRow] {
-        let since = UsageCounter.japanDay(Date().addingTimeInterval(-Double(days - 1) * 86_400))
+        let since = DataFolderSync.day(Date().addingTimeInterval(-Double(days - 1) * 86_400))
         return ((try? store.usage(since: since)) ?? []) + pending.filter { $0.day >= since }
     }
 }

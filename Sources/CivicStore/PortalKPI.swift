@@ -154,8 +154,8 @@ public struct PortalKPI: Codable, Sendable, Equatable {
         downloadable: [String: Bool] = [:],
         now: Date = Date()
     ) {
-        var usageByDataset: [String: UsageCount] = [:]
-        for row in usage { usageByDataset[row.dataset, default: UsageCount()].add(row.count) }
+        // Grouped once: each municipality's figures read its own datasets' rows.
+        let usageRows = Dictionary(grouping: usage, by: \.dataset)
         let national = NationalStandardDatasets.all
         let numbers = Dictionary(uniqueKeysWithValues: national.map { ($0.id, $0.number) })
         var byCode: [String: [StoredDataset]] = [:]
@@ -182,7 +182,7 @@ public struct PortalKPI: Codable, Sendable, Equatable {
                     ageDays: age,
                     updateFrequency: dataset.updateFrequency?.rawValue,
                     overdue: period.map { age > $0 + $0 / 2 },
-                    usage: usageByDataset[dataset.id] ?? UsageCount()
+                    usage: (usageRows[dataset.id] ?? []).reduce(into: UsageCount()) { $0.add($1.count) }
                 )
             }
             let published = national.compactMap { standard -> Published? in
@@ -208,7 +208,7 @@ public struct PortalKPI: Codable, Sendable, Equatable {
                     datasets: qualities,
                     activity: PortalKPI.months(activity.filter { $0.municipalityCode == code }),
                     usage: qualities.reduce(into: UsageCount()) { $0.add($1.usage) },
-                    usageByDay: PortalKPI.days(usage, of: Set(own.map(\.id)))
+                    usageByDay: PortalKPI.days(own.flatMap { usageRows[$0.id] ?? [] })
                 )
             )
         }
@@ -231,14 +231,14 @@ public struct PortalKPI: Codable, Sendable, Equatable {
             },
             activity: PortalKPI.months(activity),
             usage: usage.reduce(into: UsageCount()) { $0.add($1.count) },
-            usageByDay: PortalKPI.days(usage, of: nil)
+            usageByDay: PortalKPI.days(usage)
         )
     }
 
-    /// Usage summed by day (of `datasets`, or of all), oldest first.
-    static func days(_ usage: [UsageRow], of datasets: Set<String>?) -> [UsageDay] {
+    /// Usage summed by day, oldest first.
+    static func days(_ usage: [UsageRow]) -> [UsageDay] {
         var byDay: [String: UsageCount] = [:]
-        for row in usage where datasets?.contains(row.dataset) ?? true { byDay[row.day, default: UsageCount()].add(row.count) }
+        for row in usage { byDay[row.day, default: UsageCount()].add(row.count) }
         return byDay.sorted { $0.key < $1.key }.map {
             UsageDay(day: $0.key, downloads: $0.value.downloads, apiRequests: $0.value.apiRequests, notModified: $0.value.notModified)
         }

@@ -67,7 +67,7 @@ import Testing
             let rows = try store.usage(since: "2000-01-01")
             #expect(rows.map(\.dataset).sorted() == ["ichikawa-aed", "yaizu-aed"])
             #expect(rows.first { $0.dataset == "yaizu-aed" }?.count == UsageCount(downloads: 2, apiRequests: 4, notModified: 1))
-            #expect(rows.first?.day == UsageCounter.japanDay(Date()))
+            #expect(rows.first?.day == DataFolderSync.day(Date()))
             // Counts add up across flushes.
             _ = try await client.execute(uri: "/datasets/yaizu-aed.geojson", method: .get) { $0 }
             site.usage.flush(to: store)
@@ -77,7 +77,7 @@ import Testing
             let kpi = try JSONDecoder().decode(PortalKPI.self, from: Data(portal.body.readableBytesView))
             #expect(kpi.portal.usage == UsageCount(downloads: 4, apiRequests: 4, notModified: 1))
             let page = String(buffer: try await client.execute(uri: "/kpi?f=html", method: .get) { $0 }.body)
-            let today = UsageCounter.japanDay(Date())
+            let today = DataFolderSync.day(Date())
             #expect(page.contains("<tr><th scope=\"row\">\(today)</th><td>4</td><td>4</td><td>1</td></tr>"))
             let municipal = String(buffer: try await client.execute(uri: "/kpi/222127?f=html", method: .get) { $0 }.body)
             #expect(municipal.contains("<tr data-id=\"yaizu-aed\"><th scope=\"row\">焼津市 AED設置箇所一覧</th><td>3</td><td>4</td></tr>"))

@@ -75,14 +75,7 @@ extension SchemaError {
 
     /// `fields[3].constraints.minimum`; `the top level` for an empty path.
     static func path(_ codingPath: [any CodingKey]) -> String {
-        var text = ""
-        for key in codingPath {
-            if let index = key.intValue {
-                text += "[\(index)]"
-            } else {
-                text += (text.isEmpty ? "" : ".") + key.stringValue
-            }
-        }
+        let text = DecodingFailure.path(codingPath)
         return text.isEmpty ? "the top level" : text
     }
 

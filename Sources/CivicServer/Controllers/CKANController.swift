@@ -289,11 +289,10 @@ struct CKANController: Sendable {
 
     // MARK: Packages (datasets)
 
-    static let licenses: [String: (id: String, title: String, url: String)] = [
-        "CC-BY-4.0": ("cc-by-4.0", "クリエイティブ・コモンズ 表示 4.0 国際 (CC BY 4.0)", "https://creativecommons.org/licenses/by/4.0/"),
-        "CC-BY-2.1-JP": ("cc-by-2.1-jp", "CC BY 2.1 JP", "https://creativecommons.org/licenses/by/2.1/jp/"),
-        "PDL-1.0": ("pdl-1.0", "公共データ利用規約 (第1.0版)", "https://www.digital.go.jp/resources/open_data/public_data_license_v1.0"),
-    ]
+    /// The licences Civic knows, by key (`Licences`).
+    static let licenses: [String: (id: String, title: String, url: String)] = Dictionary(
+        uniqueKeysWithValues: Licences.all.map { ($0.key, ($0.id, $0.title, $0.url)) }
+    )
 
     func package(_ dataset: StoredDataset, base: String) -> [String: Any] {
         let license = CKANController.licenses[dataset.license ?? ""] ?? (dataset.license?.lowercased() ?? "notspecified", dataset.license ?? "", "")

@@ -198,7 +198,7 @@ extension CKANController {
 
     /// Civic's licence name for a CKAN licence id (`cc-by-4.0` → `CC-BY-4.0`).
     static func license(fromCKAN id: String) -> String {
-        licenses.first { $0.value.id == id.lowercased() }?.key ?? id
+        Licences.key(ckanID: id) ?? id
     }
 
     /// The dataset a resource id names (`<dataset>-csv`, `-geojson`, `-xlsx`, `-report`, `-ogcapi`).

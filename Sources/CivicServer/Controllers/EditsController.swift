@@ -257,7 +257,7 @@ struct EditsController: Sendable {
         do {
             return try JSONDecoder().decode(FeatureBody.self, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {
-            throw APIError.badParameter("the body is not a GeoJSON feature: \(FeatureBody.describe(error))")
+            throw APIError.badParameter("the body is not a GeoJSON feature: \(DecodingFailure.describe(error))")
         } catch {
             throw APIError.badParameter("the body is not JSON: \(error)")
         }
@@ -613,19 +613,6 @@ struct FeatureBody: Decodable {
         } else {
             values[latitude] = ""
             values[longitude] = ""
-        }
-    }
-
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
-        }
-        switch error {
-        case .dataCorrupted(let context): return path(context)
-        case .keyNotFound(let key, let context): return "\(path(context)) (\(key.stringValue) is missing)"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context): return path(context)
-        @unknown default: return "\(error)"
         }
     }
 }

@@ -262,6 +262,7 @@ struct DataFolderSync {
     /// Bumped when what the loader writes changes, so that every dataset reloads.
     static let formatVersion = 4
 
+    /// The day of `date` in Japan, YYYY-MM-DD: a file's modification day, a usage count's day.
     static func day(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")

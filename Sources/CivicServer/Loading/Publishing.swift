@@ -201,7 +201,7 @@ struct Publishing: Sendable {
             updateFrequency: dataset.updateFrequency?.rawValue
         )
         let store = self.store
-        return try await Publishing.onThread {
+        return try await Ingest.onThread(named: "civic-publish") {
             try store.writeVersion(metadata) { version in
                 let report: Report
                 do {
@@ -230,7 +230,7 @@ struct Publishing: Sendable {
         }
         let header = schema.fields.map(\.name).joined(separator: ",") + "\r\n"
         let store = self.store
-        try await Publishing.onThread {
+        try await Ingest.onThread(named: "civic-publish") {
             try store.writeVersion(metadata) { version in
                 let report = try Ingest.run(
                     .bytes(Array(header.utf8), name: "\(metadata.datasetID) (new)"),
@@ -240,15 +240,6 @@ struct Publishing: Sendable {
                 )
                 try version.commit(report, by: actor, note: note)
             }
-        }
-    }
-
-    /// Runs `body` on a thread of its own (pipeline and store work block).
-    static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread { continuation.resume(with: Result { try body() }) }
-            thread.name = "civic-publish"
-            thread.start()
         }
     }
 
