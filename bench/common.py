@@ -27,6 +27,24 @@ def serve(civic, data, db, port, datasets=1, timeout=900):
     sys.exit(f"the server did not load the data in {timeout // 60} minutes")
 
 
+def settle(process, timeout=300):
+    """Waits until the server `process` has been idle for two seconds in a row (under 3 % of a core): work it does in
+    the background after loading (download sizes, point grids) would otherwise be measured with the first requests."""
+    def cpu():
+        with open(f"/proc/{process.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    ticks = os.sysconf("SC_CLK_TCK")
+    deadline = time.time() + timeout
+    quiet = 0
+    last = cpu()
+    while quiet < 2 and time.time() < deadline:
+        time.sleep(1)
+        now = cpu()
+        quiet = quiet + 1 if now - last < 0.03 * ticks else 0
+        last = now
+
+
 def request(url, method="GET", token=None, body=None, timeout=60, headers=None, content_type="application/json"):
     """(status, body), or (None, b"") when the server did not answer (killed, not yet up)."""
     headers = {**({"Content-Type": content_type} if body is not None else {}), **(headers or {})}

@@ -15,6 +15,11 @@ struct Payload: Sendable {
     var status: HTTPResponse.Status = .ok
     /// What the bytes are made of, for keeping them in the cache across a record edit (`Delivery.carrying`).
     var scope: Scope = .everything
+    /// The bytes as NIO sends them, when the handler wrote them there (`bytes` is then empty).
+    var buffer: ByteBuffer? = nil
+    /// A strong tag made from fingerprints of the bytes' parts (a page of features kept with theirs, sparing a hash
+    /// of every byte); nil: the bytes are hashed.
+    var etag: String? = nil
 
     enum Scope: Sendable {
         /// Anything in the catalogue: dropped at every change.
@@ -71,12 +76,13 @@ final class Delivery: Sendable {
             status = payload.status
             contentType = payload.contentType
             headers = payload.headers
-            body = ByteBuffer(bytes: payload.bytes)
-            if let own = payload.headers[.eTag] {
-                // The payload's own tag (a record's, which If-Match compares).
+            body = payload.buffer ?? ByteBuffer(bytes: payload.bytes)
+            if let own = payload.headers[.eTag] ?? payload.etag {
+                // The payload's own tag (a record's, which If-Match compares; a page's made of its features').
                 etag = own
             } else {
-                etag = "\"\(String(ContentHash.of(payload.bytes), radix: 16))-\(payload.bytes.count)\""
+                let hash = body.withUnsafeReadableBytes { ContentHash.of(raw: $0) }
+                etag = "\"\(String(hash, radix: 16))-\(body.readableBytes)\""
             }
         }
     }
@@ -99,12 +105,15 @@ final class Delivery: Sendable {
     let modifiedSecond: TimeInterval
     let maximumBytes: Int
     let cacheControl: String
+    /// Features as items pages wrote them, for pages not cached whole (`RenderedFeatures`).
+    let renders: RenderedFeatures
 
-    init(loadedAt: Date, maximumBytes: Int = 256 << 20, maxAge: Int = 60) {
+    init(loadedAt: Date, maximumBytes: Int = 256 << 20, maxAge: Int = 60, renders: RenderedFeatures? = nil) {
         lastModified = Delivery.httpDate(loadedAt)
         modifiedSecond = loadedAt.timeIntervalSince1970.rounded(.down)
         self.maximumBytes = maximumBytes
         cacheControl = "public, max-age=\(maxAge)"
+        self.renders = renders ?? RenderedFeatures(maximumBytes: maximumBytes / 4)
     }
 
     /// A cache for the catalogue after a record edit: `old`'s entries that the edit leaves right — pages of other
@@ -112,7 +121,7 @@ final class Delivery: Sendable {
     /// the rest (lists of datasets, merged collections, boxes, filters, counts) made again. Each edit otherwise made
     /// every reader miss at once.
     convenience init(loadedAt: Date, carrying old: Delivery, after edit: EditedRecords) {
-        self.init(loadedAt: loadedAt, maximumBytes: old.maximumBytes)
+        self.init(loadedAt: loadedAt, maximumBytes: old.maximumBytes, renders: RenderedFeatures(carrying: old.renders, without: edit.dataset))
         let kept = old.state.withLock { state in
             state.order[state.head...].compactMap { key -> (String, Entry)? in
                 guard let entry = state.entries[key] else { return nil }

@@ -38,7 +38,7 @@ final class UsageCounter: Sendable {
     static func classify(_ path: Substring, query: Substring?) -> (String, Bool)? {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         guard parts.count >= 2 else { return nil }
-        func decoded(_ part: Substring) -> String { String(part).removingPercentEncoding ?? String(part) }
+        func decoded(_ part: Substring) -> String { part.percentDecoded }
         switch parts[0] {
         case "datasets":
             if parts.count == 2 {

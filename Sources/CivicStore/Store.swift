@@ -298,7 +298,7 @@ public final class Store: Sendable {
             }
             let statement = try db.makeStatement(
                 sql:
-                    "\(prefix)SELECT f.version, f.feature_id, f.line, f.lon, f.lat, f.vals, \(Store.shapeColumn("f")) FROM \(from) WHERE \(whereClause) ORDER BY \(order.joined(separator: ", ")) LIMIT ? OFFSET ?"
+                    "\(prefix)SELECT f.version, f.feature_id, f.line, f.lon, f.lat, f.vals, \(Store.shapeColumn("f")), f.key FROM \(from) WHERE \(whereClause) ORDER BY \(order.joined(separator: ", ")) LIMIT ? OFFSET ?"
             )
             var features: [StoredFeature] = []
             try Store.readFeatures(statement, StatementArguments(arguments + [limit, offset]), versions: versions, json: json) { feature, _ in
@@ -525,11 +525,12 @@ public final class Store: Sendable {
             let geometry = shapes ? shapeColumn("feature") : "NULL AS geometry"
             return (
                 try db.cachedStatement(
-                    sql: "SELECT version, feature_id, line, lon, lat, vals, \(geometry) FROM feature WHERE key >= ? AND key <= ? ORDER BY key LIMIT ?"
+                    sql:
+                        "SELECT version, feature_id, line, lon, lat, vals, \(geometry), key FROM feature WHERE key >= ? AND key <= ? ORDER BY key LIMIT ?"
                 ),
                 try db.cachedStatement(
                     sql:
-                        "SELECT version, feature_id, line, lon, lat, vals, \(geometry) FROM feature WHERE key >= ? AND key <= ? ORDER BY key LIMIT ? OFFSET ?"
+                        "SELECT version, feature_id, line, lon, lat, vals, \(geometry), key FROM feature WHERE key >= ? AND key <= ? ORDER BY key LIMIT ? OFFSET ?"
                 )
             )
         }
@@ -592,7 +593,7 @@ public final class Store: Sendable {
             try Store.readFeatures(
                 try db.cachedStatement(
                     sql:
-                        "SELECT version, feature_id, line, lon, lat, vals, \(Store.shapeColumn("feature")) FROM feature WHERE version = ? AND feature_id = ?"
+                        "SELECT version, feature_id, line, lon, lat, vals, \(Store.shapeColumn("feature")), key FROM feature WHERE version = ? AND feature_id = ?"
                 ),
                 [member.version, featureID],
                 versions: [member.version: member.datasetID],
@@ -665,7 +666,8 @@ public final class Store: Sendable {
         v.feature_count, v.min_x, v.min_y, v.max_x, v.max_y, v.valid, v.report_file, v.file, v.fingerprint, v.loaded_at, v.quality,
         v.update_frequency,
         EXISTS (SELECT 1 FROM shape WHERE shape.key BETWEEN v.key * 4294967296 AND v.key * 4294967296 + 4294967295) AS has_shapes,
-        (SELECT MAX(number) FROM release r WHERE r.dataset_id = d.id AND r.state = 'live') AS live_release
+        (SELECT MAX(number) FROM release r WHERE r.dataset_id = d.id AND r.state = 'live') AS live_release,
+        (SELECT MAX(key) FROM feature WHERE feature.key BETWEEN v.key * 4294967296 AND v.key * 4294967296 + 4294967295) AS last_key
         """
 
     /// A version's schema, decoded once: versions never change, and the catalogue is read again at every commit.
@@ -716,7 +718,8 @@ public final class Store: Sendable {
             hasShapes: row["has_shapes"],
             liveRelease: row["live_release"],
             quality: (row["quality"] as String?).flatMap { try? decoder.decode(VersionQuality.self, from: Data($0.utf8)) },
-            updateFrequency: (row["update_frequency"] as String?).flatMap(UpdateFrequency.init(rawValue:))
+            updateFrequency: (row["update_frequency"] as String?).flatMap(UpdateFrequency.init(rawValue:)),
+            lastPosition: (row["last_key"] as Int64?).map { Int($0 & 0xFFFF_FFFF) }
         )
     }
 
@@ -765,7 +768,8 @@ public final class Store: Sendable {
             } else {
                 feature.values = try StoredValues.decode(text(5) ?? "[]")
             }
-            try body(feature, hasKey ? sqlite3_column_int64(handle, 7) : 0)
+            if hasKey { feature.key = sqlite3_column_int64(handle, 7) }
+            try body(feature, feature.key)
         }
     }
 

@@ -49,6 +49,9 @@ public struct StoredDataset: Sendable, Codable, Equatable {
     public var quality: VersionQuality? = nil
     /// How often its publisher says it is updated.
     public var updateFrequency: UpdateFrequency? = nil
+    /// The position of the version's last record (records sit at positions from 0 in file order; an edit's
+    /// creation takes the next one, a deletion leaves a gap); nil when it has none or it was not read.
+    public var lastPosition: Int? = nil
 
     /// Changes whenever what readers get changes — a new version, or records edited in it (which stamp
     /// `loadedAt`): for ETags of whole downloads and CKAN's resource hash.
@@ -74,6 +77,9 @@ public struct StoredFeature: Sendable, Equatable {
     /// The values as stored — a JSON array of strings — when they were read to be written out as JSON (`values` is
     /// then empty): an items page copies them instead of decoding and escaping each again.
     public var valuesJSON: [UInt8]?
+    /// The record's row in the store (its version and position), when the query read it; 0 when not. A row's values
+    /// change only by a record edit, which the server hears of (its rendered-feature cache keys on this).
+    public var key: Int64 = 0
 
     public init(
         datasetID: String,
@@ -103,11 +109,20 @@ public struct CollectionSelector: Sendable, Hashable {
         public var datasetID: String
         public var version: Int64
         public var recordCount: Int
+        /// True when the version's records sit at positions 0..<recordCount, none deleted in between: a position in
+        /// file order is then a record's key (`filePageKeys`).
+        public var gapless: Bool
 
-        public init(datasetID: String, version: Int64, recordCount: Int) {
+        public init(datasetID: String, version: Int64, recordCount: Int, gapless: Bool = false) {
             self.datasetID = datasetID
             self.version = version
             self.recordCount = recordCount
+            self.gapless = gapless
+        }
+
+        init(_ dataset: StoredDataset) {
+            let gapless = dataset.lastPosition.map { $0 + 1 == dataset.recordCount } ?? (dataset.recordCount == 0)
+            self.init(datasetID: dataset.id, version: dataset.version, recordCount: dataset.recordCount, gapless: gapless)
         }
     }
 
@@ -126,15 +141,31 @@ public struct CollectionSelector: Sendable, Hashable {
 
     /// One dataset's live version.
     public static func dataset(_ dataset: StoredDataset) -> CollectionSelector {
-        CollectionSelector(members: [Member(datasetID: dataset.id, version: dataset.version, recordCount: dataset.recordCount)], isMerged: false)
+        CollectionSelector(members: [Member(dataset)], isMerged: false)
     }
 
     /// Several datasets merged.
     public static func merged(_ datasets: [StoredDataset]) -> CollectionSelector {
-        CollectionSelector(
-            members: datasets.map { Member(datasetID: $0.id, version: $0.version, recordCount: $0.recordCount) },
-            isMerged: true
-        )
+        CollectionSelector(members: datasets.map(Member.init), isMerged: true)
+    }
+
+    /// The keys of the records of a page in file order (`limit` from `offset`) and the count of all, as the store's
+    /// file-order page reads them, worked out from the members' counts without reading — when every member is
+    /// gapless (nil otherwise: the page must be read).
+    public func filePageKeys(limit: Int, offset: Int) -> (keys: [Int64], total: Int)? {
+        guard members.allSatisfy(\.gapless) else { return nil }
+        var keys: [Int64] = []
+        var skip = offset
+        for member in members where keys.count < limit {
+            if skip >= member.recordCount {
+                skip -= member.recordCount
+                continue
+            }
+            let wanted = min(limit - keys.count, member.recordCount - skip)
+            keys += (skip..<(skip + wanted)).map { Store.featureKey(version: member.version, seq: $0) }
+            skip = 0
+        }
+        return (keys, members.reduce(0) { $0 + $1.recordCount })
     }
 }
 

@@ -30,7 +30,7 @@ sys.path.insert(0, os.path.join(ROOT, "bench", "convert"))
 from run import benchmark_file  # noqa: E402
 
 sys.path.insert(0, os.path.join(ROOT, "bench"))
-from common import serve  # noqa: E402
+from common import serve, settle  # noqa: E402
 
 ID = "aed-pages"
 
@@ -106,8 +106,9 @@ def main():
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/collections/{ID}/items?limit=1&bbox={bbox}") as response:
                     matched = json.load(response)["numberMatched"]
-                # The first box of a version starts reading its point grid in the background (this build): let it.
-                time.sleep(3)
+                # Background work after loading (this build: the first box's point grid, the download sizes CKAN
+                # lists) would be measured with the first requests: let each server finish it.
+                settle(server)
                 results[name] = {request: wrk(port, path, offsets, args.rows, args.duration, work, box)
                                  for request, path, offsets, box in requests}
                 print(f"{name:8} build: loaded {args.rows:,} rows in {loaded:.0f} s; bbox holds {matched} features; "

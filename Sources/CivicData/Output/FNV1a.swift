@@ -44,34 +44,42 @@ extension FNV1a {
 /// for security, and not stable across versions of Civic (ETags only need to change with the bytes).
 public enum ContentHash {
     public static func of(_ bytes: [UInt8]) -> UInt64 {
-        bytes.withUnsafeBytes { raw -> UInt64 in
-            let p1: UInt64 = 0x9E37_79B1_85EB_CA87
-            let p2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
-            @inline(__always) func round(_ lane: UInt64, _ word: UInt64) -> UInt64 {
-                let mixed = lane &+ word &* p2
-                return ((mixed << 31) | (mixed >> 33)) &* p1
-            }
-            var a: UInt64 = p1 &+ p2, b: UInt64 = p2, c: UInt64 = 0, d: UInt64 = 0 &- p1
-            let count = raw.count
-            var offset = 0
-            while offset + 32 <= count {
-                a = round(a, raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-                b = round(b, raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
-                c = round(c, raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self))
-                d = round(d, raw.loadUnaligned(fromByteOffset: offset + 24, as: UInt64.self))
-                offset += 32
-            }
-            var hash = ((a << 1) | (a >> 63)) &+ ((b << 7) | (b >> 57)) &+ ((c << 12) | (c >> 52)) &+ ((d << 18) | (d >> 46))
-            hash = hash &+ UInt64(count)
-            while offset < count {
-                hash = ((hash ^ UInt64(raw[offset])) &* p1)
-                hash = (hash << 11) | (hash >> 53)
-                offset += 1
-            }
-            hash ^= hash >> 33
-            hash = hash &* p2
-            hash ^= hash >> 29
-            return hash
+        bytes.withUnsafeBytes { of(raw: $0) }
+    }
+
+    /// The fingerprint of a sequence of fingerprints (of a whole made of parts already fingerprinted).
+    public static func of(_ parts: [UInt64]) -> UInt64 {
+        parts.withUnsafeBytes { of(raw: $0) }
+    }
+
+    /// The fingerprint of the bytes at `raw`.
+    public static func of(raw: UnsafeRawBufferPointer) -> UInt64 {
+        let p1: UInt64 = 0x9E37_79B1_85EB_CA87
+        let p2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+        @inline(__always) func round(_ lane: UInt64, _ word: UInt64) -> UInt64 {
+            let mixed = lane &+ word &* p2
+            return ((mixed << 31) | (mixed >> 33)) &* p1
         }
+        var a: UInt64 = p1 &+ p2, b: UInt64 = p2, c: UInt64 = 0, d: UInt64 = 0 &- p1
+        let count = raw.count
+        var offset = 0
+        while offset + 32 <= count {
+            a = round(a, raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            b = round(b, raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
+            c = round(c, raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self))
+            d = round(d, raw.loadUnaligned(fromByteOffset: offset + 24, as: UInt64.self))
+            offset += 32
+        }
+        var hash = ((a << 1) | (a >> 63)) &+ ((b << 7) | (b >> 57)) &+ ((c << 12) | (c >> 52)) &+ ((d << 18) | (d >> 46))
+        hash = hash &+ UInt64(count)
+        while offset < count {
+            hash = ((hash ^ UInt64(raw[offset])) &* p1)
+            hash = (hash << 11) | (hash >> 53)
+            offset += 1
+        }
+        hash ^= hash >> 33
+        hash = hash &* p2
+        hash ^= hash >> 29
+        return hash
     }
 }

@@ -136,7 +136,7 @@ struct CKANController: Sendable {
         text.split(separator: "&").compactMap { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map {
                 let text = String($0).replacingOccurrences(of: "+", with: " ")
-                return text.removingPercentEncoding ?? text
+                return text.percentDecoded
             }
             guard let name = parts.first, !name.isEmpty else { return nil }
             return (name, parts.count > 1 ? parts[1] : "")

@@ -69,7 +69,7 @@ struct DownloadsController: Sendable {
         }
         var moment: Date?
         if let value = request.uri.queryParameters["datetime"] {
-            moment = try VersionsController.instant(String(value).removingPercentEncoding ?? String(value))
+            moment = try VersionsController.instant(value.percentDecoded)
         }
         // The records now, or (`datetime`) as they were then: 報告用, the state at the moment a report is made of.
         let features: [StoredFeature]

@@ -67,7 +67,7 @@ struct EditsController: Sendable {
 
     static func featureID(_ context: CivicRequestContext) -> String {
         let raw = context.parameters.getCatchAll().joined(separator: "/")
-        return raw.removingPercentEncoding ?? raw
+        return raw.percentDecoded
     }
 
     // MARK: Writes
@@ -352,8 +352,8 @@ struct EditsController: Sendable {
         init(_ request: Request, _ collection: Catalogue.Collection, takesLimit: Bool, usage: String) throws {
             datasets = collection.datasets
             for (name, raw) in request.uri.queryParameters {
-                let value = String(raw).removingPercentEncoding ?? String(raw)
-                let name = String(name).removingPercentEncoding ?? String(name)
+                let value = raw.percentDecoded
+                let name = name.percentDecoded
                 switch name {
                 case "since":
                     since = try EditsController.cursor(value, "since")

@@ -171,6 +171,9 @@ struct FeaturesController: Sendable {
         var bboxCRS = OutputCRS(uri: OutputCRS.crs84URI)!
         /// `datetime`: the collection as it was at this instant (its versions, from the change log).
         var moment: Date?
+
+        /// The live records in file order, in CRS84: no box, filter, sort or instant.
+        var isPlain: Bool { bbox == nil && filters.isEmpty && sortBy.isEmpty && moment == nil && crs.isStorage }
     }
 
     /// Reads and checks the query: unknown parameters, bad limits or boxes are 400s that say what was wrong.
@@ -179,8 +182,8 @@ struct FeaturesController: Sendable {
         // Column name → index, made only when a parameter names a column (hashing every name was 3 % of a page).
         lazy var columns = Dictionary(collection.columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         for (rawName, rawValue) in request.uri.queryParameters {
-            let name = String(rawName).removingPercentEncoding ?? String(rawName)
-            let value = String(rawValue).removingPercentEncoding ?? String(rawValue)
+            let name = rawName.percentDecoded
+            let value = rawValue.percentDecoded
             switch name {
             case "limit":
                 guard let limit = Int(value), (1...configuration.maximumLimit).contains(limit) else {
@@ -195,7 +198,7 @@ struct FeaturesController: Sendable {
                 query.offset = Int(value) ?? Int.max
             case "bbox":
                 // `bbox=a,b,c,d` (OpenAPI form, not exploded); repeated `bbox=a&bbox=b…` is read as one list too.
-                let joined = request.uri.queryParameters.getAll("bbox").map { String($0).removingPercentEncoding ?? String($0) }
+                let joined = request.uri.queryParameters.getAll("bbox").map { $0.percentDecoded }
                     .joined(separator: ",")
                 let numbers = joined.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
                 guard numbers.count == 4 || numbers.count == 6, numbers.allSatisfy({ $0?.isFinite == true }) else {
@@ -275,6 +278,13 @@ struct FeaturesController: Sendable {
             return try html(collection, request)
         }
         let hidden = audience.hiddenRecords(selector)
+        // A plain page in file order whose features were all written before (`RenderedFeatures`): its records' keys
+        // follow from the snapshot's counts, so nothing needs reading.
+        if query.isPlain, query.format != "csv", hidden == nil, let (keys, total) = selector.filePageKeys(limit: query.limit, offset: query.offset),
+            let kept = delivery.renders.all(collection: collection.id, records: keys)
+        {
+            return geoJSONPage(request, collection, query, numberMatched: total, headers: [:], recordsOnly: true, features: kept)
+        }
         let page: FeaturePage
         var memento: Date?
         if let moment = query.moment {
@@ -317,21 +327,61 @@ struct FeaturesController: Sendable {
             }
             return Payload(bytes: output.bytes, contentType: "text/csv; charset=utf-8", headers: headers)
         }
+        let points: [(Double, Double)?]? = query.crs.isStorage ? nil : try FeaturesController.converted(page.features, to: query.crs)
+        let shapes = query.crs.isStorage || !page.features.contains { $0.geometry != nil } ? nil : try ShapeConverter(query.crs)
+        // The live records in CRS84: copied when an earlier page wrote them, else written and kept.
+        let cache = query.crs.isStorage && query.moment == nil
+        let kept = cache ? delivery.renders.lookup(collection: collection.id, records: page.features.map(\.key)) : nil
+        var scratch: [UInt8] = []
+        var written: [(record: Int64, entry: RenderedFeatures.Entry)] = []
+        let features = page.features.enumerated().map { index, feature -> RenderedFeatures.Entry in
+            if let entry = kept?.found[index] { return entry }
+            scratch.removeAll(keepingCapacity: true)
+            renderer.append(feature, to: &scratch, point: points.map { $0[index] }, shapes: shapes, precision: query.crs.precision)
+            let entry = RenderedFeatures.Entry(featureID: feature.featureID, dataset: feature.datasetID, bytes: scratch)
+            if cache { written.append((feature.key, entry)) }
+            return entry
+        }
+        if let kept { delivery.renders.remember(collection: kept.collection, written) }
+        // A plain page of one dataset's records stays right after an edit of other records that changes no count (not
+        // one without hidden records: an edit that shows one changes the page; nor one of the past).
+        let recordsOnly = query.bbox == nil && query.filters.isEmpty && query.sortBy.isEmpty && hidden == nil && query.moment == nil
+        return geoJSONPage(
+            request,
+            collection,
+            query,
+            numberMatched: page.numberMatched,
+            headers: headers,
+            recordsOnly: recordsOnly,
+            features: features
+        )
+    }
 
+    /// An items page as GeoJSON: the counts, the links and `features` (written before), straight into the buffer
+    /// NIO sends, tagged from the fingerprints of the head and of each feature (not hashed again byte by byte).
+    /// `recordsOnly`: the page lists one dataset's records in file order, and stays right in the response cache after
+    /// an edit of other records of it that changes no count.
+    private func geoJSONPage(
+        _ request: Request,
+        _ collection: Catalogue.Collection,
+        _ query: ItemsQuery,
+        numberMatched: Int,
+        headers: HTTPFields,
+        recordsOnly: Bool,
+        features: [RenderedFeatures.Entry]
+    ) -> Payload {
         let base = baseURL(request)
         let itemsURL = base + "/collections/" + FeaturesController.escape(collection.id) + "/items"
         let encoded = FeaturesController.encodedQuery(request)
-        var out: [UInt8] = []
-        // Every feature's keys, values and geometry: one allocation for the page.
-        out.reserveCapacity(
-            page.features.reduce(4096) { $0 + renderer.keysLength + ($1.valuesJSON?.count ?? 0) + ($1.geometry?.utf8.count ?? 0) + 256 }
-        )
-        JSONBytes.appendASCII(#"{"type":"FeatureCollection","numberMatched":"#, to: &out)
-        JSONBytes.appendInteger(page.numberMatched, to: &out)
-        JSONBytes.appendASCII(#","numberReturned":"#, to: &out)
-        JSONBytes.appendInteger(page.features.count, to: &out)
-        JSONBytes.appendASCII(#","timeStamp":"#, to: &out)
-        JSONBytes.appendString(FeaturesController.timeStamp(), to: &out)
+        let count = features.count
+        var head: [UInt8] = []
+        head.reserveCapacity(2048)
+        JSONBytes.appendASCII(#"{"type":"FeatureCollection","numberMatched":"#, to: &head)
+        JSONBytes.appendInteger(numberMatched, to: &head)
+        JSONBytes.appendASCII(#","numberReturned":"#, to: &head)
+        JSONBytes.appendInteger(count, to: &head)
+        JSONBytes.appendASCII(#","timeStamp":"#, to: &head)
+        JSONBytes.appendString(FeaturesController.timeStamp(), to: &head)
         var links: [[String: Any]] = [
             link(itemsURL + FeaturesController.queryString(encoded, offset: query.offset), "self", "application/geo+json", "this page"),
             link(
@@ -342,10 +392,10 @@ struct FeaturesController: Sendable {
             ),
             link(base + "/collections/" + FeaturesController.escape(collection.id), "collection", "application/json", collection.title),
         ]
-        if query.offset + page.features.count < page.numberMatched, !page.features.isEmpty {
+        if query.offset + count < numberMatched, count > 0 {
             links.append(
                 link(
-                    itemsURL + FeaturesController.queryString(encoded, offset: query.offset + page.features.count),
+                    itemsURL + FeaturesController.queryString(encoded, offset: query.offset + count),
                     "next",
                     "application/geo+json",
                     "next page"
@@ -362,27 +412,27 @@ struct FeaturesController: Sendable {
                 )
             )
         }
-        JSONBytes.appendASCII(#","links":"#, to: &out)
-        appendLinks(links, to: &out)
-        JSONBytes.appendASCII(#","features":["#, to: &out)
-        let points: [(Double, Double)?]? =
-            query.crs.isStorage
-            ? nil
-            : try FeaturesController.converted(page.features, to: query.crs)
-        let shapes = query.crs.isStorage || !page.features.contains { $0.geometry != nil } ? nil : try ShapeConverter(query.crs)
-        for (index, feature) in page.features.enumerated() {
-            if index > 0 { out.append(0x2C) }
-            renderer.append(feature, to: &out, point: points.map { $0[index] }, shapes: shapes, precision: query.crs.precision)
+        JSONBytes.appendASCII(#","links":"#, to: &head)
+        appendLinks(links, to: &head)
+        JSONBytes.appendASCII(#","features":["#, to: &head)
+        var buffer = ByteBufferAllocator().buffer(capacity: features.reduce(head.count + 2 + count) { $0 + $1.bytes.count })
+        buffer.writeBytes(head)
+        var parts: [UInt64] = [ContentHash.of(head)]
+        parts.reserveCapacity(count + 2)
+        for (index, feature) in features.enumerated() {
+            if index > 0 { buffer.writeInteger(UInt8(0x2C)) }
+            buffer.writeBytes(feature.bytes)
+            parts.append(feature.hash)
         }
-        JSONBytes.appendASCII("]}", to: &out)
+        buffer.writeStaticString("]}")
+        parts.append(UInt64(buffer.readableBytes))
+        var headers = headers
         headers[.contentCRS] = "<\(query.crs.uri)>"
-        var payload = Payload(bytes: out, contentType: "application/geo+json", headers: headers)
-        // A plain page of one dataset's records stays right after an edit of other records that changes no count (not
-        // one without hidden records: an edit that shows one changes the page; nor one of the past).
-        if !collection.isMerged, query.bbox == nil, query.filters.isEmpty, query.sortBy.isEmpty, hidden == nil, query.moment == nil,
-            let dataset = collection.datasets.first
-        {
-            payload.scope = .records(dataset: dataset.id, ids: Set(page.features.map(\.featureID)))
+        var payload = Payload(bytes: [], contentType: "application/geo+json", headers: headers)
+        payload.buffer = buffer
+        payload.etag = "\"\(String(ContentHash.of(parts), radix: 16))-\(buffer.readableBytes)\""
+        if recordsOnly, !collection.isMerged, let dataset = collection.datasets.first {
+            payload.scope = .records(dataset: dataset.id, ids: Set(features.map(\.featureID)))
         }
         return payload
     }
@@ -392,7 +442,7 @@ struct FeaturesController: Sendable {
         var crs = OutputCRS(uri: OutputCRS.crs84URI)!
         var moment: Date?
         for (name, rawValue) in request.uri.queryParameters {
-            let value = String(rawValue).removingPercentEncoding ?? String(rawValue)
+            let value = rawValue.percentDecoded
             switch name {
             case "f" where ["json", "geojson", "html"].contains(value): continue
             case "lang" where ["ja", "en"].contains(value): continue
@@ -406,7 +456,7 @@ struct FeaturesController: Sendable {
             default: throw APIError.badParameter("unknown parameter '\(name)' for a single feature; use f=json, crs or datetime")
             }
         }
-        let wanted = featureID.removingPercentEncoding ?? featureID
+        let wanted = featureID.percentDecoded
         let feature: StoredFeature
         var headers: HTTPFields = [.contentCRS: "<\(crs.uri)>"]
         let itemURL = baseURL(request) + "/collections/" + FeaturesController.escape(collection.id) + "/items/" + featureID
@@ -549,7 +599,7 @@ struct FeaturesController: Sendable {
         func encode(_ text: Substring) -> String {
             // Already as it would be encoded (no escapes, nothing to escape): as it is.
             if isPlain(text.utf8, plainQueryBytes) { return String(text) }
-            let decoded = String(text).removingPercentEncoding ?? String(text)
+            let decoded = text.percentDecoded
             return decoded.addingPercentEncoding(withAllowedCharacters: queryAllowed) ?? decoded
         }
         return request.uri.queryParameters.map { name, value in (name: String(name), pair: "\(encode(name))=\(encode(value))") }

@@ -39,7 +39,7 @@ struct HarvestController: Sendable {
             }
             limit = value
         }
-        let source = query["source"].map { String($0).removingPercentEncoding ?? String($0) }
+        let source = query["source"].map { $0.percentDecoded }
         let decoder = JSONDecoder()
         let runs = try store.harvestRuns(source: source, limit: limit).compactMap { run -> Runs.Run? in
             guard let report = try? decoder.decode(HarvestReport.self, from: Data(run.report.utf8)) else { return nil }

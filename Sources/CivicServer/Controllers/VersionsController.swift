@@ -75,7 +75,7 @@ struct VersionsController: Sendable {
         for (name, value) in request.uri.queryParameters where !(name == "f" && value == "json") {
             throw APIError.badParameter("unknown parameter '\(name)' for versions; use f=json")
         }
-        let id = featureID.removingPercentEncoding ?? featureID
+        let id = featureID.percentDecoded
         let (_, changes) = try history(collection, id: id, audience: audience)
         guard let first = changes.first, let last = changes.last else {
             throw APIError.notFound("no feature '\(id)' in collection '\(collection.id)' has ever been published")
