@@ -283,7 +283,7 @@ struct FeaturesController: Sendable {
         if query.isPlain, query.format != "csv", hidden == nil, let (keys, total) = selector.filePageKeys(limit: query.limit, offset: query.offset),
             let kept = delivery.renders.all(collection: collection.id, records: keys)
         {
-            return geoJSONPage(request, collection, query, numberMatched: total, headers: [:], recordsOnly: true, features: kept)
+            return geoJSONPage(request, collection, query, numberMatched: total, headers: [:], recordsOnly: true, features: kept.map(PagePiece.init))
         }
         let page: FeaturePage
         var memento: Date?
@@ -329,18 +329,29 @@ struct FeaturesController: Sendable {
         }
         let points: [(Double, Double)?]? = query.crs.isStorage ? nil : try FeaturesController.converted(page.features, to: query.crs)
         let shapes = query.crs.isStorage || !page.features.contains { $0.geometry != nil } ? nil : try ShapeConverter(query.crs)
-        // The live records in CRS84: copied when an earlier page wrote them, else written and kept.
-        let cache = query.crs.isStorage && query.moment == nil
-        let kept = cache ? delivery.renders.lookup(collection: collection.id, records: page.features.map(\.key)) : nil
-        var scratch: [UInt8] = []
+        // The live records in CRS84: copied when an earlier page wrote them, else written (and kept when written
+        // before: `RenderedFeatures`).
+        let kept =
+            query.crs.isStorage && query.moment == nil ? delivery.renders.lookup(collection: collection.id, records: page.features.map(\.key)) : nil
+        var rendered: [UInt8] = []
+        rendered.reserveCapacity(page.features.count * (renderer.keysLength + 512))
+        let ranges = page.features.enumerated().map { index, feature -> Range<Int>? in
+            if kept?.found[index] != nil { return nil }
+            let start = rendered.count
+            renderer.append(feature, to: &rendered, point: points.map { $0[index] }, shapes: shapes, precision: query.crs.precision)
+            return start..<rendered.count
+        }
         var written: [(record: Int64, entry: RenderedFeatures.Entry)] = []
-        let features = page.features.enumerated().map { index, feature -> RenderedFeatures.Entry in
-            if let entry = kept?.found[index] { return entry }
-            scratch.removeAll(keepingCapacity: true)
-            renderer.append(feature, to: &scratch, point: points.map { $0[index] }, shapes: shapes, precision: query.crs.precision)
-            let entry = RenderedFeatures.Entry(featureID: feature.featureID, dataset: feature.datasetID, bytes: scratch)
-            if cache { written.append((feature.key, entry)) }
-            return entry
+        let features = page.features.enumerated().map { index, feature -> PagePiece in
+            if let entry = kept?.found[index] { return PagePiece(entry) }
+            let bytes = rendered[ranges[index] ?? 0..<0]
+            let hash = bytes.withUnsafeBytes { ContentHash.of(raw: $0) }
+            if let kept, kept.admit[index] {
+                written.append(
+                    (feature.key, RenderedFeatures.Entry(featureID: feature.featureID, dataset: feature.datasetID, bytes: Array(bytes), hash: hash))
+                )
+            }
+            return PagePiece(bytes: bytes, hash: hash, featureID: feature.featureID)
         }
         if let kept { delivery.renders.remember(collection: kept.collection, written) }
         // A plain page of one dataset's records stays right after an edit of other records that changes no count (not
@@ -357,6 +368,21 @@ struct FeaturesController: Sendable {
         )
     }
 
+    /// A feature of a page as written: its bytes, their fingerprint and its id.
+    struct PagePiece {
+        var bytes: ArraySlice<UInt8>
+        var hash: UInt64
+        var featureID: String
+
+        init(bytes: ArraySlice<UInt8>, hash: UInt64, featureID: String) {
+            self.bytes = bytes
+            self.hash = hash
+            self.featureID = featureID
+        }
+
+        init(_ kept: RenderedFeatures.Entry) { self.init(bytes: kept.bytes[...], hash: kept.hash, featureID: kept.featureID) }
+    }
+
     /// An items page as GeoJSON: the counts, the links and `features` (written before), straight into the buffer
     /// NIO sends, tagged from the fingerprints of the head and of each feature (not hashed again byte by byte).
     /// `recordsOnly`: the page lists one dataset's records in file order, and stays right in the response cache after
@@ -368,7 +394,7 @@ struct FeaturesController: Sendable {
         numberMatched: Int,
         headers: HTTPFields,
         recordsOnly: Bool,
-        features: [RenderedFeatures.Entry]
+        features: [PagePiece]
     ) -> Payload {
         let base = baseURL(request)
         let itemsURL = base + "/collections/" + FeaturesController.escape(collection.id) + "/items"
