@@ -37,11 +37,11 @@ public func buildApplication(site: Site, logger: Logger = Logger(label: "civic")
 /// A data folder that cannot be used (missing, unreadable, empty) removes nothing: with datasets in the store the
 /// server serves them and reports the error on `/health`; with an empty store it stops with the error.
 public func runServer(configuration: ServerConfiguration) async throws {
-    // Requests' handlers run on the event loops that read and write their connections (the process's concurrency
-    // executor becomes NIO's singleton loops, which Hummingbird serves on): no hop to the concurrency pool and back
-    // for every request (an uncached page cost 212 µs of CPU with the hops, 187 µs without; docs/performance.md).
-    // Work that blocks long — loads, uploads — runs on threads of its own, as before.
-    NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+    // Handlers run on Swift's concurrency pool, not on NIO's event loops installed as the global executor: that
+    // saved a hop per request (about 11 % of an uncached page's CPU) but made swift-async-algorithms' `merge` (which
+    // holds a lock across `withUnsafeThrowingContinuation`; Hummingbird's date cache and graceful shutdown use it)
+    // deadlock an event loop — a server that did not stop on SIGTERM (docs/performance.md; swift-nio#3454 describes
+    // the pattern). Work that blocks long — loads, uploads — runs on threads of its own.
     var logger = Logger(label: "civic")
     logger.logLevel = configuration.logLevel
     let store = try configuration.databasePath.map { try Store(path: $0) } ?? Store.inMemory()

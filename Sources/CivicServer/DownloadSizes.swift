@@ -7,10 +7,21 @@ import Synchronization
 /// CKAN's resource `size` and DCAT's `dcat:byteSize`. Measured in the background by writing the CSV as the download
 /// does (a page of records at a time, nothing kept but the count) whenever the live revision is one not measured yet;
 /// until then the size is unknown (null), never a guess. Shelter status tables, whose records change by the minute,
-/// are not measured.
+/// are not measured. A dataset of more than `measuredAtOnce` records is measured once its revision has stayed live
+/// `settleSeconds`: one edited record by record (each edit is a new revision) would otherwise be written whole again
+/// after every edit — for 1,000,000 records, six seconds of a core each time, slowing every reader and writer.
 final class DownloadSizes: Sendable {
     private let sizes = Mutex<[String: Int]>([:])
     private let running = Mutex(false)
+    /// When the measuring pass first saw each revision not measured yet.
+    private let firstSeen = Mutex<[String: Date]>([:])
+    let measuredAtOnce: Int
+    let settleSeconds: TimeInterval
+
+    init(measuredAtOnce: Int = 50_000, settleSeconds: TimeInterval = 60) {
+        self.measuredAtOnce = measuredAtOnce
+        self.settleSeconds = settleSeconds
+    }
 
     /// The CSV's size of `dataset`'s revision, when measured.
     func csvBytes(_ dataset: StoredDataset) -> Int? { sizes.withLock { $0[dataset.revision] } }
@@ -30,13 +41,24 @@ final class DownloadSizes: Sendable {
                     datasets.filter { $0.standard != ShelterStatus.schemaID && sizes[$0.revision] == nil }
                 }
                 if missing.isEmpty { break }
-                for dataset in missing {
+                let now = Date()
+                let due = firstSeen.withLock { seen in
+                    missing.filter { dataset in
+                        let since = seen[dataset.revision] ?? now
+                        seen[dataset.revision] = since
+                        return dataset.recordCount <= measuredAtOnce || now.timeIntervalSince(since) >= settleSeconds
+                    }
+                }
+                for dataset in due {
                     let bytes = (try? DownloadSizes.measure(dataset, store: store)) ?? nil
                     sizes.withLock { $0[dataset.revision] = bytes ?? -1 }
                 }
                 // Revisions no longer live are forgotten.
                 let live = Set(datasets.map(\.revision))
                 sizes.withLock { sizes in sizes = sizes.filter { live.contains($0.key) } }
+                firstSeen.withLock { seen in seen = seen.filter { live.contains($0.key) } }
+                // Large revisions not yet settled: looked at again shortly.
+                if due.isEmpty { Thread.sleep(forTimeInterval: min(settleSeconds, 5)) }
             }
             running.withLock { $0 = false }
         }

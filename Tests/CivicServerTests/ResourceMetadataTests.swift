@@ -61,4 +61,25 @@ import Testing
             #expect(kpi.status == .ok && kpi.headers[.lastModified] == nil)
         }
     }
+
+    /// A large dataset is measured once its revision has stayed live a while (one edited record by record is not
+    /// written whole again after every edit); a small one at once.
+    @Test func aLargeDatasetIsMeasuredOnceItsRevisionSettles() async throws {
+        let store = try Store.inMemory()
+        let folder = try LoadingTests.dataFolder(["yaizu-aed"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = loadDataFolder(folder, into: store, logger: LoadingTests.quiet)
+        let dataset = try #require(try store.dataset(id: "yaizu-aed"))
+        func waited(_ sizes: DownloadSizes) async throws -> TimeInterval {
+            let started = Date()
+            sizes.measure(store)
+            while sizes.csvBytes(dataset) == nil, Date().timeIntervalSince(started) < 20 { try await Task.sleep(nanoseconds: 20_000_000) }
+            return Date().timeIntervalSince(started)
+        }
+        let settling = DownloadSizes(measuredAtOnce: 10, settleSeconds: 1)
+        #expect(try await waited(settling) >= 1)
+        let atOnce = DownloadSizes()
+        #expect(try await waited(atOnce) < 1)
+        #expect(settling.csvBytes(dataset) == atOnce.csvBytes(dataset) && (atOnce.csvBytes(dataset) ?? 0) > 1000)
+    }
 }
