@@ -289,12 +289,16 @@ final class Delivery: Sendable {
     }
 
     /// An HTTP-date (IMF-fixdate, RFC 9110 §5.6.7): `Last-Modified`, `Date`, `Memento-Datetime`.
-    static func httpDate(_ date: Date) -> String {
+    static func httpDate(_ date: Date) -> String { httpDateFormatter().string(from: date) }
+
+    /// HTTP's date form, IMF-fixdate (`Sun, 06 Dec 2026 14:00:00 GMT`), made for each use (DateFormatter is not
+    /// Sendable).
+    private static func httpDateFormatter() -> DateFormatter {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.string(from: date)
+        return formatter
     }
 
     /// True when the request's `If-None-Match` names `etag` (weakly, as RFC 9110 compares it) or is `*`; without
@@ -310,13 +314,7 @@ final class Delivery: Sendable {
     }
 
     /// An IMF-fixdate (`Sun, 06 Dec 2026 14:00:00 GMT`); nil for another form (RFC 9110 says to ignore the header).
-    static func parseHTTPDate(_ text: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.date(from: text)
-    }
+    static func parseHTTPDate(_ text: String) -> Date? { httpDateFormatter().date(from: text) }
 
     private func remember(_ entry: Entry, key: String) {
         let size = entry.body.readableBytes

@@ -13,8 +13,6 @@ import Synchronization
 final class DownloadSizes: Sendable {
     private let sizes = Mutex<[String: Int]>([:])
     private let running = Mutex(false)
-    /// When the measuring pass first saw each revision not measured yet.
-    private let firstSeen = Mutex<[String: Date]>([:])
     let measuredAtOnce: Int
     let settleSeconds: TimeInterval
 
@@ -35,6 +33,8 @@ final class DownloadSizes: Sendable {
         }
         guard start else { return }
         let thread = Thread { [self] in
+            // When this pass first saw each revision (a pass ends only when every live revision is measured).
+            var firstSeen: [String: Date] = [:]
             while true {
                 let datasets = (try? store.datasets()) ?? []
                 let missing = sizes.withLock { sizes in
@@ -42,12 +42,10 @@ final class DownloadSizes: Sendable {
                 }
                 if missing.isEmpty { break }
                 let now = Date()
-                let due = firstSeen.withLock { seen in
-                    missing.filter { dataset in
-                        let since = seen[dataset.revision] ?? now
-                        seen[dataset.revision] = since
-                        return dataset.recordCount <= measuredAtOnce || now.timeIntervalSince(since) >= settleSeconds
-                    }
+                let due = missing.filter { dataset in
+                    let since = firstSeen[dataset.revision] ?? now
+                    firstSeen[dataset.revision] = since
+                    return dataset.recordCount <= measuredAtOnce || now.timeIntervalSince(since) >= settleSeconds
                 }
                 for dataset in due {
                     let bytes = (try? DownloadSizes.measure(dataset, store: store)) ?? nil
@@ -56,7 +54,7 @@ final class DownloadSizes: Sendable {
                 // Revisions no longer live are forgotten.
                 let live = Set(datasets.map(\.revision))
                 sizes.withLock { sizes in sizes = sizes.filter { live.contains($0.key) } }
-                firstSeen.withLock { seen in seen = seen.filter { live.contains($0.key) } }
+                firstSeen = firstSeen.filter { live.contains($0.key) }
                 // Large revisions not yet settled: looked at again shortly.
                 if due.isEmpty { Thread.sleep(forTimeInterval: min(settleSeconds, 5)) }
             }

@@ -182,7 +182,6 @@ public final class Store: Sendable {
         migrator.registerMigration("v11", migrate: Store.migrateCatalogState)
         // v12: what each harvest source gave, for conditional requests and deletions after a grace period.
         migrator.registerMigration("v12", migrate: Store.migrateHarvest)
-        // v13: each version's quality counts (from its report) and its declared update frequency, for the KPI.
         // v13: each version's quality counts (from its report) and its declared update frequency, the record edits by
         // time, and usage counts by day, for the KPI (PortalKPI, Store+Catalog).
         migrator.registerMigration("v13", migrate: Store.migrateKPI)
@@ -301,8 +300,8 @@ public final class Store: Sendable {
                     "\(prefix)SELECT f.version, f.feature_id, f.line, f.lon, f.lat, f.vals, \(Store.shapeColumn("f")), f.key FROM \(from) WHERE \(whereClause) ORDER BY \(order.joined(separator: ", ")) LIMIT ? OFFSET ?"
             )
             var features: [StoredFeature] = []
-            try Store.readFeatures(statement, StatementArguments(arguments + [limit, offset]), versions: versions, json: json) { feature, _ in
-                features.append(feature)
+            try Store.readFeatures(statement, StatementArguments(arguments + [limit, offset]), versions: versions, json: json) {
+                features.append($0)
             }
             return FeaturePage(features: features, numberMatched: total)
         }
@@ -471,7 +470,7 @@ public final class Store: Sendable {
                 "SELECT version, feature_id, line, lon, lat, vals, \(shapeColumn("feature")), key FROM feature WHERE key IN (\(Array(repeating: "?", count: keys.count).joined(separator: ", ")))"
         )
         var byKey: [Int64: StoredFeature] = [:]
-        try readFeatures(statement, StatementArguments(keys), versions: versions, json: json) { feature, key in byKey[key] = feature }
+        try readFeatures(statement, StatementArguments(keys), versions: versions, json: json) { byKey[$0.key] = $0 }
         return keys.compactMap { byKey[$0] }
     }
 
@@ -518,8 +517,6 @@ public final class Store: Sendable {
     /// are read in the same snapshot as the records, so a page is consistent even when an edit has just committed.
     static func filePage(_ selector: CollectionSelector, limit: Int, offset: Int, json: Bool = false, _ db: Database) throws -> FeaturePage {
         var features: [StoredFeature] = []
-        var skip = offset
-        var total = 0
         // With the shape looked up for each record, or (a version without shapes, seen in this snapshot) not.
         func statements(shapes: Bool) throws -> (Statement, Statement) {
             let geometry = shapes ? shapeColumn("feature") : "NULL AS geometry"
@@ -541,7 +538,8 @@ public final class Store: Sendable {
                     EXISTS (SELECT 1 FROM shape WHERE key BETWEEN ?1 AND ?2) FROM version WHERE key = ?3
                 """
         )
-        for member in selector.members {
+        // Every member's state first (the count is of them all), then the page's records, member by member.
+        let states = try selector.members.map { member -> (count: Int, gapless: Bool, shapes: Bool) in
             let first = featureKey(version: member.version, seq: 0)
             let last = featureKey(version: member.version, seq: Int(UInt32.max))
             guard let state = try Row.fetchOne(counting, arguments: [first, last, member.version]) else {
@@ -553,26 +551,24 @@ public final class Store: Sendable {
                 )
             }
             let count: Int = state[0]
-            total += count
-            guard features.count < limit else { continue }
-            if skip >= count {
-                skip -= count
-                continue
-            }
-            let versions = [member.version: member.datasetID]
-            let wanted = min(limit - features.count, count - skip)
             let lastKey: Int64? = state[1]
-            let contiguous = lastKey.map { Int($0 & 0xFFFF_FFFF) + 1 == count } ?? true
-            let (statement, skipping) = try statements(shapes: state[2])
-            try readFeatures(
-                contiguous ? statement : skipping,
-                contiguous ? [featureKey(version: member.version, seq: skip), last, wanted] : [first, last, wanted, skip],
-                versions: versions,
-                json: json
-            ) { feature, _ in features.append(feature) }
-            skip = 0
+            let gapless = CollectionSelector.Member.isGapless(lastPosition: lastKey.map { Int($0 & 0xFFFF_FFFF) }, recordCount: count)
+            return (count, gapless, state[2])
         }
-        return FeaturePage(features: features, numberMatched: total)
+        for span in CollectionSelector.spans(counts: states.map(\.count), limit: limit, offset: offset) {
+            let member = selector.members[span.member]
+            let state = states[span.member]
+            let first = featureKey(version: member.version, seq: 0)
+            let last = featureKey(version: member.version, seq: Int(UInt32.max))
+            let (statement, skipping) = try statements(shapes: state.shapes)
+            try readFeatures(
+                state.gapless ? statement : skipping,
+                state.gapless ? [featureKey(version: member.version, seq: span.skip), last, span.count] : [first, last, span.count, span.skip],
+                versions: [member.version: member.datasetID],
+                json: json
+            ) { features.append($0) }
+        }
+        return FeaturePage(features: features, numberMatched: states.reduce(0) { $0 + $1.count })
     }
 
     /// One feature by its id ("<dataset id>/<feature id>" in a merged collection).
@@ -598,7 +594,7 @@ public final class Store: Sendable {
                 [member.version, featureID],
                 versions: [member.version: member.datasetID],
                 json: false
-            ) { feature, _ in found = feature }
+            ) { found = $0 }
             return found
         }
     }
@@ -724,7 +720,7 @@ public final class Store: Sendable {
     }
 
     /// Runs a query of features — the columns version, feature_id, line, lon, lat, vals, geometry and, optionally, key
-    /// — and hands each to `body` with its key (0 without the column). Stepped and read through SQLite's own calls
+    /// — and hands each to `body`, its `key` set when the column is there (0 without). Stepped and read through SQLite's own calls
     /// (GRDB's row cursor and typed subscripts were a third of reading a page); with `json` the values stay the
     /// stored JSON array (`valuesJSON`), copied from SQLite's buffer, undecoded.
     static func readFeatures(
@@ -732,7 +728,7 @@ public final class Store: Sendable {
         _ arguments: StatementArguments,
         versions: [Int64: String],
         json: Bool,
-        _ body: (StoredFeature, Int64) throws -> Void
+        _ body: (StoredFeature) throws -> Void
     ) throws {
         try statement.setArguments(arguments)
         let handle = statement.sqliteStatement
@@ -769,7 +765,7 @@ public final class Store: Sendable {
                 feature.values = try StoredValues.decode(text(5) ?? "[]")
             }
             if hasKey { feature.key = sqlite3_column_int64(handle, 7) }
-            try body(feature, feature.key)
+            try body(feature)
         }
     }
 

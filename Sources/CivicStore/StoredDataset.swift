@@ -121,8 +121,17 @@ public struct CollectionSelector: Sendable, Hashable {
         }
 
         init(_ dataset: StoredDataset) {
-            let gapless = dataset.lastPosition.map { $0 + 1 == dataset.recordCount } ?? (dataset.recordCount == 0)
-            self.init(datasetID: dataset.id, version: dataset.version, recordCount: dataset.recordCount, gapless: gapless)
+            self.init(
+                datasetID: dataset.id,
+                version: dataset.version,
+                recordCount: dataset.recordCount,
+                gapless: Member.isGapless(lastPosition: dataset.lastPosition, recordCount: dataset.recordCount)
+            )
+        }
+
+        /// True when records at positions up to `lastPosition` (nil: none) are `recordCount` records, none missing.
+        static func isGapless(lastPosition: Int?, recordCount: Int) -> Bool {
+            lastPosition.map { $0 + 1 == recordCount } ?? (recordCount == 0)
         }
     }
 
@@ -154,18 +163,29 @@ public struct CollectionSelector: Sendable, Hashable {
     /// gapless (nil otherwise: the page must be read).
     public func filePageKeys(limit: Int, offset: Int) -> (keys: [Int64], total: Int)? {
         guard members.allSatisfy(\.gapless) else { return nil }
-        var keys: [Int64] = []
-        var skip = offset
-        for member in members where keys.count < limit {
-            if skip >= member.recordCount {
-                skip -= member.recordCount
-                continue
-            }
-            let wanted = min(limit - keys.count, member.recordCount - skip)
-            keys += (skip..<(skip + wanted)).map { Store.featureKey(version: member.version, seq: $0) }
-            skip = 0
+        let keys = CollectionSelector.spans(counts: members.map(\.recordCount), limit: limit, offset: offset).flatMap { span in
+            (span.skip..<(span.skip + span.count)).map { Store.featureKey(version: members[span.member].version, seq: $0) }
         }
         return (keys, members.reduce(0) { $0 + $1.recordCount })
+    }
+
+    /// Where a page in file order (`limit` records from `offset`) falls among members holding `counts` records: each
+    /// member it takes records of, how many of that member's records it skips, and how many it takes.
+    static func spans(counts: [Int], limit: Int, offset: Int) -> [(member: Int, skip: Int, count: Int)] {
+        var spans: [(member: Int, skip: Int, count: Int)] = []
+        var skip = offset
+        var taken = 0
+        for (member, count) in counts.enumerated() where taken < limit {
+            if skip >= count {
+                skip -= count
+                continue
+            }
+            let wanted = min(limit - taken, count - skip)
+            spans.append((member, skip, wanted))
+            taken += wanted
+            skip = 0
+        }
+        return spans
     }
 }
 

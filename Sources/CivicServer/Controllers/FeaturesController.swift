@@ -172,8 +172,8 @@ struct FeaturesController: Sendable {
         /// `datetime`: the collection as it was at this instant (its versions, from the change log).
         var moment: Date?
 
-        /// The live records in file order, in CRS84: no box, filter, sort or instant.
-        var isPlain: Bool { bbox == nil && filters.isEmpty && sortBy.isEmpty && moment == nil && crs.isStorage }
+        /// The live records in file order: no box, filter, sort or instant.
+        var isPlain: Bool { bbox == nil && filters.isEmpty && sortBy.isEmpty && moment == nil }
     }
 
     /// Reads and checks the query: unknown parameters, bad limits or boxes are 400s that say what was wrong.
@@ -280,7 +280,8 @@ struct FeaturesController: Sendable {
         let hidden = audience.hiddenRecords(selector)
         // A plain page in file order whose features were all written before (`RenderedFeatures`): its records' keys
         // follow from the snapshot's counts, so nothing needs reading.
-        if query.isPlain, query.format != "csv", hidden == nil, let (keys, total) = selector.filePageKeys(limit: query.limit, offset: query.offset),
+        if query.isPlain, query.crs.isStorage, query.format != "csv", hidden == nil,
+            let (keys, total) = selector.filePageKeys(limit: query.limit, offset: query.offset),
             let kept = delivery.renders.all(collection: collection.id, records: keys)
         {
             return geoJSONPage(request, collection, query, numberMatched: total, headers: [:], recordsOnly: true, features: kept.map(PagePiece.init))
@@ -356,14 +357,13 @@ struct FeaturesController: Sendable {
         if let kept { delivery.renders.remember(collection: kept.collection, written) }
         // A plain page of one dataset's records stays right after an edit of other records that changes no count (not
         // one without hidden records: an edit that shows one changes the page; nor one of the past).
-        let recordsOnly = query.bbox == nil && query.filters.isEmpty && query.sortBy.isEmpty && hidden == nil && query.moment == nil
         return geoJSONPage(
             request,
             collection,
             query,
             numberMatched: page.numberMatched,
             headers: headers,
-            recordsOnly: recordsOnly,
+            recordsOnly: query.isPlain && hidden == nil,
             features: features
         )
     }
